@@ -1,0 +1,90 @@
+//! Signing in and out, and one's own sessions.
+
+use crate::domain::{SessionInfo, Viewer};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context::{backend, client_meta, cookie, require, respond, viewer};
+#[cfg(feature = "ssr")]
+use crate::domain::Permission;
+
+/// Signs in with email and password; sets the session cookie and returns the
+/// local path to go to next.
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+    use super::port::SignInRequest;
+    use crate::domain::validate::safe_next_path;
+    respond(
+        async move {
+            let backend = backend()?;
+            let policy = backend.cookie_policy();
+            let previous_token = cookie(&policy.name);
+            let signed_in = backend
+                .sign_in(SignInRequest { email, password, client: client_meta(), previous_token })
+                .await?;
+            super::context::set_session_cookie(&signed_in.token, &policy);
+            Ok(safe_next_path(next.as_deref()))
+        }
+        .await,
+    )
+}
+
+/// Ends the current session and clears the cookie.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    respond(
+        async move {
+            let backend = backend()?;
+            let policy = backend.cookie_policy();
+            super::context::clear_session_cookie(&policy);
+            match viewer() {
+                Some(viewer) => backend.sign_out(&viewer).await,
+                None => Ok(()),
+            }
+        }
+        .await,
+    )
+}
+
+/// Who is signed in, if anyone.
+#[server(prefix = "/api", endpoint = "current_viewer")]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    Ok(viewer())
+}
+
+/// The viewer's open sessions.
+#[server(prefix = "/api", endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    respond(
+        async move {
+            let viewer = require(Permission::ManageOwnSessions)?;
+            backend()?.list_sessions(&viewer).await
+        }
+        .await,
+    )
+}
+
+/// Ends one of the viewer's own sessions.
+#[server(prefix = "/api", endpoint = "end_session")]
+pub async fn end_session(session_id: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let viewer = require(Permission::ManageOwnSessions)?;
+            backend()?.end_session(&viewer, &session_id).await
+        }
+        .await,
+    )
+}
+
+/// Ends every session of the viewer but this one; returns how many ended.
+#[server(prefix = "/api", endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    respond(
+        async move {
+            let viewer = require(Permission::ManageOwnSessions)?;
+            backend()?.end_other_sessions(&viewer).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,93 @@
+//! Server-side helpers for server functions: the backend, the asker, the
+//! session cookie, and the HTTP status of a failure.
+
+use super::port::{ClientMeta, CookiePolicy, SharedBackend};
+use crate::domain::{Permission, Viewer};
+use crate::error::AppError;
+use actix_web::http::header::{HeaderName, HeaderValue, SET_COOKIE};
+use actix_web::http::StatusCode;
+use actix_web::HttpMessage;
+use leptos::prelude::*;
+use leptos_actix::{Request, ResponseOptions};
+
+/// The backend port provided by the server.
+pub fn backend() -> Result<SharedBackend, AppError> {
+    use_context::<SharedBackend>().ok_or(AppError::Internal)
+}
+
+/// The signed-in person, as resolved by the server's session middleware.
+pub fn viewer() -> Option<Viewer> {
+    let req = use_context::<Request>()?;
+    let found = req.extensions().get::<Viewer>().cloned();
+    found
+}
+
+/// The signed-in person if their role allows `permission`.
+pub fn require(permission: Permission) -> Result<Viewer, AppError> {
+    let viewer = viewer().ok_or(AppError::NotSignedIn)?;
+    if viewer.role.can(permission) {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The client's address and user agent.
+pub fn client_meta() -> ClientMeta {
+    let Some(req) = use_context::<Request>() else {
+        return ClientMeta::default();
+    };
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(300).collect())
+        .unwrap_or_default();
+    ClientMeta { ip, user_agent }
+}
+
+/// The raw value of the cookie `name` on the current request.
+pub fn cookie(name: &str) -> Option<String> {
+    let req = use_context::<Request>()?;
+    let header = req.headers().get(actix_web::http::header::COOKIE)?.to_str().ok()?.to_string();
+    crate::domain::cookie::value(&header, name)
+}
+
+/// Sets the session cookie on the response.
+pub fn set_session_cookie(token: &str, policy: &CookiePolicy) {
+    let cookie = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        policy.name,
+        token,
+        policy.max_age_secs,
+        if policy.secure { "; Secure" } else { "" }
+    );
+    set_header(SET_COOKIE, &cookie);
+}
+
+/// Removes the session cookie from the browser.
+pub fn clear_session_cookie(policy: &CookiePolicy) {
+    let cookie = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        policy.name,
+        if policy.secure { "; Secure" } else { "" }
+    );
+    set_header(SET_COOKIE, &cookie);
+}
+
+fn set_header(name: HeaderName, value: &str) {
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+        res.append_header(name, value);
+    }
+}
+
+/// Answers a failed server function with the error's HTTP status.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let (Some(res), Ok(status)) = (use_context::<ResponseOptions>(), StatusCode::from_u16(e.status())) {
+            res.set_status(status);
+        }
+    }
+    result
+}

@@ -1,0 +1,11 @@
+//! The API contract: `#[server]` functions. Each one finds out who is asking,
+//! checks the permission matrix, calls the backend port and maps errors.
+//! Every one is a POST endpoint under `/api/`.
+
+pub mod account;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
+pub mod port;

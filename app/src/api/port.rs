@@ -1,0 +1,68 @@
+//! The port `app` needs from the server: implemented in the `server` crate
+//! (diesel, argon2) and reached through Leptos context.
+
+use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
+use crate::error::AppError;
+use std::sync::Arc;
+
+/// Where a request came from, recorded with sessions and used for throttling.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientMeta {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// A sign-in attempt.
+#[derive(Clone, Debug)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+    pub client: ClientMeta,
+    /// The session token the browser already had, ended so the token rotates.
+    pub previous_token: Option<String>,
+}
+
+/// A new session: the raw token goes into the cookie and nowhere else.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub token: String,
+    pub viewer: Viewer,
+}
+
+/// How the session cookie is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookiePolicy {
+    pub name: String,
+    /// Add `Secure` (the site is served over HTTPS).
+    pub secure: bool,
+    /// The session's absolute lifetime.
+    pub max_age_secs: i64,
+}
+
+/// Everything the UI's server functions ask of the backend.
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// How to write the session cookie.
+    fn cookie_policy(&self) -> CookiePolicy;
+    /// Checks credentials (with throttling) and opens a session.
+    async fn sign_in(&self, request: SignInRequest) -> Result<SignedIn, AppError>;
+    /// Ends the viewer's current session.
+    async fn sign_out(&self, viewer: &Viewer) -> Result<(), AppError>;
+    /// The viewer's open sessions, newest first.
+    async fn list_sessions(&self, viewer: &Viewer) -> Result<Vec<SessionInfo>, AppError>;
+    /// Ends one of the viewer's own sessions.
+    async fn end_session(&self, viewer: &Viewer, session_id: &str) -> Result<(), AppError>;
+    /// Ends every session of the viewer but the current one; returns how many.
+    async fn end_other_sessions(&self, viewer: &Viewer) -> Result<u64, AppError>;
+    /// Every user, staff and applicants.
+    async fn list_users(&self) -> Result<Vec<UserSummary>, AppError>;
+    /// Creates a staff user.
+    async fn create_user(&self, actor: &Viewer, user: NewStaffUser) -> Result<UserSummary, AppError>;
+    /// Gives a user another role.
+    async fn change_role(&self, actor: &Viewer, user_id: &str, role: Role) -> Result<UserSummary, AppError>;
+    /// Deactivates (ending every session at once) or reactivates a user.
+    async fn set_active(&self, actor: &Viewer, user_id: &str, active: bool) -> Result<UserSummary, AppError>;
+}
+
+/// The backend as kept in Leptos context.
+pub type SharedBackend = Arc<dyn Backend>;

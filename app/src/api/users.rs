@@ -1,0 +1,81 @@
+//! The admin's user management.
+
+use crate::domain::UserSummary;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context::{backend, require, respond};
+#[cfg(feature = "ssr")]
+use crate::domain::{validate, NewStaffUser, Permission, Role};
+
+/// Every user, for the admin page.
+#[server(prefix = "/api", endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    respond(
+        async move {
+            require(Permission::ManageUsers)?;
+            backend()?.list_users().await
+        }
+        .await,
+    )
+}
+
+/// Creates a staff user (admin, attorney, paralegal or viewer).
+#[server(prefix = "/api", endpoint = "create_user")]
+pub async fn create_user(
+    email: String,
+    display_name: String,
+    role: String,
+    password: String,
+) -> Result<UserSummary, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ManageUsers)?;
+            let email = validate::normalize_email(&email)?;
+            let display_name = validate::normalize_display_name(&display_name)?;
+            let role = parse_staff_role(&role)?;
+            validate::check_password_length(&password)?;
+            backend()?.create_user(&actor, NewStaffUser { email, display_name, role, password }).await
+        }
+        .await,
+    )
+}
+
+/// Gives a user another role.
+#[server(prefix = "/api", endpoint = "change_role")]
+pub async fn change_role(user_id: String, role: String) -> Result<UserSummary, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ManageUsers)?;
+            let role = role
+                .parse::<Role>()
+                .map_err(|e| AppError::Invalid { field: "role".into(), message: e.to_string() })?;
+            backend()?.change_role(&actor, &user_id, role).await
+        }
+        .await,
+    )
+}
+
+/// Deactivates (ending their sessions at once) or reactivates a user.
+#[server(prefix = "/api", endpoint = "set_user_active")]
+pub async fn set_user_active(user_id: String, active: bool) -> Result<UserSummary, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ManageUsers)?;
+            backend()?.set_active(&actor, &user_id, active).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn parse_staff_role(raw: &str) -> Result<Role, AppError> {
+    let invalid = |message: String| AppError::Invalid { field: "role".into(), message };
+    let role = raw.parse::<Role>().map_err(|e| invalid(e.to_string()))?;
+    if role.is_staff() {
+        Ok(role)
+    } else {
+        Err(invalid("Applicants are invited from their client record, not created here.".into()))
+    }
+}

@@ -1,0 +1,134 @@
+//! The signed-in layout: header, navigation for the viewer's role, user menu.
+
+use crate::api::account::SignOut;
+use crate::domain::{Permission, Section, Viewer};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+/// Who is signed in, loaded once per page load and shared by every page.
+pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+
+/// The layout around every staff page.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let viewer = expect_context::<ViewerResource>();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Visadesk"</span></header> }>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(v)) => view! { <TopBar viewer=v/> }.into_any(),
+                    _ => view! {
+                        <header class="topbar">
+                            <span class="brand">"Visadesk"</span>
+                            <a class="button" href="/sign-in">"Sign in"</a>
+                        </header>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+        <main id="main" class="page">
+            <Outlet/>
+        </main>
+    }
+}
+
+#[component]
+fn TopBar(viewer: Viewer) -> impl IntoView {
+    let sections = Section::visible_to(viewer.role);
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Visadesk"</A>
+            <nav aria-label="Main" class="mainnav">
+                <ul>
+                    {sections
+                        .into_iter()
+                        .map(|s| view! { <li><A href=s.path() exact=true>{s.label()}</A></li> })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <UserMenu viewer/>
+        </header>
+    }
+}
+
+#[component]
+fn UserMenu(viewer: Viewer) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            let _ = window().location().set_href("/sign-in");
+        }
+    });
+    let can_sessions = viewer.role.can(Permission::ManageOwnSessions);
+    view! {
+        <details class="usermenu">
+            <summary>
+                <span class="usermenu-name">{viewer.display_name.clone()}</span>
+                <span class="badge">{viewer.role.label()}</span>
+            </summary>
+            <div class="usermenu-panel">
+                <p class="muted small">{viewer.email.clone()}</p>
+                <Show when=move || can_sessions>
+                    <A href="/account/sessions">"Your sessions"</A>
+                </Show>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="button button-secondary">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+/// Sets the HTTP status of a server-rendered page (no-op in the browser).
+pub fn set_page_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(status)) = (
+        use_context::<leptos_actix::ResponseOptions>(),
+        actix_web::http::StatusCode::from_u16(_code),
+    ) {
+        res.set_status(status);
+    }
+}
+
+/// Shown instead of a page the viewer's role may not open.
+#[component]
+pub fn AccessDenied() -> impl IntoView {
+    set_page_status(403);
+    view! {
+        <section class="card narrow" aria-labelledby="denied-title">
+            <h1 id="denied-title">"You don't have access to this page"</h1>
+            <p>"Your role does not include this part of Visadesk. If you need it, ask an administrator of your firm."</p>
+            <p><A href="/">"Back to the dashboard"</A></p>
+        </section>
+    }
+}
+
+/// Runs `page` with the viewer when their role has `permission`, else shows
+/// [`AccessDenied`].
+#[component]
+pub fn RequirePermission<F, V>(permission: Permission, page: F) -> impl IntoView
+where
+    F: Fn(Viewer) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let viewer = expect_context::<ViewerResource>();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {
+                let page = page.clone();
+                move || {
+                    let page = page.clone();
+                    Suspend::new(async move {
+                        match viewer.await {
+                            Ok(Some(v)) if v.role.can(permission) => page(v).into_any(),
+                            _ => view! { <AccessDenied/> }.into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}

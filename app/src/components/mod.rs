@@ -1,0 +1,4 @@
+//! Reusable widgets.
+
+pub mod form;
+pub mod layout;

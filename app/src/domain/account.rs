@@ -1,0 +1,52 @@
+//! People who sign in, and their sessions, as the UI sees them.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person making a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The id (not the token) of the session this request came with.
+    pub session_id: String,
+}
+
+/// A user as listed on the admin page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last successful sign-in, if any.
+    pub last_sign_in_at: Option<i64>,
+}
+
+/// What an admin fills in to create a staff user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaffUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// One of the viewer's own sessions (a signed-in browser).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub user_agent: String,
+    pub ip: String,
+    /// True for the session the list was asked for with.
+    pub current: bool,
+}

@@ -1,0 +1,12 @@
+//! Plain types and pure rules shared by the server and the browser.
+
+pub mod account;
+pub mod cookie;
+pub mod permission;
+pub mod role;
+pub mod time;
+pub mod validate;
+
+pub use account::{NewStaffUser, SessionInfo, UserSummary, Viewer};
+pub use permission::{Permission, Section};
+pub use role::Role;

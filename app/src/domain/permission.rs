@@ -1,0 +1,135 @@
+//! The one permission matrix (role x action). The UI uses it to hide what a
+//! role may not do; the server uses it to refuse.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+
+/// Something a person may or may not do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Permission {
+    /// See the staff dashboard.
+    ViewDashboard,
+    /// See client records.
+    ViewClients,
+    /// See cases.
+    ViewCases,
+    /// List, create, re-role and deactivate users.
+    ManageUsers,
+    /// See and end one's own sessions.
+    ManageOwnSessions,
+}
+
+impl Permission {
+    /// Every permission, in the order of the matrix.
+    pub const ALL: [Permission; 5] = [
+        Permission::ViewDashboard,
+        Permission::ViewClients,
+        Permission::ViewCases,
+        Permission::ManageUsers,
+        Permission::ManageOwnSessions,
+    ];
+}
+
+/// Whether `role` may do `permission`.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match permission {
+        ViewDashboard | ViewClients | ViewCases => matches!(role, Admin | Attorney | Paralegal | Viewer),
+        ManageUsers => role == Admin,
+        ManageOwnSessions => true,
+    }
+}
+
+impl Role {
+    /// Whether this role may do `permission` (see [`allows`]).
+    pub fn can(self, permission: Permission) -> bool {
+        allows(self, permission)
+    }
+}
+
+/// A top-level area of the staff workspace, as shown in the navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Section {
+    Dashboard,
+    Clients,
+    Cases,
+    Admin,
+}
+
+impl Section {
+    /// The sections in navigation order.
+    pub const ALL: [Section; 4] = [Section::Dashboard, Section::Clients, Section::Cases, Section::Admin];
+
+    /// The path the section lives at.
+    pub fn path(self) -> &'static str {
+        match self {
+            Section::Dashboard => "/",
+            Section::Clients => "/clients",
+            Section::Cases => "/cases",
+            Section::Admin => "/admin",
+        }
+    }
+
+    /// The label in the navigation.
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Dashboard => "Dashboard",
+            Section::Clients => "Clients",
+            Section::Cases => "Cases",
+            Section::Admin => "Admin",
+        }
+    }
+
+    /// What a role needs to enter the section.
+    pub fn permission(self) -> Permission {
+        match self {
+            Section::Dashboard => Permission::ViewDashboard,
+            Section::Clients => Permission::ViewClients,
+            Section::Cases => Permission::ViewCases,
+            Section::Admin => Permission::ManageUsers,
+        }
+    }
+
+    /// The sections a role sees in the navigation.
+    pub fn visible_to(role: Role) -> Vec<Section> {
+        Section::ALL.into_iter().filter(|s| role.can(s.permission())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Permission::*;
+    use Role::*;
+
+    /// The matrix spelled out: a change to `allows` must change this table too.
+    const MATRIX: [(Role, [bool; 5]); 5] = [
+        //           dash   clients cases  users  own sessions
+        (Admin, [true, true, true, true, true]),
+        (Attorney, [true, true, true, false, true]),
+        (Paralegal, [true, true, true, false, true]),
+        (Viewer, [true, true, true, false, true]),
+        (Applicant, [false, false, false, false, true]),
+    ];
+
+    #[test]
+    fn the_matrix_is_exactly_as_specified() {
+        for (role, row) in MATRIX {
+            for (permission, expected) in Permission::ALL.into_iter().zip(row) {
+                assert_eq!(allows(role, permission), expected, "{role:?} x {permission:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_admins_see_the_admin_section() {
+        assert_eq!(Section::visible_to(Admin), Section::ALL.to_vec());
+        for role in [Attorney, Paralegal, Viewer] {
+            assert!(!Section::visible_to(role).contains(&Section::Admin));
+            assert!(Section::visible_to(role).contains(&Section::Cases));
+        }
+        assert!(Section::visible_to(Applicant).is_empty());
+        assert!(!ManageUsers.eq(&ViewCases));
+    }
+}

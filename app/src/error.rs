@@ -1,0 +1,134 @@
+//! The error every server function returns: what the person is told, never
+//! internal details (those go to the server log).
+
+use crate::domain::validate::FieldError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A failed request, as shown to the person who made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No valid session came with the request.
+    #[error("Your session has ended. Please sign in again.")]
+    NotSignedIn,
+    /// Signed in, but the role may not do this.
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    /// Unknown, or not the asker's to see: the two look the same.
+    #[error("That {0} was not found.")]
+    NotFound(String),
+    /// Unknown email or wrong password: deliberately the same message.
+    #[error("The email or password is incorrect.")]
+    InvalidCredentials,
+    /// Too many failed sign-ins from this account or address.
+    #[error("Too many failed sign-in attempts. Try again in {}.", wait_text(*retry_after_secs))]
+    Throttled { retry_after_secs: u64 },
+    /// A field broke an input rule.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// The change clashes with the current state (e.g. the email is taken).
+    #[error("{0}")]
+    Conflict(String),
+    /// The request came from another site.
+    #[error("This request was refused because it did not come from this site. Reload the page and try again.")]
+    CrossSite,
+    /// Something failed on the server; details are in the server log.
+    #[error("Something went wrong on our side. Please try again; if it keeps happening, tell your administrator.")]
+    Internal,
+    /// The request itself could not be sent or read.
+    #[error("{0}")]
+    Request(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn | AppError::InvalidCredentials => 401,
+            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Invalid { .. } | AppError::Request(_) => 400,
+            AppError::Throttled { .. } => 429,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The form field the error belongs to, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Invalid { field: e.field.to_string(), message: e.message }
+    }
+}
+
+fn wait_text(secs: u64) -> String {
+    let minutes = secs.div_ceil(60);
+    match (secs, minutes) {
+        (0..=59, _) => format!("{} second{}", secs.max(1), if secs == 1 { "" } else { "s" }),
+        (_, 1) => "1 minute".to_string(),
+        (_, m) => format!("{m} minutes"),
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let text = match value {
+            ServerFnErrorErr::Request(_) => {
+                "Could not reach the server. Check your connection and try again.".to_string()
+            }
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                format!("The form could not be read ({}). Reload the page and try again.", clip(&detail))
+            }
+            ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Response(_) => {
+                "The server's answer could not be read. Reload the page and try again.".to_string()
+            }
+            other => format!("The request failed: {}", clip(&other.to_string())),
+        };
+        AppError::Request(text)
+    }
+}
+
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(160).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_messages_say_how_long_to_wait() {
+        assert!(AppError::Throttled { retry_after_secs: 900 }.to_string().ends_with("15 minutes."));
+        assert!(AppError::Throttled { retry_after_secs: 61 }.to_string().ends_with("2 minutes."));
+        assert!(AppError::Throttled { retry_after_secs: 1 }.to_string().ends_with("1 second."));
+    }
+
+    #[test]
+    fn statuses_follow_the_kind_of_failure() {
+        assert_eq!(AppError::NotFound("user".into()).status(), 404);
+        assert_eq!(AppError::InvalidCredentials.status(), 401);
+        assert_eq!(AppError::Throttled { retry_after_secs: 5 }.status(), 429);
+    }
+
+    #[test]
+    fn unreadable_arguments_become_a_clear_request_error() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".repeat(500)));
+        assert!(e.to_string().starts_with("The form could not be read"));
+        assert!(e.to_string().len() < 300);
+    }
+}

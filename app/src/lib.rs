@@ -1,0 +1,21 @@
+//! Visadesk's product: domain rules, the server-function API and the pages.
+//! Compiled with `ssr` into the server and with `hydrate` into the browser.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+mod root;
+
+pub use error::AppError;
+pub use root::{shell, App};
+
+/// Entry point of the browser bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

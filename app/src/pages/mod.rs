@@ -1,0 +1,9 @@
+//! One module per route.
+
+pub mod admin;
+pub mod cases;
+pub mod clients;
+pub mod dashboard;
+pub mod not_found;
+pub mod sessions;
+pub mod sign_in;

@@ -1,0 +1,75 @@
+//! `/account/sessions`: the viewer's own signed-in browsers.
+
+use crate::api::account::{my_sessions, EndOtherSessions, EndSession};
+use crate::components::form::{action_error, FormError};
+use crate::components::layout::RequirePermission;
+use crate::domain::time::format_utc;
+use crate::domain::{Permission, SessionInfo, Viewer};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The sessions page.
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    view! {
+        <Title text="Your sessions"/>
+        <RequirePermission permission=Permission::ManageOwnSessions page=|_: Viewer| view! { <Sessions/> }/>
+    }
+}
+
+#[component]
+fn Sessions() -> impl IntoView {
+    let end_one = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let sessions = Resource::new(
+        move || (end_one.version().get(), end_others.version().get()),
+        |_| my_sessions(),
+    );
+    let error = Signal::derive(move || action_error(end_one.value()).get().or_else(|| action_error(end_others.value()).get()));
+    view! {
+        <h1>"Your sessions"</h1>
+        <p class="muted">"Each browser you are signed in on. End any you do not recognise."</p>
+        <FormError error/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => view! {
+                        <ul class="sessions">
+                            {list.into_iter().map(|s| view! { <SessionItem session=s end_one/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <ActionForm action=end_others>
+            <button type="submit" class="button button-secondary">"Sign out all other sessions"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl IntoView {
+    let agent = if session.user_agent.is_empty() { "Unknown browser".to_string() } else { session.user_agent.clone() };
+    let (id, current) = (session.id.clone(), session.current);
+    view! {
+        <li class="card session">
+            <p>
+                <strong>{agent}</strong>
+                {session.current.then(|| view! { " " <span class="badge badge-ok">"This browser"</span> })}
+            </p>
+            <p class="muted small">
+                "From " {if session.ip.is_empty() { "an unknown address".to_string() } else { session.ip.clone() }}
+                " · signed in " {format_utc(session.created_at)}
+                " · last active " {format_utc(session.last_seen_at)}
+                " · expires " {format_utc(session.expires_at)}
+            </p>
+            {(!current).then(|| view! {
+                <ActionForm action=end_one>
+                    <input type="hidden" name="session_id" value=id/>
+                    <button type="submit" class="button button-small button-danger">"End this session"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

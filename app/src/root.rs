@@ -1,0 +1,61 @@
+//! The HTML document and the router.
+
+use crate::api::account::current_viewer;
+use crate::components::layout::{Shell, ViewerResource};
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole HTML document, rendered on the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes, and who is signed in.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let viewer: ViewerResource = Resource::new(|| (), |_| current_viewer());
+    provide_context(viewer);
+
+    // Lets tests (and people debugging) see when the page has become interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/visadesk.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Visadesk".to_string() } else { format!("{t} · Visadesk") }/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("/clients") view=pages::clients::ClientsPage/>
+                    <Route path=path!("/cases") view=pages::cases::CasesPage/>
+                    <Route path=path!("/admin") view=pages::admin::AdminPage/>
+                    <Route path=path!("/account/sessions") view=pages::sessions::SessionsPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

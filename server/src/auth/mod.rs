@@ -1,0 +1,12 @@
+//! Authentication: password hashing and session tokens (throttling is in `store::throttle`).
+
+pub mod password;
+pub mod token;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

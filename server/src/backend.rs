@@ -1,0 +1,329 @@
+//! The implementation of `app`'s backend port on diesel and argon2.
+
+use crate::auth::password::{check_new_password, Passwords};
+use crate::auth::{now, token};
+use crate::config::Config;
+use crate::db::{write_tx, Db};
+use crate::error::ServerError;
+use crate::store::sessions::{self, SessionRow};
+use crate::store::{throttle, users};
+use visadesk_app::api::port::{Backend, CookiePolicy, SignInRequest, SignedIn};
+use visadesk_app::domain::validate;
+use visadesk_app::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
+use visadesk_app::AppError;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "visadesk_session";
+/// A session's `last_seen_at` is refreshed at most this often, in seconds.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// Accounts and sessions on the database.
+#[derive(Clone)]
+pub struct VisadeskBackend {
+    db: Db,
+    passwords: Passwords,
+    idle_secs: i64,
+    max_age_secs: i64,
+    secure_cookie: bool,
+}
+
+impl VisadeskBackend {
+    /// Builds the backend from the configuration.
+    pub fn new(db: Db, config: &Config) -> Result<Self, ServerError> {
+        if config.session_idle_minutes < 1 || config.session_max_hours < 1 {
+            return Err(ServerError::Config(
+                "VISADESK_SESSION_IDLE_MINUTES and VISADESK_SESSION_MAX_HOURS must be at least 1".into(),
+            ));
+        }
+        Ok(VisadeskBackend {
+            db,
+            passwords: Passwords::new(config.argon2_memory_kib, config.argon2_iterations)?,
+            idle_secs: config.session_idle_minutes * 60,
+            max_age_secs: config.session_max_hours * 3600,
+            secure_cookie: config.https(),
+        })
+    }
+
+    /// The database this backend uses.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The signed-in person for a session token, if the session is live.
+    pub async fn resolve_session(&self, token: &str) -> Result<Option<Viewer>, ServerError> {
+        if !token::looks_valid(token) {
+            return Ok(None);
+        }
+        let digest = token::digest(token);
+        let idle = self.idle_secs;
+        self.db
+            .run(move |conn| {
+                let now = now();
+                let Some((session, user)) = sessions::live_by_token_hash(conn, &digest, now, idle)? else {
+                    return Ok(None);
+                };
+                if now - session.last_seen_at >= TOUCH_EVERY_SECS {
+                    sessions::touch(conn, &session.id, now)?;
+                }
+                Ok(Some(Viewer {
+                    user_id: user.id.clone(),
+                    email: user.email.clone(),
+                    display_name: user.display_name.clone(),
+                    role: user.role()?,
+                    session_id: session.id,
+                }))
+            })
+            .await
+    }
+
+    /// Creates a user with a checked password (used by `create-admin` and the admin page).
+    pub async fn add_user(&self, user: NewStaffUser) -> Result<UserSummary, ServerError> {
+        let email = validate::normalize_email(&user.email).map_err(AppError::from)?;
+        let display_name = validate::normalize_display_name(&user.display_name).map_err(AppError::from)?;
+        check_new_password(&user.password, &email)?;
+        let passwords = self.passwords.clone();
+        let password = user.password;
+        let hash = actix_web::rt::task::spawn_blocking(move || passwords.hash(&password))
+            .await
+            .map_err(|e| ServerError::Blocking(e.to_string()))??;
+        let role = user.role;
+        self.db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    if users::by_email(conn, &email)?.is_some() {
+                        return Err(AppError::Conflict(format!("A user with the email {email} already exists.")).into());
+                    }
+                    let id = uuid::Uuid::new_v4().to_string();
+                    let now = now();
+                    users::insert(
+                        conn,
+                        &users::NewUserRow {
+                            id: &id,
+                            email: &email,
+                            display_name: &display_name,
+                            role: role.as_str(),
+                            password_hash: &hash,
+                            active: true,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
+                    users::by_id(conn, &id)?.ok_or(ServerError::Refused(AppError::Internal))?.summary()
+                })
+            })
+            .await
+    }
+
+    /// Number of users in the database.
+    pub async fn user_count(&self) -> Result<i64, ServerError> {
+        self.db.run(users::count).await
+    }
+
+    async fn sign_in_inner(&self, request: SignInRequest) -> Result<SignedIn, ServerError> {
+        let email = validate::normalize_email(&request.email).map_err(|_| AppError::InvalidCredentials)?;
+        if request.password.is_empty() {
+            return Err(AppError::Invalid { field: "password".into(), message: "Enter your password.".into() }.into());
+        }
+        if request.password.chars().count() > validate::PASSWORD_MAX_CHARS {
+            return Err(AppError::InvalidCredentials.into());
+        }
+        let keys = throttle::keys(&email, &request.client.ip);
+
+        let (user, locked) = {
+            let (email, keys) = (email.clone(), keys.clone());
+            self.db
+                .run(move |conn| Ok((users::by_email(conn, &email)?, throttle::locked_for(conn, &keys, now())?)))
+                .await?
+        };
+        if let Some(retry_after_secs) = locked {
+            return Err(AppError::Throttled { retry_after_secs }.into());
+        }
+
+        // Always one full verification, against the user's hash or the dummy.
+        let stored = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.clone());
+        let passwords = self.passwords.clone();
+        let password = request.password.clone();
+        let (ok, upgraded) = actix_web::rt::task::spawn_blocking(move || {
+            let ok = passwords.verify(&password, stored.as_deref());
+            let upgraded = match (&stored, ok) {
+                (Some(h), true) if passwords.needs_rehash(h) => Some(passwords.hash(&password)),
+                _ => None,
+            };
+            (ok, upgraded.transpose())
+        })
+        .await
+        .map_err(|e| ServerError::Blocking(e.to_string()))?;
+        let upgraded = upgraded?;
+
+        let user = match (ok, user) {
+            (true, Some(user)) => user,
+            _ => {
+                self.db.run(move |conn| write_tx(conn, |conn| throttle::record_failure(conn, &keys, now()))).await?;
+                tracing::info!(target: "visadesk::auth", "failed sign-in");
+                return Err(AppError::InvalidCredentials.into());
+            }
+        };
+
+        let token = token::generate()?;
+        let digest = token::digest(&token);
+        let previous = request.previous_token.filter(|t| token::looks_valid(t)).map(|t| token::digest(&t));
+        let client = request.client;
+        let max_age = self.max_age_secs;
+        let pair_key = keys[0].0.clone();
+        let viewer = self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let now = now();
+                    if let Some(previous) = previous {
+                        sessions::delete_by_token_hash(conn, &previous)?;
+                    }
+                    let session = SessionRow {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        user_id: user.id.clone(),
+                        token_hash: digest,
+                        created_at: now,
+                        last_seen_at: now,
+                        expires_at: now + max_age,
+                        user_agent: client.user_agent,
+                        ip: client.ip,
+                    };
+                    sessions::insert(conn, &session)?;
+                    if let Some(hash) = upgraded {
+                        users::set_password_hash(conn, &user.id, &hash, now)?;
+                    }
+                    users::touch_sign_in(conn, &user.id, now)?;
+                    throttle::clear(conn, &pair_key)?;
+                    Ok(Viewer {
+                        user_id: user.id.clone(),
+                        email: user.email.clone(),
+                        display_name: user.display_name.clone(),
+                        role: user.role()?,
+                        session_id: session.id,
+                    })
+                })
+            })
+            .await?;
+        tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "signed in");
+        Ok(SignedIn { token, viewer })
+    }
+
+    async fn update_user(
+        &self,
+        actor: &Viewer,
+        user_id: &str,
+        change: impl FnOnce(&mut crate::db::DbConnection, &users::UserRow, i64) -> Result<(), ServerError> + Send + 'static,
+    ) -> Result<UserSummary, ServerError> {
+        let (actor_id, user_id) = (actor.user_id.clone(), user_id.to_string());
+        self.db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let user = users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?;
+                    if user.id == actor_id {
+                        return Err(AppError::Conflict(
+                            "You can't change your own role or deactivate yourself; ask another admin.".into(),
+                        )
+                        .into());
+                    }
+                    change(conn, &user, now())?;
+                    users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?.summary()
+                })
+            })
+            .await
+    }
+}
+
+fn session_info(row: SessionRow, current: &str) -> SessionInfo {
+    SessionInfo {
+        current: row.id == current,
+        id: row.id,
+        created_at: row.created_at,
+        last_seen_at: row.last_seen_at,
+        expires_at: row.expires_at,
+        user_agent: row.user_agent,
+        ip: row.ip,
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for VisadeskBackend {
+    fn cookie_policy(&self) -> CookiePolicy {
+        CookiePolicy { name: SESSION_COOKIE.into(), secure: self.secure_cookie, max_age_secs: self.max_age_secs }
+    }
+
+    async fn sign_in(&self, request: SignInRequest) -> Result<SignedIn, AppError> {
+        Ok(self.sign_in_inner(request).await?)
+    }
+
+    async fn sign_out(&self, viewer: &Viewer) -> Result<(), AppError> {
+        let (user_id, session_id) = (viewer.user_id.clone(), viewer.session_id.clone());
+        self.db.run(move |conn| sessions::delete_for_user(conn, &user_id, &session_id).map(|_| ())).await?;
+        Ok(())
+    }
+
+    async fn list_sessions(&self, viewer: &Viewer) -> Result<Vec<SessionInfo>, AppError> {
+        let (user_id, current, idle) = (viewer.user_id.clone(), viewer.session_id.clone(), self.idle_secs);
+        let rows = self.db.run(move |conn| sessions::live_for_user(conn, &user_id, now(), idle)).await?;
+        Ok(rows.into_iter().map(|r| session_info(r, &current)).collect())
+    }
+
+    async fn end_session(&self, viewer: &Viewer, session_id: &str) -> Result<(), AppError> {
+        let (user_id, id) = (viewer.user_id.clone(), session_id.to_string());
+        let found = self.db.run(move |conn| sessions::delete_for_user(conn, &user_id, &id)).await?;
+        if found {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("session".into()))
+        }
+    }
+
+    async fn end_other_sessions(&self, viewer: &Viewer) -> Result<u64, AppError> {
+        let (user_id, keep) = (viewer.user_id.clone(), viewer.session_id.clone());
+        Ok(self.db.run(move |conn| sessions::delete_all_for_user(conn, &user_id, Some(&keep))).await?)
+    }
+
+    async fn list_users(&self) -> Result<Vec<UserSummary>, AppError> {
+        let rows = self.db.run(users::all).await?;
+        Ok(rows.iter().map(users::UserRow::summary).collect::<Result<Vec<_>, _>>()?)
+    }
+
+    async fn create_user(&self, actor: &Viewer, user: NewStaffUser) -> Result<UserSummary, AppError> {
+        if !user.role.is_staff() {
+            return Err(AppError::Invalid { field: "role".into(), message: "Choose a staff role.".into() });
+        }
+        let created = self.add_user(user).await?;
+        tracing::info!(target: "visadesk::admin", actor = %actor.user_id, user = %created.id, role = %created.role, "user created");
+        Ok(created)
+    }
+
+    async fn change_role(&self, actor: &Viewer, user_id: &str, role: Role) -> Result<UserSummary, AppError> {
+        let updated = self
+            .update_user(actor, user_id, move |conn, user, now| {
+                if user.role()?.is_staff() != role.is_staff() {
+                    return Err(AppError::Invalid {
+                        field: "role".into(),
+                        message: "Staff and applicant accounts can't be turned into one another.".into(),
+                    }
+                    .into());
+                }
+                users::set_role(conn, &user.id, role, now)
+            })
+            .await?;
+        tracing::info!(target: "visadesk::admin", actor = %actor.user_id, user = %updated.id, role = %role, "role changed");
+        Ok(updated)
+    }
+
+    async fn set_active(&self, actor: &Viewer, user_id: &str, active: bool) -> Result<UserSummary, AppError> {
+        let updated = self
+            .update_user(actor, user_id, move |conn, user, now| {
+                users::set_active(conn, &user.id, active, now)?;
+                if !active {
+                    sessions::delete_all_for_user(conn, &user.id, None)?;
+                }
+                Ok(())
+            })
+            .await?;
+        tracing::info!(target: "visadesk::admin", actor = %actor.user_id, user = %updated.id, active, "user activation changed");
+        Ok(updated)
+    }
+}

@@ -1,0 +1,69 @@
+//! The `visadesk` command line.
+
+use crate::backend::VisadeskBackend;
+use crate::config::Config;
+use crate::error::ServerError;
+use crate::serve::open_database;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
+use visadesk_app::domain::{NewStaffUser, Role};
+
+/// Visadesk: case management for immigration firms.
+#[derive(Parser, Debug)]
+#[command(name = "visadesk", version, about, long_about = None)]
+#[command(after_help = "Every option can also be set by the environment variable shown, or in a .env file.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (default: serve).
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin account. The password is read from a prompt, or from
+    /// the first line of standard input when it is not a terminal.
+    CreateAdmin {
+        /// The admin's email address (their sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The admin's name as shown in the app.
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+}
+
+/// Creates an admin; the password never comes from the command line.
+pub async fn create_admin(config: &Config, email: String, name: String) -> Result<String, ServerError> {
+    let password = read_password()?;
+    let db = open_database(config)?;
+    let backend = VisadeskBackend::new(db, config)?;
+    let created = backend
+        .add_user(NewStaffUser { email, display_name: name, role: Role::Admin, password })
+        .await
+        .map_err(|e| match e {
+            ServerError::Refused(app) => ServerError::Config(app.to_string()),
+            other => other,
+        })?;
+    Ok(created.email)
+}
+
+fn read_password() -> Result<String, ServerError> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password for the new admin: ")?;
+        let second = rpassword::prompt_password("Repeat the password: ")?;
+        if first != second {
+            return Err(ServerError::Config("the two passwords differ; nothing was created".into()));
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}

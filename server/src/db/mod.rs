@@ -1,0 +1,171 @@
+//! The database: one diesel code path for SQLite and PostgreSQL, a pool, and
+//! migrations embedded in the binary.
+
+mod connection;
+pub mod schema;
+
+pub use connection::DbConnection;
+
+use crate::config::DatabaseUrl;
+use crate::error::ServerError;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+/// Key of the PostgreSQL advisory lock held while migrating, so instances
+/// starting together migrate one at a time.
+const MIGRATION_LOCK_KEY: i64 = 0x7669_7361_6465_736b; // "visadesk"
+
+/// Opens connections of the configured kind.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        let conn = match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgresql),
+            DatabaseUrl::Sqlite(path) => {
+                SqliteConnection::establish(&path.to_string_lossy()).map(DbConnection::Sqlite)
+            }
+        };
+        conn.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Per-connection SQLite settings: WAL, foreign keys, busy timeout.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                 PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// A pool of connections; clone freely.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    kind: &'static str,
+}
+
+impl Db {
+    /// Opens the pool (creating the SQLite file and its folder if needed).
+    pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Db, ServerError> {
+        let kind = match url {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                "sqlite"
+            }
+            DatabaseUrl::Postgres(_) => "postgres",
+        };
+        let pool = Pool::builder()
+            .max_size(max_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(Manager { url: url.clone() })
+            .map_err(ServerError::Pool)?;
+        Ok(Db { pool, kind })
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// Runs blocking database work on the blocking thread pool.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ServerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ServerError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| ServerError::Blocking(e.to_string()))?
+    }
+
+    /// Runs blocking database work on the current thread (CLI commands).
+    pub fn run_here<T>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, ServerError>) -> Result<T, ServerError> {
+        let mut conn = self.pool.get()?;
+        work(&mut conn)
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub fn migrate(&self) -> Result<Vec<String>, ServerError> {
+        self.run_here(migrate)
+    }
+}
+
+fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, ServerError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(versions),
+        DbConnection::Postgresql(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions);
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+            result
+        }
+    };
+    applied.map_err(|e| ServerError::Migration(e.to_string()))
+}
+
+fn versions(v: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
+    v.into_iter().map(|m| m.to_string()).collect()
+}
+
+/// Runs `work` in a write transaction. On SQLite it starts with
+/// `BEGIN IMMEDIATE`, so a read-then-write never fails with SQLITE_BUSY.
+pub fn write_tx<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ServerError>,
+) -> Result<T, ServerError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        let result = work(conn);
+        let DbConnection::Sqlite(c) = conn else { unreachable!("the connection kind cannot change") };
+        match result {
+            Ok(value) => {
+                AnsiTransactionManager::commit_transaction(c)?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(c);
+                Err(e)
+            }
+        }
+    } else {
+        conn.transaction(work)
+    }
+}

@@ -1,0 +1,47 @@
+//! The server layer's one error type.
+
+use visadesk_app::AppError;
+
+/// Something that failed inside the server. Turned into an [`AppError`] at
+/// the port: refusals pass through, everything else is logged and shown as
+/// a generic failure.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("could not connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("database migrations failed: {0}")]
+    Migration(String),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("a background task failed: {0}")]
+    Blocking(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// A refusal meant for the person who asked (validation, conflict, ...).
+    #[error("{0}")]
+    Refused(AppError),
+}
+
+impl From<AppError> for ServerError {
+    fn from(e: AppError) -> Self {
+        ServerError::Refused(e)
+    }
+}
+
+impl From<ServerError> for AppError {
+    fn from(e: ServerError) -> Self {
+        match e {
+            ServerError::Refused(app) => app,
+            other => {
+                tracing::error!(error = %other, "request failed");
+                AppError::Internal
+            }
+        }
+    }
+}

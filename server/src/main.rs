@@ -1,0 +1,33 @@
+//! The `visadesk` binary: serve | migrate | create-admin.
+
+use clap::Parser;
+use std::process::ExitCode;
+use visadesk_server::cli::{create_admin, Cli, Command};
+use visadesk_server::serve::{open_database, serve};
+
+fn main() -> ExitCode {
+    // A .env file may set any variable `--help` lists; the real environment wins.
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let config = cli.config;
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => actix_web::rt::System::new().block_on(serve(config)),
+        Command::Migrate => open_database(&config).map(|db| {
+            println!("database ({}) is up to date", db.kind());
+        }),
+        Command::CreateAdmin { email, name } => actix_web::rt::System::new()
+            .block_on(create_admin(&config, email, name))
+            .map(|email| println!("created admin {email}; sign in at /sign-in")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("visadesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `visadesk serve`: open the database, migrate, and serve the app.
+
+use crate::backend::VisadeskBackend;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::ServerError;
+use crate::http::{self, HttpState};
+use actix_files::Files;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{from_fn, Logger};
+use actix_web::{web, App, HttpServer};
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos_actix::{generate_route_list, LeptosRoutes, ResponseOptions};
+use std::net::TcpListener;
+use std::sync::Arc;
+use visadesk_app::api::port::SharedBackend;
+use visadesk_app::domain::{NewStaffUser, Role};
+
+/// Opens the database named by the configuration and applies migrations.
+pub fn open_database(config: &Config) -> Result<Db, ServerError> {
+    let url = config.database().map_err(ServerError::Config)?;
+    let db = Db::open(&url, config.db_pool_size)?;
+    let applied = db.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(database = db.kind(), migrations = ?applied, "database migrated");
+    }
+    Ok(db)
+}
+
+/// Serves until SIGTERM / SIGINT, then finishes in-flight requests.
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let started = std::time::Instant::now();
+    let db = open_database(&config)?;
+    let backend = Arc::new(VisadeskBackend::new(db, &config)?);
+    bootstrap_admin(&config, &backend).await?;
+
+    let site_root = config.site_root.to_string_lossy().to_string();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("visadesk")
+        .site_root(site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .reload_port(config.reload_port)
+        .build();
+    let live_reload = std::env::var_os("LEPTOS_WATCH").is_some().then_some(config.reload_port);
+    let state = HttpState { backend: backend.clone(), public_origin: config.public_origin(), https: config.https() };
+    let routes = generate_route_list(visadesk_app::App);
+    let port: SharedBackend = backend.clone();
+
+    let listener = TcpListener::bind(config.addr)?;
+    let local = listener.local_addr()?;
+    let server = HttpServer::new(move || {
+        let port = port.clone();
+        let options = leptos_options.clone();
+        let context = move || {
+            provide_context(port.clone());
+            set_page_csp(live_reload);
+        };
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .route("/healthz", web::get().to(http::health::healthz))
+            .service(Files::new("/pkg", format!("{site_root}/pkg")))
+            .service(Files::new("/assets", format!("{site_root}/assets")))
+            .leptos_routes_with_context(routes.clone(), context, move || visadesk_app::shell(options.clone()))
+            .wrap(from_fn(http::session::resolve))
+            .wrap(from_fn(http::origin::check))
+            .wrap(from_fn(http::security::headers))
+            .wrap(Logger::new("%r %s %b %Dms").log_target("visadesk::http"))
+    })
+    .listen(listener)?
+    .shutdown_timeout(30)
+    .run();
+    tracing::info!(address = %local, startup_ms = started.elapsed().as_millis() as u64, "visadesk listening");
+    // A fixed line on stdout that scripts and tests wait for.
+    println!("visadesk listening on http://{local}");
+    server.await?;
+    tracing::info!("visadesk stopped");
+    Ok(())
+}
+
+/// Puts the page CSP, with the nonce Leptos gives its scripts, on rendered pages.
+fn set_page_csp(live_reload: Option<u32>) {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&http::security::page_csp(&nonce, live_reload)) {
+        response.insert_header(HeaderName::from_static("content-security-policy"), value);
+    }
+}
+
+/// Creates the first admin from VISADESK_INITIAL_ADMIN_* on an empty
+/// database, or says how to create one.
+async fn bootstrap_admin(config: &Config, backend: &VisadeskBackend) -> Result<(), ServerError> {
+    if backend.user_count().await? > 0 {
+        return Ok(());
+    }
+    match (&config.initial_admin_email, &config.initial_admin_password_file) {
+        (Some(email), Some(file)) => {
+            let password = std::fs::read_to_string(file)
+                .map_err(|e| ServerError::Config(format!("cannot read {}: {e}", file.display())))?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let user = NewStaffUser { email: email.clone(), display_name: "Administrator".into(), role: Role::Admin, password };
+            let created = backend.add_user(user).await.map_err(|e| ServerError::Config(format!("initial admin: {e}")))?;
+            tracing::info!(email = %created.email, "created the initial admin");
+        }
+        _ => tracing::warn!(
+            "no users yet: create the first admin with `visadesk create-admin --email you@firm.example` \
+             (or scripts/visadesk create-admin ... from a checkout)"
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Queries, written once for both backends. Each function takes a
+//! connection; callers choose the transaction.
+
+pub mod sessions;
+pub mod throttle;
+pub mod users;

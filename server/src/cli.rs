@@ -10,7 +10,7 @@ use visadesk_app::domain::{NewStaffUser, Role};
 
 /// Visadesk: case management for immigration firms.
 #[derive(Parser, Debug)]
-#[command(name = "visadesk", version, about, long_about = None)]
+#[command(name = "visadesk", version, about = "Visadesk: case management for immigration firms.", long_about = None)]
 #[command(after_help = "Every option can also be set by the environment variable shown, or in a .env file.")]
 pub struct Cli {
     #[command(flatten)]
@@ -29,20 +29,36 @@ pub enum Command {
     /// Create an admin account. The password is read from a prompt, or from
     /// the first line of standard input when it is not a terminal.
     CreateAdmin {
-        /// The admin's email address (their sign-in name).
+        /// The admin's email address (their sign-in name); prompted for when omitted.
         #[arg(long)]
-        email: String,
+        email: Option<String>,
         /// The admin's name as shown in the app.
         #[arg(long, default_value = "Administrator")]
         name: String,
+        /// Do nothing (successfully) when the database already has users.
+        #[arg(long)]
+        if_no_users: bool,
     },
 }
 
 /// Creates an admin; the password never comes from the command line.
-pub async fn create_admin(config: &Config, email: String, name: String) -> Result<String, ServerError> {
-    let password = read_password()?;
+/// Returns the new admin's email, or `None` when `if_no_users` found users.
+pub async fn create_admin(
+    config: &Config,
+    email: Option<String>,
+    name: String,
+    if_no_users: bool,
+) -> Result<Option<String>, ServerError> {
     let db = open_database(config)?;
     let backend = VisadeskBackend::new(db, config)?;
+    if if_no_users && backend.user_count().await? > 0 {
+        return Ok(None);
+    }
+    let email = match email {
+        Some(email) => email,
+        None => prompt_line("Email of the first admin: ")?,
+    };
+    let password = read_password()?;
     let created = backend
         .add_user(NewStaffUser { email, display_name: name, role: Role::Admin, password })
         .await
@@ -50,7 +66,17 @@ pub async fn create_admin(config: &Config, email: String, name: String) -> Resul
             ServerError::Refused(app) => ServerError::Config(app.to_string()),
             other => other,
         })?;
-    Ok(created.email)
+    Ok(Some(created.email))
+}
+
+fn prompt_line(prompt: &str) -> Result<String, ServerError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(ServerError::Config("--email is required when standard input is not a terminal".into()));
+    }
+    eprint!("{prompt}");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim().to_string())
 }
 
 fn read_password() -> Result<String, ServerError> {

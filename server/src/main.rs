@@ -19,9 +19,12 @@ fn main() -> ExitCode {
         Command::Migrate => open_database(&config).map(|db| {
             println!("database ({}) is up to date", db.kind());
         }),
-        Command::CreateAdmin { email, name } => actix_web::rt::System::new()
-            .block_on(create_admin(&config, email, name))
-            .map(|email| println!("created admin {email}; sign in at /sign-in")),
+        Command::CreateAdmin { email, name, if_no_users } => actix_web::rt::System::new()
+            .block_on(create_admin(&config, email, name, if_no_users))
+            .map(|created| match created {
+                Some(email) => println!("created admin {email}; sign in at /sign-in"),
+                None => println!("the database already has users; nothing to do"),
+            }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,22 +60,51 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         App::new()
             .app_data(web::Data::new(state.clone()))
             .route("/healthz", web::get().to(http::health::healthz))
-            .service(Files::new("/pkg", format!("{site_root}/pkg")))
-            .service(Files::new("/assets", format!("{site_root}/assets")))
+            .configure(|cfg| static_files(cfg, &site_root))
             .leptos_routes_with_context(routes.clone(), context, move || visadesk_app::shell(options.clone()))
             .wrap(from_fn(http::session::resolve))
+            .wrap(from_fn(http::limits::bound_forms))
             .wrap(from_fn(http::origin::check))
             .wrap(from_fn(http::security::headers))
             .wrap(Logger::new("%r %s %b %Dms").log_target("visadesk::http"))
     })
     .listen(listener)?
     .shutdown_timeout(30)
+    .disable_signals()
     .run();
+    stop_on_signals(server.handle())?;
     tracing::info!(address = %local, startup_ms = started.elapsed().as_millis() as u64, "visadesk listening");
     // A fixed line on stdout that scripts and tests wait for.
     println!("visadesk listening on http://{local}");
     server.await?;
     tracing::info!("visadesk stopped");
+    Ok(())
+}
+
+/// Serves the browser bundle and assets, if they have been built.
+fn static_files(cfg: &mut web::ServiceConfig, site_root: &str) {
+    for (mount, dir) in [("/pkg", format!("{site_root}/pkg")), ("/assets", format!("{site_root}/assets"))] {
+        if std::path::Path::new(&dir).is_dir() {
+            cfg.service(Files::new(mount, dir));
+        } else {
+            tracing::warn!(folder = %dir, "not found: pages will not hydrate; build with `cargo leptos build`");
+        }
+    }
+}
+
+/// Stops gracefully (finishing in-flight requests) on SIGTERM or SIGINT.
+/// The handlers are installed before the server says it is listening.
+fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> Result<(), ServerError> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    actix_web::rt::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: finishing in-flight requests"),
+            _ = int.recv() => tracing::info!("SIGINT: finishing in-flight requests"),
+        }
+        handle.stop(true).await;
+    });
     Ok(())
 }
 

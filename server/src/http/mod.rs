@@ -1,6 +1,7 @@
 //! HTTP concerns around the Leptos app: middleware and plain endpoints.
 
 pub mod health;
+pub mod limits;
 pub mod origin;
 pub mod security;
 pub mod session;

@@ -1,0 +1,12 @@
+# Shared environment for the scripts in this folder (sourced, not run).
+# A persistent target directory outside the checkout keeps rebuilds fast,
+# also for CI's fresh clones; override with CARGO_TARGET_DIR.
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/visadesk/target}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+# wasm-opt (npm binaryen@132) for release builds, installed in end2end/.
+export PATH="$ROOT/end2end/node_modules/.bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }

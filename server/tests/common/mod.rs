@@ -1,0 +1,261 @@
+//! Starts the real `visadesk` binary per test, on a fresh SQLite file or a
+//! fresh PostgreSQL database (from TEST_DATABASE_URL), and talks HTTP to it.
+#![allow(dead_code)]
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use reqwest::{redirect, Client, Response};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tempfile::TempDir;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use visadesk_server::config::DatabaseUrl;
+use visadesk_server::db::Db;
+
+pub const ADMIN_EMAIL: &str = "admin@firm.example";
+pub const ADMIN_PASSWORD: &str = "admin pass phrase 1";
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the test body on SQLite and on PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::common::postgres_url().is_some() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            }
+        }
+    )* };
+}
+
+/// The PostgreSQL server to create test databases on. In CI it must be set.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but TEST_DATABASE_URL is not set: the PostgreSQL tests must run in CI")
+        }
+        _ => {
+            eprintln!("TEST_DATABASE_URL not set: skipping the PostgreSQL variant");
+            None
+        }
+    }
+}
+
+/// A fresh PostgreSQL database, dropped when the test ends.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn create(admin_url: &str) -> PgDatabase {
+        let name = format!("visadesk_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {e}"));
+        conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+        PgDatabase { admin_url: admin_url.to_string(), url: format!("{base}/{name}"), name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// A running server with its own data.
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    child: Child,
+    dir: TempDir,
+    pg: Option<PgDatabase>,
+}
+
+impl TestApp {
+    /// Starts a server with an admin (ADMIN_EMAIL / ADMIN_PASSWORD).
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts a server with extra environment variables.
+    pub async fn spawn_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(PgDatabase::create(&postgres_url().expect("TEST_DATABASE_URL"))),
+        };
+        std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD).expect("write password file");
+        let (base, child) = start(dir.path().to_path_buf(), pg.as_ref().map(|p| p.url.clone()), env).await;
+        TestApp { base, backend, child, dir, pg }
+    }
+
+    /// Stops the server and starts it again on the same data with `env`.
+    pub async fn restart_with(&mut self, env: &[(&str, &str)]) {
+        let _ = self.child.kill().await;
+        let (base, child) = start(self.dir.path().to_path_buf(), self.pg.as_ref().map(|p| p.url.clone()), env).await;
+        self.base = base;
+        self.child = child;
+    }
+
+    /// The environment that points the `visadesk` command at this app's data.
+    pub fn command_env(&self) -> Vec<(String, String)> {
+        let mut env = vec![("VISADESK_DATA_DIR".to_string(), self.dir.path().display().to_string())];
+        match &self.pg {
+            Some(pg) => env.push(("DATABASE_URL".into(), pg.url.clone())),
+            None => env.push(("DATABASE_URL".into(), String::new())),
+        }
+        env
+    }
+
+    /// The server process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Waits for the server process to exit.
+    pub async fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.wait().await.expect("wait for server")
+    }
+
+    /// What the server logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// A direct connection pool to the app's database, for checks and setup.
+    pub fn db(&self) -> Db {
+        let url = match &self.pg {
+            Some(pg) => DatabaseUrl::Postgres(pg.url.clone()),
+            None => DatabaseUrl::Sqlite(self.dir.path().join("visadesk.db")),
+        };
+        Db::open(&url, 1).expect("open test database")
+    }
+
+    /// Runs SQL on the app's database.
+    pub fn exec(&self, sql: &str) {
+        self.db().run_here(|c| Ok(c.batch_execute(sql)?)).expect("exec sql");
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, and
+    /// sends this site's Origin.
+    pub fn client(&self) -> Client {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(&self.base).expect("origin"));
+        Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .default_headers(headers)
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Calls a server function with form-encoded arguments.
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.expect("request")
+    }
+
+    /// Signs in and returns the response.
+    pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(client, "sign_in", &[("email", email), ("password", password)]).await
+    }
+
+    /// A client signed in as the admin.
+    pub async fn admin(&self) -> Client {
+        let client = self.client();
+        let res = self.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(res.status(), 200, "admin sign-in: {}", res.text().await.unwrap_or_default());
+        client
+    }
+
+    /// Creates a staff user through the admin API and returns a client signed in as them.
+    pub async fn user(&self, admin: &Client, email: &str, role: &str, password: &str) -> Client {
+        let res = self
+            .call(admin, "create_user", &[("email", email), ("display_name", "Test Person"), ("role", role), ("password", password)])
+            .await;
+        assert_eq!(res.status(), 200, "create {role}: {}", res.text().await.unwrap_or_default());
+        let client = self.client();
+        let res = self.sign_in(&client, email, password).await;
+        assert_eq!(res.status(), 200, "sign in as {role}");
+        client
+    }
+}
+
+async fn start(dir: PathBuf, database_url: Option<String>, env: &[(&str, &str)]) -> (String, Child) {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).expect("log file");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_visadesk"));
+    cmd.arg("serve")
+        .current_dir(&dir)
+        .env("VISADESK_DATA_DIR", &dir)
+        .env("DATABASE_URL", database_url.unwrap_or_default())
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("VISADESK_INITIAL_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("VISADESK_INITIAL_ADMIN_PASSWORD_FILE", dir.join("admin-password"))
+        .env("RUST_LOG", "warn,visadesk=info")
+        .env_remove("VISADESK_PUBLIC_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start visadesk");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let wait = async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(url) = line.strip_prefix("visadesk listening on ") {
+                return Some(url.to_string());
+            }
+        }
+        None
+    };
+    let base = match tokio::time::timeout(Duration::from_secs(120), wait).await {
+        Ok(Some(url)) => url,
+        _ => panic!(
+            "visadesk did not start; its log:\n{}",
+            std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+        ),
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (base, child)
+}
+
+/// The value of the session cookie in a response's Set-Cookie headers.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("visadesk_session="))
+        .map(str::to_string)
+}

@@ -66,7 +66,10 @@ impl AppError {
 
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
-        AppError::Invalid { field: e.field.to_string(), message: e.message }
+        AppError::Invalid {
+            field: e.field.to_string(),
+            message: e.message,
+        }
     }
 }
 
@@ -88,7 +91,10 @@ impl FromServerFnError for AppError {
                 "Could not reach the server. Check your connection and try again.".to_string()
             }
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                format!("The form could not be read ({}). Reload the page and try again.", clip(&detail))
+                format!(
+                    "The form could not be read ({}). Reload the page and try again.",
+                    clip(&detail)
+                )
             }
             ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Response(_) => {
                 "The server's answer could not be read. Reload the page and try again.".to_string()
@@ -113,16 +119,34 @@ mod tests {
 
     #[test]
     fn throttle_messages_say_how_long_to_wait() {
-        assert!(AppError::Throttled { retry_after_secs: 900 }.to_string().ends_with("15 minutes."));
-        assert!(AppError::Throttled { retry_after_secs: 61 }.to_string().ends_with("2 minutes."));
-        assert!(AppError::Throttled { retry_after_secs: 1 }.to_string().ends_with("1 second."));
+        assert!(AppError::Throttled {
+            retry_after_secs: 900
+        }
+        .to_string()
+        .ends_with("15 minutes."));
+        assert!(AppError::Throttled {
+            retry_after_secs: 61
+        }
+        .to_string()
+        .ends_with("2 minutes."));
+        assert!(AppError::Throttled {
+            retry_after_secs: 1
+        }
+        .to_string()
+        .ends_with("1 second."));
     }
 
     #[test]
     fn statuses_follow_the_kind_of_failure() {
         assert_eq!(AppError::NotFound("user".into()).status(), 404);
         assert_eq!(AppError::InvalidCredentials.status(), 401);
-        assert_eq!(AppError::Throttled { retry_after_secs: 5 }.status(), 429);
+        assert_eq!(
+            AppError::Throttled {
+                retry_after_secs: 5
+            }
+            .status(),
+            429
+        );
     }
 
     #[test]

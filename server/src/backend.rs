@@ -32,7 +32,8 @@ impl VisadeskBackend {
     pub fn new(db: Db, config: &Config) -> Result<Self, ServerError> {
         if config.session_idle_minutes < 1 || config.session_max_hours < 1 {
             return Err(ServerError::Config(
-                "VISADESK_SESSION_IDLE_MINUTES and VISADESK_SESSION_MAX_HOURS must be at least 1".into(),
+                "VISADESK_SESSION_IDLE_MINUTES and VISADESK_SESSION_MAX_HOURS must be at least 1"
+                    .into(),
             ));
         }
         Ok(VisadeskBackend {
@@ -59,7 +60,8 @@ impl VisadeskBackend {
         self.db
             .run(move |conn| {
                 let now = now();
-                let Some((session, user)) = sessions::live_by_token_hash(conn, &digest, now, idle)? else {
+                let Some((session, user)) = sessions::live_by_token_hash(conn, &digest, now, idle)?
+                else {
                     return Ok(None);
                 };
                 if now - session.last_seen_at >= TOUCH_EVERY_SECS {
@@ -79,7 +81,8 @@ impl VisadeskBackend {
     /// Creates a user with a checked password (used by `create-admin` and the admin page).
     pub async fn add_user(&self, user: NewStaffUser) -> Result<UserSummary, ServerError> {
         let email = validate::normalize_email(&user.email).map_err(AppError::from)?;
-        let display_name = validate::normalize_display_name(&user.display_name).map_err(AppError::from)?;
+        let display_name =
+            validate::normalize_display_name(&user.display_name).map_err(AppError::from)?;
         check_new_password(&user.password, &email)?;
         let passwords = self.passwords.clone();
         let password = user.password;
@@ -91,7 +94,10 @@ impl VisadeskBackend {
             .run(move |conn| {
                 write_tx(conn, |conn| {
                     if users::by_email(conn, &email)?.is_some() {
-                        return Err(AppError::Conflict(format!("A user with the email {email} already exists.")).into());
+                        return Err(AppError::Conflict(format!(
+                            "A user with the email {email} already exists."
+                        ))
+                        .into());
                     }
                     let id = uuid::Uuid::new_v4().to_string();
                     let now = now();
@@ -108,7 +114,9 @@ impl VisadeskBackend {
                             updated_at: now,
                         },
                     )?;
-                    users::by_id(conn, &id)?.ok_or(ServerError::Refused(AppError::Internal))?.summary()
+                    users::by_id(conn, &id)?
+                        .ok_or(ServerError::Refused(AppError::Internal))?
+                        .summary()
                 })
             })
             .await
@@ -120,9 +128,14 @@ impl VisadeskBackend {
     }
 
     async fn sign_in_inner(&self, request: SignInRequest) -> Result<SignedIn, ServerError> {
-        let email = validate::normalize_email(&request.email).map_err(|_| AppError::InvalidCredentials)?;
+        let email =
+            validate::normalize_email(&request.email).map_err(|_| AppError::InvalidCredentials)?;
         if request.password.is_empty() {
-            return Err(AppError::Invalid { field: "password".into(), message: "Enter your password.".into() }.into());
+            return Err(AppError::Invalid {
+                field: "password".into(),
+                message: "Enter your password.".into(),
+            }
+            .into());
         }
         if request.password.chars().count() > validate::PASSWORD_MAX_CHARS {
             return Err(AppError::InvalidCredentials.into());
@@ -132,7 +145,12 @@ impl VisadeskBackend {
         let (user, locked) = {
             let (email, keys) = (email.clone(), keys.clone());
             self.db
-                .run(move |conn| Ok((users::by_email(conn, &email)?, throttle::locked_for(conn, &keys, now())?)))
+                .run(move |conn| {
+                    Ok((
+                        users::by_email(conn, &email)?,
+                        throttle::locked_for(conn, &keys, now())?,
+                    ))
+                })
                 .await?
         };
         if let Some(retry_after_secs) = locked {
@@ -140,7 +158,10 @@ impl VisadeskBackend {
         }
 
         // Always one full verification, against the user's hash or the dummy.
-        let stored = user.as_ref().filter(|u| u.active).map(|u| u.password_hash.clone());
+        let stored = user
+            .as_ref()
+            .filter(|u| u.active)
+            .map(|u| u.password_hash.clone());
         let passwords = self.passwords.clone();
         let password = request.password.clone();
         let (ok, upgraded) = actix_web::rt::task::spawn_blocking(move || {
@@ -158,7 +179,11 @@ impl VisadeskBackend {
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
-                self.db.run(move |conn| write_tx(conn, |conn| throttle::record_failure(conn, &keys, now()))).await?;
+                self.db
+                    .run(move |conn| {
+                        write_tx(conn, |conn| throttle::record_failure(conn, &keys, now()))
+                    })
+                    .await?;
                 tracing::info!(target: "visadesk::auth", "failed sign-in");
                 return Err(AppError::InvalidCredentials.into());
             }
@@ -166,7 +191,10 @@ impl VisadeskBackend {
 
         let token = token::generate()?;
         let digest = token::digest(&token);
-        let previous = request.previous_token.filter(|t| token::looks_valid(t)).map(|t| token::digest(&t));
+        let previous = request
+            .previous_token
+            .filter(|t| token::looks_valid(t))
+            .map(|t| token::digest(&t));
         let client = request.client;
         let max_age = self.max_age_secs;
         let pair_key = keys[0].0.clone();
@@ -212,7 +240,9 @@ impl VisadeskBackend {
         &self,
         actor: &Viewer,
         user_id: &str,
-        change: impl FnOnce(&mut crate::db::DbConnection, &users::UserRow, i64) -> Result<(), ServerError> + Send + 'static,
+        change: impl FnOnce(&mut crate::db::DbConnection, &users::UserRow, i64) -> Result<(), ServerError>
+            + Send
+            + 'static,
     ) -> Result<UserSummary, ServerError> {
         let (actor_id, user_id) = (actor.user_id.clone(), user_id.to_string());
         self.db
@@ -248,7 +278,11 @@ fn session_info(row: SessionRow, current: &str) -> SessionInfo {
 #[async_trait::async_trait]
 impl Backend for VisadeskBackend {
     fn cookie_policy(&self) -> CookiePolicy {
-        CookiePolicy { name: SESSION_COOKIE.into(), secure: self.secure_cookie, max_age_secs: self.max_age_secs }
+        CookiePolicy {
+            name: SESSION_COOKIE.into(),
+            secure: self.secure_cookie,
+            max_age_secs: self.max_age_secs,
+        }
     }
 
     async fn sign_in(&self, request: SignInRequest) -> Result<SignedIn, AppError> {
@@ -257,19 +291,34 @@ impl Backend for VisadeskBackend {
 
     async fn sign_out(&self, viewer: &Viewer) -> Result<(), AppError> {
         let (user_id, session_id) = (viewer.user_id.clone(), viewer.session_id.clone());
-        self.db.run(move |conn| sessions::delete_for_user(conn, &user_id, &session_id).map(|_| ())).await?;
+        self.db
+            .run(move |conn| sessions::delete_for_user(conn, &user_id, &session_id).map(|_| ()))
+            .await?;
         Ok(())
     }
 
     async fn list_sessions(&self, viewer: &Viewer) -> Result<Vec<SessionInfo>, AppError> {
-        let (user_id, current, idle) = (viewer.user_id.clone(), viewer.session_id.clone(), self.idle_secs);
-        let rows = self.db.run(move |conn| sessions::live_for_user(conn, &user_id, now(), idle)).await?;
-        Ok(rows.into_iter().map(|r| session_info(r, &current)).collect())
+        let (user_id, current, idle) = (
+            viewer.user_id.clone(),
+            viewer.session_id.clone(),
+            self.idle_secs,
+        );
+        let rows = self
+            .db
+            .run(move |conn| sessions::live_for_user(conn, &user_id, now(), idle))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| session_info(r, &current))
+            .collect())
     }
 
     async fn end_session(&self, viewer: &Viewer, session_id: &str) -> Result<(), AppError> {
         let (user_id, id) = (viewer.user_id.clone(), session_id.to_string());
-        let found = self.db.run(move |conn| sessions::delete_for_user(conn, &user_id, &id)).await?;
+        let found = self
+            .db
+            .run(move |conn| sessions::delete_for_user(conn, &user_id, &id))
+            .await?;
         if found {
             Ok(())
         } else {
@@ -279,30 +328,49 @@ impl Backend for VisadeskBackend {
 
     async fn end_other_sessions(&self, viewer: &Viewer) -> Result<u64, AppError> {
         let (user_id, keep) = (viewer.user_id.clone(), viewer.session_id.clone());
-        Ok(self.db.run(move |conn| sessions::delete_all_for_user(conn, &user_id, Some(&keep))).await?)
+        Ok(self
+            .db
+            .run(move |conn| sessions::delete_all_for_user(conn, &user_id, Some(&keep)))
+            .await?)
     }
 
     async fn list_users(&self) -> Result<Vec<UserSummary>, AppError> {
         let rows = self.db.run(users::all).await?;
-        Ok(rows.iter().map(users::UserRow::summary).collect::<Result<Vec<_>, _>>()?)
+        Ok(rows
+            .iter()
+            .map(users::UserRow::summary)
+            .collect::<Result<Vec<_>, _>>()?)
     }
 
-    async fn create_user(&self, actor: &Viewer, user: NewStaffUser) -> Result<UserSummary, AppError> {
+    async fn create_user(
+        &self,
+        actor: &Viewer,
+        user: NewStaffUser,
+    ) -> Result<UserSummary, AppError> {
         if !user.role.is_staff() {
-            return Err(AppError::Invalid { field: "role".into(), message: "Choose a staff role.".into() });
+            return Err(AppError::Invalid {
+                field: "role".into(),
+                message: "Choose a staff role.".into(),
+            });
         }
         let created = self.add_user(user).await?;
         tracing::info!(target: "visadesk::admin", actor = %actor.user_id, user = %created.id, role = %created.role, "user created");
         Ok(created)
     }
 
-    async fn change_role(&self, actor: &Viewer, user_id: &str, role: Role) -> Result<UserSummary, AppError> {
+    async fn change_role(
+        &self,
+        actor: &Viewer,
+        user_id: &str,
+        role: Role,
+    ) -> Result<UserSummary, AppError> {
         let updated = self
             .update_user(actor, user_id, move |conn, user, now| {
                 if user.role()?.is_staff() != role.is_staff() {
                     return Err(AppError::Invalid {
                         field: "role".into(),
-                        message: "Staff and applicant accounts can't be turned into one another.".into(),
+                        message: "Staff and applicant accounts can't be turned into one another."
+                            .into(),
                     }
                     .into());
                 }
@@ -313,7 +381,12 @@ impl Backend for VisadeskBackend {
         Ok(updated)
     }
 
-    async fn set_active(&self, actor: &Viewer, user_id: &str, active: bool) -> Result<UserSummary, AppError> {
+    async fn set_active(
+        &self,
+        actor: &Viewer,
+        user_id: &str,
+        active: bool,
+    ) -> Result<UserSummary, AppError> {
         let updated = self
             .update_user(actor, user_id, move |conn, user, now| {
                 users::set_active(conn, &user.id, active, now)?;

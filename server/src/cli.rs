@@ -11,7 +11,9 @@ use visadesk_app::domain::{NewStaffUser, Role};
 /// Visadesk: case management for immigration firms.
 #[derive(Parser, Debug)]
 #[command(name = "visadesk", version, about = "Visadesk: case management for immigration firms.", long_about = None)]
-#[command(after_help = "Every option can also be set by the environment variable shown, or in a .env file.")]
+#[command(
+    after_help = "Every option can also be set by the environment variable shown, or in a .env file."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -60,7 +62,12 @@ pub async fn create_admin(
     };
     let password = read_password()?;
     let created = backend
-        .add_user(NewStaffUser { email, display_name: name, role: Role::Admin, password })
+        .add_user(NewStaffUser {
+            email,
+            display_name: name,
+            role: Role::Admin,
+            password,
+        })
         .await
         .map_err(|e| match e {
             ServerError::Refused(app) => ServerError::Config(app.to_string()),
@@ -71,7 +78,9 @@ pub async fn create_admin(
 
 fn prompt_line(prompt: &str) -> Result<String, ServerError> {
     if !std::io::stdin().is_terminal() {
-        return Err(ServerError::Config("--email is required when standard input is not a terminal".into()));
+        return Err(ServerError::Config(
+            "--email is required when standard input is not a terminal".into(),
+        ));
     }
     eprint!("{prompt}");
     let mut line = String::new();
@@ -84,7 +93,9 @@ fn read_password() -> Result<String, ServerError> {
         let first = rpassword::prompt_password("Password for the new admin: ")?;
         let second = rpassword::prompt_password("Repeat the password: ")?;
         if first != second {
-            return Err(ServerError::Config("the two passwords differ; nothing was created".into()));
+            return Err(ServerError::Config(
+                "the two passwords differ; nothing was created".into(),
+            ));
         }
         Ok(first)
     } else {

@@ -9,7 +9,12 @@ use std::path::PathBuf;
 #[derive(Args, Clone, Debug)]
 pub struct Config {
     /// Folder for Visadesk's own data: the SQLite database and, later, documents.
-    #[arg(long, env = "VISADESK_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "VISADESK_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// PostgreSQL URL (postgres://user@host/db) for multi-instance deployments.
@@ -18,19 +23,39 @@ pub struct Config {
     pub database_url: Option<String>,
 
     /// Most database connections kept open by this instance.
-    #[arg(long, env = "VISADESK_DB_POOL_SIZE", default_value_t = 8, global = true)]
+    #[arg(
+        long,
+        env = "VISADESK_DB_POOL_SIZE",
+        default_value_t = 8,
+        global = true
+    )]
     pub db_pool_size: u32,
 
     /// Address and port to listen on (cargo-leptos sets it from Cargo.toml).
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
 
     /// Folder with the compiled browser bundle and CSS (cargo-leptos sets it).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
     /// Port of cargo-leptos' live-reload socket during `cargo leptos watch`.
-    #[arg(long, env = "LEPTOS_RELOAD_PORT", default_value_t = 3001, global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_RELOAD_PORT",
+        default_value_t = 3001,
+        global = true
+    )]
     pub reload_port: u32,
 
     /// The address people use, e.g. https://visa.firm.example. Requests that
@@ -40,20 +65,40 @@ pub struct Config {
     pub public_url: Option<String>,
 
     /// Minutes of inactivity after which a session ends.
-    #[arg(long, env = "VISADESK_SESSION_IDLE_MINUTES", default_value_t = 120, global = true)]
+    #[arg(
+        long,
+        env = "VISADESK_SESSION_IDLE_MINUTES",
+        default_value_t = 120,
+        global = true
+    )]
     pub session_idle_minutes: i64,
 
     /// Hours after sign-in at which a session ends, however active.
-    #[arg(long, env = "VISADESK_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    #[arg(
+        long,
+        env = "VISADESK_SESSION_MAX_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
     pub session_max_hours: i64,
 
     /// Argon2id memory cost in KiB (at least 19456). Raising it upgrades
     /// each stored hash at its owner's next sign-in.
-    #[arg(long, env = "VISADESK_ARGON2_MEMORY_KIB", default_value_t = 19456, global = true)]
+    #[arg(
+        long,
+        env = "VISADESK_ARGON2_MEMORY_KIB",
+        default_value_t = 19456,
+        global = true
+    )]
     pub argon2_memory_kib: u32,
 
     /// Argon2id iterations (at least 2).
-    #[arg(long, env = "VISADESK_ARGON2_ITERATIONS", default_value_t = 2, global = true)]
+    #[arg(
+        long,
+        env = "VISADESK_ARGON2_ITERATIONS",
+        default_value_t = 2,
+        global = true
+    )]
     pub argon2_iterations: u32,
 
     /// With VISADESK_INITIAL_ADMIN_PASSWORD_FILE: on a database with no users,
@@ -73,11 +118,18 @@ pub struct Config {
 impl Config {
     /// The database to use: PostgreSQL when DATABASE_URL says so, else SQLite.
     pub fn database(&self) -> Result<DatabaseUrl, String> {
-        match self.database_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match self
+            .database_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Ok(DatabaseUrl::Postgres(url.to_string()))
             }
-            Some(url) if url.starts_with("sqlite://") => Ok(DatabaseUrl::Sqlite(url.trim_start_matches("sqlite://").into())),
+            Some(url) if url.starts_with("sqlite://") => Ok(DatabaseUrl::Sqlite(
+                url.trim_start_matches("sqlite://").into(),
+            )),
             Some(other) => Err(format!(
                 "DATABASE_URL must start with postgres:// (or sqlite:// for a file); got \"{}\"",
                 other.split('@').next_back().unwrap_or_default()
@@ -88,7 +140,9 @@ impl Config {
 
     /// True when the public URL is https.
     pub fn https(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 
     /// The origin (scheme://host[:port]) of the public URL, if configured.
@@ -96,7 +150,11 @@ impl Config {
         let url = self.public_url.as_deref()?.trim().trim_end_matches('/');
         let (scheme, rest) = url.split_once("://")?;
         let host = rest.split('/').next()?;
-        Some(format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+        Some(format!(
+            "{}://{}",
+            scheme.to_ascii_lowercase(),
+            host.to_ascii_lowercase()
+        ))
     }
 }
 

@@ -11,7 +11,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 
     let config = cli.config;
     let result = match cli.command.unwrap_or(Command::Serve) {
@@ -19,7 +22,11 @@ fn main() -> ExitCode {
         Command::Migrate => open_database(&config).map(|db| {
             println!("database ({}) is up to date", db.kind());
         }),
-        Command::CreateAdmin { email, name, if_no_users } => actix_web::rt::System::new()
+        Command::CreateAdmin {
+            email,
+            name,
+            if_no_users,
+        } => actix_web::rt::System::new()
             .block_on(create_admin(&config, email, name, if_no_users))
             .map(|created| match created {
                 Some(email) => println!("created admin {email}; sign in at /sign-in"),

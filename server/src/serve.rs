@@ -43,8 +43,14 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         .site_addr(config.addr)
         .reload_port(config.reload_port)
         .build();
-    let live_reload = std::env::var_os("LEPTOS_WATCH").is_some().then_some(config.reload_port);
-    let state = HttpState { backend: backend.clone(), public_origin: config.public_origin(), https: config.https() };
+    let live_reload = std::env::var_os("LEPTOS_WATCH")
+        .is_some()
+        .then_some(config.reload_port);
+    let state = HttpState {
+        backend: backend.clone(),
+        public_origin: config.public_origin(),
+        https: config.https(),
+    };
     let routes = generate_route_list(visadesk_app::App);
     let port: SharedBackend = backend.clone();
 
@@ -61,7 +67,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             .app_data(web::Data::new(state.clone()))
             .route("/healthz", web::get().to(http::health::healthz))
             .configure(|cfg| static_files(cfg, &site_root))
-            .leptos_routes_with_context(routes.clone(), context, move || visadesk_app::shell(options.clone()))
+            .leptos_routes_with_context(routes.clone(), context, move || {
+                visadesk_app::shell(options.clone())
+            })
             .wrap(from_fn(http::session::resolve))
             .wrap(from_fn(http::limits::bound_forms))
             .wrap(from_fn(http::origin::check))
@@ -83,7 +91,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
 
 /// Serves the browser bundle and assets, if they have been built.
 fn static_files(cfg: &mut web::ServiceConfig, site_root: &str) {
-    for (mount, dir) in [("/pkg", format!("{site_root}/pkg")), ("/assets", format!("{site_root}/assets"))] {
+    for (mount, dir) in [
+        ("/pkg", format!("{site_root}/pkg")),
+        ("/assets", format!("{site_root}/assets")),
+    ] {
         if std::path::Path::new(&dir).is_dir() {
             cfg.service(Files::new(mount, dir));
         } else {
@@ -110,7 +121,9 @@ fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> Result<(), ServerErr
 
 /// Puts the page CSP, with the nonce Leptos gives its scripts, on rendered pages.
 fn set_page_csp(live_reload: Option<u32>) {
-    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) else {
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    else {
         return;
     };
     if let Ok(value) = HeaderValue::from_str(&http::security::page_csp(&nonce, live_reload)) {

@@ -17,27 +17,67 @@ fn visadesk(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
-on_both_databases!(create_admin_reads_the_password_from_stdin, migrate_is_idempotent, sigterm_stops_gracefully);
+on_both_databases!(
+    create_admin_reads_the_password_from_stdin,
+    migrate_is_idempotent,
+    sigterm_stops_gracefully
+);
 
 async fn create_admin_reads_the_password_from_stdin(db: Backend) {
     let app = TestApp::spawn(db).await;
-    let (ok, out, err) = visadesk(&app, &["create-admin", "--email", "Boss@Firm.Example", "--name", "Boss"], "boss pass phrase 9\n");
+    let (ok, out, err) = visadesk(
+        &app,
+        &[
+            "create-admin",
+            "--email",
+            "Boss@Firm.Example",
+            "--name",
+            "Boss",
+        ],
+        "boss pass phrase 9\n",
+    );
     assert!(ok, "{out}{err}");
     assert!(out.contains("created admin boss@firm.example"));
-    assert_eq!(app.sign_in(&app.client(), "boss@firm.example", "boss pass phrase 9").await.status(), 200);
+    assert_eq!(
+        app.sign_in(&app.client(), "boss@firm.example", "boss pass phrase 9")
+            .await
+            .status(),
+        200
+    );
 
-    let (ok, _, err) = visadesk(&app, &["create-admin", "--email", "boss@firm.example"], "another pass phrase\n");
+    let (ok, _, err) = visadesk(
+        &app,
+        &["create-admin", "--email", "boss@firm.example"],
+        "another pass phrase\n",
+    );
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
-    let (ok, _, err) = visadesk(&app, &["create-admin", "--email", "new@firm.example"], "short\n");
+    let (ok, _, err) = visadesk(
+        &app,
+        &["create-admin", "--email", "new@firm.example"],
+        "short\n",
+    );
     assert!(!ok);
     assert!(err.contains("at least 8"), "{err}");
-    let (ok, out, _) = visadesk(&app, &["create-admin", "--if-no-users", "--email", "x@firm.example"], "whatever pass 1\n");
+    let (ok, out, _) = visadesk(
+        &app,
+        &["create-admin", "--if-no-users", "--email", "x@firm.example"],
+        "whatever pass 1\n",
+    );
     assert!(ok);
     assert!(out.contains("already has users"));
 }
@@ -52,16 +92,30 @@ async fn migrate_is_idempotent(db: Backend) {
 async fn sigterm_stops_gracefully(db: Backend) {
     let mut app = TestApp::spawn(db).await;
     let pid = app.pid().unwrap().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let status = app.wait().await;
-    assert!(status.success(), "exit status {status:?}; log:\n{}", app.log());
+    assert!(
+        status.success(),
+        "exit status {status:?}; log:\n{}",
+        app.log()
+    );
     assert!(app.log().contains("visadesk stopped"));
 }
 
 #[test]
 fn help_lists_every_setting_with_its_variable_and_default() {
-    let out = Command::new(env!("CARGO_BIN_EXE_visadesk")).arg("--help").output().unwrap();
-    let help = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = Command::new(env!("CARGO_BIN_EXE_visadesk"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for var in [
         "VISADESK_DATA_DIR",
         "DATABASE_URL",
@@ -77,7 +131,10 @@ fn help_lists_every_setting_with_its_variable_and_default() {
         "VISADESK_INITIAL_ADMIN_PASSWORD_FILE",
         "RUST_LOG",
     ] {
-        assert!(help.contains(&format!("[env: {var}")), "--help lacks {var}:\n{help}");
+        assert!(
+            help.contains(&format!("[env: {var}")),
+            "--help lacks {var}:\n{help}"
+        );
     }
     assert!(help.contains("[default: ./data]"));
     for cmd in ["serve", "migrate", "create-admin"] {

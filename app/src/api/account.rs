@@ -12,7 +12,11 @@ use crate::domain::Permission;
 /// Signs in with email and password; sets the session cookie and returns the
 /// local path to go to next.
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
     use super::port::SignInRequest;
     use crate::domain::validate::safe_next_path;
     respond(
@@ -21,7 +25,12 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             let policy = backend.cookie_policy();
             let previous_token = cookie(&policy.name);
             let signed_in = backend
-                .sign_in(SignInRequest { email, password, client: client_meta(), previous_token })
+                .sign_in(SignInRequest {
+                    email,
+                    password,
+                    client: client_meta(),
+                    previous_token,
+                })
                 .await?;
             super::context::set_session_cookie(&signed_in.token, &policy);
             Ok(safe_next_path(next.as_deref()))

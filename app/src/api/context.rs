@@ -37,7 +37,10 @@ pub fn client_meta() -> ClientMeta {
     let Some(req) = use_context::<Request>() else {
         return ClientMeta::default();
     };
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let user_agent = req
         .headers()
         .get(actix_web::http::header::USER_AGENT)
@@ -50,7 +53,12 @@ pub fn client_meta() -> ClientMeta {
 /// The raw value of the cookie `name` on the current request.
 pub fn cookie(name: &str) -> Option<String> {
     let req = use_context::<Request>()?;
-    let header = req.headers().get(actix_web::http::header::COOKIE)?.to_str().ok()?.to_string();
+    let header = req
+        .headers()
+        .get(actix_web::http::header::COOKIE)?
+        .to_str()
+        .ok()?
+        .to_string();
     crate::domain::cookie::value(&header, name)
 }
 
@@ -77,7 +85,10 @@ pub fn clear_session_cookie(policy: &CookiePolicy) {
 }
 
 fn set_header(name: HeaderName, value: &str) {
-    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
         res.append_header(name, value);
     }
 }
@@ -85,7 +96,10 @@ fn set_header(name: HeaderName, value: &str) {
 /// Answers a failed server function with the error's HTTP status.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(e) = &result {
-        if let (Some(res), Ok(status)) = (use_context::<ResponseOptions>(), StatusCode::from_u16(e.status())) {
+        if let (Some(res), Ok(status)) = (
+            use_context::<ResponseOptions>(),
+            StatusCode::from_u16(e.status()),
+        ) {
             res.set_status(status);
         }
     }

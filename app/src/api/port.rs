@@ -57,11 +57,25 @@ pub trait Backend: Send + Sync + 'static {
     /// Every user, staff and applicants.
     async fn list_users(&self) -> Result<Vec<UserSummary>, AppError>;
     /// Creates a staff user.
-    async fn create_user(&self, actor: &Viewer, user: NewStaffUser) -> Result<UserSummary, AppError>;
+    async fn create_user(
+        &self,
+        actor: &Viewer,
+        user: NewStaffUser,
+    ) -> Result<UserSummary, AppError>;
     /// Gives a user another role.
-    async fn change_role(&self, actor: &Viewer, user_id: &str, role: Role) -> Result<UserSummary, AppError>;
+    async fn change_role(
+        &self,
+        actor: &Viewer,
+        user_id: &str,
+        role: Role,
+    ) -> Result<UserSummary, AppError>;
     /// Deactivates (ending every session at once) or reactivates a user.
-    async fn set_active(&self, actor: &Viewer, user_id: &str, active: bool) -> Result<UserSummary, AppError>;
+    async fn set_active(
+        &self,
+        actor: &Viewer,
+        user_id: &str,
+        active: bool,
+    ) -> Result<UserSummary, AppError>;
 }
 
 /// The backend as kept in Leptos context.

@@ -36,7 +36,17 @@ pub async fn create_user(
             let display_name = validate::normalize_display_name(&display_name)?;
             let role = parse_staff_role(&role)?;
             validate::check_password_length(&password)?;
-            backend()?.create_user(&actor, NewStaffUser { email, display_name, role, password }).await
+            backend()?
+                .create_user(
+                    &actor,
+                    NewStaffUser {
+                        email,
+                        display_name,
+                        role,
+                        password,
+                    },
+                )
+                .await
         }
         .await,
     )
@@ -48,9 +58,10 @@ pub async fn change_role(user_id: String, role: String) -> Result<UserSummary, A
     respond(
         async move {
             let actor = require(Permission::ManageUsers)?;
-            let role = role
-                .parse::<Role>()
-                .map_err(|e| AppError::Invalid { field: "role".into(), message: e.to_string() })?;
+            let role = role.parse::<Role>().map_err(|e| AppError::Invalid {
+                field: "role".into(),
+                message: e.to_string(),
+            })?;
             backend()?.change_role(&actor, &user_id, role).await
         }
         .await,
@@ -71,11 +82,16 @@ pub async fn set_user_active(user_id: String, active: bool) -> Result<UserSummar
 
 #[cfg(feature = "ssr")]
 fn parse_staff_role(raw: &str) -> Result<Role, AppError> {
-    let invalid = |message: String| AppError::Invalid { field: "role".into(), message };
+    let invalid = |message: String| AppError::Invalid {
+        field: "role".into(),
+        message,
+    };
     let role = raw.parse::<Role>().map_err(|e| invalid(e.to_string()))?;
     if role.is_staff() {
         Ok(role)
     } else {
-        Err(invalid("Applicants are invited from their client record, not created here.".into()))
+        Err(invalid(
+            "Applicants are invited from their client record, not created here.".into(),
+        ))
     }
 }

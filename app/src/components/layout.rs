@@ -59,7 +59,7 @@ fn UserMenu(viewer: Viewer) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
-            let _ = window().location().set_href("/sign-in");
+            let _ = window().location().set_href("/sign-in?signed_out=1");
         }
     });
     let can_sessions = viewer.role.can(Permission::ManageOwnSessions);

@@ -35,7 +35,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     use Role::*;
     match permission {
-        ViewDashboard | ViewClients | ViewCases => matches!(role, Admin | Attorney | Paralegal | Viewer),
+        ViewDashboard | ViewClients | ViewCases => {
+            matches!(role, Admin | Attorney | Paralegal | Viewer)
+        }
         ManageUsers => role == Admin,
         ManageOwnSessions => true,
     }
@@ -59,7 +61,12 @@ pub enum Section {
 
 impl Section {
     /// The sections in navigation order.
-    pub const ALL: [Section; 4] = [Section::Dashboard, Section::Clients, Section::Cases, Section::Admin];
+    pub const ALL: [Section; 4] = [
+        Section::Dashboard,
+        Section::Clients,
+        Section::Cases,
+        Section::Admin,
+    ];
 
     /// The path the section lives at.
     pub fn path(self) -> &'static str {
@@ -93,7 +100,10 @@ impl Section {
 
     /// The sections a role sees in the navigation.
     pub fn visible_to(role: Role) -> Vec<Section> {
-        Section::ALL.into_iter().filter(|s| role.can(s.permission())).collect()
+        Section::ALL
+            .into_iter()
+            .filter(|s| role.can(s.permission()))
+            .collect()
     }
 }
 
@@ -117,7 +127,11 @@ mod tests {
     fn the_matrix_is_exactly_as_specified() {
         for (role, row) in MATRIX {
             for (permission, expected) in Permission::ALL.into_iter().zip(row) {
-                assert_eq!(allows(role, permission), expected, "{role:?} x {permission:?}");
+                assert_eq!(
+                    allows(role, permission),
+                    expected,
+                    "{role:?} x {permission:?}"
+                );
             }
         }
     }

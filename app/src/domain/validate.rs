@@ -18,7 +18,10 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -32,7 +35,9 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
     if chars > EMAIL_MAX_CHARS {
         return Err(FieldError::new(
             "email",
-            format!("The email address is {chars} characters long; the limit is {EMAIL_MAX_CHARS}."),
+            format!(
+                "The email address is {chars} characters long; the limit is {EMAIL_MAX_CHARS}."
+            ),
         ));
     }
     let valid = match email.split_once('@') {
@@ -50,7 +55,10 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
     if valid {
         Ok(email)
     } else {
-        Err(FieldError::new("email", "Enter an email address like name@example.com."))
+        Err(FieldError::new(
+            "email",
+            "Enter an email address like name@example.com.",
+        ))
     }
 }
 
@@ -87,7 +95,10 @@ pub fn normalize_display_name(raw: &str) -> Result<String, FieldError> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(FieldError::new("display_name", "The name contains control characters."));
+        return Err(FieldError::new(
+            "display_name",
+            "The name contains control characters.",
+        ));
     }
     Ok(name)
 }
@@ -117,21 +128,38 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(normalize_email("  Ana@Firm.Example ").unwrap(), "ana@firm.example");
+        assert_eq!(
+            normalize_email("  Ana@Firm.Example ").unwrap(),
+            "ana@firm.example"
+        );
     }
 
     #[test]
     fn malformed_and_oversized_emails_are_refused_with_a_reason() {
-        for bad in ["", "ana", "ana@", "@firm.example", "ana@firm", "a b@firm.example", "a@b@c.example"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@firm.example",
+            "ana@firm",
+            "a b@firm.example",
+            "a@b@c.example",
+        ] {
             assert_eq!(normalize_email(bad).unwrap_err().field, "email", "{bad:?}");
         }
         let long = format!("{}@firm.example", "a".repeat(300));
-        assert!(normalize_email(&long).unwrap_err().message.contains("the limit is 254"));
+        assert!(normalize_email(&long)
+            .unwrap_err()
+            .message
+            .contains("the limit is 254"));
     }
 
     #[test]
     fn passwords_need_eight_characters_and_accept_long_ones_untruncated() {
-        assert!(check_password_length("1234567").unwrap_err().message.contains("at least 8"));
+        assert!(check_password_length("1234567")
+            .unwrap_err()
+            .message
+            .contains("at least 8"));
         assert!(check_password_length("12345678").is_ok());
         // Characters, not bytes: eight CJK characters are enough.
         assert!(check_password_length("密码密码密码密码").is_ok());
@@ -144,13 +172,22 @@ mod tests {
     fn names_in_any_script_are_kept() {
         assert_eq!(normalize_display_name(" 王伟 ").unwrap(), "王伟");
         assert!(normalize_display_name("   ").is_err());
-        assert!(normalize_display_name(&"n".repeat(201)).unwrap_err().message.contains("limit is 200"));
+        assert!(normalize_display_name(&"n".repeat(201))
+            .unwrap_err()
+            .message
+            .contains("limit is 200"));
     }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next_path(Some("/admin?tab=users")), "/admin?tab=users");
-        for evil in ["//evil.example", "https://evil.example", "/\\evil.example", "/api/sign_out", "/sign-in"] {
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/api/sign_out",
+            "/sign-in",
+        ] {
             assert_eq!(safe_next_path(Some(evil)), "/", "{evil}");
         }
         assert_eq!(safe_next_path(None), "/");

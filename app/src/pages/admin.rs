@@ -25,26 +25,39 @@ fn Users(viewer: Viewer) -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let users = Resource::new(
-        move || (create.version().get(), change_role.version().get(), set_active.version().get()),
+        move || {
+            (
+                create.version().get(),
+                change_role.version().get(),
+                set_active.version().get(),
+            )
+        },
         |_| list_users(),
     );
 
     let row_error = Signal::derive(move || {
-        action_error(change_role.value()).get().or_else(|| action_error(set_active.value()).get())
+        action_error(change_role.value())
+            .get()
+            .or_else(|| action_error(set_active.value()).get())
     });
-    let row_success = Signal::derive(move || {
-        match (change_role.value().get(), set_active.value().get()) {
-            (Some(Ok(u)), _) if change_role.version().get() >= set_active.version().get() => {
-                Some(format!("{} is now {}.", u.display_name, u.role.label()))
-            }
-            (_, Some(Ok(u))) => Some(format!(
-                "{} is {}.",
-                u.display_name,
-                if u.active { "active again" } else { "deactivated and signed out everywhere" }
-            )),
-            _ => None,
-        }
-    });
+    let row_success =
+        Signal::derive(
+            move || match (change_role.value().get(), set_active.value().get()) {
+                (Some(Ok(u)), _) if change_role.version().get() >= set_active.version().get() => {
+                    Some(format!("{} is now {}.", u.display_name, u.role.label()))
+                }
+                (_, Some(Ok(u))) => Some(format!(
+                    "{} is {}.",
+                    u.display_name,
+                    if u.active {
+                        "active again"
+                    } else {
+                        "deactivated and signed out everywhere"
+                    }
+                )),
+                _ => None,
+            },
+        );
     let me = viewer.user_id.clone();
 
     view! {
@@ -112,9 +125,21 @@ fn UserRow(
 ) -> impl IntoView {
     let select_id = format!("role-{}", user.id);
     let role_label = format!("Role for {}", user.email);
-    let toggle_label = format!("{} {}", if user.active { "Deactivate" } else { "Reactivate" }, user.email);
+    let toggle_label = format!(
+        "{} {}",
+        if user.active {
+            "Deactivate"
+        } else {
+            "Reactivate"
+        },
+        user.email
+    );
     let (id_for_role, id_for_toggle) = (user.id.clone(), user.id.clone());
-    let roles: Vec<Role> = if user.role.is_staff() { Role::STAFF.to_vec() } else { vec![Role::Applicant] };
+    let roles: Vec<Role> = if user.role.is_staff() {
+        Role::STAFF.to_vec()
+    } else {
+        vec![Role::Applicant]
+    };
     let active = user.active;
     view! {
         <tr class:inactive=!active>
@@ -123,8 +148,8 @@ fn UserRow(
             <td data-label="Role">
                 <ActionForm action=change_role attr:class="inline-form">
                     <input type="hidden" name="user_id" value=id_for_role/>
-                    <label class="small" for=select_id.clone()>"Role"</label>
-                    <select id=select_id name="role" aria-label=role_label.clone() disabled=is_me>
+                    <label class="sr-only" for=select_id.clone()>{role_label.clone()}</label>
+                    <select id=select_id name="role" disabled=is_me>
                         {roles
                             .into_iter()
                             .map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })
@@ -164,10 +189,20 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let form: NodeRef<html::Form> = NodeRef::new();
     let error = action_error(create.value());
     let field_error = move |field: &'static str| {
-        move || error.get().filter(|e| e.field() == Some(field)).map(|e| e.to_string())
+        move || {
+            error
+                .get()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| e.to_string())
+        }
     };
     let success = Signal::derive(move || match create.value().get() {
-        Some(Ok(u)) => Some(format!("Created {} ({}) as {}.", u.display_name, u.email, u.role.label())),
+        Some(Ok(u)) => Some(format!(
+            "Created {} ({}) as {}.",
+            u.display_name,
+            u.email,
+            u.role.label()
+        )),
         _ => None,
     });
     // Clear the form only after a successful create; a refused one keeps what was typed.

@@ -25,7 +25,11 @@ fn Sessions() -> impl IntoView {
         move || (end_one.version().get(), end_others.version().get()),
         |_| my_sessions(),
     );
-    let error = Signal::derive(move || action_error(end_one.value()).get().or_else(|| action_error(end_others.value()).get()));
+    let error = Signal::derive(move || {
+        action_error(end_one.value())
+            .get()
+            .or_else(|| action_error(end_others.value()).get())
+    });
     view! {
         <h1>"Your sessions"</h1>
         <p class="muted">"Each browser you are signed in on. End any you do not recognise."</p>
@@ -50,7 +54,11 @@ fn Sessions() -> impl IntoView {
 
 #[component]
 fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl IntoView {
-    let agent = if session.user_agent.is_empty() { "Unknown browser".to_string() } else { session.user_agent.clone() };
+    let agent = if session.user_agent.is_empty() {
+        "Unknown browser".to_string()
+    } else {
+        session.user_agent.clone()
+    };
     let (id, current) = (session.id.clone(), session.current);
     view! {
         <li class="card session">

@@ -13,7 +13,8 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = action_error(action.value());
-    let ended = move || query.read().get("ended").is_some();
+    let signed_out = move || query.read().get("signed_out").is_some();
+    let expired = move || query.read().get("expired").is_some();
 
     Effect::new(move |_| {
         if let Some(Ok(path)) = action.value().get() {
@@ -27,8 +28,11 @@ pub fn SignInPage() -> impl IntoView {
             <section class="card signin-card" aria-labelledby="signin-title">
                 <p class="brand brand-large">"Visadesk"</p>
                 <h1 id="signin-title">"Sign in"</h1>
-                <Show when=ended>
+                <Show when=signed_out>
                     <p class="alert alert-info" role="status">"You have been signed out."</p>
+                </Show>
+                <Show when=expired>
+                    <p class="alert alert-info" role="status">"Your session has ended. Please sign in again."</p>
                 </Show>
                 <FormError error/>
                 <ActionForm action attr:class="stack" attr:novalidate="novalidate">

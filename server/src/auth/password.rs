@@ -26,11 +26,19 @@ pub struct Passwords {
 impl Passwords {
     /// Argon2id with `memory_kib` and `iterations` (raised to the minimums), one lane.
     pub fn new(memory_kib: u32, iterations: u32) -> Result<Self, ServerError> {
-        let params = Params::new(memory_kib.max(MIN_MEMORY_KIB), iterations.max(MIN_ITERATIONS), 1, None)
-            .map_err(|e| ServerError::Hash(e.to_string()))?;
+        let params = Params::new(
+            memory_kib.max(MIN_MEMORY_KIB),
+            iterations.max(MIN_ITERATIONS),
+            1,
+            None,
+        )
+        .map_err(|e| ServerError::Hash(e.to_string()))?;
         let mut random = [0u8; 24];
         getrandom::fill(&mut random).map_err(|e| ServerError::Hash(e.to_string()))?;
-        let mut passwords = Passwords { params, dummy_hash: String::new() };
+        let mut passwords = Passwords {
+            params,
+            dummy_hash: String::new(),
+        };
         passwords.dummy_hash = passwords.hash(&hex::encode(random))?;
         Ok(passwords)
     }
@@ -53,7 +61,10 @@ impl Passwords {
     pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
         let target = stored.unwrap_or(&self.dummy_hash);
         let matches = match PasswordHash::new(target) {
-            Ok(parsed) => self.hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => self
+                .hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
             Err(_) => false,
         };
         matches && stored.is_some()
@@ -61,8 +72,12 @@ impl Passwords {
 
     /// Whether `stored` was made with weaker parameters than the current ones.
     pub fn needs_rehash(&self, stored: &str) -> bool {
-        let Ok(parsed) = PasswordHash::new(stored) else { return true };
-        let Ok(params) = Params::try_from(&parsed) else { return true };
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return true;
+        };
+        let Ok(params) = Params::try_from(&parsed) else {
+            return true;
+        };
         parsed.algorithm.as_str() != "argon2id"
             || params.m_cost() < self.params.m_cost()
             || params.t_cost() < self.params.t_cost()
@@ -78,10 +93,13 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), AppError> {
     if is_common(&lowered) {
         return Err(AppError::Invalid {
             field: "password".into(),
-            message: "This password is one of the most commonly used and easily guessed. Choose another.".into(),
+            message:
+                "This password is one of the most commonly used and easily guessed. Choose another."
+                    .into(),
         });
     }
-    if !email.is_empty() && (lowered == email || Some(lowered.as_str()) == email.split('@').next()) {
+    if !email.is_empty() && (lowered == email || Some(lowered.as_str()) == email.split('@').next())
+    {
         return Err(AppError::Invalid {
             field: "password".into(),
             message: "The password must not be the email address. Choose another.".into(),
@@ -115,7 +133,10 @@ mod tests {
     #[test]
     fn costs_below_the_floor_are_raised() {
         let p = Passwords::new(1024, 1).unwrap();
-        assert!(p.hash("whatever words").unwrap().contains("m=19456,t=2,p=1"));
+        assert!(p
+            .hash("whatever words")
+            .unwrap()
+            .contains("m=19456,t=2,p=1"));
     }
 
     #[test]
@@ -148,9 +169,15 @@ mod tests {
 
     #[test]
     fn common_and_short_passwords_are_refused_with_a_reason() {
-        assert!(check_new_password("password1", "ana@firm.example").unwrap_err().to_string().contains("most commonly used"));
+        assert!(check_new_password("password1", "ana@firm.example")
+            .unwrap_err()
+            .to_string()
+            .contains("most commonly used"));
         assert!(check_new_password("Password123", "ana@firm.example").is_err());
-        assert!(check_new_password("short", "ana@firm.example").unwrap_err().to_string().contains("at least 8"));
+        assert!(check_new_password("short", "ana@firm.example")
+            .unwrap_err()
+            .to_string()
+            .contains("at least 8"));
         assert!(check_new_password("ana@firm.example", "ana@firm.example").is_err());
         assert!(check_new_password("violet tram ninety", "ana@firm.example").is_ok());
     }

@@ -32,7 +32,9 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         let conn = match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgresql),
+            DatabaseUrl::Postgres(url) => {
+                PgConnection::establish(url).map(DbConnection::Postgresql)
+            }
             DatabaseUrl::Sqlite(path) => {
                 SqliteConnection::establish(&path.to_string_lossy()).map(DbConnection::Sqlite)
             }
@@ -41,7 +43,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -116,7 +119,10 @@ impl Db {
     }
 
     /// Runs blocking database work on the current thread (CLI commands).
-    pub fn run_here<T>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, ServerError>) -> Result<T, ServerError> {
+    pub fn run_here<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
         let mut conn = self.pool.get()?;
         work(&mut conn)
     }
@@ -154,7 +160,9 @@ pub fn write_tx<T>(
     if let DbConnection::Sqlite(c) = conn {
         AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
         let result = work(conn);
-        let DbConnection::Sqlite(c) = conn else { unreachable!("the connection kind cannot change") };
+        let DbConnection::Sqlite(c) = conn else {
+            unreachable!("the connection kind cannot change")
+        };
         match result {
             Ok(value) => {
                 AnsiTransactionManager::commit_transaction(c)?;

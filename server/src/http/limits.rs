@@ -1,9 +1,9 @@
 //! Bounds the size of server-function requests, with a clear answer.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::http::StatusCode;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
 use visadesk_app::AppError;
@@ -22,7 +22,10 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// Answers 413 when a server-function request says it is larger than the limit.
-pub async fn bound_forms(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+pub async fn bound_forms(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -36,12 +39,16 @@ pub async fn bound_forms(req: ServiceRequest, next: Next<impl MessageBody + 'sta
                 human_size(MAX_FORM_BYTES)
             ));
             let body = serde_json::to_string(&error).unwrap_or_default();
-            let res = HttpResponse::PayloadTooLarge().content_type("application/json").body(body);
+            let res = HttpResponse::PayloadTooLarge()
+                .content_type("application/json")
+                .body(body);
             Ok(req.into_response(res).map_into_right_body())
         }
         _ => {
             let res = next.call(req).await?;
-            Ok(argument_errors_are_bad_requests(res).await?.map_into_left_body())
+            Ok(argument_errors_are_bad_requests(res)
+                .await?
+                .map_into_left_body())
         }
     }
 }
@@ -51,7 +58,9 @@ pub async fn bound_forms(req: ServiceRequest, next: Next<impl MessageBody + 'sta
 async fn argument_errors_are_bad_requests(
     res: ServiceResponse<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR || !res.request().path().starts_with("/api/") {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.request().path().starts_with("/api/")
+    {
         return Ok(res.map_into_boxed_body());
     }
     let (req, res) = res.into_parts();
@@ -62,7 +71,10 @@ async fn argument_errors_are_bad_requests(
     if bytes.starts_with(b"{\"Request\"") {
         *head.status_mut() = StatusCode::BAD_REQUEST;
     }
-    Ok(ServiceResponse::new(req, head.set_body(bytes).map_into_boxed_body()))
+    Ok(ServiceResponse::new(
+        req,
+        head.set_body(bytes).map_into_boxed_body(),
+    ))
 }
 
 #[cfg(test)]

@@ -34,7 +34,9 @@ pub fn encode_query_value(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -68,7 +70,10 @@ mod tests {
     #[test]
     fn query_values_round_trip() {
         let s = "/admin?tab=users&q=王伟";
-        assert_eq!(decode_query_value(&encode_query_value(s)).as_deref(), Some(s));
+        assert_eq!(
+            decode_query_value(&encode_query_value(s)).as_deref(),
+            Some(s)
+        );
         assert_eq!(decode_query_value("a+b%2Fc").as_deref(), Some("a b/c"));
         assert_eq!(decode_query_value("%zz"), None);
         assert_eq!(decode_query_value("%4"), Some("%4".into()));

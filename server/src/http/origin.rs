@@ -25,7 +25,10 @@ pub fn same_site(sec_fetch_site: Option<&str>, origin: Option<&str>, expected: &
 }
 
 /// The middleware.
-pub async fn check(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+pub async fn check(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(next.call(req).await?.map_into_left_body());
     }
@@ -36,7 +39,12 @@ pub async fn check(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<
             let info = req.connection_info();
             format!("{}://{}", info.scheme(), info.host())
         });
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
     let sec_fetch_site = header("sec-fetch-site");
     let origin = header(header::ORIGIN.as_str());
     if same_site(sec_fetch_site.as_deref(), origin.as_deref(), &expected) {
@@ -44,7 +52,9 @@ pub async fn check(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<
     }
     tracing::warn!(target: "visadesk::http", path = req.path(), ?origin, ?sec_fetch_site, "refused a cross-site request");
     let body = serde_json::to_string(&AppError::CrossSite).unwrap_or_default();
-    let response = HttpResponse::Forbidden().content_type("application/json").body(body);
+    let response = HttpResponse::Forbidden()
+        .content_type("application/json")
+        .body(body);
     Ok(req.into_response(response).map_into_right_body())
 }
 
@@ -63,8 +73,16 @@ mod tests {
 
     #[test]
     fn other_sites_are_refused() {
-        assert!(!same_site(Some("cross-site"), Some("https://evil.example"), SITE));
-        assert!(!same_site(Some("same-site"), Some("http://127.0.0.1:3000"), SITE));
+        assert!(!same_site(
+            Some("cross-site"),
+            Some("https://evil.example"),
+            SITE
+        ));
+        assert!(!same_site(
+            Some("same-site"),
+            Some("http://127.0.0.1:3000"),
+            SITE
+        ));
         assert!(!same_site(None, Some("https://evil.example"), SITE));
         assert!(!same_site(None, Some("null"), SITE));
     }

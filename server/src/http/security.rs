@@ -8,7 +8,8 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error};
 
 /// CSP for anything that is not a page (API answers, files).
-const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const STRICT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The CSP of a rendered page: scripts only from this site or carrying the
 /// page's nonce (Leptos' hydration script), WASM allowed, no framing.
@@ -25,8 +26,13 @@ pub fn page_csp(nonce: &str, reload_port: Option<u32>) -> String {
 }
 
 /// Adds the security headers; pages and API answers are never cached.
-pub async fn headers(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let https = req.app_data::<web::Data<HttpState>>().is_some_and(|s| s.https);
+pub async fn headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let https = req
+        .app_data::<web::Data<HttpState>>()
+        .is_some_and(|s| s.https);
     let cacheable = req.path().starts_with("/pkg/") || req.path().starts_with("/assets/");
     let mut res = next.call(req).await?;
     let h = res.headers_mut();
@@ -39,10 +45,22 @@ pub async fn headers(req: ServiceRequest, next: Next<impl MessageBody>) -> Resul
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
-    set(h, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()");
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
     if https {
-        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
     }
     if cacheable {
         set(h, header::CACHE_CONTROL, "no-cache");

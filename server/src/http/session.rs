@@ -12,7 +12,10 @@ use actix_web::{web, Error, HttpMessage, HttpResponse};
 use visadesk_app::domain::{cookie, validate::safe_next_path, Viewer};
 
 /// The middleware.
-pub async fn resolve(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+pub async fn resolve(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let token = req
         .headers()
         .get(header::COOKIE)
@@ -34,7 +37,9 @@ pub async fn resolve(req: ServiceRequest, next: Next<impl MessageBody>) -> Resul
     let is_page_view = matches!(*req.method(), Method::GET | Method::HEAD);
     if is_page_view && path == "/sign-in" && viewer.is_some() {
         let next_path = query_param(req.query_string(), "next");
-        return Ok(redirect(req, &safe_next_path(next_path.as_deref()), false).map_into_right_body());
+        return Ok(
+            redirect(req, &safe_next_path(next_path.as_deref()), false).map_into_right_body()
+        );
     }
     if is_page_view && !is_public_path(&path) && viewer.is_none() {
         let wanted = match req.query_string() {

@@ -22,7 +22,9 @@ pub struct SessionRow {
 
 /// Inserts a session.
 pub fn insert(conn: &mut DbConnection, row: &SessionRow) -> Result<(), ServerError> {
-    diesel::insert_into(sessions::table).values(row).execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -47,12 +49,19 @@ pub fn live_by_token_hash(
 
 /// Marks a session as used now.
 pub fn touch(conn: &mut DbConnection, id: &str, now: i64) -> Result<(), ServerError> {
-    diesel::update(sessions::table.find(id)).set(sessions::last_seen_at.eq(now)).execute(conn)?;
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_seen_at.eq(now))
+        .execute(conn)?;
     Ok(())
 }
 
 /// A user's sessions that have not expired, newest first.
-pub fn live_for_user(conn: &mut DbConnection, user_id: &str, now: i64, idle_secs: i64) -> Result<Vec<SessionRow>, ServerError> {
+pub fn live_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: i64,
+    idle_secs: i64,
+) -> Result<Vec<SessionRow>, ServerError> {
     Ok(sessions::table
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::expires_at.gt(now))
@@ -63,9 +72,17 @@ pub fn live_for_user(conn: &mut DbConnection, user_id: &str, now: i64, idle_secs
 }
 
 /// Deletes one session of a user; returns whether it existed.
-pub fn delete_for_user(conn: &mut DbConnection, user_id: &str, id: &str) -> Result<bool, ServerError> {
-    let n = diesel::delete(sessions::table.filter(sessions::id.eq(id)).filter(sessions::user_id.eq(user_id)))
-        .execute(conn)?;
+pub fn delete_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    id: &str,
+) -> Result<bool, ServerError> {
+    let n = diesel::delete(
+        sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
     Ok(n > 0)
 }
 
@@ -76,19 +93,37 @@ pub fn delete_by_token_hash(conn: &mut DbConnection, token_hash: &str) -> Result
 }
 
 /// Deletes every session of a user except `keep`; returns how many.
-pub fn delete_all_for_user(conn: &mut DbConnection, user_id: &str, keep: Option<&str>) -> Result<u64, ServerError> {
+pub fn delete_all_for_user(
+    conn: &mut DbConnection,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<u64, ServerError> {
     let n = match keep {
-        Some(keep) => diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::id.ne(keep)))
-            .execute(conn)?,
-        None => diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?,
+        Some(keep) => diesel::delete(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::id.ne(keep)),
+        )
+        .execute(conn)?,
+        None => {
+            diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?
+        }
     };
     Ok(n as u64)
 }
 
 /// Deletes sessions that can no longer be used.
-pub fn purge_expired(conn: &mut DbConnection, now: i64, idle_secs: i64) -> Result<u64, ServerError> {
+pub fn purge_expired(
+    conn: &mut DbConnection,
+    now: i64,
+    idle_secs: i64,
+) -> Result<u64, ServerError> {
     let n = diesel::delete(
-        sessions::table.filter(sessions::expires_at.le(now).or(sessions::last_seen_at.le(now - idle_secs))),
+        sessions::table.filter(
+            sessions::expires_at
+                .le(now)
+                .or(sessions::last_seen_at.le(now - idle_secs)),
+        ),
     )
     .execute(conn)?;
     Ok(n as u64)

@@ -22,13 +22,24 @@ pub struct Rule {
 }
 
 /// Five failures for one account from one address lock that pair for 15 minutes.
-pub const ACCOUNT_AT_ADDRESS: Rule = Rule { max_failures: 5, window_secs: 900, lock_secs: 900 };
+pub const ACCOUNT_AT_ADDRESS: Rule = Rule {
+    max_failures: 5,
+    window_secs: 900,
+    lock_secs: 900,
+};
 /// Thirty failures from one address (any accounts) lock the address for 15 minutes.
-pub const ADDRESS: Rule = Rule { max_failures: 30, window_secs: 900, lock_secs: 900 };
+pub const ADDRESS: Rule = Rule {
+    max_failures: 30,
+    window_secs: 900,
+    lock_secs: 900,
+};
 
 /// The throttle keys of an attempt on `email` from `ip`.
 pub fn keys(email: &str, ip: &str) -> [(String, Rule); 2] {
-    [(format!("account-at:{email}|{ip}"), ACCOUNT_AT_ADDRESS), (format!("address:{ip}"), ADDRESS)]
+    [
+        (format!("account-at:{email}|{ip}"), ACCOUNT_AT_ADDRESS),
+        (format!("address:{ip}"), ADDRESS),
+    ]
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Debug)]
@@ -41,7 +52,11 @@ struct ThrottleRow {
 }
 
 /// Seconds until the latest lock on any of `keys` ends, if one is in force.
-pub fn locked_for(conn: &mut DbConnection, keys: &[(String, Rule)], now: i64) -> Result<Option<u64>, ServerError> {
+pub fn locked_for(
+    conn: &mut DbConnection,
+    keys: &[(String, Rule)],
+    now: i64,
+) -> Result<Option<u64>, ServerError> {
     let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
     let until: Option<i64> = login_throttle::table
         .filter(login_throttle::key.eq_any(names))
@@ -53,15 +68,28 @@ pub fn locked_for(conn: &mut DbConnection, keys: &[(String, Rule)], now: i64) ->
 
 /// Counts a failure on each key, locking any that reach their rule's limit.
 /// Call inside a write transaction.
-pub fn record_failure(conn: &mut DbConnection, keys: &[(String, Rule)], now: i64) -> Result<(), ServerError> {
+pub fn record_failure(
+    conn: &mut DbConnection,
+    keys: &[(String, Rule)],
+    now: i64,
+) -> Result<(), ServerError> {
     for (key, rule) in keys {
         let existing: Option<ThrottleRow> = login_throttle::table
             .find(key)
             .select(ThrottleRow::as_select())
             .first(conn)
             .optional()?;
-        let next = next_state(existing.as_ref().map(|r| (r.failures, r.window_started_at)), *rule, now);
-        let row = ThrottleRow { key: key.clone(), failures: next.0, window_started_at: next.1, locked_until: next.2 };
+        let next = next_state(
+            existing.as_ref().map(|r| (r.failures, r.window_started_at)),
+            *rule,
+            now,
+        );
+        let row = ThrottleRow {
+            key: key.clone(),
+            failures: next.0,
+            window_started_at: next.1,
+            locked_until: next.2,
+        };
         match existing {
             Some(old) => {
                 let locked_until = row.locked_until.max(old.locked_until);
@@ -74,7 +102,9 @@ pub fn record_failure(conn: &mut DbConnection, keys: &[(String, Rule)], now: i64
                     .execute(conn)?;
             }
             None => {
-                diesel::insert_into(login_throttle::table).values(&row).execute(conn)?;
+                diesel::insert_into(login_throttle::table)
+                    .values(&row)
+                    .execute(conn)?;
             }
         }
     }
@@ -113,12 +143,18 @@ mod tests {
             assert_eq!((f, locked), (i as i32, 0));
             state = Some((f, s));
         }
-        assert_eq!(next_state(state, ACCOUNT_AT_ADDRESS, 1005), (0, 1005, 1005 + 900));
+        assert_eq!(
+            next_state(state, ACCOUNT_AT_ADDRESS, 1005),
+            (0, 1005, 1005 + 900)
+        );
     }
 
     #[test]
     fn failures_outside_the_window_start_a_new_count() {
-        assert_eq!(next_state(Some((4, 0)), ACCOUNT_AT_ADDRESS, 900), (1, 900, 0));
+        assert_eq!(
+            next_state(Some((4, 0)), ACCOUNT_AT_ADDRESS, 900),
+            (1, 900, 0)
+        );
     }
 
     #[test]

@@ -24,7 +24,9 @@ pub struct UserRow {
 impl UserRow {
     /// The role, refusing a value the database should never hold.
     pub fn role(&self) -> Result<Role, ServerError> {
-        self.role.parse().map_err(|_| ServerError::Config(format!("user {} has an unknown role", self.id)))
+        self.role
+            .parse()
+            .map_err(|_| ServerError::Config(format!("user {} has an unknown role", self.id)))
     }
 
     /// As listed on the admin page.
@@ -57,17 +59,28 @@ pub struct NewUserRow<'a> {
 
 /// The user with this (normalised) email.
 pub fn by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, ServerError> {
-    Ok(users::table.filter(users::email.eq(email)).select(UserRow::as_select()).first(conn).optional()?)
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// The user with this id.
 pub fn by_id(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, ServerError> {
-    Ok(users::table.find(id).select(UserRow::as_select()).first(conn).optional()?)
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Every user: staff first by role, then by name.
 pub fn all(conn: &mut DbConnection) -> Result<Vec<UserRow>, ServerError> {
-    Ok(users::table.select(UserRow::as_select()).order((users::display_name.asc(), users::email.asc())).load(conn)?)
+    Ok(users::table
+        .select(UserRow::as_select())
+        .order((users::display_name.asc(), users::email.asc()))
+        .load(conn)?)
 }
 
 /// How many users exist.
@@ -77,12 +90,19 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, ServerError> {
 
 /// Inserts a user.
 pub fn insert(conn: &mut DbConnection, row: &NewUserRow<'_>) -> Result<(), ServerError> {
-    diesel::insert_into(users::table).values(row).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
 /// Sets a user's role.
-pub fn set_role(conn: &mut DbConnection, id: &str, role: Role, now: i64) -> Result<(), ServerError> {
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: &str,
+    role: Role,
+    now: i64,
+) -> Result<(), ServerError> {
     diesel::update(users::table.find(id))
         .set((users::role.eq(role.as_str()), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -90,7 +110,12 @@ pub fn set_role(conn: &mut DbConnection, id: &str, role: Role, now: i64) -> Resu
 }
 
 /// Activates or deactivates a user.
-pub fn set_active(conn: &mut DbConnection, id: &str, active: bool, now: i64) -> Result<(), ServerError> {
+pub fn set_active(
+    conn: &mut DbConnection,
+    id: &str,
+    active: bool,
+    now: i64,
+) -> Result<(), ServerError> {
     diesel::update(users::table.find(id))
         .set((users::active.eq(active), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -98,7 +123,12 @@ pub fn set_active(conn: &mut DbConnection, id: &str, active: bool, now: i64) -> 
 }
 
 /// Replaces a password hash (after a parameter upgrade or a reset).
-pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str, now: i64) -> Result<(), ServerError> {
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: &str,
+    now: i64,
+) -> Result<(), ServerError> {
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -107,6 +137,8 @@ pub fn set_password_hash(conn: &mut DbConnection, id: &str, hash: &str, now: i64
 
 /// Records a successful sign-in.
 pub fn touch_sign_in(conn: &mut DbConnection, id: &str, now: i64) -> Result<(), ServerError> {
-    diesel::update(users::table.find(id)).set(users::last_sign_in_at.eq(Some(now))).execute(conn)?;
+    diesel::update(users::table.find(id))
+        .set(users::last_sign_in_at.eq(Some(now)))
+        .execute(conn)?;
     Ok(())
 }

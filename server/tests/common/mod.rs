@@ -70,16 +70,27 @@ impl PgDatabase {
         let name = format!("visadesk_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = PgConnection::establish(admin_url)
             .unwrap_or_else(|e| panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {e}"));
-        conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
-        PgDatabase { admin_url: admin_url.to_string(), url: format!("{base}/{name}"), name }
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(admin_url);
+        PgDatabase {
+            admin_url: admin_url.to_string(),
+            url: format!("{base}/{name}"),
+            name,
+        }
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
-            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = conn.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -104,24 +115,46 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let pg = match backend {
             Backend::Sqlite => None,
-            Backend::Postgres => Some(PgDatabase::create(&postgres_url().expect("TEST_DATABASE_URL"))),
+            Backend::Postgres => Some(PgDatabase::create(
+                &postgres_url().expect("TEST_DATABASE_URL"),
+            )),
         };
-        std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD).expect("write password file");
-        let (base, child) = start(dir.path().to_path_buf(), pg.as_ref().map(|p| p.url.clone()), env).await;
-        TestApp { base, backend, child, dir, pg }
+        std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD)
+            .expect("write password file");
+        let (base, child) = start(
+            dir.path().to_path_buf(),
+            pg.as_ref().map(|p| p.url.clone()),
+            env,
+        )
+        .await;
+        TestApp {
+            base,
+            backend,
+            child,
+            dir,
+            pg,
+        }
     }
 
     /// Stops the server and starts it again on the same data with `env`.
     pub async fn restart_with(&mut self, env: &[(&str, &str)]) {
         let _ = self.child.kill().await;
-        let (base, child) = start(self.dir.path().to_path_buf(), self.pg.as_ref().map(|p| p.url.clone()), env).await;
+        let (base, child) = start(
+            self.dir.path().to_path_buf(),
+            self.pg.as_ref().map(|p| p.url.clone()),
+            env,
+        )
+        .await;
         self.base = base;
         self.child = child;
     }
 
     /// The environment that points the `visadesk` command at this app's data.
     pub fn command_env(&self) -> Vec<(String, String)> {
-        let mut env = vec![("VISADESK_DATA_DIR".to_string(), self.dir.path().display().to_string())];
+        let mut env = vec![(
+            "VISADESK_DATA_DIR".to_string(),
+            self.dir.path().display().to_string(),
+        )];
         match &self.pg {
             Some(pg) => env.push(("DATABASE_URL".into(), pg.url.clone())),
             None => env.push(("DATABASE_URL".into(), String::new())),
@@ -155,7 +188,9 @@ impl TestApp {
 
     /// Runs SQL on the app's database.
     pub fn exec(&self, sql: &str) {
-        self.db().run_here(|c| Ok(c.batch_execute(sql)?)).expect("exec sql");
+        self.db()
+            .run_here(|c| Ok(c.batch_execute(sql)?))
+            .expect("exec sql");
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects, and
@@ -178,28 +213,57 @@ impl TestApp {
 
     /// Calls a server function with form-encoded arguments.
     pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
-        client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.expect("request")
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Signs in and returns the response.
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
-        self.call(client, "sign_in", &[("email", email), ("password", password)]).await
+        self.call(
+            client,
+            "sign_in",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     /// A client signed in as the admin.
     pub async fn admin(&self) -> Client {
         let client = self.client();
         let res = self.sign_in(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        assert_eq!(res.status(), 200, "admin sign-in: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            200,
+            "admin sign-in: {}",
+            res.text().await.unwrap_or_default()
+        );
         client
     }
 
     /// Creates a staff user through the admin API and returns a client signed in as them.
     pub async fn user(&self, admin: &Client, email: &str, role: &str, password: &str) -> Client {
         let res = self
-            .call(admin, "create_user", &[("email", email), ("display_name", "Test Person"), ("role", role), ("password", password)])
+            .call(
+                admin,
+                "create_user",
+                &[
+                    ("email", email),
+                    ("display_name", "Test Person"),
+                    ("role", role),
+                    ("password", password),
+                ],
+            )
             .await;
-        assert_eq!(res.status(), 200, "create {role}: {}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            200,
+            "create {role}: {}",
+            res.text().await.unwrap_or_default()
+        );
         let client = self.client();
         let res = self.sign_in(&client, email, password).await;
         assert_eq!(res.status(), 200, "sign in as {role}");
@@ -207,8 +271,16 @@ impl TestApp {
     }
 }
 
-async fn start(dir: PathBuf, database_url: Option<String>, env: &[(&str, &str)]) -> (String, Child) {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).expect("log file");
+async fn start(
+    dir: PathBuf,
+    database_url: Option<String>,
+    env: &[(&str, &str)],
+) -> (String, Child) {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))
+        .expect("log file");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_visadesk"));
     cmd.arg("serve")
         .current_dir(&dir)
@@ -217,7 +289,10 @@ async fn start(dir: PathBuf, database_url: Option<String>, env: &[(&str, &str)])
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .env("VISADESK_INITIAL_ADMIN_EMAIL", ADMIN_EMAIL)
-        .env("VISADESK_INITIAL_ADMIN_PASSWORD_FILE", dir.join("admin-password"))
+        .env(
+            "VISADESK_INITIAL_ADMIN_PASSWORD_FILE",
+            dir.join("admin-password"),
+        )
         .env("RUST_LOG", "warn,visadesk=info")
         .env_remove("VISADESK_PUBLIC_URL")
         .stdin(Stdio::null())

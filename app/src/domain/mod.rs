@@ -1,6 +1,7 @@
 //! Plain types and pure rules shared by the server and the browser.
 
 pub mod account;
+pub mod agent;
 pub mod cookie;
 pub mod permission;
 pub mod role;

@@ -165,7 +165,7 @@ fn UserRow(
                  else { view! { <span class="badge badge-off">"Deactivated"</span> }.into_any() }}
             </td>
             <td data-label="Last sign-in">{user.last_sign_in_at.map(format_utc).unwrap_or_else(|| "Never".into())}</td>
-            <td data-label="Actions">
+            <td data-label=(!is_me).then_some("Actions")>
                 {(!is_me).then(|| view! {
                     <ActionForm action=set_active attr:class="inline-form">
                         <input type="hidden" name="user_id" value=id_for_toggle/>

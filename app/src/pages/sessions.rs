@@ -54,11 +54,7 @@ fn Sessions() -> impl IntoView {
 
 #[component]
 fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl IntoView {
-    let agent = if session.user_agent.is_empty() {
-        "Unknown browser".to_string()
-    } else {
-        session.user_agent.clone()
-    };
+    let agent = crate::domain::agent::describe(&session.user_agent);
     let (id, current) = (session.id.clone(), session.current);
     view! {
         <li class="card session">

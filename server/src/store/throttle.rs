@@ -1,9 +1,15 @@
 //! Sign-in throttling, kept in the database so every instance sees it.
 //!
-//! Two counters per attempt: the (account, client address) pair and the
-//! client address alone. A lock only ever blocks the address that failed, so
-//! an attacker elsewhere can never lock a known user out of their own
-//! browser; and every lock ends by itself.
+//! Three counters per attempt:
+//! - the (account, client address) pair: five failures lock the pair;
+//! - the client address alone: thirty failures lock the address;
+//! - the account, from anywhere: past ten failures each attempt on it waits a
+//!   growing delay (1 s, 2 s, 4 s ... at most 30 s), which slows guessing
+//!   from many addresses but never locks the account.
+//!
+//! A lock only ever blocks the address that failed, so an attacker elsewhere
+//! can never lock a known user out of their own browser; and every lock and
+//! delay ends by itself.
 
 use crate::db::schema::login_throttle;
 use crate::db::DbConnection;
@@ -34,12 +40,45 @@ pub const ADDRESS: Rule = Rule {
     lock_secs: 900,
 };
 
+/// Failures counted per account (from any address), never locking it.
+pub const ACCOUNT: Rule = Rule {
+    max_failures: i32::MAX,
+    window_secs: 900,
+    lock_secs: 0,
+};
+/// Account failures within the window before attempts start to wait.
+pub const ACCOUNT_DELAY_AFTER: i32 = 10;
+/// The longest wait per attempt, in seconds.
+pub const ACCOUNT_DELAY_MAX_SECS: u64 = 30;
+
 /// The throttle keys of an attempt on `email` from `ip`.
-pub fn keys(email: &str, ip: &str) -> [(String, Rule); 2] {
+pub fn keys(email: &str, ip: &str) -> [(String, Rule); 3] {
     [
         (format!("account-at:{email}|{ip}"), ACCOUNT_AT_ADDRESS),
         (format!("address:{ip}"), ADDRESS),
+        (format!("account:{email}"), ACCOUNT),
     ]
+}
+
+/// Seconds an attempt on `email` waits before its password is checked.
+pub fn account_delay(conn: &mut DbConnection, email: &str, now: i64) -> Result<u64, ServerError> {
+    let failures: Option<i32> = login_throttle::table
+        .find(format!("account:{email}"))
+        .filter(login_throttle::window_started_at.gt(now - ACCOUNT.window_secs))
+        .select(login_throttle::failures)
+        .first(conn)
+        .optional()?;
+    Ok(delay_for(failures.unwrap_or(0)))
+}
+
+/// The wait after `failures` account failures: none below the threshold,
+/// then doubling from one second up to the cap.
+pub fn delay_for(failures: i32) -> u64 {
+    if failures < ACCOUNT_DELAY_AFTER {
+        return 0;
+    }
+    let doublings = (failures - ACCOUNT_DELAY_AFTER).min(16) as u32;
+    (1u64 << doublings).min(ACCOUNT_DELAY_MAX_SECS)
 }
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Debug)]
@@ -162,5 +201,27 @@ mod tests {
         let k = keys("ana@firm.example", "10.0.0.1");
         assert_eq!(k[0].0, "account-at:ana@firm.example|10.0.0.1");
         assert_eq!(k[1].0, "address:10.0.0.1");
+        assert_eq!(k[2].0, "account:ana@firm.example");
+    }
+
+    #[test]
+    fn the_account_counter_never_locks() {
+        let mut state = None;
+        for i in 0..1000 {
+            let (f, s, locked) = next_state(state, ACCOUNT, 1000 + i);
+            assert_eq!(locked, 0);
+            state = Some((f, s));
+        }
+    }
+
+    #[test]
+    fn account_delays_grow_from_one_second_to_the_cap() {
+        assert_eq!(delay_for(0), 0);
+        assert_eq!(delay_for(9), 0);
+        assert_eq!(delay_for(10), 1);
+        assert_eq!(delay_for(11), 2);
+        assert_eq!(delay_for(14), 16);
+        assert_eq!(delay_for(15), 30);
+        assert_eq!(delay_for(i32::MAX), 30);
     }
 }

@@ -7,10 +7,17 @@ use crate::db::{write_tx, Db};
 use crate::error::ServerError;
 use crate::store::sessions::{self, SessionRow};
 use crate::store::{throttle, users};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 use visadesk_app::api::port::{Backend, CookiePolicy, SignInRequest, SignedIn};
 use visadesk_app::domain::validate;
 use visadesk_app::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use visadesk_app::AppError;
+
+/// How many argon2 runs may happen at once: twice the cores.
+fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
+}
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "visadesk_session";
@@ -22,6 +29,7 @@ const TOUCH_EVERY_SECS: i64 = 60;
 pub struct VisadeskBackend {
     db: Db,
     passwords: Passwords,
+    hashing: Arc<Semaphore>,
     idle_secs: i64,
     max_age_secs: i64,
     secure_cookie: bool,
@@ -39,6 +47,7 @@ impl VisadeskBackend {
         Ok(VisadeskBackend {
             db,
             passwords: Passwords::new(config.argon2_memory_kib, config.argon2_iterations)?,
+            hashing: Arc::new(Semaphore::new(hashing_slots())),
             idle_secs: config.session_idle_minutes * 60,
             max_age_secs: config.session_max_hours * 3600,
             secure_cookie: config.https(),
@@ -65,7 +74,10 @@ impl VisadeskBackend {
                     return Ok(None);
                 };
                 if now - session.last_seen_at >= TOUCH_EVERY_SECS {
-                    sessions::touch(conn, &session.id, now)?;
+                    // Best effort: a busy database must not end the session.
+                    if let Err(e) = sessions::touch(conn, &session.id, now) {
+                        tracing::warn!(error = %e, "could not record session activity");
+                    }
                 }
                 Ok(Some(Viewer {
                     user_id: user.id.clone(),
@@ -84,11 +96,8 @@ impl VisadeskBackend {
         let display_name =
             validate::normalize_display_name(&user.display_name).map_err(AppError::from)?;
         check_new_password(&user.password, &email)?;
-        let passwords = self.passwords.clone();
         let password = user.password;
-        let hash = actix_web::rt::task::spawn_blocking(move || passwords.hash(&password))
-            .await
-            .map_err(|e| ServerError::Blocking(e.to_string()))??;
+        let hash = self.with_hasher(move |p| p.hash(&password)).await?;
         let role = user.role;
         self.db
             .run(move |conn| {
@@ -122,14 +131,24 @@ impl VisadeskBackend {
             .await
     }
 
+    /// Deletes expired sessions and stale throttle rows; returns how many.
+    pub async fn purge(&self) -> Result<u64, ServerError> {
+        let idle = self.idle_secs;
+        self.db
+            .run(move |conn| {
+                let now = now();
+                Ok(sessions::purge_expired(conn, now, idle)? + throttle::purge_stale(conn, now)?)
+            })
+            .await
+    }
+
     /// Number of users in the database.
     pub async fn user_count(&self) -> Result<i64, ServerError> {
         self.db.run(users::count).await
     }
 
     async fn sign_in_inner(&self, request: SignInRequest) -> Result<SignedIn, ServerError> {
-        let email =
-            validate::normalize_email(&request.email).map_err(|_| AppError::InvalidCredentials)?;
+        let email = validate::normalize_email(&request.email).map_err(AppError::from)?;
         if request.password.is_empty() {
             return Err(AppError::Invalid {
                 field: "password".into(),
@@ -142,19 +161,28 @@ impl VisadeskBackend {
         }
         let keys = throttle::keys(&email, &request.client.ip);
 
-        let (user, locked) = {
+        // One write transaction: refuse a locked attempt, else count it as a
+        // failure up front, so parallel attempts cannot slip past the limit.
+        // A successful sign-in takes the count back below.
+        let (user, delay) = {
             let (email, keys) = (email.clone(), keys.clone());
             self.db
                 .run(move |conn| {
-                    Ok((
-                        users::by_email(conn, &email)?,
-                        throttle::locked_for(conn, &keys, now())?,
-                    ))
+                    write_tx(conn, |conn| {
+                        let now = now();
+                        throttle::serialize(conn)?;
+                        if let Some(retry_after_secs) = throttle::locked_for(conn, &keys, now)? {
+                            return Err(AppError::Throttled { retry_after_secs }.into());
+                        }
+                        let delay = throttle::account_delay(conn, &email, now)?;
+                        throttle::record_failure(conn, &keys, now)?;
+                        Ok((users::by_email(conn, &email)?, delay))
+                    })
                 })
                 .await?
         };
-        if let Some(retry_after_secs) = locked {
-            return Err(AppError::Throttled { retry_after_secs }.into());
+        if delay > 0 {
+            actix_web::rt::time::sleep(std::time::Duration::from_secs(delay)).await;
         }
 
         // Always one full verification, against the user's hash or the dummy.
@@ -162,28 +190,21 @@ impl VisadeskBackend {
             .as_ref()
             .filter(|u| u.active)
             .map(|u| u.password_hash.clone());
-        let passwords = self.passwords.clone();
         let password = request.password.clone();
-        let (ok, upgraded) = actix_web::rt::task::spawn_blocking(move || {
-            let ok = passwords.verify(&password, stored.as_deref());
-            let upgraded = match (&stored, ok) {
-                (Some(h), true) if passwords.needs_rehash(h) => Some(passwords.hash(&password)),
-                _ => None,
-            };
-            (ok, upgraded.transpose())
-        })
-        .await
-        .map_err(|e| ServerError::Blocking(e.to_string()))?;
-        let upgraded = upgraded?;
+        let (ok, upgraded) = self
+            .with_hasher(move |passwords| {
+                let ok = passwords.verify(&password, stored.as_deref());
+                let upgraded = match (&stored, ok) {
+                    (Some(h), true) if passwords.needs_rehash(h) => Some(passwords.hash(&password)),
+                    _ => None,
+                };
+                Ok((ok, upgraded.transpose()?))
+            })
+            .await?;
 
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
-                self.db
-                    .run(move |conn| {
-                        write_tx(conn, |conn| throttle::record_failure(conn, &keys, now()))
-                    })
-                    .await?;
                 tracing::info!(target: "visadesk::auth", "failed sign-in");
                 return Err(AppError::InvalidCredentials.into());
             }
@@ -197,12 +218,13 @@ impl VisadeskBackend {
             .map(|t| token::digest(&t));
         let client = request.client;
         let max_age = self.max_age_secs;
-        let pair_key = keys[0].0.clone();
         let viewer = self
             .db
             .run(move |conn| {
                 write_tx(conn, |conn| {
                     let now = now();
+                    throttle::serialize(conn)?;
+                    throttle::forgive(conn, &keys)?;
                     if let Some(previous) = previous {
                         sessions::delete_by_token_hash(conn, &previous)?;
                     }
@@ -221,7 +243,6 @@ impl VisadeskBackend {
                         users::set_password_hash(conn, &user.id, &hash, now)?;
                     }
                     users::touch_sign_in(conn, &user.id, now)?;
-                    throttle::clear(conn, &pair_key)?;
                     Ok(Viewer {
                         user_id: user.id.clone(),
                         email: user.email.clone(),
@@ -234,6 +255,24 @@ impl VisadeskBackend {
             .await?;
         tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "signed in");
         Ok(SignedIn { token, viewer })
+    }
+
+    /// Runs argon2 work on the blocking pool, at most a few at a time, so a
+    /// burst of sign-ins cannot exhaust memory (each run takes ~19 MiB).
+    async fn with_hasher<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Passwords) -> Result<T, ServerError> + Send + 'static,
+    ) -> Result<T, ServerError> {
+        let _permit = self
+            .hashing
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ServerError::Blocking(e.to_string()))?;
+        let passwords = self.passwords.clone();
+        actix_web::rt::task::spawn_blocking(move || work(&passwords))
+            .await
+            .map_err(|e| ServerError::Blocking(e.to_string()))?
     }
 
     async fn update_user(

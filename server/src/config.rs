@@ -64,6 +64,16 @@ pub struct Config {
     #[arg(long, env = "VISADESK_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
 
+    /// Comma-separated addresses of reverse proxies in front of Visadesk; only
+    /// from them is `X-Forwarded-For` believed (for throttling and session records).
+    #[arg(
+        long,
+        env = "VISADESK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Minutes of inactivity after which a session ends.
     #[arg(
         long,

@@ -50,7 +50,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         backend: backend.clone(),
         public_origin: config.public_origin(),
         https: config.https(),
+        trusted_proxies: config.trusted_proxies.clone(),
     };
+    purge_periodically(backend.clone());
     let routes = generate_route_list(visadesk_app::App);
     let port: SharedBackend = backend.clone();
 
@@ -119,6 +121,21 @@ fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> Result<(), ServerErr
     Ok(())
 }
 
+/// Deletes expired sessions and stale throttle rows every ten minutes.
+fn purge_periodically(backend: Arc<VisadeskBackend>) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match backend.purge().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "purged expired sessions and throttle rows"),
+                Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+            }
+        }
+    });
+}
+
 /// Puts the page CSP, with the nonce Leptos gives its scripts, on rendered pages.
 fn set_page_csp(live_reload: Option<u32>) {
     let (Some(nonce), Some(response)) =
@@ -143,8 +160,16 @@ async fn bootstrap_admin(config: &Config, backend: &VisadeskBackend) -> Result<(
                 .map_err(|e| ServerError::Config(format!("cannot read {}: {e}", file.display())))?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let user = NewStaffUser { email: email.clone(), display_name: "Administrator".into(), role: Role::Admin, password };
-            let created = backend.add_user(user).await.map_err(|e| ServerError::Config(format!("initial admin: {e}")))?;
-            tracing::info!(email = %created.email, "created the initial admin");
+            match backend.add_user(user).await {
+                Ok(created) => tracing::info!(email = %created.email, "created the initial admin"),
+                // Another instance starting at the same time created it.
+                Err(ServerError::Refused(visadesk_app::AppError::Conflict(_)))
+                | Err(ServerError::Query(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ))) => tracing::info!("the initial admin already exists"),
+                Err(e) => return Err(ServerError::Config(format!("initial admin: {e}"))),
+            }
         }
         _ => tracing::warn!(
             "no users yet: create the first admin with `visadesk create-admin --email you@firm.example` \

@@ -24,6 +24,8 @@ on_both_databases!(
     users_see_and_end_their_own_sessions,
     sign_out_ends_the_session,
     old_password_hashes_are_upgraded_at_sign_in,
+    parallel_guesses_cannot_pass_the_lockout,
+    forwarded_addresses_count_only_from_a_trusted_proxy,
 );
 
 async fn health_reports_the_database(db: Backend) {
@@ -762,4 +764,75 @@ async fn old_password_hashes_are_upgraded_at_sign_in(db: Backend) {
         "{upgraded}"
     );
     app.admin().await;
+}
+
+async fn parallel_guesses_cannot_pass_the_lockout(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    let guesses = (0..20).map(|i| {
+        let (app, client) = (&app, app.client());
+        async move {
+            app.sign_in(&client, ADMIN_EMAIL, &format!("wrong guess {i}"))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(
+        checked <= 5,
+        "at most five guesses are checked: {statuses:?}"
+    );
+    assert_eq!(checked + refused, 20, "{statuses:?}");
+}
+
+async fn forwarded_addresses_count_only_from_a_trusted_proxy(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.client();
+    let res = admin
+        .post(app.url("/api/sign_in"))
+        .header("x-forwarded-for", "198.51.100.7")
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let sessions: Value = app
+        .call(&admin, "my_sessions", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions[0]["ip"], "127.0.0.1",
+        "an untrusted peer cannot claim another address"
+    );
+
+    let mut app = app;
+    app.restart_with(&[("VISADESK_TRUSTED_PROXIES", "127.0.0.1")])
+        .await;
+    let client = app.client();
+    let res = client
+        .post(app.url("/api/sign_in"))
+        .header("x-forwarded-for", "198.51.100.7")
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let sessions: Value = app
+        .call(&client, "my_sessions", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let current = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()
+        .clone();
+    assert_eq!(current["ip"], "198.51.100.7");
 }

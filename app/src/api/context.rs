@@ -1,7 +1,7 @@
 //! Server-side helpers for server functions: the backend, the asker, the
 //! session cookie, and the HTTP status of a failure.
 
-use super::port::{ClientMeta, CookiePolicy, SharedBackend};
+use super::port::{ClientAddress, ClientMeta, CookiePolicy, SharedBackend};
 use crate::domain::{Permission, Viewer};
 use crate::error::AppError;
 use actix_web::http::header::{HeaderName, HeaderValue, SET_COOKIE};
@@ -38,8 +38,10 @@ pub fn client_meta() -> ClientMeta {
         return ClientMeta::default();
     };
     let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+        .extensions()
+        .get::<ClientAddress>()
+        .map(|a| a.0.clone())
+        .or_else(|| req.peer_addr().map(|a| a.ip().to_string()))
         .unwrap_or_default();
     let user_agent = req
         .headers()

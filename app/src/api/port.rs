@@ -12,6 +12,11 @@ pub struct ClientMeta {
     pub user_agent: String,
 }
 
+/// The client's address as the server worked it out (behind trusted
+/// proxies, from `X-Forwarded-For`); put into the request's extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
 /// A sign-in attempt.
 #[derive(Clone, Debug)]
 pub struct SignInRequest {

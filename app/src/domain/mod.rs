@@ -4,10 +4,14 @@ pub mod account;
 pub mod agent;
 pub mod cookie;
 pub mod permission;
+pub mod programme;
 pub mod role;
+pub mod stage;
 pub mod time;
 pub mod validate;
 
 pub use account::{NewStaffUser, SessionInfo, UserSummary, Viewer};
 pub use permission::{Permission, Section};
+pub use programme::Programme;
 pub use role::Role;
+pub use stage::Stage;

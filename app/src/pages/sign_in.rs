@@ -36,7 +36,7 @@ pub fn SignInPage() -> impl IntoView {
                 </Show>
                 <FormError error/>
                 <ActionForm action attr:class="stack" attr:novalidate="novalidate">
-                    <input type="hidden" name="next" prop:value=next/>
+                    <input type="hidden" name="next" value=next/>
                     <div class="field">
                         <label for="signin-email">"Email"</label>
                         <input

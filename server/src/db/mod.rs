@@ -47,8 +47,19 @@ impl ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection left inside a transaction (a panic, a failed rollback)
+    /// must not go back to the pool: it would hold SQLite's write lock.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        let depth = match conn {
+            DbConnection::Sqlite(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+            DbConnection::Postgresql(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+        };
+        std::thread::panicking() || !matches!(depth, Ok(None))
     }
 }
 
@@ -60,8 +71,8 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
             c.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }

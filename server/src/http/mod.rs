@@ -16,6 +16,8 @@ pub struct HttpState {
     pub public_origin: Option<String>,
     /// Served over HTTPS: HSTS on.
     pub https: bool,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Paths served without a session: the sign-in page, assets, health, and the

@@ -150,11 +150,52 @@ pub fn record_failure(
     Ok(())
 }
 
-/// Forgets the failures on `key` (after a successful sign-in).
-pub fn clear(conn: &mut DbConnection, key: &str) -> Result<(), ServerError> {
-    diesel::delete(login_throttle::table.find(key)).execute(conn)?;
+/// Takes back the failure counted up front for a sign-in that succeeded:
+/// the (account, address) pair is cleared, the other counters lose one.
+pub fn forgive(conn: &mut DbConnection, keys: &[(String, Rule)]) -> Result<(), ServerError> {
+    if let Some((pair, _)) = keys.first() {
+        diesel::delete(login_throttle::table.find(pair)).execute(conn)?;
+    }
+    let others: Vec<&str> = keys.iter().skip(1).map(|(k, _)| k.as_str()).collect();
+    diesel::update(
+        login_throttle::table
+            .filter(login_throttle::key.eq_any(others))
+            .filter(login_throttle::failures.gt(0)),
+    )
+    .set(login_throttle::failures.eq(login_throttle::failures - 1))
+    .execute(conn)?;
     Ok(())
 }
+
+/// Serialises throttle updates across PostgreSQL connections and instances
+/// for the rest of the transaction (SQLite's write transaction already does).
+pub fn serialize(conn: &mut DbConnection) -> Result<(), ServerError> {
+    use diesel::connection::SimpleConnection;
+    if let DbConnection::Postgresql(_) = conn {
+        conn.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({THROTTLE_LOCK_KEY})"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Rows whose window and lock are both over: safe to delete.
+pub fn purge_stale(conn: &mut DbConnection, now: i64) -> Result<u64, ServerError> {
+    let oldest_window = ACCOUNT
+        .window_secs
+        .max(ADDRESS.window_secs)
+        .max(ACCOUNT_AT_ADDRESS.window_secs);
+    let n = diesel::delete(
+        login_throttle::table
+            .filter(login_throttle::window_started_at.lt(now - oldest_window))
+            .filter(login_throttle::locked_until.lt(now)),
+    )
+    .execute(conn)?;
+    Ok(n as u64)
+}
+
+/// PostgreSQL advisory lock key for throttle updates.
+const THROTTLE_LOCK_KEY: i64 = 0x7669_7361_7468_726f; // "visathro"
 
 /// (failures, window start, locked until) after one more failure.
 fn next_state(current: Option<(i32, i64)>, rule: Rule, now: i64) -> (i32, i64, i64) {

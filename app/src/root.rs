@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients") view=pages::clients::ClientsPage/>
                     <Route path=path!("/cases") view=pages::cases::CasesPage/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage/>
+                    <Route path=path!("/admin/audit") view=pages::audit::AuditPage/>
                     <Route path=path!("/account/sessions") view=pages::sessions::SessionsPage/>
                 </ParentRoute>
             </Routes>

@@ -5,11 +5,13 @@ use crate::auth::{now, token};
 use crate::config::Config;
 use crate::db::{write_tx, Db};
 use crate::error::ServerError;
+use crate::store::audit::{self, Entry};
 use crate::store::sessions::{self, SessionRow};
 use crate::store::{throttle, users};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
-use visadesk_app::api::port::{Backend, CookiePolicy, SignInRequest, SignedIn};
+use visadesk_app::api::port::{Actor, Backend, ClientMeta, CookiePolicy, SignInRequest, SignedIn};
+use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
 use visadesk_app::domain::validate;
 use visadesk_app::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use visadesk_app::AppError;
@@ -17,6 +19,45 @@ use visadesk_app::AppError;
 /// How many argon2 runs may happen at once: twice the cores.
 fn hashing_slots() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
+}
+
+/// Who an audit entry is by.
+#[derive(Clone, Debug)]
+pub struct By {
+    pub id: Option<String>,
+    pub email: String,
+    pub ip: String,
+}
+
+impl By {
+    /// Work done by Visadesk itself or its command line, e.g. "create-admin".
+    pub fn system(what: &str) -> By {
+        By {
+            id: None,
+            email: format!("system: {what}"),
+            ip: String::new(),
+        }
+    }
+
+    fn actor(actor: &Actor) -> By {
+        By {
+            id: Some(actor.viewer.user_id.clone()),
+            email: actor.viewer.email.clone(),
+            ip: actor.client.ip.clone(),
+        }
+    }
+
+    fn entry(&self, action: &str, object_type: &str, object_id: &str, summary: String) -> Entry {
+        Entry {
+            actor_id: self.id.clone(),
+            actor_email: self.email.clone(),
+            action: action.into(),
+            object_type: object_type.into(),
+            object_id: object_id.into(),
+            summary,
+            ip: self.ip.clone(),
+        }
+    }
 }
 
 /// Name of the session cookie.
@@ -90,8 +131,9 @@ impl VisadeskBackend {
             .await
     }
 
-    /// Creates a user with a checked password (used by `create-admin` and the admin page).
-    pub async fn add_user(&self, user: NewStaffUser) -> Result<UserSummary, ServerError> {
+    /// Creates a user with a checked password (the admin page, `create-admin`
+    /// and the initial admin), recording who created it.
+    pub async fn add_user(&self, user: NewStaffUser, by: By) -> Result<UserSummary, ServerError> {
         let email = validate::normalize_email(&user.email).map_err(AppError::from)?;
         let display_name =
             validate::normalize_display_name(&user.display_name).map_err(AppError::from)?;
@@ -123,6 +165,16 @@ impl VisadeskBackend {
                             updated_at: now,
                         },
                     )?;
+                    audit::append(
+                        conn,
+                        by.entry(
+                            "user.create",
+                            "user",
+                            &id,
+                            format!("created {email} ({display_name}) as {}", role.label()),
+                        ),
+                        now,
+                    )?;
                     users::by_id(conn, &id)?
                         .ok_or(ServerError::Refused(AppError::Internal))?
                         .summary()
@@ -147,6 +199,17 @@ impl VisadeskBackend {
         self.db.run(users::count).await
     }
 
+    /// Appends an audit entry in its own transaction; a failure is logged,
+    /// never shown (the request it records has already been answered).
+    async fn audit_best_effort(&self, entry: Entry) {
+        let result = self
+            .db
+            .run(move |conn| write_tx(conn, |conn| audit::append(conn, entry, now())))
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "could not write an audit entry");
+        }
+    }
     async fn sign_in_inner(&self, request: SignInRequest) -> Result<SignedIn, ServerError> {
         let email = validate::normalize_email(&request.email).map_err(AppError::from)?;
         if request.password.is_empty() {
@@ -243,6 +306,19 @@ impl VisadeskBackend {
                         users::set_password_hash(conn, &user.id, &hash, now)?;
                     }
                     users::touch_sign_in(conn, &user.id, now)?;
+                    audit::append(
+                        conn,
+                        Entry {
+                            actor_id: Some(user.id.clone()),
+                            actor_email: user.email.clone(),
+                            action: "auth.sign_in".into(),
+                            object_type: "session".into(),
+                            object_id: session.id.clone(),
+                            summary: "signed in".into(),
+                            ip: session.ip.clone(),
+                        },
+                        now,
+                    )?;
                     Ok(Viewer {
                         user_id: user.id.clone(),
                         email: user.email.clone(),
@@ -277,13 +353,13 @@ impl VisadeskBackend {
 
     async fn update_user(
         &self,
-        actor: &Viewer,
+        actor: &Actor,
         user_id: &str,
-        change: impl FnOnce(&mut crate::db::DbConnection, &users::UserRow, i64) -> Result<(), ServerError>
+        change: impl FnOnce(&mut crate::db::DbConnection, &users::UserRow, i64) -> Result<Entry, ServerError>
             + Send
             + 'static,
     ) -> Result<UserSummary, ServerError> {
-        let (actor_id, user_id) = (actor.user_id.clone(), user_id.to_string());
+        let (actor_id, user_id) = (actor.viewer.user_id.clone(), user_id.to_string());
         self.db
             .run(move |conn| {
                 write_tx(conn, |conn| {
@@ -294,7 +370,9 @@ impl VisadeskBackend {
                         )
                         .into());
                     }
-                    change(conn, &user, now())?;
+                    let now = now();
+                    let entry = change(conn, &user, now)?;
+                    audit::append(conn, entry, now)?;
                     users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?.summary()
                 })
             })
@@ -325,13 +403,59 @@ impl Backend for VisadeskBackend {
     }
 
     async fn sign_in(&self, request: SignInRequest) -> Result<SignedIn, AppError> {
-        Ok(self.sign_in_inner(request).await?)
+        let typed_email: String = request
+            .email
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(254)
+            .collect();
+        let ip = request.client.ip.clone();
+        match self.sign_in_inner(request).await {
+            Ok(signed_in) => Ok(signed_in),
+            Err(e) => {
+                let error = AppError::from(e);
+                let refused = match &error {
+                    AppError::InvalidCredentials => {
+                        Some(("auth.sign_in_failed", "wrong email or password".to_string()))
+                    }
+                    AppError::Throttled { retry_after_secs } => Some((
+                        "auth.sign_in_throttled",
+                        format!("refused: locked for {retry_after_secs} s more"),
+                    )),
+                    _ => None,
+                };
+                if let Some((action, summary)) = refused {
+                    let by = By {
+                        id: None,
+                        email: typed_email,
+                        ip,
+                    };
+                    self.audit_best_effort(by.entry(action, "user", "", summary))
+                        .await;
+                }
+                Err(error)
+            }
+        }
     }
 
-    async fn sign_out(&self, viewer: &Viewer) -> Result<(), AppError> {
-        let (user_id, session_id) = (viewer.user_id.clone(), viewer.session_id.clone());
+    async fn sign_out(&self, actor: &Actor) -> Result<(), AppError> {
+        let by = By::actor(actor);
+        let (user_id, session_id) = (
+            actor.viewer.user_id.clone(),
+            actor.viewer.session_id.clone(),
+        );
         self.db
-            .run(move |conn| sessions::delete_for_user(conn, &user_id, &session_id).map(|_| ()))
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    sessions::delete_for_user(conn, &user_id, &session_id)?;
+                    audit::append(
+                        conn,
+                        by.entry("auth.sign_out", "session", &session_id, "signed out".into()),
+                        now(),
+                    )
+                })
+            })
             .await?;
         Ok(())
     }
@@ -352,24 +476,54 @@ impl Backend for VisadeskBackend {
             .collect())
     }
 
-    async fn end_session(&self, viewer: &Viewer, session_id: &str) -> Result<(), AppError> {
-        let (user_id, id) = (viewer.user_id.clone(), session_id.to_string());
-        let found = self
-            .db
-            .run(move |conn| sessions::delete_for_user(conn, &user_id, &id))
+    async fn end_session(&self, actor: &Actor, session_id: &str) -> Result<(), AppError> {
+        let by = By::actor(actor);
+        let (user_id, id) = (actor.viewer.user_id.clone(), session_id.to_string());
+        self.db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    if !sessions::delete_for_user(conn, &user_id, &id)? {
+                        return Err(AppError::NotFound("session".into()).into());
+                    }
+                    audit::append(
+                        conn,
+                        by.entry(
+                            "session.end",
+                            "session",
+                            &id,
+                            "ended one of their sessions".into(),
+                        ),
+                        now(),
+                    )
+                })
+            })
             .await?;
-        if found {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("session".into()))
-        }
+        Ok(())
     }
 
-    async fn end_other_sessions(&self, viewer: &Viewer) -> Result<u64, AppError> {
-        let (user_id, keep) = (viewer.user_id.clone(), viewer.session_id.clone());
+    async fn end_other_sessions(&self, actor: &Actor) -> Result<u64, AppError> {
+        let by = By::actor(actor);
+        let (user_id, keep) = (
+            actor.viewer.user_id.clone(),
+            actor.viewer.session_id.clone(),
+        );
         Ok(self
             .db
-            .run(move |conn| sessions::delete_all_for_user(conn, &user_id, Some(&keep)))
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let ended = sessions::delete_all_for_user(conn, &user_id, Some(&keep))?;
+                    let summary = format!(
+                        "ended {ended} other session{}",
+                        if ended == 1 { "" } else { "s" }
+                    );
+                    audit::append(
+                        conn,
+                        by.entry("session.end_others", "user", &user_id, summary),
+                        now(),
+                    )?;
+                    Ok(ended)
+                })
+            })
             .await?)
     }
 
@@ -383,7 +537,7 @@ impl Backend for VisadeskBackend {
 
     async fn create_user(
         &self,
-        actor: &Viewer,
+        actor: &Actor,
         user: NewStaffUser,
     ) -> Result<UserSummary, AppError> {
         if !user.role.is_staff() {
@@ -392,20 +546,20 @@ impl Backend for VisadeskBackend {
                 message: "Choose a staff role.".into(),
             });
         }
-        let created = self.add_user(user).await?;
-        tracing::info!(target: "visadesk::admin", actor = %actor.user_id, user = %created.id, role = %created.role, "user created");
-        Ok(created)
+        Ok(self.add_user(user, By::actor(actor)).await?)
     }
 
     async fn change_role(
         &self,
-        actor: &Viewer,
+        actor: &Actor,
         user_id: &str,
         role: Role,
     ) -> Result<UserSummary, AppError> {
-        let updated = self
+        let by = By::actor(actor);
+        Ok(self
             .update_user(actor, user_id, move |conn, user, now| {
-                if user.role()?.is_staff() != role.is_staff() {
+                let before = user.role()?;
+                if before.is_staff() != role.is_staff() {
                     return Err(AppError::Invalid {
                         field: "role".into(),
                         message: "Staff and applicant accounts can't be turned into one another."
@@ -413,29 +567,55 @@ impl Backend for VisadeskBackend {
                     }
                     .into());
                 }
-                users::set_role(conn, &user.id, role, now)
+                users::set_role(conn, &user.id, role, now)?;
+                let summary = format!("{}: role {} → {}", user.email, before.label(), role.label());
+                Ok(by.entry("user.role_change", "user", &user.id, summary))
             })
-            .await?;
-        tracing::info!(target: "visadesk::admin", actor = %actor.user_id, user = %updated.id, role = %role, "role changed");
-        Ok(updated)
+            .await?)
     }
 
     async fn set_active(
         &self,
-        actor: &Viewer,
+        actor: &Actor,
         user_id: &str,
         active: bool,
     ) -> Result<UserSummary, AppError> {
-        let updated = self
+        let by = By::actor(actor);
+        Ok(self
             .update_user(actor, user_id, move |conn, user, now| {
                 users::set_active(conn, &user.id, active, now)?;
-                if !active {
-                    sessions::delete_all_for_user(conn, &user.id, None)?;
-                }
-                Ok(())
+                let entry = if active {
+                    by.entry(
+                        "user.reactivate",
+                        "user",
+                        &user.id,
+                        format!("{}: reactivated", user.email),
+                    )
+                } else {
+                    let ended = sessions::delete_all_for_user(conn, &user.id, None)?;
+                    let summary = format!("{}: deactivated; {ended} session(s) ended", user.email);
+                    by.entry("user.deactivate", "user", &user.id, summary)
+                };
+                Ok(entry)
             })
-            .await?;
-        tracing::info!(target: "visadesk::admin", actor = %actor.user_id, user = %updated.id, active, "user activation changed");
-        Ok(updated)
+            .await?)
+    }
+
+    async fn record_denied(&self, viewer: &Viewer, what: &str, client: &ClientMeta) {
+        let by = By {
+            id: Some(viewer.user_id.clone()),
+            email: viewer.email.clone(),
+            ip: client.ip.clone(),
+        };
+        let summary = format!(
+            "refused: a {} may not {what}",
+            viewer.role.label().to_lowercase()
+        );
+        self.audit_best_effort(by.entry("access.denied", "permission", what, summary))
+            .await;
+    }
+
+    async fn audit_events(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, AppError> {
+        Ok(self.db.run(move |conn| audit::list(conn, &filter)).await?)
     }
 }

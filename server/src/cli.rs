@@ -41,6 +41,19 @@ pub enum Command {
         #[arg(long)]
         if_no_users: bool,
     },
+    /// Work with the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// What to do with the audit trail.
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain; report the first row that was changed or removed.
+    /// Exits 0 when intact, 1 otherwise.
+    Verify,
 }
 
 /// Creates an admin; the password never comes from the command line.
@@ -62,12 +75,15 @@ pub async fn create_admin(
     };
     let password = read_password()?;
     let created = backend
-        .add_user(NewStaffUser {
-            email,
-            display_name: name,
-            role: Role::Admin,
-            password,
-        })
+        .add_user(
+            NewStaffUser {
+                email,
+                display_name: name,
+                role: Role::Admin,
+                password,
+            },
+            crate::backend::By::system("create-admin"),
+        )
         .await
         .map_err(|e| match e {
             ServerError::Refused(app) => ServerError::Config(app.to_string()),
@@ -103,4 +119,26 @@ fn read_password() -> Result<String, ServerError> {
         std::io::stdin().lock().read_line(&mut line)?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
+}
+
+/// Checks the audit trail's hash chain; `Ok(message, intact)`.
+pub fn audit_verify(config: &Config) -> Result<(String, bool), ServerError> {
+    use crate::store::audit::{verify, Verdict};
+    let db = open_database(config)?;
+    Ok(match db.run_here(verify)? {
+        Verdict::Intact { rows } => (
+            format!("audit trail intact: {rows} rows, every hash matches"),
+            true,
+        ),
+        Verdict::Changed { seq } => (
+            format!("audit trail broken: row {seq} was changed (its hash no longer matches)"),
+            false,
+        ),
+        Verdict::Removed { expected, found } => (
+            format!(
+                "audit trail broken: row {expected} is missing (removed); the next row is {found}"
+            ),
+            false,
+        ),
+    })
 }

@@ -2,8 +2,15 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use visadesk_server::cli::{create_admin, Cli, Command};
+use visadesk_server::cli::{audit_verify, create_admin, AuditCommand, Cli, Command};
 use visadesk_server::serve::{open_database, serve};
+
+/// How a command ended when it did not fail outright.
+enum Outcome {
+    Done,
+    /// It ran, and found a problem (exit code 1).
+    Failed,
+}
 
 fn main() -> ExitCode {
     // A .env file may set any variable `--help` lists; the real environment wins.
@@ -18,9 +25,22 @@ fn main() -> ExitCode {
 
     let config = cli.config;
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => actix_web::rt::System::new().block_on(serve(config)),
+        Command::Serve => actix_web::rt::System::new()
+            .block_on(serve(config))
+            .map(|()| Outcome::Done),
         Command::Migrate => open_database(&config).map(|db| {
             println!("database ({}) is up to date", db.kind());
+            Outcome::Done
+        }),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit_verify(&config).map(|(message, intact)| {
+            println!("{message}");
+            if intact {
+                Outcome::Done
+            } else {
+                Outcome::Failed
+            }
         }),
         Command::CreateAdmin {
             email,
@@ -31,10 +51,12 @@ fn main() -> ExitCode {
             .map(|created| match created {
                 Some(email) => println!("created admin {email}; sign in at /sign-in"),
                 None => println!("the database already has users; nothing to do"),
-            }),
+            })
+            .map(|()| Outcome::Done),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) => {
             eprintln!("visadesk: {e}");
             ExitCode::FAILURE

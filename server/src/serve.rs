@@ -160,7 +160,7 @@ async fn bootstrap_admin(config: &Config, backend: &VisadeskBackend) -> Result<(
                 .map_err(|e| ServerError::Config(format!("cannot read {}: {e}", file.display())))?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let user = NewStaffUser { email: email.clone(), display_name: "Administrator".into(), role: Role::Admin, password };
-            match backend.add_user(user).await {
+            match backend.add_user(user, crate::backend::By::system("initial admin")).await {
                 Ok(created) => tracing::info!(email = %created.email, "created the initial admin"),
                 // Another instance starting at the same time created it.
                 Err(ServerError::Refused(visadesk_app::AppError::Conflict(_)))

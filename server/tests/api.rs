@@ -26,6 +26,8 @@ on_both_databases!(
     old_password_hashes_are_upgraded_at_sign_in,
     parallel_guesses_cannot_pass_the_lockout,
     forwarded_addresses_count_only_from_a_trusted_proxy,
+    the_audit_trail_records_sign_ins_changes_and_refusals,
+    audit_rows_cannot_be_changed_or_deleted,
 );
 
 async fn health_reports_the_database(db: Backend) {
@@ -835,4 +837,200 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy(db: Backend) {
         .unwrap()
         .clone();
     assert_eq!(current["ip"], "198.51.100.7");
+}
+
+async fn the_audit_trail_records_sign_ins_changes_and_refusals(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    assert_eq!(
+        app.sign_in(&app.client(), ADMIN_EMAIL, "a wrong secret guess")
+            .await
+            .status(),
+        401
+    );
+    let admin = app.admin().await;
+    let para = app
+        .user(
+            &admin,
+            "para@firm.example",
+            "paralegal",
+            "paralegal secret phrase",
+        )
+        .await;
+    let me: Value = app
+        .call(&para, "current_viewer", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let para_id = me["user_id"].as_str().unwrap().to_string();
+    app.call(
+        &admin,
+        "change_role",
+        &[("user_id", &para_id), ("role", "attorney")],
+    )
+    .await;
+    assert_eq!(app.call(&para, "list_users", &[]).await.status(), 403);
+    assert_eq!(
+        app.call(&para, "audit_events", &[]).await.status(),
+        403,
+        "only admins read the trail"
+    );
+    app.call(&para, "sign_out", &[]).await;
+
+    let events: Value = app
+        .call(&admin, "audit_events", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let events = events.as_array().unwrap();
+    let actions: Vec<&str> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "user.create",
+        "auth.sign_in_failed",
+        "auth.sign_in",
+        "user.role_change",
+        "access.denied",
+        "auth.sign_out",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    assert!(
+        events
+            .windows(2)
+            .all(|w| w[0]["seq"].as_i64() > w[1]["seq"].as_i64()),
+        "newest first"
+    );
+    let change = events
+        .iter()
+        .find(|e| e["action"] == "user.role_change")
+        .unwrap();
+    assert_eq!(change["actor_email"], ADMIN_EMAIL);
+    assert_eq!(
+        change["summary"],
+        "para@firm.example: role Paralegal → Attorney"
+    );
+    let denied: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["action"] == "access.denied")
+        .collect();
+    assert!(denied
+        .iter()
+        .all(|e| e["actor_email"] == "para@firm.example"));
+    let refused: Vec<&str> = denied
+        .iter()
+        .map(|e| e["object_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(refused, vec!["view_audit", "manage_users"]);
+    let failed = events
+        .iter()
+        .find(|e| e["action"] == "auth.sign_in_failed")
+        .unwrap();
+    assert_eq!(failed["actor_email"], ADMIN_EMAIL);
+    assert_eq!(failed["ip"], "127.0.0.1");
+
+    // Never a password or a token.
+    let everything = app
+        .db()
+        .run_here(|c| {
+            use diesel::prelude::*;
+            use visadesk_server::db::schema::audit_log;
+            Ok(audit_log::table
+                .select((
+                    audit_log::summary,
+                    audit_log::actor_email,
+                    audit_log::object_id,
+                ))
+                .load::<(String, String, String)>(c)?)
+        })
+        .unwrap();
+    let text = format!("{everything:?}");
+    for secret in [
+        "a wrong secret guess",
+        "paralegal secret phrase",
+        ADMIN_PASSWORD,
+    ] {
+        assert!(!text.contains(secret), "the trail holds a password");
+    }
+
+    // Filters: by actor, by action prefix, by object, and paging back.
+    let only_para: Value = app
+        .call(&admin, "audit_events", &[("actor", "para@")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!only_para.as_array().unwrap().is_empty());
+    assert!(only_para
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["actor_email"] == "para@firm.example"));
+    let auth: Value = app
+        .call(&admin, "audit_events", &[("action", "auth.")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(auth
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["action"].as_str().unwrap().starts_with("auth.")));
+    let about: Value = app
+        .call(&admin, "audit_events", &[("object", &para_id)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(about
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "user.role_change"));
+    let page: Value = app
+        .call(&admin, "audit_events", &[("before_seq", "3")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(page
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["seq"].as_i64().unwrap() < 3));
+
+    let html = admin
+        .get(app.url("/admin/audit?action=user."))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("para@firm.example: role Paralegal → Attorney"),
+        "the audit page lists events"
+    );
+}
+
+async fn audit_rows_cannot_be_changed_or_deleted(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    app.admin().await;
+    let update = app.try_exec("UPDATE audit_log SET summary = 'nothing happened'");
+    assert!(update.unwrap_err().contains("append-only"));
+    let delete = app.try_exec("DELETE FROM audit_log");
+    assert!(delete.unwrap_err().contains("append-only"));
+    if db == Backend::Postgres {
+        assert!(app
+            .try_exec("TRUNCATE audit_log")
+            .unwrap_err()
+            .contains("append-only"));
+    }
 }

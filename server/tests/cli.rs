@@ -34,7 +34,8 @@ fn visadesk(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String)
 on_both_databases!(
     create_admin_reads_the_password_from_stdin,
     migrate_is_idempotent,
-    sigterm_stops_gracefully
+    sigterm_stops_gracefully,
+    audit_verify_finds_the_first_changed_or_removed_row,
 );
 
 async fn create_admin_reads_the_password_from_stdin(db: Backend) {
@@ -123,6 +124,7 @@ fn help_lists_every_setting_with_its_variable_and_default() {
         "LEPTOS_SITE_ADDR",
         "LEPTOS_SITE_ROOT",
         "VISADESK_PUBLIC_URL",
+        "VISADESK_TRUSTED_PROXIES",
         "VISADESK_SESSION_IDLE_MINUTES",
         "VISADESK_SESSION_MAX_HOURS",
         "VISADESK_ARGON2_MEMORY_KIB",
@@ -137,7 +139,41 @@ fn help_lists_every_setting_with_its_variable_and_default() {
         );
     }
     assert!(help.contains("[default: ./data]"));
-    for cmd in ["serve", "migrate", "create-admin"] {
+    for cmd in ["serve", "migrate", "create-admin", "audit"] {
         assert!(help.contains(cmd));
     }
+}
+
+async fn audit_verify_finds_the_first_changed_or_removed_row(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    for _ in 0..3 {
+        app.admin().await;
+    }
+    let (ok, out, err) = visadesk(&app, &["audit", "verify"], "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("audit trail intact: 4 rows"), "{out}");
+
+    // Someone with database access disables the protection and edits history.
+    let unprotect: &[&str] = match db {
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+        ],
+        Backend::Postgres => &["ALTER TABLE audit_log DISABLE TRIGGER USER"],
+    };
+    for sql in unprotect {
+        app.exec(sql);
+    }
+    app.exec("DELETE FROM audit_log WHERE seq = 3");
+    let (ok, out, _) = visadesk(&app, &["audit", "verify"], "");
+    assert!(!ok);
+    assert!(
+        out.contains("row 3 is missing (removed); the next row is 4"),
+        "{out}"
+    );
+
+    app.exec("UPDATE audit_log SET summary = 'nothing to see' WHERE seq = 2");
+    let (ok, out, _) = visadesk(&app, &["audit", "verify"], "");
+    assert!(!ok);
+    assert!(out.contains("row 2 was changed"), "{out}");
 }

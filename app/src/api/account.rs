@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::context::{backend, client_meta, cookie, require, respond, viewer};
 #[cfg(feature = "ssr")]
+use super::port::Actor;
+#[cfg(feature = "ssr")]
 use crate::domain::Permission;
 
 /// Signs in with email and password; sets the session cookie and returns the
@@ -48,7 +50,14 @@ pub async fn sign_out() -> Result<(), AppError> {
             let policy = backend.cookie_policy();
             super::context::clear_session_cookie(&policy);
             match viewer() {
-                Some(viewer) => backend.sign_out(&viewer).await,
+                Some(viewer) => {
+                    backend
+                        .sign_out(&Actor {
+                            viewer,
+                            client: client_meta(),
+                        })
+                        .await
+                }
                 None => Ok(()),
             }
         }
@@ -67,8 +76,8 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     respond(
         async move {
-            let viewer = require(Permission::ManageOwnSessions)?;
-            backend()?.list_sessions(&viewer).await
+            let actor = require(Permission::ManageOwnSessions).await?;
+            backend()?.list_sessions(&actor.viewer).await
         }
         .await,
     )
@@ -79,8 +88,8 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
 pub async fn end_session(session_id: String) -> Result<(), AppError> {
     respond(
         async move {
-            let viewer = require(Permission::ManageOwnSessions)?;
-            backend()?.end_session(&viewer, &session_id).await
+            let actor = require(Permission::ManageOwnSessions).await?;
+            backend()?.end_session(&actor, &session_id).await
         }
         .await,
     )
@@ -91,8 +100,8 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     respond(
         async move {
-            let viewer = require(Permission::ManageOwnSessions)?;
-            backend()?.end_other_sessions(&viewer).await
+            let actor = require(Permission::ManageOwnSessions).await?;
+            backend()?.end_other_sessions(&actor).await
         }
         .await,
     )

@@ -1,7 +1,7 @@
 //! Server-side helpers for server functions: the backend, the asker, the
 //! session cookie, and the HTTP status of a failure.
 
-use super::port::{ClientAddress, ClientMeta, CookiePolicy, SharedBackend};
+use super::port::{Actor, ClientAddress, ClientMeta, CookiePolicy, SharedBackend};
 use crate::domain::{Permission, Viewer};
 use crate::error::AppError;
 use actix_web::http::header::{HeaderName, HeaderValue, SET_COOKIE};
@@ -22,12 +22,17 @@ pub fn viewer() -> Option<Viewer> {
     found
 }
 
-/// The signed-in person if their role allows `permission`.
-pub fn require(permission: Permission) -> Result<Viewer, AppError> {
+/// The signed-in person, with where they are, if their role allows
+/// `permission`. A refusal is recorded in the audit trail.
+pub async fn require(permission: Permission) -> Result<Actor, AppError> {
     let viewer = viewer().ok_or(AppError::NotSignedIn)?;
+    let client = client_meta();
     if viewer.role.can(permission) {
-        Ok(viewer)
+        Ok(Actor { viewer, client })
     } else {
+        backend()?
+            .record_denied(&viewer, permission.code(), &client)
+            .await;
         Err(AppError::Forbidden)
     }
 }

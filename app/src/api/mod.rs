@@ -3,6 +3,7 @@
 //! Every one is a POST endpoint under `/api/`.
 
 pub mod account;
+pub mod audit;
 pub mod users;
 
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
 //! The port `app` needs from the server: implemented in the `server` crate
 //! (diesel, argon2) and reached through Leptos context.
 
+use crate::domain::audit::{AuditEvent, AuditFilter};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use crate::error::AppError;
 use std::sync::Arc;
@@ -16,6 +17,13 @@ pub struct ClientMeta {
 /// proxies, from `X-Forwarded-For`); put into the request's extensions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
+
+/// A signed-in person making a change, and where from (for the audit trail).
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub viewer: Viewer,
+    pub client: ClientMeta,
+}
 
 /// A sign-in attempt.
 #[derive(Clone, Debug)]
@@ -51,36 +59,37 @@ pub trait Backend: Send + Sync + 'static {
     fn cookie_policy(&self) -> CookiePolicy;
     /// Checks credentials (with throttling) and opens a session.
     async fn sign_in(&self, request: SignInRequest) -> Result<SignedIn, AppError>;
-    /// Ends the viewer's current session.
-    async fn sign_out(&self, viewer: &Viewer) -> Result<(), AppError>;
+    /// Ends the actor's current session.
+    async fn sign_out(&self, actor: &Actor) -> Result<(), AppError>;
     /// The viewer's open sessions, newest first.
     async fn list_sessions(&self, viewer: &Viewer) -> Result<Vec<SessionInfo>, AppError>;
-    /// Ends one of the viewer's own sessions.
-    async fn end_session(&self, viewer: &Viewer, session_id: &str) -> Result<(), AppError>;
-    /// Ends every session of the viewer but the current one; returns how many.
-    async fn end_other_sessions(&self, viewer: &Viewer) -> Result<u64, AppError>;
+    /// Ends one of the actor's own sessions.
+    async fn end_session(&self, actor: &Actor, session_id: &str) -> Result<(), AppError>;
+    /// Ends every session of the actor but the current one; returns how many.
+    async fn end_other_sessions(&self, actor: &Actor) -> Result<u64, AppError>;
     /// Every user, staff and applicants.
     async fn list_users(&self) -> Result<Vec<UserSummary>, AppError>;
     /// Creates a staff user.
-    async fn create_user(
-        &self,
-        actor: &Viewer,
-        user: NewStaffUser,
-    ) -> Result<UserSummary, AppError>;
+    async fn create_user(&self, actor: &Actor, user: NewStaffUser)
+        -> Result<UserSummary, AppError>;
     /// Gives a user another role.
     async fn change_role(
         &self,
-        actor: &Viewer,
+        actor: &Actor,
         user_id: &str,
         role: Role,
     ) -> Result<UserSummary, AppError>;
     /// Deactivates (ending every session at once) or reactivates a user.
     async fn set_active(
         &self,
-        actor: &Viewer,
+        actor: &Actor,
         user_id: &str,
         active: bool,
     ) -> Result<UserSummary, AppError>;
+    /// Records that `viewer` was refused `what` (best effort, never fails).
+    async fn record_denied(&self, viewer: &Viewer, what: &str, client: &ClientMeta);
+    /// A page of audit events, newest first.
+    async fn audit_events(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, AppError>;
 }
 
 /// The backend as kept in Leptos context.

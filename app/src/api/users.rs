@@ -14,7 +14,7 @@ use crate::domain::{validate, NewStaffUser, Permission, Role};
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     respond(
         async move {
-            require(Permission::ManageUsers)?;
+            require(Permission::ManageUsers).await?;
             backend()?.list_users().await
         }
         .await,
@@ -31,7 +31,7 @@ pub async fn create_user(
 ) -> Result<UserSummary, AppError> {
     respond(
         async move {
-            let actor = require(Permission::ManageUsers)?;
+            let actor = require(Permission::ManageUsers).await?;
             let email = validate::normalize_email(&email)?;
             let display_name = validate::normalize_display_name(&display_name)?;
             let role = parse_staff_role(&role)?;
@@ -57,7 +57,7 @@ pub async fn create_user(
 pub async fn change_role(user_id: String, role: String) -> Result<UserSummary, AppError> {
     respond(
         async move {
-            let actor = require(Permission::ManageUsers)?;
+            let actor = require(Permission::ManageUsers).await?;
             let role = role.parse::<Role>().map_err(|e| AppError::Invalid {
                 field: "role".into(),
                 message: e.to_string(),
@@ -73,7 +73,7 @@ pub async fn change_role(user_id: String, role: String) -> Result<UserSummary, A
 pub async fn set_user_active(user_id: String, active: bool) -> Result<UserSummary, AppError> {
     respond(
         async move {
-            let actor = require(Permission::ManageUsers)?;
+            let actor = require(Permission::ManageUsers).await?;
             backend()?.set_active(&actor, &user_id, active).await
         }
         .await,

@@ -45,7 +45,7 @@ fn TopBar(viewer: Viewer) -> impl IntoView {
                 <ul>
                     {sections
                         .into_iter()
-                        .map(|s| view! { <li><A href=s.path() exact=true>{s.label()}</A></li> })
+                        .map(|s| view! { <li><A href=s.path() exact=s == Section::Dashboard>{s.label()}</A></li> })
                         .collect_view()}
                 </ul>
             </nav>

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agent;
+pub mod audit;
 pub mod cookie;
 pub mod permission;
 pub mod programme;

@@ -17,17 +17,32 @@ pub enum Permission {
     ManageUsers,
     /// See and end one's own sessions.
     ManageOwnSessions,
+    /// Browse the audit trail.
+    ViewAudit,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 6] = [
         Permission::ViewDashboard,
         Permission::ViewClients,
         Permission::ViewCases,
         Permission::ManageUsers,
         Permission::ManageOwnSessions,
+        Permission::ViewAudit,
     ];
+
+    /// The stable name used in the audit trail.
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::ViewDashboard => "view_dashboard",
+            Permission::ViewClients => "view_clients",
+            Permission::ViewCases => "view_cases",
+            Permission::ManageUsers => "manage_users",
+            Permission::ManageOwnSessions => "manage_own_sessions",
+            Permission::ViewAudit => "view_audit",
+        }
+    }
 }
 
 /// Whether `role` may do `permission`.
@@ -38,7 +53,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ViewDashboard | ViewClients | ViewCases => {
             matches!(role, Admin | Attorney | Paralegal | Viewer)
         }
-        ManageUsers => role == Admin,
+        ManageUsers | ViewAudit => role == Admin,
         ManageOwnSessions => true,
     }
 }
@@ -114,13 +129,13 @@ mod tests {
     use Role::*;
 
     /// The matrix spelled out: a change to `allows` must change this table too.
-    const MATRIX: [(Role, [bool; 5]); 5] = [
-        //           dash   clients cases  users  own sessions
-        (Admin, [true, true, true, true, true]),
-        (Attorney, [true, true, true, false, true]),
-        (Paralegal, [true, true, true, false, true]),
-        (Viewer, [true, true, true, false, true]),
-        (Applicant, [false, false, false, false, true]),
+    const MATRIX: [(Role, [bool; 6]); 5] = [
+        //           dash   clients cases  users  own sessions audit
+        (Admin, [true, true, true, true, true, true]),
+        (Attorney, [true, true, true, false, true, false]),
+        (Paralegal, [true, true, true, false, true, false]),
+        (Viewer, [true, true, true, false, true, false]),
+        (Applicant, [false, false, false, false, true, false]),
     ];
 
     #[test]

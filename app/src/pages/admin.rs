@@ -9,6 +9,7 @@ use crate::domain::{Permission, Role, UserSummary, Viewer};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 /// The admin page.
 #[component]
@@ -62,6 +63,7 @@ fn Users(viewer: Viewer) -> impl IntoView {
 
     view! {
         <h1>"Admin"</h1>
+        <p><A href="/admin/audit">"Audit trail"</A> " — every sign-in, change and refused request."</p>
         <section aria-labelledby="users-title" class="card">
             <h2 id="users-title">"Users"</h2>
             <FormError error=row_error/>

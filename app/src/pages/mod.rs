@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod admin;
+pub mod audit;
 pub mod cases;
 pub mod clients;
 pub mod dashboard;

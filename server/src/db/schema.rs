@@ -36,5 +36,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        at -> BigInt,
+        actor_id -> Nullable<Text>,
+        actor_email -> Text,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        summary -> Text,
+        ip -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_throttle);
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_throttle, audit_log);

@@ -1,6 +1,7 @@
 //! Queries, written once for both backends. Each function takes a
 //! connection; callers choose the transaction.
 
+pub mod audit;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

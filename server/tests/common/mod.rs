@@ -188,9 +188,14 @@ impl TestApp {
 
     /// Runs SQL on the app's database.
     pub fn exec(&self, sql: &str) {
+        self.try_exec(sql).expect("exec sql");
+    }
+
+    /// Runs SQL on the app's database, returning the database's refusal.
+    pub fn try_exec(&self, sql: &str) -> Result<(), String> {
         self.db()
             .run_here(|c| Ok(c.batch_execute(sql)?))
-            .expect("exec sql");
+            .map_err(|e| e.to_string())
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects, and

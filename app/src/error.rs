@@ -1,6 +1,7 @@
 //! The error every server function returns: what the person is told, never
 //! internal details (those go to the server log).
 
+use crate::domain::client::FieldMessage;
 use crate::domain::validate::FieldError;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -27,6 +28,9 @@ pub enum AppError {
     /// A field broke an input rule.
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// Several fields broke input rules; each message belongs to its field.
+    #[error("Please correct {} highlighted field{}.", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    InvalidFields(Vec<FieldMessage>),
     /// The change clashes with the current state (e.g. the email is taken).
     #[error("{0}")]
     Conflict(String),
@@ -49,7 +53,7 @@ impl AppError {
             AppError::Forbidden | AppError::CrossSite => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
-            AppError::Invalid { .. } | AppError::Request(_) => 400,
+            AppError::Invalid { .. } | AppError::InvalidFields(_) | AppError::Request(_) => 400,
             AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
         }
@@ -59,6 +63,18 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The message for one field (by path), from either kind of input error.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { field: f, message } if f == field => Some(message.clone()),
+            AppError::InvalidFields(list) => list
+                .iter()
+                .find(|m| m.field == field)
+                .map(|m| m.message.clone()),
             _ => None,
         }
     }

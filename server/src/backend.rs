@@ -6,12 +6,16 @@ use crate::config::Config;
 use crate::db::{write_tx, Db};
 use crate::error::ServerError;
 use crate::store::audit::{self, Entry};
+use crate::store::clients;
 use crate::store::sessions::{self, SessionRow};
 use crate::store::{throttle, users};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
-use visadesk_app::api::port::{Actor, Backend, ClientMeta, CookiePolicy, SignInRequest, SignedIn};
+use visadesk_app::api::port::{
+    Actor, Backend, ClientMeta, ClientSave, CookiePolicy, SignInRequest, SignedIn,
+};
 use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
+use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
 use visadesk_app::domain::validate;
 use visadesk_app::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use visadesk_app::AppError;
@@ -617,5 +621,90 @@ impl Backend for VisadeskBackend {
 
     async fn audit_events(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, AppError> {
         Ok(self.db.run(move |conn| audit::list(conn, &filter)).await?)
+    }
+
+    async fn list_clients(
+        &self,
+        query: String,
+        sort: ClientSort,
+        page: i64,
+    ) -> Result<ClientPage, AppError> {
+        Ok(self
+            .db
+            .run(move |conn| clients::search(conn, &query, sort, page))
+            .await?)
+    }
+
+    async fn get_client(&self, id: &str) -> Result<Client, AppError> {
+        let id = id.to_string();
+        self.db
+            .run(move |conn| clients::by_id(conn, &id))
+            .await?
+            .ok_or_else(|| AppError::NotFound("client".into()))
+    }
+
+    async fn save_client(&self, actor: &Actor, save: ClientSave) -> Result<SaveOutcome, AppError> {
+        let by = By::actor(actor);
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let now = now();
+                    if !save.confirm_duplicate {
+                        let matches =
+                            clients::likely_duplicates(conn, &save.details, save.id.as_deref())?;
+                        if !matches.is_empty() {
+                            return Ok(SaveOutcome::PossibleDuplicate(matches));
+                        }
+                    }
+                    let d = &save.details;
+                    let id = match (&save.id, save.base_version) {
+                        (None, _) => {
+                            let id = clients::insert(conn, d, by.id.as_deref(), now)?;
+                            audit::append(
+                                conn,
+                                by.entry(
+                                    "client.create",
+                                    "client",
+                                    &id,
+                                    format!("created {}", d.full_name),
+                                ),
+                                now,
+                            )?;
+                            id
+                        }
+                        (Some(id), Some(base)) => {
+                            let current = clients::by_id(conn, id)?
+                                .ok_or_else(|| AppError::NotFound("client".into()))?;
+                            if !clients::update_if_version(conn, id, base, d, now)? {
+                                return Ok(SaveOutcome::Conflict(current));
+                            }
+                            let changed = changed_fields(&current.details, d);
+                            let summary = if changed.is_empty() {
+                                "saved without changes".to_string()
+                            } else {
+                                format!("{}: changed {}", d.full_name, changed.join(", "))
+                            };
+                            audit::append(
+                                conn,
+                                by.entry("client.update", "client", id, summary),
+                                now,
+                            )?;
+                            id.clone()
+                        }
+                        (Some(_), None) => {
+                            return Err(AppError::Request(
+                                "The form did not say which version it edits. Reload the page."
+                                    .into(),
+                            )
+                            .into())
+                        }
+                    };
+                    let saved = clients::by_id(conn, &id)?
+                        .ok_or(ServerError::Refused(AppError::Internal))?;
+                    Ok(SaveOutcome::Saved(saved))
+                })
+            })
+            .await?)
     }
 }

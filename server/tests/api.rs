@@ -549,7 +549,7 @@ async fn oversized_and_malformed_requests_get_clear_errors(db: Backend) {
     let body = res.text().await.unwrap();
     assert_eq!(status, 413, "1 MB field: {body}");
     assert!(
-        body.contains("The form is too large (1.0 MB); the limit is 64 KB"),
+        body.contains("The form is too large (1.0 MB); the limit is 256 KB"),
         "{body}"
     );
     let res = app.sign_in(&app.client(), &huge, "whatever pass").await;

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod clients;
 pub mod users;
 
 #[cfg(feature = "ssr")]

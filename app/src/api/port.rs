@@ -2,6 +2,7 @@
 //! (diesel, argon2) and reached through Leptos context.
 
 use crate::domain::audit::{AuditEvent, AuditFilter};
+use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use crate::error::AppError;
 use std::sync::Arc;
@@ -23,6 +24,17 @@ pub struct ClientAddress(pub String);
 pub struct Actor {
     pub viewer: Viewer,
     pub client: ClientMeta,
+}
+
+/// A client to save: new when `id` is `None`, else an edit of the version
+/// the person opened. `details` has been validated.
+#[derive(Clone, Debug)]
+pub struct ClientSave {
+    pub id: Option<String>,
+    pub base_version: Option<i64>,
+    pub details: ClientInput,
+    /// Save even though other clients share the email or passport number.
+    pub confirm_duplicate: bool,
 }
 
 /// A sign-in attempt.
@@ -90,6 +102,17 @@ pub trait Backend: Send + Sync + 'static {
     async fn record_denied(&self, viewer: &Viewer, what: &str, client: &ClientMeta);
     /// A page of audit events, newest first.
     async fn audit_events(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, AppError>;
+    /// A page of clients matching `query`.
+    async fn list_clients(
+        &self,
+        query: String,
+        sort: ClientSort,
+        page: i64,
+    ) -> Result<ClientPage, AppError>;
+    /// One client.
+    async fn get_client(&self, id: &str) -> Result<Client, AppError>;
+    /// Creates or updates a client (see [`SaveOutcome`] for the outcomes).
+    async fn save_client(&self, actor: &Actor, save: ClientSave) -> Result<SaveOutcome, AppError>;
 }
 
 /// The backend as kept in Leptos context.

@@ -3,7 +3,9 @@
 pub mod account;
 pub mod agent;
 pub mod audit;
+pub mod client;
 pub mod cookie;
+pub mod date;
 pub mod permission;
 pub mod programme;
 pub mod role;

@@ -19,17 +19,20 @@ pub enum Permission {
     ManageOwnSessions,
     /// Browse the audit trail.
     ViewAudit,
+    /// Create and edit client records.
+    EditClients,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ViewDashboard,
         Permission::ViewClients,
         Permission::ViewCases,
         Permission::ManageUsers,
         Permission::ManageOwnSessions,
         Permission::ViewAudit,
+        Permission::EditClients,
     ];
 
     /// The stable name used in the audit trail.
@@ -41,6 +44,7 @@ impl Permission {
             Permission::ManageUsers => "manage_users",
             Permission::ManageOwnSessions => "manage_own_sessions",
             Permission::ViewAudit => "view_audit",
+            Permission::EditClients => "edit_clients",
         }
     }
 }
@@ -54,6 +58,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
             matches!(role, Admin | Attorney | Paralegal | Viewer)
         }
         ManageUsers | ViewAudit => role == Admin,
+        EditClients => matches!(role, Admin | Attorney | Paralegal),
         ManageOwnSessions => true,
     }
 }
@@ -129,13 +134,13 @@ mod tests {
     use Role::*;
 
     /// The matrix spelled out: a change to `allows` must change this table too.
-    const MATRIX: [(Role, [bool; 6]); 5] = [
-        //           dash   clients cases  users  own sessions audit
-        (Admin, [true, true, true, true, true, true]),
-        (Attorney, [true, true, true, false, true, false]),
-        (Paralegal, [true, true, true, false, true, false]),
-        (Viewer, [true, true, true, false, true, false]),
-        (Applicant, [false, false, false, false, true, false]),
+    const MATRIX: [(Role, [bool; 7]); 5] = [
+        //           dash   clients cases  users  own sessions audit  edit clients
+        (Admin, [true, true, true, true, true, true, true]),
+        (Attorney, [true, true, true, false, true, false, true]),
+        (Paralegal, [true, true, true, false, true, false, true]),
+        (Viewer, [true, true, true, false, true, false, false]),
+        (Applicant, [false, false, false, false, true, false, false]),
     ];
 
     #[test]

@@ -52,5 +52,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    clients (id) {
+        id -> Text,
+        version -> BigInt,
+        full_name -> Text,
+        latin_name -> Text,
+        search_text -> Text,
+        email -> Text,
+        phone -> Text,
+        address -> Text,
+        date_of_birth -> Text,
+        nationality -> Text,
+        passport_number -> Text,
+        passport_expiry -> Text,
+        profile -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        created_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_throttle, audit_log);
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_throttle, audit_log, clients);

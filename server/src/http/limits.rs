@@ -10,7 +10,7 @@ use visadesk_app::AppError;
 
 /// Largest form a server function accepts, in bytes. File uploads use their
 /// own streaming endpoint and limit.
-pub const MAX_FORM_BYTES: u64 = 64 * 1024;
+pub const MAX_FORM_BYTES: u64 = 256 * 1024;
 
 /// A readable size: "1.0 MB", "64 KB", "512 bytes".
 pub fn human_size(bytes: u64) -> String {

@@ -226,6 +226,21 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Calls a server function that takes JSON.
+    pub async fn call_json(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        body: &serde_json::Value,
+    ) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Signs in and returns the response.
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
         self.call(

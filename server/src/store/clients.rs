@@ -1,0 +1,272 @@
+//! The `clients` table.
+
+use crate::db::schema::clients;
+use crate::db::DbConnection;
+use crate::error::ServerError;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use visadesk_app::domain::client::{
+    Client, ClientInput, ClientPage, ClientSort, ClientSummary, Education, LanguageSkill, Work,
+    CLIENT_PAGE_SIZE,
+};
+
+/// A row of `clients`.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = clients)]
+pub struct ClientRow {
+    pub id: String,
+    pub version: i64,
+    pub full_name: String,
+    pub latin_name: String,
+    pub search_text: String,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+    pub date_of_birth: String,
+    pub nationality: String,
+    pub passport_number: String,
+    pub passport_expiry: String,
+    pub profile: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub created_by: Option<String>,
+}
+
+/// The lists kept as JSON in `profile`.
+#[derive(Serialize, Deserialize, Default)]
+struct Profile {
+    education: Vec<Education>,
+    work: Vec<Work>,
+    languages: Vec<LanguageSkill>,
+}
+
+/// The columns a save changes.
+#[derive(AsChangeset)]
+#[diesel(table_name = clients)]
+struct ClientChanges {
+    version: i64,
+    full_name: String,
+    latin_name: String,
+    search_text: String,
+    email: String,
+    phone: String,
+    address: String,
+    date_of_birth: String,
+    nationality: String,
+    passport_number: String,
+    passport_expiry: String,
+    profile: String,
+    updated_at: i64,
+}
+
+fn search_text(d: &ClientInput) -> String {
+    format!("{} {}", d.full_name, d.latin_name).to_lowercase()
+}
+
+fn profile_json(d: &ClientInput) -> Result<String, ServerError> {
+    let p = Profile {
+        education: d.education.clone(),
+        work: d.work.clone(),
+        languages: d.languages.clone(),
+    };
+    serde_json::to_string(&p)
+        .map_err(|e| ServerError::Config(format!("profile could not be stored: {e}")))
+}
+
+impl ClientRow {
+    /// The client as the app sees it.
+    pub fn client(self) -> Result<Client, ServerError> {
+        let profile: Profile = serde_json::from_str(&self.profile).map_err(|e| {
+            ServerError::Config(format!("client {} has an unreadable profile: {e}", self.id))
+        })?;
+        Ok(Client {
+            id: self.id,
+            version: self.version,
+            details: ClientInput {
+                full_name: self.full_name,
+                latin_name: self.latin_name,
+                email: self.email,
+                phone: self.phone,
+                address: self.address,
+                date_of_birth: self.date_of_birth,
+                nationality: self.nationality,
+                passport_number: self.passport_number,
+                passport_expiry: self.passport_expiry,
+                education: profile.education,
+                work: profile.work,
+                languages: profile.languages,
+            },
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+
+    fn summary(self) -> ClientSummary {
+        ClientSummary {
+            id: self.id,
+            full_name: self.full_name,
+            latin_name: self.latin_name,
+            email: self.email,
+            nationality: self.nationality,
+            passport_number: self.passport_number,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Inserts a new client (version 1); returns its id.
+pub fn insert(
+    conn: &mut DbConnection,
+    d: &ClientInput,
+    by: Option<&str>,
+    now: i64,
+) -> Result<String, ServerError> {
+    let row = ClientRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        version: 1,
+        full_name: d.full_name.clone(),
+        latin_name: d.latin_name.clone(),
+        search_text: search_text(d),
+        email: d.email.clone(),
+        phone: d.phone.clone(),
+        address: d.address.clone(),
+        date_of_birth: d.date_of_birth.clone(),
+        nationality: d.nationality.clone(),
+        passport_number: d.passport_number.clone(),
+        passport_expiry: d.passport_expiry.clone(),
+        profile: profile_json(d)?,
+        created_at: now,
+        updated_at: now,
+        created_by: by.map(str::to_string),
+    };
+    diesel::insert_into(clients::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row.id)
+}
+
+/// Saves `d` over the client if it is still at `base_version`; returns
+/// whether it was (false: someone saved in between, or it is gone).
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    id: &str,
+    base_version: i64,
+    d: &ClientInput,
+    now: i64,
+) -> Result<bool, ServerError> {
+    let changes = ClientChanges {
+        version: base_version + 1,
+        full_name: d.full_name.clone(),
+        latin_name: d.latin_name.clone(),
+        search_text: search_text(d),
+        email: d.email.clone(),
+        phone: d.phone.clone(),
+        address: d.address.clone(),
+        date_of_birth: d.date_of_birth.clone(),
+        nationality: d.nationality.clone(),
+        passport_number: d.passport_number.clone(),
+        passport_expiry: d.passport_expiry.clone(),
+        profile: profile_json(d)?,
+        updated_at: now,
+    };
+    let n = diesel::update(
+        clients::table
+            .filter(clients::id.eq(id))
+            .filter(clients::version.eq(base_version)),
+    )
+    .set(&changes)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The client with this id.
+pub fn by_id(conn: &mut DbConnection, id: &str) -> Result<Option<Client>, ServerError> {
+    let row: Option<ClientRow> = clients::table
+        .find(id)
+        .select(ClientRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(ClientRow::client).transpose()
+}
+
+/// Other clients with the same email or passport number.
+pub fn likely_duplicates(
+    conn: &mut DbConnection,
+    d: &ClientInput,
+    except: Option<&str>,
+) -> Result<Vec<ClientSummary>, ServerError> {
+    if d.email.is_empty() && d.passport_number.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = clients::table.select(ClientRow::as_select()).into_boxed();
+    q = match (d.email.is_empty(), d.passport_number.is_empty()) {
+        (false, false) => q.filter(
+            clients::email
+                .eq(d.email.clone())
+                .or(clients::passport_number.eq(d.passport_number.clone())),
+        ),
+        (false, true) => q.filter(clients::email.eq(d.email.clone())),
+        _ => q.filter(clients::passport_number.eq(d.passport_number.clone())),
+    };
+    if let Some(id) = except {
+        q = q.filter(clients::id.ne(id.to_string()));
+    }
+    Ok(q.limit(10)
+        .load(conn)?
+        .into_iter()
+        .map(ClientRow::summary)
+        .collect())
+}
+
+/// A page of clients matching `q` (part of a name in any script, an email,
+/// a passport number, or a two-letter nationality).
+pub fn search(
+    conn: &mut DbConnection,
+    q: &str,
+    sort: ClientSort,
+    page: i64,
+) -> Result<ClientPage, ServerError> {
+    let q = q.trim();
+    let page = page.max(1);
+    let filtered = || {
+        let mut query = clients::table.into_boxed();
+        if !q.is_empty() {
+            let like = format!("%{}%", escape_like(&q.to_lowercase()));
+            let upper = q.to_uppercase();
+            let passport_like = format!("%{}%", escape_like(&upper.replace(' ', "")));
+            query = query.filter(
+                clients::search_text
+                    .like(like.clone())
+                    .escape('\\')
+                    .or(clients::email.like(like).escape('\\'))
+                    .or(clients::passport_number.like(passport_like).escape('\\'))
+                    .or(clients::nationality.eq(upper)),
+            );
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let mut query = filtered().select(ClientRow::as_select());
+    query = match sort {
+        ClientSort::Name => query.order((clients::full_name.asc(), clients::id.asc())),
+        ClientSort::RecentlyUpdated => query.order((clients::updated_at.desc(), clients::id.asc())),
+        ClientSort::Nationality => {
+            query.order((clients::nationality.asc(), clients::full_name.asc()))
+        }
+    };
+    let rows = query
+        .limit(CLIENT_PAGE_SIZE)
+        .offset((page - 1) * CLIENT_PAGE_SIZE)
+        .load(conn)?;
+    Ok(ClientPage {
+        clients: rows.into_iter().map(ClientRow::summary).collect(),
+        total,
+        page,
+    })
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

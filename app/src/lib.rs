@@ -7,6 +7,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
+pub mod query;
 mod root;
 
 pub use error::AppError;

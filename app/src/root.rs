@@ -52,6 +52,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("/clients") view=pages::clients::ClientsPage/>
+                    <Route path=path!("/clients/new") view=pages::client_form::NewClientPage/>
+                    <Route path=path!("/clients/:id") view=pages::client_detail::ClientPage/>
+                    <Route path=path!("/clients/:id/edit") view=pages::client_form::EditClientPage/>
                     <Route path=path!("/cases") view=pages::cases::CasesPage/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage/>
                     <Route path=path!("/admin/audit") view=pages::audit::AuditPage/>

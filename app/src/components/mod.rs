@@ -1,4 +1,5 @@
 //! Reusable widgets.
 
+pub mod field;
 pub mod form;
 pub mod layout;

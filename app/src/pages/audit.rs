@@ -38,7 +38,7 @@ fn Audit() -> impl IntoView {
         let mut q = vec![format!("before={oldest}")];
         for name in ["actor", "action", "object"] {
             if let Some(v) = param(name) {
-                q.push(format!("{name}={}", js_encode(&v)));
+                q.push(format!("{name}={}", crate::query::encode(&v)));
             }
         }
         format!("/admin/audit?{}", q.join("&"))
@@ -144,16 +144,4 @@ fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
             </table>
         </div>
     }
-}
-
-/// Percent-encodes a query value.
-fn js_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -3,6 +3,8 @@
 pub mod admin;
 pub mod audit;
 pub mod cases;
+pub mod client_detail;
+pub mod client_form;
 pub mod clients;
 pub mod dashboard;
 pub mod not_found;

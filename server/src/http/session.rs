@@ -2,7 +2,7 @@
 //! request's extensions for server functions and pages) and sends visitors
 //! without a session to the sign-in page, remembering where they were going.
 
-use super::{decode_query_value, encode_query_value, is_public_path, HttpState};
+use super::{is_public_path, HttpState};
 use crate::backend::SESSION_COOKIE;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -12,6 +12,7 @@ use actix_web::{web, Error, HttpMessage, HttpResponse};
 use std::net::IpAddr;
 use visadesk_app::api::port::ClientAddress;
 use visadesk_app::domain::{cookie, validate::safe_next_path, Viewer};
+use visadesk_app::query::{decode as decode_query_value, encode as encode_query_value};
 use visadesk_app::AppError;
 
 /// The middleware.

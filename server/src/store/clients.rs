@@ -11,7 +11,7 @@ use visadesk_app::domain::client::{
 };
 
 /// A row of `clients`.
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = clients)]
 pub struct ClientRow {
     pub id: String,
@@ -40,8 +40,8 @@ struct Profile {
     languages: Vec<LanguageSkill>,
 }
 
-/// The columns a save changes.
-#[derive(AsChangeset)]
+/// The columns a save writes (all but id and creation facts).
+#[derive(AsChangeset, Insertable)]
 #[diesel(table_name = clients)]
 struct ClientChanges {
     version: i64,
@@ -114,6 +114,26 @@ impl ClientRow {
     }
 }
 
+impl ClientChanges {
+    fn new(d: &ClientInput, version: i64, now: i64) -> Result<ClientChanges, ServerError> {
+        Ok(ClientChanges {
+            version,
+            full_name: d.full_name.clone(),
+            latin_name: d.latin_name.clone(),
+            search_text: search_text(d),
+            email: d.email.clone(),
+            phone: d.phone.clone(),
+            address: d.address.clone(),
+            date_of_birth: d.date_of_birth.clone(),
+            nationality: d.nationality.clone(),
+            passport_number: d.passport_number.clone(),
+            passport_expiry: d.passport_expiry.clone(),
+            profile: profile_json(d)?,
+            updated_at: now,
+        })
+    }
+}
+
 /// Inserts a new client (version 1); returns its id.
 pub fn insert(
     conn: &mut DbConnection,
@@ -121,28 +141,16 @@ pub fn insert(
     by: Option<&str>,
     now: i64,
 ) -> Result<String, ServerError> {
-    let row = ClientRow {
-        id: uuid::Uuid::new_v4().to_string(),
-        version: 1,
-        full_name: d.full_name.clone(),
-        latin_name: d.latin_name.clone(),
-        search_text: search_text(d),
-        email: d.email.clone(),
-        phone: d.phone.clone(),
-        address: d.address.clone(),
-        date_of_birth: d.date_of_birth.clone(),
-        nationality: d.nationality.clone(),
-        passport_number: d.passport_number.clone(),
-        passport_expiry: d.passport_expiry.clone(),
-        profile: profile_json(d)?,
-        created_at: now,
-        updated_at: now,
-        created_by: by.map(str::to_string),
-    };
+    let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(clients::table)
-        .values(&row)
+        .values((
+            clients::id.eq(&id),
+            clients::created_at.eq(now),
+            clients::created_by.eq(by),
+            ClientChanges::new(d, 1, now)?,
+        ))
         .execute(conn)?;
-    Ok(row.id)
+    Ok(id)
 }
 
 /// Saves `d` over the client if it is still at `base_version`; returns
@@ -154,27 +162,12 @@ pub fn update_if_version(
     d: &ClientInput,
     now: i64,
 ) -> Result<bool, ServerError> {
-    let changes = ClientChanges {
-        version: base_version + 1,
-        full_name: d.full_name.clone(),
-        latin_name: d.latin_name.clone(),
-        search_text: search_text(d),
-        email: d.email.clone(),
-        phone: d.phone.clone(),
-        address: d.address.clone(),
-        date_of_birth: d.date_of_birth.clone(),
-        nationality: d.nationality.clone(),
-        passport_number: d.passport_number.clone(),
-        passport_expiry: d.passport_expiry.clone(),
-        profile: profile_json(d)?,
-        updated_at: now,
-    };
     let n = diesel::update(
         clients::table
             .filter(clients::id.eq(id))
             .filter(clients::version.eq(base_version)),
     )
-    .set(&changes)
+    .set(ClientChanges::new(d, base_version + 1, now)?)
     .execute(conn)?;
     Ok(n == 1)
 }

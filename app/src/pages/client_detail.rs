@@ -1,0 +1,136 @@
+//! `/clients/:id`: a client's profile.
+
+use crate::api::clients::get_client;
+use crate::components::layout::RequirePermission;
+use crate::domain::client::Client;
+use crate::domain::date::Date;
+use crate::domain::time::format_utc;
+use crate::domain::{Permission, Viewer};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// The client page.
+#[component]
+pub fn ClientPage() -> impl IntoView {
+    let params = use_params_map();
+    let client = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_client,
+    );
+    view! {
+        <Title text="Client"/>
+        <RequirePermission
+            permission=Permission::ViewClients
+            page=move |viewer: Viewer| view! {
+                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {
+                        let viewer = viewer.clone();
+                        move || {
+                            let viewer = viewer.clone();
+                            Suspend::new(async move {
+                                match client.await {
+                                    Ok(c) => view! { <Profile client=c can_edit=viewer.role.can(Permission::EditClients)/> }.into_any(),
+                                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                                }
+                            })
+                        }
+                    }
+                </Transition>
+            }
+        />
+    }
+}
+
+fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// "CN · 2021-09-01 to now", leaving out what is unknown.
+fn work_facts(w: &crate::domain::client::Work) -> Option<String> {
+    let period = match (w.start_on.as_str(), w.end_on.as_str()) {
+        ("", "") => None,
+        (start, "") => Some(format!("since {start}")),
+        ("", end) => Some(format!("until {end}")),
+        (start, end) => Some(format!("{start} to {end}")),
+    };
+    let parts: Vec<String> = [(!w.country.is_empty()).then(|| w.country.clone()), period]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+#[component]
+fn Profile(client: Client, can_edit: bool) -> impl IntoView {
+    let d = client.details.clone();
+    let today = Date::from_unix(client.updated_at.max(0));
+    let age = Date::parse(&d.date_of_birth)
+        .map(|b| format!(" (age {} on {})", b.years_until(today), today));
+    view! {
+        <Title text=d.full_name.clone()/>
+        <p class="muted small"><A href="/clients">"Clients"</A> " / " {d.full_name.clone()}</p>
+        <div class="page-head">
+            <h1>{d.full_name.clone()} {(!d.latin_name.is_empty()).then(|| view! { <span class="muted latin">" " {d.latin_name.clone()}</span> })}</h1>
+            {can_edit.then(|| view! { <A href=format!("/clients/{}/edit", client.id) attr:class="button">"Edit"</A> })}
+        </div>
+        <div class="detail-grid">
+            <section class="card" aria-labelledby="identity-title">
+                <h2 id="identity-title">"Identity"</h2>
+                <dl class="facts">
+                    <dt>"Date of birth"</dt><dd>{or_dash(&d.date_of_birth)}{age}</dd>
+                    <dt>"Nationality"</dt><dd>{or_dash(&d.nationality)}</dd>
+                    <dt>"Passport"</dt><dd>{or_dash(&d.passport_number)}</dd>
+                    <dt>"Passport expiry"</dt><dd>{or_dash(&d.passport_expiry)}</dd>
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="contact-title">
+                <h2 id="contact-title">"Contact"</h2>
+                <dl class="facts">
+                    <dt>"Email"</dt><dd>{or_dash(&d.email)}</dd>
+                    <dt>"Phone"</dt><dd>{or_dash(&d.phone)}</dd>
+                    <dt>"Address"</dt><dd>{or_dash(&d.address)}</dd>
+                </dl>
+            </section>
+        </div>
+        <section class="card" aria-labelledby="education-title">
+            <h2 id="education-title">"Education"</h2>
+            {if d.education.is_empty() { view! { <p class="muted">"None recorded."</p> }.into_any() } else {
+                view! { <ul class="entries">{d.education.iter().map(|e| view! {
+                    <li>
+                        <strong>{e.level.label()} " in " {e.field.clone()}</strong>
+                        {e.stem.then(|| view! { " " <span class="badge">"STEM"</span> })}
+                        <br/>{e.institution.clone()} {(!e.country.is_empty()).then(|| format!(", {}", e.country))}
+                        {(!e.completed_on.is_empty()).then(|| format!(" · completed {}", e.completed_on))}
+                    </li>
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="work-title">
+            <h2 id="work-title">"Work"</h2>
+            {if d.work.is_empty() { view! { <p class="muted">"None recorded."</p> }.into_any() } else {
+                view! { <ul class="entries">{d.work.iter().map(|w| view! {
+                    <li>
+                        <strong>{w.role.clone()} " at " {w.employer.clone()}</strong>
+                        {w.research_or_teaching.then(|| view! { " " <span class="badge">"Research / teaching"</span> })}
+                        {work_facts(w).map(|f| view! { <br/>{f} })}
+                    </li>
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <section class="card" aria-labelledby="languages-title">
+            <h2 id="languages-title">"Languages"</h2>
+            {if d.languages.is_empty() { view! { <p class="muted">"None recorded."</p> }.into_any() } else {
+                view! { <ul class="entries">{d.languages.iter().map(|l| view! {
+                    <li><strong>{l.language.clone()}</strong> {(!l.test.is_empty()).then(|| format!(" · {} {}", l.test, l.level))}</li>
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <p class="muted small">"Version " {client.version} " · created " {format_utc(client.created_at)} " · updated " {format_utc(client.updated_at)}</p>
+    }
+}

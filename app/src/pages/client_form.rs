@@ -1,0 +1,441 @@
+//! `/clients/new` and `/clients/:id/edit`: one form for a client's details.
+//! Everything typed stays in the form whatever the server answers.
+
+use crate::api::clients::{get_client, save_client};
+use crate::components::field::{Check, Field};
+use crate::components::layout::RequirePermission;
+use crate::domain::client::{
+    changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
+    SaveOutcome, Work, LIST_MAX,
+};
+use crate::domain::{Permission, Viewer};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// A new client.
+#[component]
+pub fn NewClientPage() -> impl IntoView {
+    view! {
+        <Title text="New client"/>
+        <RequirePermission
+            permission=Permission::EditClients
+            page=|_: Viewer| view! { <ClientForm existing=None/> }
+        />
+    }
+}
+
+/// Editing a client.
+#[component]
+pub fn EditClientPage() -> impl IntoView {
+    let params = use_params_map();
+    let client = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_client,
+    );
+    view! {
+        <Title text="Edit client"/>
+        <RequirePermission
+            permission=Permission::EditClients
+            page=move |_: Viewer| view! {
+                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match client.await {
+                            Ok(c) => view! { <ClientForm existing=Some(c)/> }.into_any(),
+                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            }
+        />
+    }
+}
+
+#[derive(Clone, Copy)]
+struct EduDraft {
+    key: u64,
+    level: RwSignal<String>,
+    field: RwSignal<String>,
+    stem: RwSignal<bool>,
+    institution: RwSignal<String>,
+    country: RwSignal<String>,
+    completed_on: RwSignal<String>,
+}
+
+#[derive(Clone, Copy)]
+struct WorkDraft {
+    key: u64,
+    role: RwSignal<String>,
+    employer: RwSignal<String>,
+    country: RwSignal<String>,
+    start_on: RwSignal<String>,
+    end_on: RwSignal<String>,
+    research_or_teaching: RwSignal<bool>,
+}
+
+#[derive(Clone, Copy)]
+struct LangDraft {
+    key: u64,
+    language: RwSignal<String>,
+    test: RwSignal<String>,
+    level: RwSignal<String>,
+}
+
+/// The form's state: one signal per field, so nothing typed is ever lost.
+#[derive(Clone, Copy)]
+struct Draft {
+    full_name: RwSignal<String>,
+    latin_name: RwSignal<String>,
+    email: RwSignal<String>,
+    phone: RwSignal<String>,
+    address: RwSignal<String>,
+    date_of_birth: RwSignal<String>,
+    nationality: RwSignal<String>,
+    passport_number: RwSignal<String>,
+    passport_expiry: RwSignal<String>,
+    education: RwSignal<Vec<EduDraft>>,
+    work: RwSignal<Vec<WorkDraft>>,
+    languages: RwSignal<Vec<LangDraft>>,
+    next_key: RwSignal<u64>,
+}
+
+impl Draft {
+    fn new(d: &ClientInput) -> Draft {
+        let next_key = RwSignal::new(0u64);
+        let key = move || {
+            let k = next_key.get_untracked();
+            next_key.set(k + 1);
+            k
+        };
+        Draft {
+            full_name: RwSignal::new(d.full_name.clone()),
+            latin_name: RwSignal::new(d.latin_name.clone()),
+            email: RwSignal::new(d.email.clone()),
+            phone: RwSignal::new(d.phone.clone()),
+            address: RwSignal::new(d.address.clone()),
+            date_of_birth: RwSignal::new(d.date_of_birth.clone()),
+            nationality: RwSignal::new(d.nationality.clone()),
+            passport_number: RwSignal::new(d.passport_number.clone()),
+            passport_expiry: RwSignal::new(d.passport_expiry.clone()),
+            education: RwSignal::new(d.education.iter().map(|e| edu_draft(key(), e)).collect()),
+            work: RwSignal::new(d.work.iter().map(|w| work_draft(key(), w)).collect()),
+            languages: RwSignal::new(d.languages.iter().map(|l| lang_draft(key(), l)).collect()),
+            next_key,
+        }
+    }
+
+    fn key(&self) -> u64 {
+        let k = self.next_key.get_untracked();
+        self.next_key.set(k + 1);
+        k
+    }
+
+    fn input(&self) -> ClientInput {
+        ClientInput {
+            full_name: self.full_name.get_untracked(),
+            latin_name: self.latin_name.get_untracked(),
+            email: self.email.get_untracked(),
+            phone: self.phone.get_untracked(),
+            address: self.address.get_untracked(),
+            date_of_birth: self.date_of_birth.get_untracked(),
+            nationality: self.nationality.get_untracked(),
+            passport_number: self.passport_number.get_untracked(),
+            passport_expiry: self.passport_expiry.get_untracked(),
+            education: self
+                .education
+                .get_untracked()
+                .iter()
+                .map(|e| Education {
+                    level: EducationLevel::from_code(&e.level.get_untracked())
+                        .unwrap_or(EducationLevel::Bachelor),
+                    field: e.field.get_untracked(),
+                    stem: e.stem.get_untracked(),
+                    institution: e.institution.get_untracked(),
+                    country: e.country.get_untracked(),
+                    completed_on: e.completed_on.get_untracked(),
+                })
+                .collect(),
+            work: self
+                .work
+                .get_untracked()
+                .iter()
+                .map(|w| Work {
+                    role: w.role.get_untracked(),
+                    employer: w.employer.get_untracked(),
+                    country: w.country.get_untracked(),
+                    start_on: w.start_on.get_untracked(),
+                    end_on: w.end_on.get_untracked(),
+                    research_or_teaching: w.research_or_teaching.get_untracked(),
+                })
+                .collect(),
+            languages: self
+                .languages
+                .get_untracked()
+                .iter()
+                .map(|l| LanguageSkill {
+                    language: l.language.get_untracked(),
+                    test: l.test.get_untracked(),
+                    level: l.level.get_untracked(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn edu_draft(key: u64, e: &Education) -> EduDraft {
+    EduDraft {
+        key,
+        level: RwSignal::new(e.level.code().to_string()),
+        field: RwSignal::new(e.field.clone()),
+        stem: RwSignal::new(e.stem),
+        institution: RwSignal::new(e.institution.clone()),
+        country: RwSignal::new(e.country.clone()),
+        completed_on: RwSignal::new(e.completed_on.clone()),
+    }
+}
+
+fn work_draft(key: u64, w: &Work) -> WorkDraft {
+    WorkDraft {
+        key,
+        role: RwSignal::new(w.role.clone()),
+        employer: RwSignal::new(w.employer.clone()),
+        country: RwSignal::new(w.country.clone()),
+        start_on: RwSignal::new(w.start_on.clone()),
+        end_on: RwSignal::new(w.end_on.clone()),
+        research_or_teaching: RwSignal::new(w.research_or_teaching),
+    }
+}
+
+fn lang_draft(key: u64, l: &LanguageSkill) -> LangDraft {
+    LangDraft {
+        key,
+        language: RwSignal::new(l.language.clone()),
+        test: RwSignal::new(l.test.clone()),
+        level: RwSignal::new(l.level.clone()),
+    }
+}
+
+/// What the form shows after a save attempt that did not leave the page.
+#[derive(Clone, Debug, PartialEq)]
+enum Notice {
+    Duplicates(Vec<ClientSummary>),
+    Conflict { changed: Vec<&'static str> },
+}
+
+#[component]
+fn ClientForm(existing: Option<Client>) -> impl IntoView {
+    let id = existing.as_ref().map(|c| c.id.clone());
+    let opened = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|c| c.details.clone())
+            .unwrap_or_default(),
+    );
+    let base_version = RwSignal::new(existing.as_ref().map(|c| c.version));
+    let draft = Draft::new(&opened.get_untracked());
+    let error = RwSignal::new(None::<AppError>);
+    let notice = RwSignal::new(None::<Notice>);
+    let navigate = use_navigate();
+
+    let save = Action::new(move |(input, confirm): &(ClientInput, bool)| {
+        let (id, input, confirm) = (id.clone(), input.clone(), *confirm);
+        async move { save_client(id, base_version.get_untracked(), input, confirm).await }
+    });
+    Effect::new(move |_| {
+        let Some(result) = save.value().get() else {
+            return;
+        };
+        match result {
+            Ok(SaveOutcome::Saved(client)) => {
+                error.set(None);
+                navigate(&format!("/clients/{}", client.id), Default::default());
+            }
+            Ok(SaveOutcome::PossibleDuplicate(list)) => {
+                error.set(None);
+                notice.set(Some(Notice::Duplicates(list)));
+            }
+            Ok(SaveOutcome::Conflict(current)) => {
+                error.set(None);
+                let changed = changed_fields(&opened.get_untracked(), &current.details);
+                opened.set(current.details.clone());
+                base_version.set(Some(current.version));
+                notice.set(Some(Notice::Conflict { changed }));
+            }
+            Err(e) => {
+                notice.set(None);
+                error.set(Some(e));
+            }
+        }
+    });
+    let submit = move |confirm: bool| {
+        save.dispatch((draft.input(), confirm));
+    };
+    let err =
+        move |path: String| Signal::derive(move || error.get().and_then(|e| e.message_for(&path)));
+    let is_new = existing.is_none();
+    let cancel_href = existing
+        .as_ref()
+        .map(|c| format!("/clients/{}", c.id))
+        .unwrap_or_else(|| "/clients".into());
+    let title = existing
+        .as_ref()
+        .map(|c| format!("Edit {}", c.details.full_name))
+        .unwrap_or_else(|| "New client".into());
+
+    view! {
+        <p class="muted small"><A href="/clients">"Clients"</A> " / " {title.clone()}</p>
+        <h1>{title}</h1>
+        <Show when=move || error.get().is_some()>
+            <p class="alert alert-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+        </Show>
+        {move || notice.get().map(|n| match n {
+            Notice::Duplicates(list) => view! {
+                <div class="alert alert-warning" role="alert">
+                    <p><strong>"This may be a client you already have."</strong> " These share the email or passport number:"</p>
+                    <ul>
+                        {list.into_iter().map(|c| view! {
+                            <li><A href=format!("/clients/{}", c.id)>{c.full_name}</A> " · " {c.email} " · " {c.passport_number}</li>
+                        }).collect_view()}
+                    </ul>
+                    <button type="button" class="button button-secondary" on:click=move |_| submit(true)>
+                        "Save anyway"
+                    </button>
+                </div>
+            }.into_any(),
+            Notice::Conflict { changed } => view! {
+                <div class="alert alert-warning" role="alert">
+                    <p>
+                        <strong>"Someone saved this client while you were editing."</strong>
+                        {if changed.is_empty() {
+                            " Nothing you see changed.".to_string()
+                        } else {
+                            format!(" They changed: {}.", changed.join(", "))
+                        }}
+                    </p>
+                    <p>"Your edits are still below. Save again to replace their version with yours, or cancel to see theirs."</p>
+                </div>
+            }.into_any(),
+        })}
+        <form class="client-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(false); }>
+            <fieldset class="card">
+                <legend>"Identity"</legend>
+                <div class="grid-form">
+                    <Field label="Full name".into() id="c-full-name".into() value=draft.full_name error=err("full_name".into()) required=true maxlength=200 hint="In any script, e.g. 王伟"/>
+                    <Field label="Name in Latin letters".into() id="c-latin-name".into() value=draft.latin_name error=err("latin_name".into()) maxlength=200 hint="As in the passport, e.g. WANG Wei"/>
+                    <Field label="Date of birth".into() id="c-dob".into() value=draft.date_of_birth error=err("date_of_birth".into()) kind="date"/>
+                    <Field label="Nationality".into() id="c-nationality".into() value=draft.nationality error=err("nationality".into()) maxlength=2 hint="Two-letter code, e.g. IN, CN, DE"/>
+                    <Field label="Passport number".into() id="c-passport".into() value=draft.passport_number error=err("passport_number".into()) maxlength=24/>
+                    <Field label="Passport expiry".into() id="c-passport-expiry".into() value=draft.passport_expiry error=err("passport_expiry".into()) kind="date"/>
+                </div>
+            </fieldset>
+            <fieldset class="card">
+                <legend>"Contact"</legend>
+                <div class="grid-form">
+                    <Field label="Email".into() id="c-email".into() value=draft.email error=err("email".into()) kind="email" maxlength=254 autocomplete="off"/>
+                    <Field label="Phone".into() id="c-phone".into() value=draft.phone error=err("phone".into()) kind="tel" maxlength=200/>
+                    <Field label="Address".into() id="c-address".into() value=draft.address error=err("address".into()) maxlength=200/>
+                </div>
+            </fieldset>
+            <fieldset class="card">
+                <legend>"Education"</legend>
+                <For each=move || draft.education.get() key=|d| d.key let:d>
+                    {
+                        let index = move || draft.education.with(|l| l.iter().position(|x| x.key == d.key).unwrap_or(0));
+                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(&format!("education.{}.{f}", index()))));
+                        let n = d.key;
+                        view! {
+                            <div class="entry">
+                                <div class="grid-form">
+                                    <div class="field">
+                                        <label for=format!("edu-{n}-level")>"Level"</label>
+                                        <select id=format!("edu-{n}-level") on:change=move |ev| d.level.set(event_target_value(&ev))>
+                                            {EducationLevel::ALL.into_iter().map(|l| view! {
+                                                <option value=l.code() selected=move || d.level.get() == l.code()>{l.label()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <Field label="Field of study".into() id=format!("edu-{n}-field") value=d.field error=p("field") required=true maxlength=200/>
+                                    <Field label="Institution".into() id=format!("edu-{n}-institution") value=d.institution error=p("institution") required=true maxlength=200/>
+                                    <Field label="Country".into() id=format!("edu-{n}-country") value=d.country error=p("country") maxlength=2 hint="Two-letter code"/>
+                                    <Field label="Completed on".into() id=format!("edu-{n}-completed") value=d.completed_on error=p("completed_on") kind="date"/>
+                                    <Check label="STEM field (science, technology, engineering, mathematics)".into() id=format!("edu-{n}-stem") checked=d.stem/>
+                                </div>
+                                <button type="button" class="button button-small button-danger" on:click=move |_| draft.education.update(|l| l.retain(|x| x.key != n))>
+                                    "Remove this education"
+                                </button>
+                            </div>
+                        }
+                    }
+                </For>
+                <button type="button" class="button button-secondary" disabled=move || draft.education.with(|l| l.len() >= LIST_MAX)
+                    on:click=move |_| { let k = draft.key(); draft.education.update(|l| l.push(edu_draft(k, &Education { level: EducationLevel::Bachelor, field: String::new(), stem: false, institution: String::new(), country: String::new(), completed_on: String::new() }))) }>
+                    "Add education"
+                </button>
+            </fieldset>
+            <fieldset class="card">
+                <legend>"Work"</legend>
+                <For each=move || draft.work.get() key=|d| d.key let:w>
+                    {
+                        let index = move || draft.work.with(|l| l.iter().position(|x| x.key == w.key).unwrap_or(0));
+                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(&format!("work.{}.{f}", index()))));
+                        let n = w.key;
+                        view! {
+                            <div class="entry">
+                                <div class="grid-form">
+                                    <Field label="Role".into() id=format!("work-{n}-role") value=w.role error=p("role") required=true maxlength=200/>
+                                    <Field label="Employer".into() id=format!("work-{n}-employer") value=w.employer error=p("employer") required=true maxlength=200/>
+                                    <Field label="Country".into() id=format!("work-{n}-country") value=w.country error=p("country") maxlength=2 hint="Two-letter code"/>
+                                    <Field label="Started".into() id=format!("work-{n}-start") value=w.start_on error=p("start_on") kind="date"/>
+                                    <Field label="Ended".into() id=format!("work-{n}-end") value=w.end_on error=p("end_on") kind="date" hint="Empty while current"/>
+                                    <Check label="Research or teaching at a university or research institute".into() id=format!("work-{n}-research") checked=w.research_or_teaching/>
+                                </div>
+                                <button type="button" class="button button-small button-danger" on:click=move |_| draft.work.update(|l| l.retain(|x| x.key != n))>
+                                    "Remove this job"
+                                </button>
+                            </div>
+                        }
+                    }
+                </For>
+                <button type="button" class="button button-secondary" disabled=move || draft.work.with(|l| l.len() >= LIST_MAX)
+                    on:click=move |_| { let k = draft.key(); draft.work.update(|l| l.push(work_draft(k, &Work { role: String::new(), employer: String::new(), country: String::new(), start_on: String::new(), end_on: String::new(), research_or_teaching: false }))) }>
+                    "Add work"
+                </button>
+            </fieldset>
+            <fieldset class="card">
+                <legend>"Languages"</legend>
+                <For each=move || draft.languages.get() key=|d| d.key let:l>
+                    {
+                        let index = move || draft.languages.with(|x| x.iter().position(|y| y.key == l.key).unwrap_or(0));
+                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(&format!("languages.{}.{f}", index()))));
+                        let n = l.key;
+                        view! {
+                            <div class="entry">
+                                <div class="grid-form">
+                                    <Field label="Language".into() id=format!("lang-{n}-language") value=l.language error=p("language") required=true maxlength=200/>
+                                    <Field label="Test".into() id=format!("lang-{n}-test") value=l.test error=p("test") maxlength=200 hint="e.g. HSK, IELTS, TOEFL"/>
+                                    <Field label="Level or score".into() id=format!("lang-{n}-level") value=l.level error=p("level") maxlength=200 hint="e.g. 5, 7.5, C1"/>
+                                </div>
+                                <button type="button" class="button button-small button-danger" on:click=move |_| draft.languages.update(|x| x.retain(|y| y.key != n))>
+                                    "Remove this language"
+                                </button>
+                            </div>
+                        }
+                    }
+                </For>
+                <button type="button" class="button button-secondary" disabled=move || draft.languages.with(|l| l.len() >= LIST_MAX)
+                    on:click=move |_| { let k = draft.key(); draft.languages.update(|l| l.push(lang_draft(k, &LanguageSkill { language: String::new(), test: String::new(), level: String::new() }))) }>
+                    "Add language"
+                </button>
+            </fieldset>
+            <div class="form-actions sticky-actions">
+                <button type="submit" class="button" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else if is_new { "Create client" } else { "Save changes" }}
+                </button>
+                " "
+                <A href=cancel_href attr:class="button button-secondary">"Cancel"</A>
+            </div>
+        </form>
+    }
+}

@@ -6,17 +6,25 @@ use crate::config::Config;
 use crate::db::{write_tx, Db};
 use crate::error::ServerError;
 use crate::store::audit::{self, Entry};
+use crate::store::cases::{self, CaseRow, EventRow};
 use crate::store::clients;
 use crate::store::sessions::{self, SessionRow};
 use crate::store::{throttle, users};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
+use visadesk_app::api::port::NewCase;
 use visadesk_app::api::port::{
     Actor, Backend, ClientMeta, ClientSave, CookiePolicy, SignInRequest, SignedIn,
 };
 use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
+use visadesk_app::domain::case::{
+    can_edit_case, CaseDetail, CaseFilter, CasePage, CaseSummary, StaffRef,
+};
 use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
+use visadesk_app::domain::date::Date;
+use visadesk_app::domain::stage::{check_move, offered_moves, MoveError};
 use visadesk_app::domain::validate;
+use visadesk_app::domain::Stage;
 use visadesk_app::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use visadesk_app::AppError;
 
@@ -384,6 +392,43 @@ impl VisadeskBackend {
     }
 }
 
+/// A case as its page shows it to `viewer`.
+fn case_detail(
+    conn: &mut crate::db::DbConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<CaseDetail, ServerError> {
+    let row = cases::row_by_id(conn, id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
+    let can_edit = can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref());
+    let stage = row.stage()?;
+    let timeline = cases::timeline(conn, &row.id)?;
+    let (version, opened_on, filed_on, decision_on, internal_notes) = (
+        row.version,
+        row.opened_on.clone(),
+        row.filed_on.clone(),
+        row.decision_on.clone(),
+        row.internal_notes.clone(),
+    );
+    let summary = cases::summaries(conn, vec![row])?
+        .pop()
+        .ok_or(ServerError::Refused(AppError::Internal))?;
+    Ok(CaseDetail {
+        summary,
+        version,
+        opened_on,
+        filed_on,
+        decision_on,
+        internal_notes,
+        timeline,
+        offered_moves: if can_edit {
+            offered_moves(viewer.role, stage)
+        } else {
+            Vec::new()
+        },
+        can_edit,
+    })
+}
+
 fn session_info(row: SessionRow, current: &str) -> SessionInfo {
     SessionInfo {
         current: row.id == current,
@@ -706,5 +751,176 @@ impl Backend for VisadeskBackend {
                 })
             })
             .await?)
+    }
+
+    async fn list_cases(&self, filter: CaseFilter) -> Result<CasePage, AppError> {
+        let today = Date::from_unix(now()).to_string();
+        Ok(self
+            .db
+            .run(move |conn| cases::list(conn, &filter, &today))
+            .await?)
+    }
+
+    async fn get_case(&self, viewer: &Viewer, id: &str) -> Result<CaseDetail, AppError> {
+        let (viewer, id) = (viewer.clone(), id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| case_detail(conn, &viewer, &id))
+            .await?)
+    }
+
+    async fn create_case(&self, actor: &Actor, case: NewCase) -> Result<CaseSummary, AppError> {
+        let by = By::actor(actor);
+        let actor_name = actor.viewer.display_name.clone();
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let now = now();
+                    let client = clients::by_id(conn, &case.client_id)?.ok_or_else(|| {
+                        AppError::Invalid {
+                            field: "client_id".into(),
+                            message: "That client was not found.".into(),
+                        }
+                    })?;
+                    let staff = cases::staff(conn)?;
+                    let check = |id: &Option<String>,
+                                 field: &str,
+                                 roles: &[Role],
+                                 what: &str|
+                     -> Result<(), ServerError> {
+                        match id {
+                            Some(id)
+                                if !staff
+                                    .iter()
+                                    .any(|s| &s.id == id && roles.contains(&s.role)) =>
+                            {
+                                Err(AppError::Invalid {
+                                    field: field.into(),
+                                    message: format!("Choose an active {what}."),
+                                }
+                                .into())
+                            }
+                            _ => Ok(()),
+                        }
+                    };
+                    check(
+                        &case.attorney_id,
+                        "attorney_id",
+                        &[Role::Attorney, Role::Admin],
+                        "attorney",
+                    )?;
+                    check(
+                        &case.paralegal_id,
+                        "paralegal_id",
+                        &[Role::Paralegal],
+                        "paralegal",
+                    )?;
+                    let today = Date::from_unix(now);
+                    let row = CaseRow {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        reference: cases::next_reference(conn, today.year)?,
+                        client_id: client.id.clone(),
+                        programme: case.programme.code().into(),
+                        stage: Stage::Intake.code().into(),
+                        priority: case.priority.code().into(),
+                        attorney_id: case.attorney_id.clone(),
+                        paralegal_id: case.paralegal_id.clone(),
+                        opened_on: today.to_string(),
+                        target_filing_on: case.target_filing_on.clone(),
+                        filed_on: String::new(),
+                        decision_on: String::new(),
+                        internal_notes: case.internal_notes.clone(),
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    cases::insert(conn, &row)?;
+                    cases::add_event(
+                        conn,
+                        &EventRow {
+                            id: uuid::Uuid::new_v4().to_string(),
+                            case_id: row.id.clone(),
+                            seq: 0,
+                            at: now,
+                            actor_id: by.id.clone(),
+                            actor_name: actor_name.clone(),
+                            from_stage: None,
+                            to_stage: Stage::Intake.code().into(),
+                            note: "Case opened".into(),
+                        },
+                    )?;
+                    let summary = format!(
+                        "{}: opened for {} ({})",
+                        row.reference,
+                        client.details.full_name,
+                        case.programme.label()
+                    );
+                    audit::append(conn, by.entry("case.create", "case", &row.id, summary), now)?;
+                    cases::summaries(conn, vec![row])?
+                        .pop()
+                        .ok_or(ServerError::Refused(AppError::Internal))
+                })
+            })
+            .await?)
+    }
+
+    async fn move_case(
+        &self,
+        actor: &Actor,
+        id: &str,
+        to: Stage,
+        note: String,
+    ) -> Result<CaseDetail, AppError> {
+        let by = By::actor(actor);
+        let (viewer, id) = (actor.viewer.clone(), id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let now = now();
+                    let row = cases::row_by_id(conn, &id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
+                    if !matches!(viewer.role, Role::Admin | Role::Attorney | Role::Paralegal) {
+                        return Err(AppError::Forbidden.into());
+                    }
+                    if !can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref()) {
+                        return Err(AppError::Conflict(format!(
+                            "Only the case's attorney, an admin or its assigned paralegal can move {}.",
+                            row.reference
+                        ))
+                        .into());
+                    }
+                    let from = row.stage()?;
+                    check_move(viewer.role, from, to).map_err(|e| match e {
+                        MoveError::RoleCannotMove => AppError::Forbidden,
+                        other => AppError::Conflict(other.to_string()),
+                    })?;
+                    if !cases::set_stage(conn, &row, from, to, &Date::from_unix(now).to_string(), now)? {
+                        return Err(AppError::Conflict("Someone moved this case meanwhile. Reload to see where it is now.".into()).into());
+                    }
+                    cases::add_event(
+                        conn,
+                        &EventRow {
+                            id: uuid::Uuid::new_v4().to_string(),
+                            case_id: row.id.clone(),
+                            seq: 0,
+                            at: now,
+                            actor_id: by.id.clone(),
+                            actor_name: viewer.display_name.clone(),
+                            from_stage: Some(from.code().into()),
+                            to_stage: to.code().into(),
+                            note: note.clone(),
+                        },
+                    )?;
+                    let summary = format!("{}: {} → {}", row.reference, from.label(), to.label());
+                    audit::append(conn, by.entry("case.stage", "case", &row.id, summary), now)?;
+                    case_detail(conn, &viewer, &id)
+                })
+            })
+            .await?)
+    }
+
+    async fn assignable_staff(&self) -> Result<Vec<StaffRef>, AppError> {
+        Ok(self.db.run(cases::staff).await?)
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod cases;
 pub mod clients;
 pub mod users;
 

@@ -2,8 +2,10 @@
 //! (diesel, argon2) and reached through Leptos context.
 
 use crate::domain::audit::{AuditEvent, AuditFilter};
+use crate::domain::case::{CaseDetail, CaseFilter, CasePage, CaseSummary, Priority, StaffRef};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
+use crate::domain::{Programme, Stage};
 use crate::error::AppError;
 use std::sync::Arc;
 
@@ -35,6 +37,19 @@ pub struct ClientSave {
     pub details: ClientInput,
     /// Save even though other clients share the email or passport number.
     pub confirm_duplicate: bool,
+}
+
+/// A case to open (checked for shape; the backend checks the references).
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub client_id: String,
+    pub programme: Programme,
+    pub priority: Priority,
+    pub attorney_id: Option<String>,
+    pub paralegal_id: Option<String>,
+    /// `YYYY-MM-DD` or empty.
+    pub target_filing_on: String,
+    pub internal_notes: String,
 }
 
 /// A sign-in attempt.
@@ -113,6 +128,22 @@ pub trait Backend: Send + Sync + 'static {
     async fn get_client(&self, id: &str) -> Result<Client, AppError>;
     /// Creates or updates a client (see [`SaveOutcome`] for the outcomes).
     async fn save_client(&self, actor: &Actor, save: ClientSave) -> Result<SaveOutcome, AppError>;
+    /// A page of cases matching `filter`.
+    async fn list_cases(&self, filter: CaseFilter) -> Result<CasePage, AppError>;
+    /// One case with its timeline and the moves `viewer` may make.
+    async fn get_case(&self, viewer: &Viewer, id: &str) -> Result<CaseDetail, AppError>;
+    /// Opens a case at Intake with the next reference of the year.
+    async fn create_case(&self, actor: &Actor, case: NewCase) -> Result<CaseSummary, AppError>;
+    /// Moves a case to another stage, as the stage machine allows for the actor.
+    async fn move_case(
+        &self,
+        actor: &Actor,
+        id: &str,
+        to: Stage,
+        note: String,
+    ) -> Result<CaseDetail, AppError>;
+    /// Active admins, attorneys and paralegals, for assignment.
+    async fn assignable_staff(&self) -> Result<Vec<StaffRef>, AppError>;
 }
 
 /// The backend as kept in Leptos context.

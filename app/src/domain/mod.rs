@@ -3,6 +3,7 @@
 pub mod account;
 pub mod agent;
 pub mod audit;
+pub mod case;
 pub mod client;
 pub mod cookie;
 pub mod date;

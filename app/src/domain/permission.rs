@@ -21,11 +21,13 @@ pub enum Permission {
     ViewAudit,
     /// Create and edit client records.
     EditClients,
+    /// Open new cases (editing one also depends on who it is assigned to).
+    CreateCases,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ViewDashboard,
         Permission::ViewClients,
         Permission::ViewCases,
@@ -33,6 +35,7 @@ impl Permission {
         Permission::ManageOwnSessions,
         Permission::ViewAudit,
         Permission::EditClients,
+        Permission::CreateCases,
     ];
 
     /// The stable name used in the audit trail.
@@ -45,6 +48,7 @@ impl Permission {
             Permission::ManageOwnSessions => "manage_own_sessions",
             Permission::ViewAudit => "view_audit",
             Permission::EditClients => "edit_clients",
+            Permission::CreateCases => "create_cases",
         }
     }
 }
@@ -58,7 +62,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
             matches!(role, Admin | Attorney | Paralegal | Viewer)
         }
         ManageUsers | ViewAudit => role == Admin,
-        EditClients => matches!(role, Admin | Attorney | Paralegal),
+        EditClients | CreateCases => matches!(role, Admin | Attorney | Paralegal),
         ManageOwnSessions => true,
     }
 }
@@ -134,13 +138,19 @@ mod tests {
     use Role::*;
 
     /// The matrix spelled out: a change to `allows` must change this table too.
-    const MATRIX: [(Role, [bool; 7]); 5] = [
-        //           dash   clients cases  users  own sessions audit  edit clients
-        (Admin, [true, true, true, true, true, true, true]),
-        (Attorney, [true, true, true, false, true, false, true]),
-        (Paralegal, [true, true, true, false, true, false, true]),
-        (Viewer, [true, true, true, false, true, false, false]),
-        (Applicant, [false, false, false, false, true, false, false]),
+    const MATRIX: [(Role, [bool; 8]); 5] = [
+        //           dash   clients cases  users  own sessions audit  edit clients create cases
+        (Admin, [true, true, true, true, true, true, true, true]),
+        (Attorney, [true, true, true, false, true, false, true, true]),
+        (
+            Paralegal,
+            [true, true, true, false, true, false, true, true],
+        ),
+        (Viewer, [true, true, true, false, true, false, false, false]),
+        (
+            Applicant,
+            [false, false, false, false, true, false, false, false],
+        ),
     ];
 
     #[test]

@@ -1,15 +1,19 @@
 //! `/clients/:id`: a client's profile.
 
+use crate::api::cases::{assignable_staff, list_cases, CreateCase};
 use crate::api::clients::get_client;
+use crate::components::form::{action_error, FormError};
 use crate::components::layout::RequirePermission;
+use crate::domain::case::{Priority, StaffRef};
 use crate::domain::client::Client;
 use crate::domain::date::Date;
 use crate::domain::time::format_utc;
 use crate::domain::{Permission, Viewer};
+use crate::domain::{Programme, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// The client page.
 #[component]
@@ -31,7 +35,14 @@ pub fn ClientPage() -> impl IntoView {
                             let viewer = viewer.clone();
                             Suspend::new(async move {
                                 match client.await {
-                                    Ok(c) => view! { <Profile client=c can_edit=viewer.role.can(Permission::EditClients)/> }.into_any(),
+                                    Ok(c) => {
+                                        let id = c.id.clone();
+                                        view! {
+                                            <Profile client=c can_edit=viewer.role.can(Permission::EditClients)/>
+                                            <ClientCases client_id=id can_open=viewer.role.can(Permission::CreateCases)/>
+                                        }
+                                        .into_any()
+                                    }
                                     Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                                 }
                             })
@@ -132,5 +143,100 @@ fn Profile(client: Client, can_edit: bool) -> impl IntoView {
             }}
         </section>
         <p class="muted small">"Version " {client.version} " · created " {format_utc(client.created_at)} " · updated " {format_utc(client.updated_at)}</p>
+    }
+}
+
+/// The client's cases, and a form to open another.
+#[component]
+fn ClientCases(client_id: String, can_open: bool) -> impl IntoView {
+    let id = client_id.clone();
+    let cases = Resource::new(
+        move || id.clone(),
+        |id| list_cases(None, None, None, None, Some(id), None),
+    );
+    view! {
+        <section class="card" aria-labelledby="cases-title">
+            <h2 id="cases-title">"Cases"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Ok(p) if p.total == 0 => view! { <p class="muted">"No cases yet."</p> }.into_any(),
+                        Ok(p) => view! { <crate::pages::cases::CaseTable page=p/> }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        {can_open.then(|| view! { <NewCaseForm client_id/> })}
+    }
+}
+
+#[component]
+fn NewCaseForm(client_id: String) -> impl IntoView {
+    let create = ServerAction::<CreateCase>::new();
+    let staff = Resource::new(|| (), |_| assignable_staff());
+    let error = action_error(create.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(case)) = create.value().get() {
+            navigate(&format!("/cases/{}", case.id), Default::default());
+        }
+    });
+    let options = move |roles: &'static [Role]| {
+        Suspend::new(async move {
+            staff
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|s: &StaffRef| roles.contains(&s.role))
+                .map(|s| view! { <option value=s.id>{s.display_name}</option> })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="new-case-title">
+            <h2 id="new-case-title">"Open a case"</h2>
+            <FormError error/>
+            <ActionForm action=create attr:class="grid-form">
+                <input type="hidden" name="client_id" value=client_id/>
+                <div class="field">
+                    <label for="nc-programme">"Programme"</label>
+                    <select id="nc-programme" name="programme">
+                        {Programme::ALL.into_iter().map(|p| view! { <option value=p.code()>{p.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="nc-priority">"Priority"</label>
+                    <select id="nc-priority" name="priority">
+                        {Priority::ALL.into_iter().map(|p| view! { <option value=p.code() selected=p == Priority::Normal>{p.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="nc-attorney">"Attorney"</label>
+                    <select id="nc-attorney" name="attorney_id">
+                        <option value="">"Not yet assigned"</option>
+                        <Transition fallback=|| ()>{move || options(&[Role::Attorney, Role::Admin])}</Transition>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="nc-paralegal">"Paralegal"</label>
+                    <select id="nc-paralegal" name="paralegal_id">
+                        <option value="">"Not yet assigned"</option>
+                        <Transition fallback=|| ()>{move || options(&[Role::Paralegal])}</Transition>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="nc-target">"Target filing date"</label>
+                    <input id="nc-target" type="date" name="target_filing_on"/>
+                </div>
+                <div class="field">
+                    <label for="nc-notes">"Internal notes"</label>
+                    <input id="nc-notes" type="text" name="internal_notes" maxlength="2000"/>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button" disabled=move || create.pending().get()>"Open case"</button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod case_detail;
 pub mod cases;
 pub mod client_detail;
 pub mod client_form;

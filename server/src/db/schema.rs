@@ -73,5 +73,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        reference -> Text,
+        client_id -> Text,
+        programme -> Text,
+        stage -> Text,
+        priority -> Text,
+        attorney_id -> Nullable<Text>,
+        paralegal_id -> Nullable<Text>,
+        opened_on -> Text,
+        target_filing_on -> Text,
+        filed_on -> Text,
+        decision_on -> Text,
+        internal_notes -> Text,
+        version -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        seq -> BigInt,
+        at -> BigInt,
+        actor_id -> Nullable<Text>,
+        actor_name -> Text,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    case_counters (year) {
+        year -> Integer,
+        last -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, login_throttle, audit_log, clients);
+diesel::joinable!(cases -> clients (client_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    login_throttle,
+    audit_log,
+    clients,
+    cases,
+    case_events,
+    case_counters
+);

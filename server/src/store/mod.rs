@@ -2,6 +2,7 @@
 //! connection; callers choose the transaction.
 
 pub mod audit;
+pub mod cases;
 pub mod clients;
 pub mod sessions;
 pub mod throttle;

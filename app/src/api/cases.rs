@@ -1,0 +1,175 @@
+//! Cases: list, read, open, and move through the stages.
+
+use crate::domain::case::{CaseDetail, CasePage, CaseSummary, StaffRef};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::context::{backend, require, respond};
+#[cfg(feature = "ssr")]
+use crate::domain::{case::CaseFilter, Permission, Programme, Stage};
+
+#[cfg(feature = "ssr")]
+fn parse_opt<T>(
+    raw: Option<String>,
+    field: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(code) => parse(code).map(Some).ok_or_else(|| AppError::Invalid {
+            field: field.into(),
+            message: format!(
+                "\"{}\" is not a known {field}.",
+                code.chars().take(40).collect::<String>()
+            ),
+        }),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn none_if_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// A page of cases, filtered by stage, programme, assignee (a user id),
+/// overdue (open and past the target filing date) and client.
+#[server(prefix = "/api", endpoint = "list_cases")]
+pub async fn list_cases(
+    stage: Option<String>,
+    programme: Option<String>,
+    assignee: Option<String>,
+    overdue: Option<bool>,
+    client_id: Option<String>,
+    page: Option<i64>,
+) -> Result<CasePage, AppError> {
+    respond(
+        async move {
+            require(Permission::ViewCases).await?;
+            let filter = CaseFilter {
+                stage: parse_opt(stage, "stage", |s| s.parse::<Stage>().ok())?,
+                programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
+                assignee: none_if_empty(assignee),
+                overdue: overdue.unwrap_or(false),
+                client_id: none_if_empty(client_id),
+                page: page.unwrap_or(1).clamp(1, 100_000),
+            };
+            backend()?.list_cases(filter).await
+        }
+        .await,
+    )
+}
+
+/// One case with its timeline and the moves the asker may make.
+#[server(prefix = "/api", endpoint = "get_case")]
+pub async fn get_case(id: String) -> Result<CaseDetail, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            backend()?.get_case(&actor.viewer, &id).await
+        }
+        .await,
+    )
+}
+
+/// Opens a case for a client at Intake.
+#[server(prefix = "/api", endpoint = "create_case")]
+pub async fn create_case(
+    client_id: String,
+    programme: String,
+    priority: Option<String>,
+    attorney_id: Option<String>,
+    paralegal_id: Option<String>,
+    target_filing_on: Option<String>,
+    internal_notes: Option<String>,
+) -> Result<CaseSummary, AppError> {
+    use super::port::NewCase;
+    use crate::domain::case::{Priority, NOTE_MAX_CHARS};
+    use crate::domain::date::Date;
+    respond(
+        async move {
+            let actor = require(Permission::CreateCases).await?;
+            let programme = parse_opt(Some(programme), "programme", |s| {
+                s.parse::<Programme>().ok()
+            })?
+            .ok_or_else(|| AppError::Invalid {
+                field: "programme".into(),
+                message: "Choose a programme.".into(),
+            })?;
+            let priority =
+                parse_opt(priority, "priority", Priority::from_code)?.unwrap_or(Priority::Normal);
+            let target_filing_on = none_if_empty(target_filing_on).unwrap_or_default();
+            if !target_filing_on.is_empty() && Date::parse(&target_filing_on).is_none() {
+                return Err(AppError::Invalid {
+                    field: "target_filing_on".into(),
+                    message: "The target filing date must be a real date written YYYY-MM-DD."
+                        .into(),
+                });
+            }
+            let internal_notes = internal_notes.unwrap_or_default();
+            let chars = internal_notes.chars().count();
+            if chars > NOTE_MAX_CHARS {
+                return Err(AppError::Invalid {
+                    field: "internal_notes".into(),
+                    message: format!(
+                        "The notes are {chars} characters long; the limit is {NOTE_MAX_CHARS}."
+                    ),
+                });
+            }
+            let case = NewCase {
+                client_id,
+                programme,
+                priority,
+                attorney_id: none_if_empty(attorney_id),
+                paralegal_id: none_if_empty(paralegal_id),
+                target_filing_on,
+                internal_notes,
+            };
+            backend()?.create_case(&actor, case).await
+        }
+        .await,
+    )
+}
+
+/// Moves a case to stage `to`, with an optional note for the timeline.
+#[server(prefix = "/api", endpoint = "move_case")]
+pub async fn move_case(
+    id: String,
+    to: String,
+    note: Option<String>,
+) -> Result<CaseDetail, AppError> {
+    use crate::domain::case::NOTE_MAX_CHARS;
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            let to =
+                parse_opt(Some(to), "stage", |s| s.parse::<Stage>().ok())?.ok_or_else(|| {
+                    AppError::Invalid {
+                        field: "stage".into(),
+                        message: "Choose a stage.".into(),
+                    }
+                })?;
+            let note = note.unwrap_or_default().trim().to_string();
+            if note.chars().count() > NOTE_MAX_CHARS {
+                return Err(AppError::Invalid {
+                    field: "note".into(),
+                    message: format!("The note is longer than {NOTE_MAX_CHARS} characters."),
+                });
+            }
+            backend()?.move_case(&actor, &id, to, note).await
+        }
+        .await,
+    )
+}
+
+/// Staff who can be assigned to cases.
+#[server(prefix = "/api", endpoint = "assignable_staff")]
+pub async fn assignable_staff() -> Result<Vec<StaffRef>, AppError> {
+    respond(
+        async move {
+            require(Permission::ViewCases).await?;
+            backend()?.assignable_staff().await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,322 @@
+//! The `cases`, `case_events` and `case_counters` tables.
+
+use crate::db::schema::{case_counters, case_events, cases, clients, users};
+use crate::db::DbConnection;
+use crate::error::ServerError;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use std::collections::HashMap;
+use visadesk_app::domain::case::{
+    reference, CaseFilter, CasePage, CaseSummary, Priority, StaffRef, StageMove, CASE_PAGE_SIZE,
+};
+use visadesk_app::domain::{Programme, Role, Stage};
+
+/// PostgreSQL advisory lock serialising reference numbering.
+const COUNTER_LOCK_KEY: i64 = 0x7669_7361_6361_7365; // "visacase"
+
+/// A row of `cases`.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = cases)]
+pub struct CaseRow {
+    pub id: String,
+    pub reference: String,
+    pub client_id: String,
+    pub programme: String,
+    pub stage: String,
+    pub priority: String,
+    pub attorney_id: Option<String>,
+    pub paralegal_id: Option<String>,
+    pub opened_on: String,
+    pub target_filing_on: String,
+    pub filed_on: String,
+    pub decision_on: String,
+    pub internal_notes: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl CaseRow {
+    /// The stage, refusing a value the database should never hold.
+    pub fn stage(&self) -> Result<Stage, ServerError> {
+        self.stage
+            .parse()
+            .map_err(|_| ServerError::Config(format!("case {} has an unknown stage", self.id)))
+    }
+}
+
+/// A row of `case_events`.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = case_events)]
+pub struct EventRow {
+    pub id: String,
+    pub case_id: String,
+    /// 1, 2, 3... within the case: the timeline's order.
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub from_stage: Option<String>,
+    pub to_stage: String,
+    pub note: String,
+}
+
+/// The next reference for a case opened in `year` (VD-2026-0001, ...).
+/// Call inside a write transaction.
+pub fn next_reference(conn: &mut DbConnection, year: i32) -> Result<String, ServerError> {
+    if let DbConnection::Postgresql(_) = conn {
+        conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({COUNTER_LOCK_KEY})"))?;
+    }
+    let last: Option<i64> = case_counters::table
+        .find(year)
+        .select(case_counters::last)
+        .first(conn)
+        .optional()?;
+    let next = last.unwrap_or(0) + 1;
+    match last {
+        Some(_) => {
+            diesel::update(case_counters::table.find(year))
+                .set(case_counters::last.eq(next))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(case_counters::table)
+                .values((case_counters::year.eq(year), case_counters::last.eq(next)))
+                .execute(conn)?;
+        }
+    }
+    Ok(reference(year, next))
+}
+
+/// Inserts a case.
+pub fn insert(conn: &mut DbConnection, row: &CaseRow) -> Result<(), ServerError> {
+    diesel::insert_into(cases::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Appends a stage move to a case's timeline (its `seq` is set here).
+/// Call inside a write transaction.
+pub fn add_event(conn: &mut DbConnection, row: &EventRow) -> Result<(), ServerError> {
+    let last: Option<i64> = case_events::table
+        .filter(case_events::case_id.eq(&row.case_id))
+        .select(diesel::dsl::max(case_events::seq))
+        .first(conn)?;
+    let row = EventRow {
+        seq: last.unwrap_or(0) + 1,
+        ..row.clone()
+    };
+    diesel::insert_into(case_events::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The case with this id.
+pub fn row_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRow>, ServerError> {
+    Ok(cases::table
+        .find(id)
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Moves a case from `from` to `to` if it is still in `from`; returns whether it was.
+pub fn set_stage(
+    conn: &mut DbConnection,
+    row: &CaseRow,
+    from: Stage,
+    to: Stage,
+    today: &str,
+    now: i64,
+) -> Result<bool, ServerError> {
+    let filed_on = if to == Stage::Submitted && row.filed_on.is_empty() {
+        today.to_string()
+    } else {
+        row.filed_on.clone()
+    };
+    let decision_on = if to.is_outcome() {
+        today.to_string()
+    } else {
+        row.decision_on.clone()
+    };
+    let n = diesel::update(
+        cases::table
+            .filter(cases::id.eq(&row.id))
+            .filter(cases::stage.eq(from.code())),
+    )
+    .set((
+        cases::stage.eq(to.code()),
+        cases::filed_on.eq(filed_on),
+        cases::decision_on.eq(decision_on),
+        cases::version.eq(cases::version + 1),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// A case's timeline, newest first.
+pub fn timeline(conn: &mut DbConnection, case_id: &str) -> Result<Vec<StageMove>, ServerError> {
+    let rows: Vec<EventRow> = case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .order(case_events::seq.desc())
+        .select(EventRow::as_select())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(StageMove {
+                at: r.at,
+                actor_name: r.actor_name,
+                from: r
+                    .from_stage
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(stage_error)?,
+                to: r.to_stage.parse().map_err(stage_error)?,
+                note: r.note,
+            })
+        })
+        .collect()
+}
+
+fn stage_error(_: visadesk_app::domain::stage::MoveError) -> ServerError {
+    ServerError::Config("a case event has an unknown stage".into())
+}
+
+/// Active staff who can be assigned to cases.
+pub fn staff(conn: &mut DbConnection) -> Result<Vec<StaffRef>, ServerError> {
+    let rows: Vec<(String, String, String)> = users::table
+        .filter(users::active.eq(true))
+        .filter(users::role.eq_any(["admin", "attorney", "paralegal"]))
+        .order(users::display_name.asc())
+        .select((users::id, users::display_name, users::role))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, display_name, role)| {
+            role.parse::<Role>().ok().map(|role| StaffRef {
+                id,
+                display_name,
+                role,
+            })
+        })
+        .collect())
+}
+
+/// Summaries for case rows: client names and assignees looked up in bulk.
+pub fn summaries(
+    conn: &mut DbConnection,
+    rows: Vec<CaseRow>,
+) -> Result<Vec<CaseSummary>, ServerError> {
+    let client_ids: Vec<&str> = rows.iter().map(|r| r.client_id.as_str()).collect();
+    let names: HashMap<String, String> = clients::table
+        .filter(clients::id.eq_any(client_ids))
+        .select((clients::id, clients::full_name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let user_ids: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| [r.attorney_id.as_deref(), r.paralegal_id.as_deref()])
+        .flatten()
+        .collect();
+    let people: HashMap<String, StaffRef> = users::table
+        .filter(users::id.eq_any(user_ids))
+        .select((users::id, users::display_name, users::role))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .filter_map(|(id, display_name, role)| {
+            role.parse::<Role>().ok().map(|role| {
+                (
+                    id.clone(),
+                    StaffRef {
+                        id,
+                        display_name,
+                        role,
+                    },
+                )
+            })
+        })
+        .collect();
+    rows.into_iter()
+        .map(|r| {
+            let stage = r.stage()?;
+            Ok(CaseSummary {
+                client_name: names.get(&r.client_id).cloned().unwrap_or_default(),
+                programme: r.programme.parse::<Programme>().map_err(|_| {
+                    ServerError::Config(format!("case {} has an unknown programme", r.id))
+                })?,
+                stage,
+                priority: Priority::from_code(&r.priority).unwrap_or(Priority::Normal),
+                attorney: r
+                    .attorney_id
+                    .as_ref()
+                    .and_then(|id| people.get(id).cloned()),
+                paralegal: r
+                    .paralegal_id
+                    .as_ref()
+                    .and_then(|id| people.get(id).cloned()),
+                id: r.id,
+                reference: r.reference,
+                client_id: r.client_id,
+                target_filing_on: r.target_filing_on,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect()
+}
+
+/// A page of cases matching `filter`; `today` (YYYY-MM-DD) decides what is overdue.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CaseFilter,
+    today: &str,
+) -> Result<CasePage, ServerError> {
+    let page = filter.page.max(1);
+    let filtered = || {
+        let mut q = cases::table.into_boxed();
+        if let Some(stage) = filter.stage {
+            q = q.filter(cases::stage.eq(stage.code()));
+        }
+        if let Some(programme) = filter.programme {
+            q = q.filter(cases::programme.eq(programme.code()));
+        }
+        if let Some(user) = &filter.assignee {
+            q = q.filter(
+                cases::attorney_id
+                    .eq(user.clone())
+                    .or(cases::paralegal_id.eq(user.clone())),
+            );
+        }
+        if let Some(client) = &filter.client_id {
+            q = q.filter(cases::client_id.eq(client.clone()));
+        }
+        if filter.overdue {
+            let open: Vec<&str> = Stage::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.code())
+                .collect();
+            q = q
+                .filter(cases::target_filing_on.ne(""))
+                .filter(cases::target_filing_on.lt(today.to_string()))
+                .filter(cases::stage.eq_any(open));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<CaseRow> = filtered()
+        .select(CaseRow::as_select())
+        .order((cases::updated_at.desc(), cases::reference.desc()))
+        .limit(CASE_PAGE_SIZE)
+        .offset((page - 1) * CASE_PAGE_SIZE)
+        .load(conn)?;
+    Ok(CasePage {
+        cases: summaries(conn, rows)?,
+        total,
+        page,
+    })
+}

@@ -41,6 +41,13 @@ pub enum Command {
         #[arg(long)]
         if_no_users: bool,
     },
+    /// Fill an empty database with a demo firm: staff in every role (password
+    /// printed), about 40 clients and their cases across programmes and stages.
+    SeedDemo {
+        /// Instead, create this many clients and cases (no staff), for benchmarks.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        scale: Option<u32>,
+    },
     /// Work with the audit trail.
     Audit {
         #[command(subcommand)]
@@ -141,4 +148,31 @@ pub fn audit_verify(config: &Config) -> Result<(String, bool), ServerError> {
             false,
         ),
     })
+}
+
+/// Seeds demo data; returns what to print.
+pub async fn seed_demo(config: &Config, scale: Option<u32>) -> Result<String, ServerError> {
+    let db = open_database(config)?;
+    let backend = VisadeskBackend::new(db, config)?;
+    let started = std::time::Instant::now();
+    let seeded = match scale {
+        Some(n) => crate::seed::seed(&backend, n as usize, false).await?,
+        None => crate::seed::seed(&backend, 40, true).await?,
+    };
+    let mut out = format!(
+        "seeded {} clients and {} cases in {:.1} s\n",
+        seeded.clients,
+        seeded.cases,
+        started.elapsed().as_secs_f64()
+    );
+    if !seeded.staff.is_empty() {
+        out.push_str(&format!(
+            "staff accounts (password \"{}\"):\n",
+            crate::seed::DEMO_PASSWORD
+        ));
+        for (email, role) in &seeded.staff {
+            out.push_str(&format!("  {:<10} {email}\n", role.as_str()));
+        }
+    }
+    Ok(out)
 }

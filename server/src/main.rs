@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use visadesk_server::cli::{audit_verify, create_admin, AuditCommand, Cli, Command};
+use visadesk_server::cli::{audit_verify, create_admin, seed_demo, AuditCommand, Cli, Command};
 use visadesk_server::serve::{open_database, serve};
 
 /// How a command ended when it did not fail outright.
@@ -32,6 +32,12 @@ fn main() -> ExitCode {
             println!("database ({}) is up to date", db.kind());
             Outcome::Done
         }),
+        Command::SeedDemo { scale } => actix_web::rt::System::new()
+            .block_on(seed_demo(&config, scale))
+            .map(|out| {
+                print!("{out}");
+                Outcome::Done
+            }),
         Command::Audit {
             command: AuditCommand::Verify,
         } => audit_verify(&config).map(|(message, intact)| {

@@ -36,6 +36,8 @@ on_both_databases!(
     migrate_is_idempotent,
     sigterm_stops_gracefully,
     audit_verify_finds_the_first_changed_or_removed_row,
+    seed_demo_builds_a_firm_once,
+    seed_demo_scale_makes_n_clients_and_cases,
 );
 
 async fn create_admin_reads_the_password_from_stdin(db: Backend) {
@@ -139,7 +141,7 @@ fn help_lists_every_setting_with_its_variable_and_default() {
         );
     }
     assert!(help.contains("[default: ./data]"));
-    for cmd in ["serve", "migrate", "create-admin", "audit"] {
+    for cmd in ["serve", "migrate", "create-admin", "audit", "seed-demo"] {
         assert!(help.contains(cmd));
     }
 }
@@ -176,4 +178,84 @@ async fn audit_verify_finds_the_first_changed_or_removed_row(db: Backend) {
     let (ok, out, _) = visadesk(&app, &["audit", "verify"], "");
     assert!(!ok);
     assert!(out.contains("row 2 was changed"), "{out}");
+}
+
+async fn seed_demo_builds_a_firm_once(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    let (ok, out, err) = visadesk(&app, &["seed-demo"], "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("seeded 40 clients and 40 cases"), "{out}");
+    assert!(
+        out.contains("paralegal  pat.morgan@demo.visadesk.test"),
+        "{out}"
+    );
+    let para = app.client();
+    assert_eq!(
+        app.sign_in(&para, "pat.morgan@demo.visadesk.test", "visadesk demo 2026")
+            .await
+            .status(),
+        200
+    );
+    let page: serde_json::Value = app
+        .call(&para, "list_cases", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 40);
+    let any_case = page["cases"][0]["id"].as_str().unwrap().to_string();
+    let detail: serde_json::Value = app
+        .call(&para, "get_case", &[("id", &any_case)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["timeline"].as_array().unwrap().last().unwrap()["note"],
+        "Case opened"
+    );
+    let clients: serde_json::Value = app
+        .call(&para, "list_clients", &[("q", "王伟")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(clients["total"].as_i64().unwrap() >= 1);
+    // Once only: a firm with clients is never mixed with demo data.
+    let (ok, _, err) = visadesk(&app, &["seed-demo"], "");
+    assert!(!ok);
+    assert!(err.contains("already has clients"), "{err}");
+    let (ok, out, _) = visadesk(&app, &["audit", "verify"], "");
+    assert!(ok, "{out}");
+}
+
+async fn seed_demo_scale_makes_n_clients_and_cases(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    let (ok, out, err) = visadesk(&app, &["seed-demo", "--scale", "1500"], "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("seeded 1500 clients and 1500 cases"), "{out}");
+    let admin = app.admin().await;
+    let page: serde_json::Value = app
+        .call(&admin, "list_cases", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1500);
+    // Numbering continues after the seeded cases.
+    let client_id = page["cases"][0]["client_id"].as_str().unwrap().to_string();
+    let case: serde_json::Value = app
+        .call(
+            &admin,
+            "create_case",
+            &[("client_id", &client_id), ("programme", "cn_k")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        case["reference"].as_str().unwrap().ends_with("-1501"),
+        "{case}"
+    );
 }

@@ -93,12 +93,14 @@ fn Case(case: CaseDetail, move_action: ServerAction<MoveCase>) -> impl IntoView 
                                 <input id="move-note" type="text" maxlength="2000" bind:value=note/>
                             </div>
                             <div class="move-buttons">
-                                {case.offered_moves.iter().map(|to| {
+                                {case.offered_moves.iter().enumerate().map(|(i, to)| {
                                     let (id, to) = (id.clone(), *to);
+                                    // The first offered move is the way forward.
+                                    let class = if i == 0 { "button" } else { "button button-secondary" };
                                     view! {
                                         <button
                                             type="button"
-                                            class="button button-secondary"
+                                            class=class
                                             disabled=move || move_action.pending().get()
                                             on:click=move |_| {
                                                 move_action.dispatch(MoveCase {

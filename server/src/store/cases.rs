@@ -16,7 +16,7 @@ const COUNTER_LOCK_KEY: i64 = 0x7669_7361_6361_7365; // "visacase"
 
 /// A row of `cases`.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = cases)]
+#[diesel(table_name = cases, treat_none_as_default_value = false)]
 pub struct CaseRow {
     pub id: String,
     pub reference: String,
@@ -47,7 +47,7 @@ impl CaseRow {
 
 /// A row of `case_events`.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = case_events)]
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub id: String,
     pub case_id: String,
@@ -94,6 +94,50 @@ pub fn insert(conn: &mut DbConnection, row: &CaseRow) -> Result<(), ServerError>
         .values(row)
         .execute(conn)?;
     Ok(())
+}
+
+/// Inserts many cases and events at once (events must carry their `seq`).
+/// Multi-row inserts go to the concrete connection: `MultiConnection` has none.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    rows: &[CaseRow],
+    events: &[EventRow],
+) -> Result<(), ServerError> {
+    for chunk in rows.chunks(500) {
+        match conn {
+            DbConnection::Sqlite(c) => {
+                diesel::insert_into(cases::table).values(chunk).execute(c)?
+            }
+            DbConnection::Postgresql(c) => {
+                diesel::insert_into(cases::table).values(chunk).execute(c)?
+            }
+        };
+    }
+    for chunk in events.chunks(500) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(case_events::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(case_events::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Sets the reference counter of `year` (after a bulk insert).
+pub fn set_counter(conn: &mut DbConnection, year: i32, last: i64) -> Result<(), ServerError> {
+    diesel::delete(case_counters::table.find(year)).execute(conn)?;
+    diesel::insert_into(case_counters::table)
+        .values((case_counters::year.eq(year), case_counters::last.eq(last)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Number of cases.
+pub fn count(conn: &mut DbConnection) -> Result<i64, ServerError> {
+    Ok(cases::table.count().get_result(conn)?)
 }
 
 /// Appends a stage move to a case's timeline (its `seq` is set here).

@@ -11,8 +11,8 @@ use visadesk_app::domain::client::{
 };
 
 /// A row of `clients`.
-#[derive(Queryable, Selectable, Clone, Debug)]
-#[diesel(table_name = clients)]
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = clients, treat_none_as_default_value = false)]
 pub struct ClientRow {
     pub id: String,
     pub version: i64,
@@ -132,6 +132,44 @@ impl ClientChanges {
             updated_at: now,
         })
     }
+}
+
+/// A new client's row (version 1), for bulk inserts.
+pub fn new_row(d: &ClientInput, by: Option<&str>, now: i64) -> Result<ClientRow, ServerError> {
+    let c = ClientChanges::new(d, 1, now)?;
+    Ok(ClientRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        version: 1,
+        full_name: c.full_name,
+        latin_name: c.latin_name,
+        search_text: c.search_text,
+        email: c.email,
+        phone: c.phone,
+        address: c.address,
+        date_of_birth: c.date_of_birth,
+        nationality: c.nationality,
+        passport_number: c.passport_number,
+        passport_expiry: c.passport_expiry,
+        profile: c.profile,
+        created_at: now,
+        updated_at: now,
+        created_by: by.map(str::to_string),
+    })
+}
+
+/// Inserts many clients at once (multi-row inserts on the concrete connection).
+pub fn insert_many(conn: &mut DbConnection, rows: &[ClientRow]) -> Result<(), ServerError> {
+    for chunk in rows.chunks(500) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(clients::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(clients::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
 }
 
 /// Inserts a new client (version 1); returns its id.

@@ -18,7 +18,7 @@ use visadesk_app::api::port::{
 };
 use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
 use visadesk_app::domain::case::{
-    can_edit_case, CaseDetail, CaseFilter, CasePage, CaseSummary, StaffRef,
+    can_edit_case, CaseDetail, CaseFilter, CasePage, CaseSummary, Dashboard, StaffRef,
 };
 use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
 use visadesk_app::domain::date::Date;
@@ -917,6 +917,19 @@ impl Backend for VisadeskBackend {
                     case_detail(conn, &viewer, &id)
                 })
             })
+            .await?)
+    }
+
+    async fn dashboard(&self, viewer: &Viewer) -> Result<Dashboard, AppError> {
+        let user_id = viewer.user_id.clone();
+        let now = now();
+        let (today, in_14_days) = (
+            Date::from_unix(now).to_string(),
+            Date::from_unix(now + 14 * 86_400).to_string(),
+        );
+        Ok(self
+            .db
+            .run(move |conn| cases::dashboard(conn, &user_id, &today, &in_14_days))
             .await?)
     }
 

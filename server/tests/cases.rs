@@ -11,6 +11,7 @@ on_both_databases!(
     cases_get_readable_references_and_move_through_the_stages,
     the_stage_machine_and_assignments_refuse_what_they_must,
     cases_are_filtered_by_stage_programme_assignee_and_overdue,
+    the_dashboard_counts_the_pipeline_and_lists_what_is_due,
 );
 
 struct Firm {
@@ -326,4 +327,87 @@ async fn cases_are_filtered_by_stage_programme_assignee_and_overdue(db: Backend)
         .call(&f.admin, "list_cases", &[("stage", "limbo")])
         .await;
     assert_eq!(res.status(), 400);
+}
+
+async fn the_dashboard_counts_the_pipeline_and_lists_what_is_due(db: Backend) {
+    use visadesk_app::domain::date::Date;
+    let f = firm(db).await;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (soon, past) = (
+        Date::from_unix(secs + 5 * 86_400).to_string(),
+        Date::from_unix(secs - 86_400).to_string(),
+    );
+    let (_, a) = open_case(
+        &f,
+        &f.admin,
+        "cn_k",
+        &[
+            ("paralegal_id", f.para_id.as_str()),
+            ("target_filing_on", soon.as_str()),
+        ],
+    )
+    .await;
+    let (_, _b) = open_case(&f, &f.admin, "cn_k", &[("target_filing_on", past.as_str())]).await;
+    let (_, _c) = open_case(&f, &f.admin, "us_h1b", &[]).await;
+    move_to(
+        &f,
+        &f.admin,
+        a["id"].as_str().unwrap(),
+        "eligibility_review",
+        "",
+    )
+    .await;
+
+    let d: Value = f
+        .app
+        .call(&f.para, "dashboard", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let count = |list: &Value, key: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e[0] == key)
+            .map(|e| e[1].as_i64().unwrap())
+    };
+    assert_eq!(count(&d["by_stage"], "Intake"), Some(2));
+    assert_eq!(count(&d["by_stage"], "EligibilityReview"), Some(1));
+    assert_eq!(count(&d["by_stage"], "Approved"), Some(0));
+    assert_eq!(count(&d["by_programme"], "ChinaK"), Some(2));
+    assert_eq!(count(&d["by_programme"], "UsH1b"), Some(1));
+    assert_eq!(d["mine"].as_array().unwrap().len(), 1);
+    assert_eq!(d["mine"][0]["id"], a["id"]);
+    assert_eq!(d["upcoming"].as_array().unwrap().len(), 1);
+    assert_eq!(d["upcoming"][0]["target_filing_on"], soon.as_str());
+    assert_eq!(d["overdue"], 1);
+
+    let viewer = f
+        .app
+        .user(
+            &f.admin,
+            "view@firm.example",
+            "viewer",
+            "viewer pass phrase",
+        )
+        .await;
+    assert_eq!(f.app.call(&viewer, "dashboard", &[]).await.status(), 200);
+    let html = f
+        .admin
+        .get(f.app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Cases per stage")
+            && html.contains("1 open case is past the target filing date"),
+        "dashboard page renders"
+    );
 }

@@ -1,6 +1,6 @@
 //! Cases: list, read, open, and move through the stages.
 
-use crate::domain::case::{CaseDetail, CasePage, CaseSummary, StaffRef};
+use crate::domain::case::{CaseDetail, CasePage, CaseSummary, Dashboard, StaffRef};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -169,6 +169,19 @@ pub async fn assignable_staff() -> Result<Vec<StaffRef>, AppError> {
         async move {
             require(Permission::ViewCases).await?;
             backend()?.assignable_staff().await
+        }
+        .await,
+    )
+}
+
+/// The asker's dashboard: counts per stage and programme, their open cases,
+/// filings due in the next 14 days.
+#[server(prefix = "/api", endpoint = "dashboard")]
+pub async fn dashboard_data() -> Result<Dashboard, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewDashboard).await?;
+            backend()?.dashboard(&actor.viewer).await
         }
         .await,
     )

@@ -2,7 +2,9 @@
 //! (diesel, argon2) and reached through Leptos context.
 
 use crate::domain::audit::{AuditEvent, AuditFilter};
-use crate::domain::case::{CaseDetail, CaseFilter, CasePage, CaseSummary, Priority, StaffRef};
+use crate::domain::case::{
+    CaseDetail, CaseFilter, CasePage, CaseSummary, Dashboard, Priority, StaffRef,
+};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use crate::domain::{Programme, Stage};
@@ -142,6 +144,8 @@ pub trait Backend: Send + Sync + 'static {
         to: Stage,
         note: String,
     ) -> Result<CaseDetail, AppError>;
+    /// The dashboard for `viewer`.
+    async fn dashboard(&self, viewer: &Viewer) -> Result<Dashboard, AppError>;
     /// Active admins, attorneys and paralegals, for assignment.
     async fn assignable_staff(&self) -> Result<Vec<StaffRef>, AppError>;
 }

@@ -129,6 +129,21 @@ pub struct CasePage {
     pub page: i64,
 }
 
+/// What the dashboard shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// Every stage with its number of cases, in pipeline order.
+    pub by_stage: Vec<(Stage, i64)>,
+    /// Open cases per programme.
+    pub by_programme: Vec<(Programme, i64)>,
+    /// Open cases assigned to the viewer, soonest target filing first.
+    pub mine: Vec<CaseSummary>,
+    /// Open cases whose target filing date is within the next 14 days.
+    pub upcoming: Vec<CaseSummary>,
+    /// Open cases past their target filing date.
+    pub overdue: i64,
+}
+
 /// Whether `role` (user `user_id`) may change a case assigned as given:
 /// admins and attorneys any case, paralegals only cases assigned to them.
 pub fn can_edit_case(role: Role, user_id: &str, paralegal_id: Option<&str>) -> bool {

@@ -1,7 +1,9 @@
-//! `/`: where staff land after signing in.
+//! `/`: where staff land: the pipeline at a glance, their cases, what is due.
 
+use crate::api::cases::dashboard_data;
 use crate::components::layout::RequirePermission;
-use crate::domain::{Permission, Section, Viewer};
+use crate::domain::case::{CaseSummary, Dashboard};
+use crate::domain::{Permission, Viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -11,37 +13,109 @@ use leptos_router::components::A;
 pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Dashboard"/>
-        <RequirePermission permission=Permission::ViewDashboard page=|v: Viewer| view! { <Dashboard viewer=v/> }/>
+        <RequirePermission permission=Permission::ViewDashboard page=|v: Viewer| view! { <DashboardView viewer=v/> }/>
     }
 }
 
 #[component]
-fn Dashboard(viewer: Viewer) -> impl IntoView {
-    let sections: Vec<Section> = Section::visible_to(viewer.role)
-        .into_iter()
-        .filter(|s| *s != Section::Dashboard)
-        .collect();
+fn DashboardView(viewer: Viewer) -> impl IntoView {
+    let data = Resource::new(|| (), |_| dashboard_data());
     view! {
         <h1>"Welcome, " {viewer.display_name.clone()}</h1>
         <p class="muted">"Signed in as " {viewer.role.label()} "."</p>
-        <ul class="tiles">
-            {sections
-                .into_iter()
-                .map(|s| {
-                    let blurb = match s {
-                        Section::Clients => "The firm's clients and their profiles.",
-                        Section::Cases => "Every application and the stage it is in.",
-                        Section::Admin => "Users, roles and access.",
-                        Section::Dashboard => "",
-                    };
-                    view! {
-                        <li class="tile">
-                            <A href=s.path()>{s.label()}</A>
-                            <p class="muted small">{blurb}</p>
-                        </li>
-                    }
-                })
-                .collect_view()}
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <Panels data=d/> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Panels(data: Dashboard) -> impl IntoView {
+    let stage_max = data
+        .by_stage
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let programme_max = data
+        .by_programme
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    view! {
+        {(data.overdue > 0).then(|| view! {
+            <p class="alert alert-warning" role="status">
+                <A href="/cases?overdue=true">{format!("{} open case{} past the target filing date", data.overdue, if data.overdue == 1 { " is" } else { "s are" })}</A>
+            </p>
+        })}
+        <div class="detail-grid">
+            <section class="card" aria-labelledby="by-stage-title">
+                <h2 id="by-stage-title">"Cases per stage"</h2>
+                <table class="chart">
+                    <tbody>
+                        {data.by_stage.into_iter().map(|(stage, n)| view! {
+                            <tr>
+                                <th scope="row"><A href=format!("/cases?stage={}", stage.code())>{stage.label()}</A></th>
+                                <td><progress max=stage_max value=n aria-label=format!("{} cases", n)>{n}</progress></td>
+                                <td class="num">{n}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card" aria-labelledby="by-programme-title">
+                <h2 id="by-programme-title">"Open cases per programme"</h2>
+                <table class="chart">
+                    <tbody>
+                        {data.by_programme.into_iter().map(|(programme, n)| view! {
+                            <tr>
+                                <th scope="row"><A href=format!("/cases?programme={}", programme.code())>{programme.label()}</A></th>
+                                <td><progress max=programme_max value=n aria-label=format!("{} cases", n)>{n}</progress></td>
+                                <td class="num">{n}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </div>
+        <div class="detail-grid">
+            <section class="card" aria-labelledby="mine-title">
+                <h2 id="mine-title">"My open cases"</h2>
+                <CaseList cases=data.mine empty="No open cases are assigned to you."/>
+            </section>
+            <section class="card" aria-labelledby="upcoming-title">
+                <h2 id="upcoming-title">"Filings due in the next 14 days"</h2>
+                <CaseList cases=data.upcoming empty="Nothing due in the next 14 days."/>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn CaseList(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView {
+    if cases.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    view! {
+        <ul class="case-list">
+            {cases.into_iter().map(|c| view! {
+                <li>
+                    <A href=format!("/cases/{}", c.id)>{c.reference}</A>
+                    " · " {c.client_name} " · " <span class="muted">{c.programme.label()}</span>
+                    <br/>
+                    <span class="badge">{c.stage.label()}</span>
+                    {(!c.target_filing_on.is_empty()).then(|| view! { <span class="muted small">" target filing " {c.target_filing_on}</span> })}
+                </li>
+            }).collect_view()}
         </ul>
     }
+    .into_any()
 }

@@ -7,7 +7,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::collections::HashMap;
 use visadesk_app::domain::case::{
-    reference, CaseFilter, CasePage, CaseSummary, Priority, StaffRef, StageMove, CASE_PAGE_SIZE,
+    reference, CaseFilter, CasePage, CaseSummary, Dashboard, Priority, StaffRef, StageMove,
+    CASE_PAGE_SIZE,
 };
 use visadesk_app::domain::{Programme, Role, Stage};
 
@@ -362,5 +363,80 @@ pub fn list(
         cases: summaries(conn, rows)?,
         total,
         page,
+    })
+}
+
+fn open_codes() -> Vec<&'static str> {
+    Stage::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.code())
+        .collect()
+}
+
+/// The dashboard for `user_id`: counts per stage and programme, their open
+/// cases, and target filings between `today` and `in_14_days` (YYYY-MM-DD).
+pub fn dashboard(
+    conn: &mut DbConnection,
+    user_id: &str,
+    today: &str,
+    in_14_days: &str,
+) -> Result<Dashboard, ServerError> {
+    let stage_counts: HashMap<String, i64> = cases::table
+        .group_by(cases::stage)
+        .select((cases::stage, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let by_stage = Stage::ALL
+        .iter()
+        .map(|s| (*s, stage_counts.get(s.code()).copied().unwrap_or(0)))
+        .collect();
+    let programme_counts: HashMap<String, i64> = cases::table
+        .filter(cases::stage.eq_any(open_codes()))
+        .group_by(cases::programme)
+        .select((cases::programme, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let by_programme = Programme::ALL
+        .iter()
+        .map(|p| (*p, programme_counts.get(p.code()).copied().unwrap_or(0)))
+        .collect();
+    let mine_rows: Vec<CaseRow> = cases::table
+        .filter(cases::stage.eq_any(open_codes()))
+        .filter(
+            cases::attorney_id
+                .eq(user_id)
+                .or(cases::paralegal_id.eq(user_id)),
+        )
+        .order((
+            cases::target_filing_on.eq("").asc(),
+            cases::target_filing_on.asc(),
+            cases::reference.asc(),
+        ))
+        .limit(10)
+        .select(CaseRow::as_select())
+        .load(conn)?;
+    let upcoming_rows: Vec<CaseRow> = cases::table
+        .filter(cases::stage.eq_any(open_codes()))
+        .filter(cases::target_filing_on.ge(today.to_string()))
+        .filter(cases::target_filing_on.le(in_14_days.to_string()))
+        .order((cases::target_filing_on.asc(), cases::reference.asc()))
+        .limit(20)
+        .select(CaseRow::as_select())
+        .load(conn)?;
+    let overdue: i64 = cases::table
+        .filter(cases::stage.eq_any(open_codes()))
+        .filter(cases::target_filing_on.ne(""))
+        .filter(cases::target_filing_on.lt(today.to_string()))
+        .count()
+        .get_result(conn)?;
+    Ok(Dashboard {
+        by_stage,
+        by_programme,
+        mine: summaries(conn, mine_rows)?,
+        upcoming: summaries(conn, upcoming_rows)?,
+        overdue,
     })
 }

@@ -172,7 +172,11 @@ pub fn write_tx<T>(
         AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
         let result = work(conn);
         let DbConnection::Sqlite(c) = conn else {
-            unreachable!("the connection kind cannot change")
+            // Cannot happen (a connection never changes kind); the pool
+            // discards a connection left inside a transaction either way.
+            return Err(ServerError::Blocking(
+                "the database connection changed kind during a transaction".into(),
+            ));
         };
         match result {
             Ok(value) => {

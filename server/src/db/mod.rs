@@ -101,7 +101,10 @@ impl Db {
         };
         let pool = Pool::builder()
             .max_size(max_size.max(1))
-            .min_idle(Some(1))
+            // No background connection building: a command that exits right
+            // after its query must not race a half-open PostgreSQL connection
+            // (libpq's exit handlers) in the pool's worker thread.
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(SqlitePragmas))
             .build(Manager { url: url.clone() })

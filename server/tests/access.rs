@@ -1,0 +1,234 @@
+//! Every server function as every role (and as nobody), against the one
+//! permission matrix: the expected status for each call is spelled out.
+
+#[macro_use]
+mod common;
+
+use common::{Backend, TestApp};
+use serde_json::{json, Value};
+
+on_both_databases!(every_endpoint_answers_every_role_as_the_matrix_says);
+
+/// A server function, its form arguments and the status it must answer.
+type Call<'a> = (&'a str, Vec<(&'a str, String)>, u16);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Admin,
+    Attorney,
+    AssignedParalegal,
+    OtherParalegal,
+    Viewer,
+    Nobody,
+}
+
+async fn id_of(app: &TestApp, c: &reqwest::Client) -> String {
+    let me: Value = app
+        .call(c, "current_viewer", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    me["user_id"].as_str().unwrap().to_string()
+}
+
+async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
+    use Who::*;
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let attorney = app
+        .user(
+            &admin,
+            "att@firm.example",
+            "attorney",
+            "attorney pass phrase",
+        )
+        .await;
+    let para = app
+        .user(
+            &admin,
+            "para@firm.example",
+            "paralegal",
+            "paralegal pass phrase",
+        )
+        .await;
+    let other_para = app
+        .user(
+            &admin,
+            "para2@firm.example",
+            "paralegal",
+            "paralegal two phrase",
+        )
+        .await;
+    let viewer = app
+        .user(&admin, "view@firm.example", "viewer", "viewer pass phrase")
+        .await;
+    let para_id = id_of(&app, &para).await;
+    let details = json!({ "full_name": "Priya Sharma", "latin_name": "", "email": "", "phone": "", "address": "",
+        "date_of_birth": "", "nationality": "IN", "passport_number": "", "passport_expiry": "",
+        "education": [], "work": [], "languages": [] });
+    let saved: Value = app
+        .call_json(&admin, "save_client", &json!({ "id": null, "base_version": null, "details": details, "confirm_duplicate": true }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let client_id = saved["Saved"]["id"].as_str().unwrap().to_string();
+
+    for who in [
+        Admin,
+        Attorney,
+        AssignedParalegal,
+        OtherParalegal,
+        Viewer,
+        Nobody,
+    ] {
+        let anon = app.client();
+        let c = match who {
+            Admin => &admin,
+            Attorney => &attorney,
+            AssignedParalegal => &para,
+            OtherParalegal => &other_para,
+            Viewer => &viewer,
+            Nobody => &anon,
+        };
+        let staff = who != Nobody;
+        let writer = matches!(who, Admin | Attorney | AssignedParalegal | OtherParalegal);
+        let signed_in_only = |allowed: bool| {
+            if who == Nobody {
+                401
+            } else if allowed {
+                200
+            } else {
+                403
+            }
+        };
+
+        // Fresh objects per caller, so every call can succeed when allowed.
+        let n = format!("{who:?}").to_lowercase();
+        let target: Value = app
+            .call(
+                &admin,
+                "create_user",
+                &[
+                    ("email", &format!("t-{n}@firm.example")),
+                    ("display_name", "Target"),
+                    ("role", "viewer"),
+                    ("password", "target pass phrase"),
+                ],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let target_id = target["id"].as_str().unwrap().to_string();
+        let case: Value = app
+            .call(
+                &admin,
+                "create_case",
+                &[
+                    ("client_id", &client_id),
+                    ("programme", "cn_k"),
+                    ("paralegal_id", &para_id),
+                ],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let case_id = case["id"].as_str().unwrap().to_string();
+
+        let form_calls: Vec<Call> = vec![
+            ("list_users", vec![], signed_in_only(who == Admin)),
+            (
+                "create_user",
+                vec![
+                    ("email", format!("new-{n}@firm.example")),
+                    ("display_name", "New".into()),
+                    ("role", "viewer".into()),
+                    ("password", "new user phrase".into()),
+                ],
+                signed_in_only(who == Admin),
+            ),
+            (
+                "change_role",
+                vec![("user_id", target_id.clone()), ("role", "paralegal".into())],
+                signed_in_only(who == Admin),
+            ),
+            (
+                "set_user_active",
+                vec![("user_id", target_id.clone()), ("active", "false".into())],
+                signed_in_only(who == Admin),
+            ),
+            ("audit_events", vec![], signed_in_only(who == Admin)),
+            ("list_clients", vec![], signed_in_only(staff)),
+            (
+                "get_client",
+                vec![("id", client_id.clone())],
+                signed_in_only(staff),
+            ),
+            ("list_cases", vec![], signed_in_only(staff)),
+            (
+                "get_case",
+                vec![("id", case_id.clone())],
+                signed_in_only(staff),
+            ),
+            ("assignable_staff", vec![], signed_in_only(staff)),
+            ("dashboard", vec![], signed_in_only(staff)),
+            (
+                "create_case",
+                vec![
+                    ("client_id", client_id.clone()),
+                    ("programme", "us_h1b".into()),
+                ],
+                signed_in_only(writer),
+            ),
+            (
+                "move_case",
+                vec![("id", case_id.clone()), ("to", "eligibility_review".into())],
+                match who {
+                    Nobody => 401,
+                    Viewer => 403,
+                    // Reads every case, but edits only those assigned to them.
+                    OtherParalegal => 409,
+                    _ => 200,
+                },
+            ),
+            ("my_sessions", vec![], signed_in_only(true)),
+            ("end_other_sessions", vec![], signed_in_only(true)),
+        ];
+        for (endpoint, form, expected) in form_calls {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let status = app.call(c, endpoint, &form).await.status().as_u16();
+            assert_eq!(status, expected, "{who:?} calling {endpoint}");
+        }
+        let save = json!({ "id": null, "base_version": null, "details": details, "confirm_duplicate": true });
+        let status = app
+            .call_json(c, "save_client", &save)
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(
+            status,
+            signed_in_only(writer),
+            "{who:?} calling save_client"
+        );
+        // Unknown ids answer 404 to everyone who may read that kind of object.
+        if staff {
+            assert_eq!(
+                app.call(c, "get_case", &[("id", "no-such-case")])
+                    .await
+                    .status(),
+                404,
+                "{who:?}"
+            );
+            assert_eq!(
+                app.call(c, "get_client", &[("id", "no-such-client")])
+                    .await
+                    .status(),
+                404,
+                "{who:?}"
+            );
+        }
+    }
+}

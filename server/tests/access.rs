@@ -22,16 +22,6 @@ enum Who {
     Nobody,
 }
 
-async fn id_of(app: &TestApp, c: &reqwest::Client) -> String {
-    let me: Value = app
-        .call(c, "current_viewer", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    me["user_id"].as_str().unwrap().to_string()
-}
-
 async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
     use Who::*;
     let app = TestApp::spawn(db).await;
@@ -63,7 +53,7 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
     let viewer = app
         .user(&admin, "view@firm.example", "viewer", "viewer pass phrase")
         .await;
-    let para_id = id_of(&app, &para).await;
+    let para_id = app.user_id(&para).await;
     let details = json!({ "full_name": "Priya Sharma", "latin_name": "", "email": "", "phone": "", "address": "",
         "date_of_birth": "", "nationality": "IN", "passport_number": "", "passport_expiry": "",
         "education": [], "work": [], "languages": [] });

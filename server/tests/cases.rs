@@ -24,16 +24,6 @@ struct Firm {
     client_id: String,
 }
 
-async fn user_id(app: &TestApp, client: &reqwest::Client) -> String {
-    let me: Value = app
-        .call(client, "current_viewer", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    me["user_id"].as_str().unwrap().to_string()
-}
-
 async fn firm(db: Backend) -> Firm {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
@@ -53,7 +43,7 @@ async fn firm(db: Backend) -> Firm {
             "paralegal pass phrase",
         )
         .await;
-    let (attorney_id, para_id) = (user_id(&app, &attorney).await, user_id(&app, &para).await);
+    let (attorney_id, para_id) = (app.user_id(&attorney).await, app.user_id(&para).await);
     let body = json!({ "id": null, "base_version": null, "confirm_duplicate": false, "details": {
         "full_name": "Priya Sharma", "latin_name": "", "email": "priya@example.com", "phone": "", "address": "",
         "date_of_birth": "1994-11-05", "nationality": "IN", "passport_number": "Z1234567", "passport_expiry": "2030-01-01",

@@ -241,6 +241,17 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The user id of whoever `client` is signed in as.
+    pub async fn user_id(&self, client: &Client) -> String {
+        let me: serde_json::Value = self
+            .call(client, "current_viewer", &[])
+            .await
+            .json()
+            .await
+            .expect("viewer");
+        me["user_id"].as_str().unwrap_or_default().to_string()
+    }
+
     /// Signs in and returns the response.
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
         self.call(

@@ -16,6 +16,10 @@ pub enum AppError {
     /// Signed in, but the role may not do this.
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// Signed in and allowed to read this object, but not to change it; the
+    /// message says who can.
+    #[error("{0}")]
+    NotAllowed(String),
     /// Unknown, or not the asker's to see: the two look the same.
     #[error("That {0} was not found.")]
     NotFound(String),
@@ -50,7 +54,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::InvalidCredentials => 401,
-            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::Forbidden | AppError::NotAllowed(_) | AppError::CrossSite => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Invalid { .. } | AppError::InvalidFields(_) | AppError::Request(_) => 400,

@@ -56,7 +56,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/:id") view=pages::client_detail::ClientPage/>
                     <Route path=path!("/clients/:id/edit") view=pages::client_form::EditClientPage/>
                     <Route path=path!("/cases") view=pages::cases::CasesPage/>
+                    <Route path=path!("/cases/board") view=pages::board::BoardPage/>
                     <Route path=path!("/cases/:id") view=pages::case_detail::CasePage/>
+                    <Route path=path!("/cases/:id/edit") view=pages::case_form::EditCasePage/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage/>
                     <Route path=path!("/admin/audit") view=pages::audit::AuditPage/>
                     <Route path=path!("/account/sessions") view=pages::sessions::SessionsPage/>

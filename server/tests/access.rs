@@ -127,6 +127,27 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             .await
             .unwrap();
         let case_id = case["id"].as_str().unwrap().to_string();
+        let mut task_ids = Vec::new();
+        for title in ["Book translator", "Chase employer letter"] {
+            let task: Value = app
+                .call(
+                    &admin,
+                    "add_task",
+                    &[("case_id", case_id.as_str()), ("title", title)],
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            task_ids.push(task["id"].as_str().unwrap().to_string());
+        }
+        // Changing a case: its attorney, admins and its own paralegal.
+        let case_writer = match who {
+            Nobody => 401,
+            Viewer => 403,
+            OtherParalegal => 403,
+            _ => 200,
+        };
 
         let form_calls: Vec<Call> = vec![
             ("list_users", vec![], signed_in_only(who == Admin)),
@@ -180,9 +201,28 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                     Nobody => 401,
                     Viewer => 403,
                     // Reads every case, but edits only those assigned to them.
-                    OtherParalegal => 409,
+                    OtherParalegal => 403,
                     _ => 200,
                 },
+            ),
+            ("case_board", vec![], signed_in_only(staff)),
+            (
+                "add_task",
+                vec![
+                    ("case_id", case_id.clone()),
+                    ("title", "Call client".into()),
+                ],
+                case_writer,
+            ),
+            (
+                "set_task_done",
+                vec![("task_id", task_ids[0].clone()), ("done", "true".into())],
+                case_writer,
+            ),
+            (
+                "delete_task",
+                vec![("task_id", task_ids[1].clone())],
+                case_writer,
             ),
             ("my_sessions", vec![], signed_in_only(true)),
             ("end_other_sessions", vec![], signed_in_only(true)),
@@ -203,6 +243,21 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             signed_in_only(writer),
             "{who:?} calling save_client"
         );
+        let current: Value = app
+            .call(&admin, "get_case", &[("id", case_id.as_str())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let edit = json!({ "id": case_id, "base_version": current["version"], "edit": {
+            "priority": "high", "attorney_id": "", "paralegal_id": para_id, "target_filing_on": "",
+            "filed_on": "", "decision_on": "", "internal_notes": "Checked by every role" } });
+        let status = app
+            .call_json(c, "update_case", &edit)
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(status, case_writer, "{who:?} calling update_case");
         // Unknown ids answer 404 to everyone who may read that kind of object.
         if staff {
             assert_eq!(
@@ -219,6 +274,15 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 404,
                 "{who:?}"
             );
+            let unknown_task = app
+                .call(
+                    c,
+                    "set_task_done",
+                    &[("task_id", "no-such-task"), ("done", "true")],
+                )
+                .await
+                .status();
+            assert_eq!(unknown_task, 404, "{who:?}");
         }
     }
 }

@@ -4,7 +4,8 @@
 #[macro_use]
 mod common;
 
-use common::{Backend, TestApp};
+use common::firm::{firm, move_to, open_case};
+use common::Backend;
 use serde_json::{json, Value};
 
 on_both_databases!(
@@ -13,82 +14,6 @@ on_both_databases!(
     cases_are_filtered_by_stage_programme_assignee_and_overdue,
     the_dashboard_counts_the_pipeline_and_lists_what_is_due,
 );
-
-struct Firm {
-    app: TestApp,
-    admin: reqwest::Client,
-    attorney: reqwest::Client,
-    attorney_id: String,
-    para: reqwest::Client,
-    para_id: String,
-    client_id: String,
-}
-
-async fn firm(db: Backend) -> Firm {
-    let app = TestApp::spawn(db).await;
-    let admin = app.admin().await;
-    let attorney = app
-        .user(
-            &admin,
-            "att@firm.example",
-            "attorney",
-            "attorney pass phrase",
-        )
-        .await;
-    let para = app
-        .user(
-            &admin,
-            "para@firm.example",
-            "paralegal",
-            "paralegal pass phrase",
-        )
-        .await;
-    let (attorney_id, para_id) = (app.user_id(&attorney).await, app.user_id(&para).await);
-    let body = json!({ "id": null, "base_version": null, "confirm_duplicate": false, "details": {
-        "full_name": "Priya Sharma", "latin_name": "", "email": "priya@example.com", "phone": "", "address": "",
-        "date_of_birth": "1994-11-05", "nationality": "IN", "passport_number": "Z1234567", "passport_expiry": "2030-01-01",
-        "education": [], "work": [], "languages": []
-    }});
-    let saved: Value = app
-        .call_json(&admin, "save_client", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let client_id = saved["Saved"]["id"].as_str().unwrap().to_string();
-    Firm {
-        app,
-        admin,
-        attorney,
-        attorney_id,
-        para,
-        para_id,
-        client_id,
-    }
-}
-
-async fn open_case(
-    f: &Firm,
-    who: &reqwest::Client,
-    programme: &str,
-    extra: &[(&str, &str)],
-) -> (u16, Value) {
-    let mut form = vec![
-        ("client_id", f.client_id.as_str()),
-        ("programme", programme),
-    ];
-    form.extend_from_slice(extra);
-    let res = f.app.call(who, "create_case", &form).await;
-    (res.status().as_u16(), res.json().await.unwrap())
-}
-
-async fn move_to(f: &Firm, who: &reqwest::Client, id: &str, to: &str, note: &str) -> (u16, Value) {
-    let res = f
-        .app
-        .call(who, "move_case", &[("id", id), ("to", to), ("note", note)])
-        .await;
-    (res.status().as_u16(), res.json().await.unwrap())
-}
 
 async fn cases_get_readable_references_and_move_through_the_stages(db: Backend) {
     let f = firm(db).await;
@@ -199,8 +124,8 @@ async fn the_stage_machine_and_assignments_refuse_what_they_must(db: Backend) {
         .starts_with("A case can't move from \"Intake\" to \"Submitted\""));
     // The paralegal is not assigned to this case.
     let (status, body) = move_to(&f, &f.para, &id, "eligibility_review", "").await;
-    assert_eq!(status, 409);
-    assert!(body["Conflict"]
+    assert_eq!(status, 403);
+    assert!(body["NotAllowed"]
         .as_str()
         .unwrap()
         .contains("assigned paralegal"));
@@ -372,8 +297,10 @@ async fn the_dashboard_counts_the_pipeline_and_lists_what_is_due(db: Backend) {
     assert_eq!(count(&d["by_programme"], "UsH1b"), Some(1));
     assert_eq!(d["mine"].as_array().unwrap().len(), 1);
     assert_eq!(d["mine"][0]["id"], a["id"]);
-    assert_eq!(d["upcoming"].as_array().unwrap().len(), 1);
-    assert_eq!(d["upcoming"][0]["target_filing_on"], soon.as_str());
+    assert_eq!(d["deadlines"].as_array().unwrap().len(), 1);
+    assert_eq!(d["deadlines"][0]["due_on"], soon.as_str());
+    assert_eq!(d["deadlines"][0]["what"], "Target filing");
+    assert_eq!(d["deadlines"][0]["case_id"], a["id"]);
     assert_eq!(d["overdue"], 1);
 
     let viewer = f
@@ -397,7 +324,8 @@ async fn the_dashboard_counts_the_pipeline_and_lists_what_is_due(db: Backend) {
         .unwrap();
     assert!(
         html.contains("Cases per stage")
-            && html.contains("1 open case is past the target filing date"),
+            && html.contains("Deadlines in the next 14 days")
+            && html.contains("1 open case is overdue"),
         "dashboard page renders"
     );
 }

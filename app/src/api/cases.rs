@@ -1,8 +1,12 @@
 //! Cases: list, read, open, and move through the stages.
 
-use crate::domain::case::{CaseDetail, CasePage, CaseSummary, Dashboard, StaffRef};
+use crate::domain::case::{
+    Board, CaseDetail, CaseEdit, CasePage, CaseSaveOutcome, CaseSummary, Dashboard, StaffRef,
+};
+use crate::domain::task::Task;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use super::context::{backend, require, respond};
@@ -84,7 +88,7 @@ pub async fn create_case(
     internal_notes: Option<String>,
 ) -> Result<CaseSummary, AppError> {
     use super::port::NewCase;
-    use crate::domain::case::{Priority, NOTE_MAX_CHARS};
+    use crate::domain::case::{Priority, NOTES_MAX_CHARS};
     use crate::domain::date::Date;
     respond(
         async move {
@@ -108,11 +112,11 @@ pub async fn create_case(
             }
             let internal_notes = internal_notes.unwrap_or_default();
             let chars = internal_notes.chars().count();
-            if chars > NOTE_MAX_CHARS {
+            if chars > NOTES_MAX_CHARS {
                 return Err(AppError::Invalid {
                     field: "internal_notes".into(),
                     message: format!(
-                        "The notes are {chars} characters long; the limit is {NOTE_MAX_CHARS}."
+                        "The notes are {chars} characters long; the limit is {NOTES_MAX_CHARS}."
                     ),
                 });
             }
@@ -157,6 +161,95 @@ pub async fn move_case(
                 });
             }
             backend()?.move_case(&actor, &id, to, note).await
+        }
+        .await,
+    )
+}
+
+/// Saves a case's details (priority, assignees, key dates, internal notes)
+/// over the version the person opened; a newer version answers
+/// `Conflict` with the current case, and nothing is overwritten.
+#[server(prefix = "/api", endpoint = "update_case", input = Json)]
+pub async fn update_case(
+    id: String,
+    base_version: i64,
+    edit: CaseEdit,
+) -> Result<CaseSaveOutcome, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            backend()?
+                .update_case(&actor, &id, base_version, edit)
+                .await
+        }
+        .await,
+    )
+}
+
+/// The board: one column per stage, filtered by programme, assignee and overdue.
+#[server(prefix = "/api", endpoint = "case_board")]
+pub async fn case_board(
+    programme: Option<String>,
+    assignee: Option<String>,
+    overdue: Option<bool>,
+) -> Result<Board, AppError> {
+    respond(
+        async move {
+            require(Permission::ViewCases).await?;
+            let filter = CaseFilter {
+                programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
+                assignee: none_if_empty(assignee),
+                overdue: overdue.unwrap_or(false),
+                ..CaseFilter::default()
+            };
+            backend()?.board(filter).await
+        }
+        .await,
+    )
+}
+
+/// Adds a task (title, optional due date and assignee) to a case.
+#[server(prefix = "/api", endpoint = "add_task")]
+pub async fn add_task(
+    case_id: String,
+    title: String,
+    due_on: Option<String>,
+    assignee_id: Option<String>,
+) -> Result<Task, AppError> {
+    use crate::domain::task::TaskInput;
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            let task = TaskInput {
+                title,
+                due_on: due_on.unwrap_or_default(),
+                assignee_id: assignee_id.unwrap_or_default(),
+            };
+            backend()?.add_task(&actor, &case_id, task).await
+        }
+        .await,
+    )
+}
+
+/// Marks a task done, or open again.
+#[server(prefix = "/api", endpoint = "set_task_done")]
+pub async fn set_task_done(task_id: String, done: bool) -> Result<Task, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            backend()?.set_task_done(&actor, &task_id, done).await
+        }
+        .await,
+    )
+}
+
+/// Deletes a task.
+#[server(prefix = "/api", endpoint = "delete_task")]
+pub async fn delete_task(task_id: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            backend()?.delete_task(&actor, &task_id).await
         }
         .await,
     )

@@ -3,9 +3,11 @@
 
 use crate::domain::audit::{AuditEvent, AuditFilter};
 use crate::domain::case::{
-    CaseDetail, CaseFilter, CasePage, CaseSummary, Dashboard, Priority, StaffRef,
+    Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
+    Priority, StaffRef,
 };
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
+use crate::domain::task::{Task, TaskInput};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use crate::domain::{Programme, Stage};
 use crate::error::AppError;
@@ -144,6 +146,33 @@ pub trait Backend: Send + Sync + 'static {
         to: Stage,
         note: String,
     ) -> Result<CaseDetail, AppError>;
+    /// Saves a case's details if it is still at `base_version` (checked
+    /// with `validate_case_edit`; only attorneys and admins reassign).
+    async fn update_case(
+        &self,
+        actor: &Actor,
+        id: &str,
+        base_version: i64,
+        edit: CaseEdit,
+    ) -> Result<CaseSaveOutcome, AppError>;
+    /// The board: each stage's count and most recently updated cases.
+    async fn board(&self, filter: CaseFilter) -> Result<Board, AppError>;
+    /// Adds a task to a case the actor may edit.
+    async fn add_task(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        task: TaskInput,
+    ) -> Result<Task, AppError>;
+    /// Marks a task done or open again.
+    async fn set_task_done(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        done: bool,
+    ) -> Result<Task, AppError>;
+    /// Deletes a task.
+    async fn delete_task(&self, actor: &Actor, task_id: &str) -> Result<(), AppError>;
     /// The dashboard for `viewer`.
     async fn dashboard(&self, viewer: &Viewer) -> Result<Dashboard, AppError>;
     /// Active admins, attorneys and paralegals, for assignment.

@@ -207,7 +207,7 @@ pub enum SaveOutcome {
     Conflict(Client),
 }
 
-fn err(field: impl Into<String>, message: impl Into<String>) -> FieldMessage {
+pub(crate) fn err(field: impl Into<String>, message: impl Into<String>) -> FieldMessage {
     FieldMessage {
         field: field.into(),
         message: message.into(),
@@ -230,7 +230,7 @@ impl From<FieldError> for FieldMessage {
     }
 }
 
-fn text(
+pub(crate) fn text(
     errors: &mut Vec<FieldMessage>,
     field: &str,
     label: &str,
@@ -255,7 +255,7 @@ fn text(
     value
 }
 
-fn date(
+pub(crate) fn date(
     errors: &mut Vec<FieldMessage>,
     field: &str,
     label: &str,

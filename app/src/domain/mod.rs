@@ -11,6 +11,7 @@ pub mod permission;
 pub mod programme;
 pub mod role;
 pub mod stage;
+pub mod task;
 pub mod time;
 pub mod validate;
 

@@ -1,30 +1,72 @@
-//! `/cases/:id`: a case's overview, its stage moves and its timeline.
+//! `/cases/:id`: a case's overview, stage moves, tasks and deadlines,
+//! internal notes and timeline.
+//!
+//! Form state (the move note, the new task) lives above the reloading part
+//! of the page, so a failed request never clears what was typed.
 
-use crate::api::cases::{get_case, MoveCase};
-use crate::components::form::{action_error, FormError};
+use crate::api::cases::{
+    add_task, assignable_staff, delete_task, get_case, move_case, set_task_done,
+};
+use crate::components::form::FormError;
 use crate::components::layout::RequirePermission;
-use crate::domain::case::CaseDetail;
+use crate::domain::case::{CaseDetail, StaffRef};
+use crate::domain::task::Task;
 use crate::domain::time::format_utc;
-use crate::domain::{Permission, Viewer};
+use crate::domain::{Permission, Stage, Viewer};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+/// What the page's forms hold, kept across reloads of the case.
+#[derive(Clone, Copy)]
+struct Forms {
+    move_note: RwSignal<String>,
+    move_error: RwSignal<Option<AppError>>,
+    task_title: RwSignal<String>,
+    task_due: RwSignal<String>,
+    task_assignee: RwSignal<String>,
+    task_error: RwSignal<Option<AppError>>,
+    busy: RwSignal<bool>,
+    /// Bumped after every successful change: the case reloads.
+    reload: RwSignal<u64>,
+}
+
+impl Forms {
+    fn new() -> Forms {
+        Forms {
+            move_note: RwSignal::new(String::new()),
+            move_error: RwSignal::new(None),
+            task_title: RwSignal::new(String::new()),
+            task_due: RwSignal::new(String::new()),
+            task_assignee: RwSignal::new(String::new()),
+            task_error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            reload: RwSignal::new(0),
+        }
+    }
+
+    fn changed(&self) {
+        self.reload.update(|n| *n += 1);
+    }
+}
+
 /// The case page.
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
-    let move_action = ServerAction::<MoveCase>::new();
+    let forms = Forms::new();
     let case = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
-                move_action.version().get(),
+                forms.reload.get(),
             )
         },
         |(id, _)| get_case(id),
     );
+    let staff = Resource::new(|| (), |_| assignable_staff());
     view! {
         <Title text="Case"/>
         <RequirePermission
@@ -32,8 +74,9 @@ pub fn CasePage() -> impl IntoView {
             page=move |_: Viewer| view! {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
+                        let staff = staff.await.unwrap_or_default();
                         match case.await {
-                            Ok(c) => view! { <Case case=c move_action/> }.into_any(),
+                            Ok(c) => view! { <Case case=c staff forms/> }.into_any(),
                             Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                         }
                     })}
@@ -52,16 +95,35 @@ fn or_dash(s: &str) -> String {
 }
 
 #[component]
-fn Case(case: CaseDetail, move_action: ServerAction<MoveCase>) -> impl IntoView {
+fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
     let s = case.summary.clone();
-    let error = action_error(move_action.value());
     let id = s.id.clone();
+    let do_move = Action::new(move |(id, to): &(String, Stage)| {
+        let (id, to) = (id.clone(), *to);
+        async move {
+            forms.busy.set(true);
+            let result =
+                move_case(id, to.code().into(), Some(forms.move_note.get_untracked())).await;
+            forms.busy.set(false);
+            match result {
+                Ok(_) => {
+                    forms.move_error.set(None);
+                    forms.move_note.set(String::new());
+                    forms.changed();
+                }
+                Err(e) => forms.move_error.set(Some(e)),
+            }
+        }
+    });
     view! {
         <Title text=s.reference.clone()/>
         <p class="muted small"><A href="/cases">"Cases"</A> " / " {s.reference.clone()}</p>
         <div class="page-head">
             <h1>{s.reference.clone()} " · " {s.client_name.clone()}</h1>
             <span class="badge badge-stage">{s.stage.label()}</span>
+            {case.can_edit.then(|| view! {
+                <A href=format!("/cases/{}/edit", s.id) attr:class="button button-secondary">"Edit details"</A>
+            })}
         </div>
         <div class="detail-grid">
             <section class="card" aria-labelledby="overview-title">
@@ -76,21 +138,22 @@ fn Case(case: CaseDetail, move_action: ServerAction<MoveCase>) -> impl IntoView 
                     <dt>"Target filing"</dt><dd>{or_dash(&s.target_filing_on)}</dd>
                     <dt>"Filed"</dt><dd>{or_dash(&case.filed_on)}</dd>
                     <dt>"Decision"</dt><dd>{or_dash(&case.decision_on)}</dd>
+                    <dt>"Outcome"</dt><dd>{if s.stage.is_outcome() { s.stage.label().to_string() } else { "Pending".into() }}</dd>
                 </dl>
             </section>
             <section class="card" aria-labelledby="move-title">
                 <h2 id="move-title">"Stage"</h2>
                 <p>"Now in " <strong>{s.stage.label()}</strong> "."</p>
-                <FormError error/>
+                <p class="muted small">{s.stage.plain_words()}</p>
+                <FormError error=forms.move_error/>
                 {if case.offered_moves.is_empty() {
                     view! { <p class="muted">{if case.can_edit { "No further moves from here." } else { "You can't move this case." }}</p> }.into_any()
                 } else {
-                    let note = RwSignal::new(String::new());
                     view! {
                         <div class="stack">
                             <div class="field">
                                 <label for="move-note">"Note for the timeline (optional)"</label>
-                                <input id="move-note" type="text" maxlength="2000" bind:value=note/>
+                                <input id="move-note" type="text" maxlength="2000" bind:value=forms.move_note/>
                             </div>
                             <div class="move-buttons">
                                 {case.offered_moves.iter().enumerate().map(|(i, to)| {
@@ -101,14 +164,8 @@ fn Case(case: CaseDetail, move_action: ServerAction<MoveCase>) -> impl IntoView 
                                         <button
                                             type="button"
                                             class=class
-                                            disabled=move || move_action.pending().get()
-                                            on:click=move |_| {
-                                                move_action.dispatch(MoveCase {
-                                                    id: id.clone(),
-                                                    to: to.code().to_string(),
-                                                    note: Some(note.get_untracked()),
-                                                });
-                                            }
+                                            disabled=move || forms.busy.get()
+                                            on:click=move |_| { do_move.dispatch((id.clone(), to)); }
                                         >
                                             {format!("Move to {}", to.label())}
                                         </button>
@@ -120,12 +177,16 @@ fn Case(case: CaseDetail, move_action: ServerAction<MoveCase>) -> impl IntoView 
                 }}
             </section>
         </div>
-        {(!case.internal_notes.is_empty()).then(|| view! {
-            <section class="card" aria-labelledby="notes-title">
-                <h2 id="notes-title">"Internal notes"</h2>
-                <p class="pre-wrap">{case.internal_notes.clone()}</p>
-            </section>
-        })}
+        <Tasks case_id=id.clone() tasks=case.tasks.clone() can_edit=case.can_edit staff forms/>
+        <section class="card" aria-labelledby="notes-title">
+            <h2 id="notes-title">"Internal notes"</h2>
+            {if case.internal_notes.is_empty() {
+                view! { <p class="muted">"No notes yet." {case.can_edit.then_some(" Add them under Edit details.")}</p> }.into_any()
+            } else {
+                view! { <p class="pre-wrap">{case.internal_notes.clone()}</p> }.into_any()
+            }}
+            <p class="muted small">"Staff only: applicants never see these."</p>
+        </section>
         <section class="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"Timeline"</h2>
             <ol class="timeline">
@@ -141,4 +202,148 @@ fn Case(case: CaseDetail, move_action: ServerAction<MoveCase>) -> impl IntoView 
             </ol>
         </section>
     }
+}
+
+/// The case's tasks and deadlines, with a form to add one.
+#[component]
+fn Tasks(
+    case_id: String,
+    tasks: Vec<Task>,
+    can_edit: bool,
+    staff: Vec<StaffRef>,
+    forms: Forms,
+) -> impl IntoView {
+    let open = tasks.iter().filter(|t| !t.done).count();
+    let overdue = tasks.iter().filter(|t| t.overdue).count();
+    let add = Action::new(move |case_id: &String| {
+        let case_id = case_id.clone();
+        async move {
+            forms.busy.set(true);
+            let result = add_task(
+                case_id,
+                forms.task_title.get_untracked(),
+                Some(forms.task_due.get_untracked()),
+                Some(forms.task_assignee.get_untracked()),
+            )
+            .await;
+            forms.busy.set(false);
+            match result {
+                Ok(_) => {
+                    forms.task_error.set(None);
+                    forms.task_title.set(String::new());
+                    forms.task_due.set(String::new());
+                    forms.task_assignee.set(String::new());
+                    forms.changed();
+                }
+                Err(e) => forms.task_error.set(Some(e)),
+            }
+        }
+    });
+    let change = Action::new(move |(task_id, done): &(String, Option<bool>)| {
+        let (task_id, done) = (task_id.clone(), *done);
+        async move {
+            forms.busy.set(true);
+            let result = match done {
+                Some(done) => set_task_done(task_id, done).await.map(|_| ()),
+                None => delete_task(task_id).await,
+            };
+            forms.busy.set(false);
+            match result {
+                Ok(()) => {
+                    forms.task_error.set(None);
+                    forms.changed();
+                }
+                Err(e) => forms.task_error.set(Some(e)),
+            }
+        }
+    });
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || forms.task_error.get().and_then(|e| e.message_for(field)))
+    };
+    // Type-erased: the case page's view type is otherwise too deep to compile.
+    view! {
+        <section class="card" aria-labelledby="tasks-title">
+            <h2 id="tasks-title">"Tasks and deadlines"</h2>
+            <p class="muted small" role="status">
+                {format!("{open} open")}
+                {(overdue > 0).then(|| view! { " · " <span class="text-danger">{format!("{overdue} overdue")}</span> })}
+            </p>
+            <FormError error=Signal::derive(move || forms.task_error.get().filter(|e| e.field().is_none() && !matches!(e, AppError::InvalidFields(_))))/>
+            {if tasks.is_empty() {
+                view! { <p class="muted">"No tasks yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="tasks">
+                        {tasks.into_iter().map(|t| {
+                            let (done_id, delete_id) = (t.id.clone(), t.id.clone());
+                            let check_id = format!("task-{}", t.id);
+                            let done = t.done;
+                            view! {
+                                <li class="task" class:task-done=t.done class:task-overdue=t.overdue>
+                                    <input
+                                        type="checkbox"
+                                        id=check_id.clone()
+                                        checked=t.done
+                                        disabled=move || !can_edit || forms.busy.get()
+                                        on:change=move |_| { change.dispatch((done_id.clone(), Some(!done))); }
+                                    />
+                                    <label for=check_id class="task-title">{t.title.clone()}</label>
+                                    <span class="task-meta small">
+                                        {if t.due_on.is_empty() { "No due date".to_string() } else { format!("Due {}", t.due_on) }}
+                                        {t.overdue.then(|| view! { " " <span class="badge badge-danger">"Overdue"</span> })}
+                                        {t.assignee.clone().map(|a| view! { <span class="muted">" · " {a.display_name}</span> })}
+                                    </span>
+                                    {can_edit.then(|| view! {
+                                        <button
+                                            type="button"
+                                            class="button button-small button-danger"
+                                            aria-label=format!("Delete task {}", t.title)
+                                            disabled=move || forms.busy.get()
+                                            on:click=move |_| { change.dispatch((delete_id.clone(), None)); }
+                                        >
+                                            "Delete"
+                                        </button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {can_edit.then(|| view! {
+                <form class="task-form" novalidate on:submit=move |ev| { ev.prevent_default(); add.dispatch(case_id.clone()); }>
+                    <h3 class="small">"Add a task"</h3>
+                    <div class="grid-form">
+                        <div class="field" class:field-invalid=move || field_error("title").get().is_some()>
+                            <label for="task-title">"Task *"</label>
+                            <input id="task-title" type="text" maxlength="200" bind:value=forms.task_title
+                                aria-invalid=move || field_error("title").get().is_some().then_some("true")
+                                aria-describedby="task-title-error"/>
+                            <p class="field-error" id="task-title-error">{move || field_error("title").get()}</p>
+                        </div>
+                        <div class="field" class:field-invalid=move || field_error("due_on").get().is_some()>
+                            <label for="task-due">"Due"</label>
+                            <input id="task-due" type="date" bind:value=forms.task_due
+                                aria-invalid=move || field_error("due_on").get().is_some().then_some("true")
+                                aria-describedby="task-due-error"/>
+                            <p class="field-error" id="task-due-error">{move || field_error("due_on").get()}</p>
+                        </div>
+                        <div class="field" class:field-invalid=move || field_error("assignee_id").get().is_some()>
+                            <label for="task-assignee">"Assignee"</label>
+                            <select id="task-assignee" on:change=move |ev| forms.task_assignee.set(event_target_value(&ev))>
+                                <option value="" selected=move || forms.task_assignee.get().is_empty()>"Nobody"</option>
+                                {staff.iter().map(|p| {
+                                    let pid = p.id.clone();
+                                    view! { <option value=p.id.clone() selected=move || forms.task_assignee.get() == pid>{p.display_name.clone()}</option> }
+                                }).collect_view()}
+                            </select>
+                            <p class="field-error">{move || field_error("assignee_id").get()}</p>
+                        </div>
+                    </div>
+                    <button type="submit" class="button" disabled=move || forms.busy.get()>"Add task"</button>
+                </form>
+            })}
+        </section>
+    }
+    .into_any()
 }

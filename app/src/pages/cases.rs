@@ -45,7 +45,13 @@ fn Cases(viewer: Viewer) -> impl IntoView {
     let staff = Resource::new(|| (), |_| assignable_staff());
     let me = viewer.user_id.clone();
     view! {
-        <div class="page-head"><h1>"Cases"</h1></div>
+        <div class="page-head">
+            <h1>"Cases"</h1>
+            <nav class="view-switch" aria-label="Case views">
+                <A href="/cases" attr:aria-current="page">"List"</A>
+                <A href="/cases/board">"Board"</A>
+            </nav>
+        </div>
         <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter cases">
             <div class="field">
                 <label for="f-stage">"Stage"</label>

@@ -3,6 +3,7 @@
 use crate::api::cases::dashboard_data;
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CaseSummary, Dashboard};
+use crate::domain::task::Deadline;
 use crate::domain::{Permission, Viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,7 +40,7 @@ fn Panels(data: Dashboard) -> impl IntoView {
     view! {
         {(data.overdue > 0).then(|| view! {
             <p class="alert alert-warning" role="status">
-                <A href="/cases?overdue=true">{format!("{} open case{} past the target filing date", data.overdue, if data.overdue == 1 { " is" } else { "s are" })}</A>
+                <A href="/cases?overdue=true">{format!("{} open case{} overdue: past the target filing date or with an overdue task", data.overdue, if data.overdue == 1 { " is" } else { "s are" })}</A>
             </p>
         })}
         <div class="detail-grid">
@@ -60,8 +61,8 @@ fn Panels(data: Dashboard) -> impl IntoView {
                 <CaseList cases=data.mine empty="No open cases are assigned to you."/>
             </section>
             <section class="card" aria-labelledby="upcoming-title">
-                <h2 id="upcoming-title">"Filings due in the next 14 days"</h2>
-                <CaseList cases=data.upcoming empty="Nothing due in the next 14 days."/>
+                <h2 id="upcoming-title">"Deadlines in the next 14 days"</h2>
+                <DeadlineList deadlines=data.deadlines/>
             </section>
         </div>
     }
@@ -111,6 +112,33 @@ fn CaseList(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView {
                     {(!c.target_filing_on.is_empty()).then(|| view! { <span class="muted small">" target filing " {c.target_filing_on}</span> })}
                 </li>
             }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Target filings and tasks due soon, by date.
+#[component]
+fn DeadlineList(deadlines: Vec<Deadline>) -> impl IntoView {
+    if deadlines.is_empty() {
+        return view! { <p class="muted">"Nothing is due in the next 14 days."</p> }.into_any();
+    }
+    view! {
+        <ul class="case-list deadlines">
+            {deadlines.into_iter().map(|d| { let due = d.due_on.clone(); view! {
+                <li>
+                    <time class="due" datetime=due>{d.due_on}</time>
+                    " "
+                    <span class=if d.is_task { "badge badge-task" } else { "badge badge-filing" }>
+                        {if d.is_task { "Task" } else { "Filing" }}
+                    </span>
+                    " " <strong>{d.what}</strong>
+                    <br/>
+                    <A href=format!("/cases/{}", d.case_id)>{d.reference}</A>
+                    " · " {d.client_name}
+                    {d.who.map(|w| view! { <span class="muted small">" · " {w}</span> })}
+                </li>
+            }}).collect_view()}
         </ul>
     }
     .into_any()

@@ -2,7 +2,9 @@
 
 pub mod admin;
 pub mod audit;
+pub mod board;
 pub mod case_detail;
+pub mod case_form;
 pub mod cases;
 pub mod client_detail;
 pub mod client_form;

@@ -115,9 +115,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_tasks (id) {
+        id -> Text,
+        case_id -> Text,
+        title -> Text,
+        due_on -> Text,
+        assignee_id -> Nullable<Text>,
+        done -> Bool,
+        done_at -> Nullable<BigInt>,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(cases -> clients (client_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_tasks -> cases (case_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -126,5 +142,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     clients,
     cases,
     case_events,
-    case_counters
+    case_counters,
+    case_tasks
 );

@@ -1,16 +1,33 @@
 //! The `cases`, `case_events` and `case_counters` tables.
 
-use crate::db::schema::{case_counters, case_events, cases, clients, users};
+use crate::db::schema::{case_counters, case_events, case_tasks, cases, clients, users};
 use crate::db::DbConnection;
 use crate::error::ServerError;
+use crate::store::tasks;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::collections::HashMap;
 use visadesk_app::domain::case::{
-    reference, CaseFilter, CasePage, CaseSummary, Dashboard, Priority, StaffRef, StageMove,
-    CASE_PAGE_SIZE,
+    reference, Board, BoardColumn, CaseFilter, CasePage, CaseSummary, CheckedCaseEdit, Dashboard,
+    Priority, StaffRef, StageMove, BOARD_CARDS_PER_STAGE, CASE_PAGE_SIZE,
 };
+use visadesk_app::domain::task::Deadline;
 use visadesk_app::domain::{Programme, Role, Stage};
+
+/// Ids of cases with a task not done and due before `$today`: a subquery
+/// (a macro, as `MultiConnection` can't run a boxed one).
+macro_rules! overdue_task_cases {
+    ($today:expr) => {
+        case_tasks::table
+            .filter(case_tasks::done.eq(false))
+            .filter(case_tasks::due_on.ne(""))
+            .filter(case_tasks::due_on.lt($today.to_string()))
+            .select(case_tasks::case_id)
+    };
+}
+
+/// Most deadlines the dashboard lists.
+const DEADLINES_SHOWN: i64 = 30;
 
 /// PostgreSQL advisory lock serialising reference numbering.
 const COUNTER_LOCK_KEY: i64 = 0x7669_7361_6361_7365; // "visacase"
@@ -251,6 +268,34 @@ pub fn staff(conn: &mut DbConnection) -> Result<Vec<StaffRef>, ServerError> {
         .collect())
 }
 
+/// The users with these ids, by id, as assignees are shown.
+pub fn staff_refs(
+    conn: &mut DbConnection,
+    ids: &[&str],
+) -> Result<HashMap<String, StaffRef>, ServerError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name, users::role))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .filter_map(|(id, display_name, role)| {
+            role.parse::<Role>().ok().map(|role| {
+                (
+                    id.clone(),
+                    StaffRef {
+                        id,
+                        display_name,
+                        role,
+                    },
+                )
+            })
+        })
+        .collect())
+}
+
 /// Summaries for case rows: client names and assignees looked up in bulk.
 pub fn summaries(
     conn: &mut DbConnection,
@@ -268,24 +313,7 @@ pub fn summaries(
         .flat_map(|r| [r.attorney_id.as_deref(), r.paralegal_id.as_deref()])
         .flatten()
         .collect();
-    let people: HashMap<String, StaffRef> = users::table
-        .filter(users::id.eq_any(user_ids))
-        .select((users::id, users::display_name, users::role))
-        .load::<(String, String, String)>(conn)?
-        .into_iter()
-        .filter_map(|(id, display_name, role)| {
-            role.parse::<Role>().ok().map(|role| {
-                (
-                    id.clone(),
-                    StaffRef {
-                        id,
-                        display_name,
-                        role,
-                    },
-                )
-            })
-        })
-        .collect();
+    let people = staff_refs(conn, &user_ids)?;
     rows.into_iter()
         .map(|r| {
             let stage = r.stage()?;
@@ -320,6 +348,15 @@ pub fn list(
     filter: &CaseFilter,
     today: &str,
 ) -> Result<CasePage, ServerError> {
+    list_limited(conn, filter, today, CASE_PAGE_SIZE)
+}
+
+fn list_limited(
+    conn: &mut DbConnection,
+    filter: &CaseFilter,
+    today: &str,
+    per_page: i64,
+) -> Result<CasePage, ServerError> {
     let page = filter.page.max(1);
     let filtered = || {
         let mut q = cases::table.into_boxed();
@@ -340,15 +377,12 @@ pub fn list(
             q = q.filter(cases::client_id.eq(client.clone()));
         }
         if filter.overdue {
-            let open: Vec<&str> = Stage::ALL
-                .iter()
-                .filter(|s| s.is_open())
-                .map(|s| s.code())
-                .collect();
-            q = q
-                .filter(cases::target_filing_on.ne(""))
-                .filter(cases::target_filing_on.lt(today.to_string()))
-                .filter(cases::stage.eq_any(open));
+            q = q.filter(cases::stage.eq_any(open_codes())).filter(
+                cases::target_filing_on
+                    .ne("")
+                    .and(cases::target_filing_on.lt(today.to_string()))
+                    .or(cases::id.eq_any(overdue_task_cases!(today))),
+            );
         }
         q
     };
@@ -356,8 +390,8 @@ pub fn list(
     let rows: Vec<CaseRow> = filtered()
         .select(CaseRow::as_select())
         .order((cases::updated_at.desc(), cases::reference.desc()))
-        .limit(CASE_PAGE_SIZE)
-        .offset((page - 1) * CASE_PAGE_SIZE)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
         .load(conn)?;
     Ok(CasePage {
         cases: summaries(conn, rows)?,
@@ -366,7 +400,8 @@ pub fn list(
     })
 }
 
-fn open_codes() -> Vec<&'static str> {
+/// The codes of the stages a case is still worked on in.
+pub fn open_codes() -> Vec<&'static str> {
     Stage::ALL
         .iter()
         .filter(|s| s.is_open())
@@ -418,25 +453,97 @@ pub fn dashboard(
         .limit(10)
         .select(CaseRow::as_select())
         .load(conn)?;
-    let upcoming_rows: Vec<CaseRow> = cases::table
+    let filing_rows: Vec<CaseRow> = cases::table
         .filter(cases::stage.eq_any(open_codes()))
         .filter(cases::target_filing_on.ge(today.to_string()))
         .filter(cases::target_filing_on.le(in_14_days.to_string()))
         .order((cases::target_filing_on.asc(), cases::reference.asc()))
-        .limit(20)
+        .limit(DEADLINES_SHOWN)
         .select(CaseRow::as_select())
         .load(conn)?;
+    let mut deadlines: Vec<Deadline> = summaries(conn, filing_rows)?
+        .into_iter()
+        .map(|c| Deadline {
+            due_on: c.target_filing_on,
+            what: "Target filing".into(),
+            is_task: false,
+            case_id: c.id,
+            reference: c.reference,
+            client_name: c.client_name,
+            who: c.attorney.map(|a| a.display_name),
+        })
+        .collect();
+    deadlines.extend(tasks::deadlines(conn, today, in_14_days, DEADLINES_SHOWN)?);
+    deadlines.sort_by(|a, b| (&a.due_on, &a.reference).cmp(&(&b.due_on, &b.reference)));
+    deadlines.truncate(DEADLINES_SHOWN as usize);
     let overdue: i64 = cases::table
         .filter(cases::stage.eq_any(open_codes()))
-        .filter(cases::target_filing_on.ne(""))
-        .filter(cases::target_filing_on.lt(today.to_string()))
+        .filter(
+            cases::target_filing_on
+                .ne("")
+                .and(cases::target_filing_on.lt(today.to_string()))
+                .or(cases::id.eq_any(overdue_task_cases!(today))),
+        )
         .count()
         .get_result(conn)?;
     Ok(Dashboard {
         by_stage,
         by_programme,
         mine: summaries(conn, mine_rows)?,
-        upcoming: summaries(conn, upcoming_rows)?,
+        deadlines,
         overdue,
     })
+}
+
+/// Saves edited details if the case is still at `base_version`; returns
+/// whether it was (otherwise someone changed it meanwhile).
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    id: &str,
+    base_version: i64,
+    edit: &CheckedCaseEdit,
+    now: i64,
+) -> Result<bool, ServerError> {
+    let n = diesel::update(
+        cases::table
+            .filter(cases::id.eq(id))
+            .filter(cases::version.eq(base_version)),
+    )
+    .set((
+        cases::priority.eq(edit.priority.code()),
+        cases::attorney_id.eq(&edit.attorney_id),
+        cases::paralegal_id.eq(&edit.paralegal_id),
+        cases::target_filing_on.eq(&edit.target_filing_on),
+        cases::filed_on.eq(&edit.filed_on),
+        cases::decision_on.eq(&edit.decision_on),
+        cases::internal_notes.eq(&edit.internal_notes),
+        cases::version.eq(base_version + 1),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The board: for each stage, how many cases match `filter` (its stage and
+/// page are ignored) and the most recently updated of them.
+pub fn board(
+    conn: &mut DbConnection,
+    filter: &CaseFilter,
+    today: &str,
+) -> Result<Board, ServerError> {
+    let mut columns = Vec::with_capacity(Stage::ALL.len());
+    for stage in Stage::ALL {
+        let column = CaseFilter {
+            stage: Some(stage),
+            page: 1,
+            ..filter.clone()
+        };
+        let mut page = list_limited(conn, &column, today, BOARD_CARDS_PER_STAGE)?;
+        columns.push(BoardColumn {
+            stage,
+            total: page.total,
+            cards: std::mem::take(&mut page.cases),
+        });
+    }
+    Ok(Board { columns })
 }

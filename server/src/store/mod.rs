@@ -5,5 +5,6 @@ pub mod audit;
 pub mod cases;
 pub mod clients;
 pub mod sessions;
+pub mod tasks;
 pub mod throttle;
 pub mod users;

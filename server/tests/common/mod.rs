@@ -2,6 +2,8 @@
 //! fresh PostgreSQL database (from TEST_DATABASE_URL), and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod firm;
+
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};

@@ -1,5 +1,7 @@
 //! The implementation of `app`'s backend port on diesel and argon2.
 
+mod case_work;
+
 use crate::auth::password::{check_new_password, Passwords};
 use crate::auth::{now, token};
 use crate::config::Config;
@@ -10,6 +12,7 @@ use crate::store::cases::{self, CaseRow, EventRow};
 use crate::store::clients;
 use crate::store::sessions::{self, SessionRow};
 use crate::store::{throttle, users};
+use case_work::{case_detail, check_assignees, editable_case};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use visadesk_app::api::port::NewCase;
@@ -18,11 +21,13 @@ use visadesk_app::api::port::{
 };
 use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
 use visadesk_app::domain::case::{
-    can_edit_case, CaseDetail, CaseFilter, CasePage, CaseSummary, Dashboard, StaffRef,
+    Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
+    StaffRef,
 };
 use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
 use visadesk_app::domain::date::Date;
-use visadesk_app::domain::stage::{check_move, offered_moves, MoveError};
+use visadesk_app::domain::stage::{check_move, MoveError};
+use visadesk_app::domain::task::{Task, TaskInput};
 use visadesk_app::domain::validate;
 use visadesk_app::domain::Stage;
 use visadesk_app::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
@@ -392,43 +397,6 @@ impl VisadeskBackend {
     }
 }
 
-/// A case as its page shows it to `viewer`.
-fn case_detail(
-    conn: &mut crate::db::DbConnection,
-    viewer: &Viewer,
-    id: &str,
-) -> Result<CaseDetail, ServerError> {
-    let row = cases::row_by_id(conn, id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
-    let can_edit = can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref());
-    let stage = row.stage()?;
-    let timeline = cases::timeline(conn, &row.id)?;
-    let (version, opened_on, filed_on, decision_on, internal_notes) = (
-        row.version,
-        row.opened_on.clone(),
-        row.filed_on.clone(),
-        row.decision_on.clone(),
-        row.internal_notes.clone(),
-    );
-    let summary = cases::summaries(conn, vec![row])?
-        .pop()
-        .ok_or(ServerError::Refused(AppError::Internal))?;
-    Ok(CaseDetail {
-        summary,
-        version,
-        opened_on,
-        filed_on,
-        decision_on,
-        internal_notes,
-        timeline,
-        offered_moves: if can_edit {
-            offered_moves(viewer.role, stage)
-        } else {
-            Vec::new()
-        },
-        can_edit,
-    })
-}
-
 fn session_info(row: SessionRow, current: &str) -> SessionInfo {
     SessionInfo {
         current: row.id == current,
@@ -763,9 +731,101 @@ impl Backend for VisadeskBackend {
 
     async fn get_case(&self, viewer: &Viewer, id: &str) -> Result<CaseDetail, AppError> {
         let (viewer, id) = (viewer.clone(), id.to_string());
+        let today = Date::from_unix(now()).to_string();
         Ok(self
             .db
-            .run(move |conn| case_detail(conn, &viewer, &id))
+            .run(move |conn| case_detail(conn, &viewer, &id, &today))
+            .await?)
+    }
+
+    async fn update_case(
+        &self,
+        actor: &Actor,
+        id: &str,
+        base_version: i64,
+        edit: CaseEdit,
+    ) -> Result<CaseSaveOutcome, AppError> {
+        let by = By::actor(actor);
+        let (viewer, id) = (actor.viewer.clone(), id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let now = now();
+                    let today = Date::from_unix(now).to_string();
+                    case_work::update_case(
+                        conn,
+                        &viewer,
+                        &by,
+                        &id,
+                        base_version,
+                        &edit,
+                        now,
+                        &today,
+                    )
+                })
+            })
+            .await?)
+    }
+
+    async fn board(&self, filter: CaseFilter) -> Result<Board, AppError> {
+        let today = Date::from_unix(now()).to_string();
+        Ok(self
+            .db
+            .run(move |conn| cases::board(conn, &filter, &today))
+            .await?)
+    }
+
+    async fn add_task(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        task: TaskInput,
+    ) -> Result<Task, AppError> {
+        let by = By::actor(actor);
+        let (viewer, case_id) = (actor.viewer.clone(), case_id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let now = now();
+                    let today = Date::from_unix(now).to_string();
+                    case_work::add_task(conn, &viewer, &by, &case_id, &task, now, &today)
+                })
+            })
+            .await?)
+    }
+
+    async fn set_task_done(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        done: bool,
+    ) -> Result<Task, AppError> {
+        let by = By::actor(actor);
+        let (viewer, task_id) = (actor.viewer.clone(), task_id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let now = now();
+                    let today = Date::from_unix(now).to_string();
+                    case_work::set_task_done(conn, &viewer, &by, &task_id, done, now, &today)
+                })
+            })
+            .await?)
+    }
+
+    async fn delete_task(&self, actor: &Actor, task_id: &str) -> Result<(), AppError> {
+        let by = By::actor(actor);
+        let (viewer, task_id) = (actor.viewer.clone(), task_id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    case_work::delete_task(conn, &viewer, &by, &task_id, now())
+                })
+            })
             .await?)
     }
 
@@ -783,38 +843,10 @@ impl Backend for VisadeskBackend {
                             message: "That client was not found.".into(),
                         }
                     })?;
-                    let staff = cases::staff(conn)?;
-                    let check = |id: &Option<String>,
-                                 field: &str,
-                                 roles: &[Role],
-                                 what: &str|
-                     -> Result<(), ServerError> {
-                        match id {
-                            Some(id)
-                                if !staff
-                                    .iter()
-                                    .any(|s| &s.id == id && roles.contains(&s.role)) =>
-                            {
-                                Err(AppError::Invalid {
-                                    field: field.into(),
-                                    message: format!("Choose an active {what}."),
-                                }
-                                .into())
-                            }
-                            _ => Ok(()),
-                        }
-                    };
-                    check(
-                        &case.attorney_id,
-                        "attorney_id",
-                        &[Role::Attorney, Role::Admin],
-                        "attorney",
-                    )?;
-                    check(
-                        &case.paralegal_id,
-                        "paralegal_id",
-                        &[Role::Paralegal],
-                        "paralegal",
+                    check_assignees(
+                        conn,
+                        case.attorney_id.as_deref(),
+                        case.paralegal_id.as_deref(),
                     )?;
                     let today = Date::from_unix(now);
                     let row = CaseRow {
@@ -879,24 +911,25 @@ impl Backend for VisadeskBackend {
             .run(move |conn| {
                 write_tx(conn, |conn| {
                     let now = now();
-                    let row = cases::row_by_id(conn, &id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
-                    if !matches!(viewer.role, Role::Admin | Role::Attorney | Role::Paralegal) {
-                        return Err(AppError::Forbidden.into());
-                    }
-                    if !can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref()) {
-                        return Err(AppError::Conflict(format!(
-                            "Only the case's attorney, an admin or its assigned paralegal can move {}.",
-                            row.reference
-                        ))
-                        .into());
-                    }
+                    let row = editable_case(conn, &viewer, &id, "move it")?;
                     let from = row.stage()?;
                     check_move(viewer.role, from, to).map_err(|e| match e {
                         MoveError::RoleCannotMove => AppError::Forbidden,
                         other => AppError::Conflict(other.to_string()),
                     })?;
-                    if !cases::set_stage(conn, &row, from, to, &Date::from_unix(now).to_string(), now)? {
-                        return Err(AppError::Conflict("Someone moved this case meanwhile. Reload to see where it is now.".into()).into());
+                    if !cases::set_stage(
+                        conn,
+                        &row,
+                        from,
+                        to,
+                        &Date::from_unix(now).to_string(),
+                        now,
+                    )? {
+                        return Err(AppError::Conflict(
+                            "Someone moved this case meanwhile. Reload to see where it is now."
+                                .into(),
+                        )
+                        .into());
                     }
                     cases::add_event(
                         conn,
@@ -914,7 +947,7 @@ impl Backend for VisadeskBackend {
                     )?;
                     let summary = format!("{}: {} → {}", row.reference, from.label(), to.label());
                     audit::append(conn, by.entry("case.stage", "case", &row.id, summary), now)?;
-                    case_detail(conn, &viewer, &id)
+                    case_detail(conn, &viewer, &id, &Date::from_unix(now).to_string())
                 })
             })
             .await?)

@@ -1,0 +1,2 @@
+DROP INDEX cases_stage_updated_at;
+DROP TABLE case_tasks;

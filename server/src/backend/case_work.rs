@@ -1,0 +1,315 @@
+//! Case work inside one transaction each: reading a case as a person sees
+//! it, editing its details, and its tasks. Object-level access is checked
+//! here, against the same rules the UI uses to hide what it can't do.
+
+use super::By;
+use crate::db::DbConnection;
+use crate::error::ServerError;
+use crate::store::audit;
+use crate::store::cases::{self, CaseRow};
+use crate::store::tasks::{self, TaskRow};
+use visadesk_app::domain::case::{
+    can_assign_case, can_edit_case, changed_case_fields, validate_case_edit, CaseDetail, CaseEdit,
+    CaseSaveOutcome,
+};
+use visadesk_app::domain::client::FieldMessage;
+use visadesk_app::domain::stage::offered_moves;
+use visadesk_app::domain::task::{validate_task, Task, TaskInput, TASKS_PER_CASE_MAX};
+use visadesk_app::domain::{Role, Viewer};
+use visadesk_app::AppError;
+
+/// A case as its page shows it to `viewer` on `today`.
+pub fn case_detail(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    id: &str,
+    today: &str,
+) -> Result<CaseDetail, ServerError> {
+    let row = cases::row_by_id(conn, id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
+    let can_edit = can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref());
+    let stage = row.stage()?;
+    let timeline = cases::timeline(conn, &row.id)?;
+    let tasks = tasks::for_case(conn, &row.id, today)?;
+    let (version, opened_on, filed_on, decision_on, internal_notes) = (
+        row.version,
+        row.opened_on.clone(),
+        row.filed_on.clone(),
+        row.decision_on.clone(),
+        row.internal_notes.clone(),
+    );
+    let summary = cases::summaries(conn, vec![row])?
+        .pop()
+        .ok_or(ServerError::Refused(AppError::Internal))?;
+    Ok(CaseDetail {
+        summary,
+        version,
+        opened_on,
+        filed_on,
+        decision_on,
+        internal_notes,
+        timeline,
+        offered_moves: if can_edit {
+            offered_moves(viewer.role, stage)
+        } else {
+            Vec::new()
+        },
+        can_edit,
+        can_assign: can_edit && can_assign_case(viewer.role),
+        tasks,
+    })
+}
+
+/// The case `viewer` wants to change: unknown ids are 404, roles that
+/// never change cases 403, and a paralegal's unassigned case a 403 that
+/// says who can (they may read it, so its existence is no secret).
+pub fn editable_case(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    id: &str,
+    doing: &str,
+) -> Result<CaseRow, ServerError> {
+    let row = cases::row_by_id(conn, id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
+    if !matches!(viewer.role, Role::Admin | Role::Attorney | Role::Paralegal) {
+        return Err(AppError::Forbidden.into());
+    }
+    if !can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref()) {
+        return Err(AppError::NotAllowed(format!(
+            "Only {}'s attorney, an admin or its assigned paralegal can {doing}.",
+            row.reference
+        ))
+        .into());
+    }
+    Ok(row)
+}
+
+/// Checks that assignees are active staff of the right role.
+pub fn check_assignees(
+    conn: &mut DbConnection,
+    attorney_id: Option<&str>,
+    paralegal_id: Option<&str>,
+) -> Result<(), ServerError> {
+    let staff = cases::staff(conn)?;
+    let mut errors = Vec::new();
+    let mut check = |id: Option<&str>, field: &str, roles: &[Role], what: &str| {
+        if let Some(id) = id {
+            if !staff.iter().any(|s| s.id == id && roles.contains(&s.role)) {
+                errors.push(FieldMessage {
+                    field: field.into(),
+                    message: format!("Choose an active {what}."),
+                });
+            }
+        }
+    };
+    check(
+        attorney_id,
+        "attorney_id",
+        &[Role::Attorney, Role::Admin],
+        "attorney",
+    );
+    check(
+        paralegal_id,
+        "paralegal_id",
+        &[Role::Paralegal],
+        "paralegal",
+    );
+    match errors.len() {
+        0 => Ok(()),
+        1 => {
+            let m = errors.remove(0);
+            Err(AppError::Invalid {
+                field: m.field,
+                message: m.message,
+            }
+            .into())
+        }
+        _ => Err(AppError::InvalidFields(errors).into()),
+    }
+}
+
+/// Saves edited details of a case opened at `base_version`.
+#[allow(clippy::too_many_arguments)]
+pub fn update_case(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    id: &str,
+    base_version: i64,
+    edit: &CaseEdit,
+    now: i64,
+    today: &str,
+) -> Result<CaseSaveOutcome, ServerError> {
+    let row = editable_case(conn, viewer, id, "edit it")?;
+    let before = CaseEdit::of(&case_detail(conn, viewer, id, today)?);
+    let checked =
+        validate_case_edit(edit, &row.opened_on).map_err(|e| match <[_; 1]>::try_from(e) {
+            Ok([m]) => AppError::Invalid {
+                field: m.field,
+                message: m.message,
+            },
+            Err(list) => AppError::InvalidFields(list),
+        })?;
+    if row.version != base_version {
+        return Ok(CaseSaveOutcome::Conflict(Box::new(case_detail(
+            conn, viewer, id, today,
+        )?)));
+    }
+    let reassigns =
+        checked.attorney_id != row.attorney_id || checked.paralegal_id != row.paralegal_id;
+    if reassigns && !can_assign_case(viewer.role) {
+        let field = if checked.attorney_id != row.attorney_id {
+            "attorney_id"
+        } else {
+            "paralegal_id"
+        };
+        return Err(AppError::Invalid {
+            field: field.into(),
+            message: "Only an attorney or an admin can change who is assigned.".into(),
+        }
+        .into());
+    }
+    if reassigns {
+        check_assignees(
+            conn,
+            checked.attorney_id.as_deref(),
+            checked.paralegal_id.as_deref(),
+        )?;
+    }
+    if !cases::update_if_version(conn, id, base_version, &checked, now)? {
+        return Ok(CaseSaveOutcome::Conflict(Box::new(case_detail(
+            conn, viewer, id, today,
+        )?)));
+    }
+    let saved = case_detail(conn, viewer, id, today)?;
+    let changed = changed_case_fields(&before, &CaseEdit::of(&saved));
+    let summary = if changed.is_empty() {
+        format!("{}: saved without changes", row.reference)
+    } else {
+        format!("{}: changed {}", row.reference, changed.join(", "))
+    };
+    audit::append(conn, by.entry("case.update", "case", id, summary), now)?;
+    Ok(CaseSaveOutcome::Saved(Box::new(saved)))
+}
+
+/// Adds a task to a case.
+#[allow(clippy::too_many_arguments)]
+pub fn add_task(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    case_id: &str,
+    input: &TaskInput,
+    now: i64,
+    today: &str,
+) -> Result<Task, ServerError> {
+    let case = editable_case(conn, viewer, case_id, "add tasks to it")?;
+    let task = validate_task(input).map_err(AppError::InvalidFields)?;
+    if let Some(id) = &task.assignee_id {
+        let staff = cases::staff(conn)?;
+        if !staff.iter().any(|s| &s.id == id) {
+            return Err(AppError::Invalid {
+                field: "assignee_id".into(),
+                message: "Choose an active member of staff.".into(),
+            }
+            .into());
+        }
+    }
+    if tasks::count_for_case(conn, case_id)? >= TASKS_PER_CASE_MAX as i64 {
+        return Err(AppError::Conflict(format!(
+            "{} already has {TASKS_PER_CASE_MAX} tasks; delete finished ones first.",
+            case.reference
+        ))
+        .into());
+    }
+    let row = TaskRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: case.id.clone(),
+        title: task.title.clone(),
+        due_on: task.due_on.clone(),
+        assignee_id: task.assignee_id.clone(),
+        done: false,
+        done_at: None,
+        created_by: by.id.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    tasks::insert(conn, &row)?;
+    let due = if row.due_on.is_empty() {
+        String::new()
+    } else {
+        format!(", due {}", row.due_on)
+    };
+    let summary = format!("{}: task \"{}\" added{due}", case.reference, row.title);
+    audit::append(
+        conn,
+        by.entry("task.create", "case", &case.id, summary),
+        now,
+    )?;
+    find_task(conn, &row.id, today)
+}
+
+/// The task with this id and the case it is on, if `viewer` may change it.
+fn editable_task(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    task_id: &str,
+    doing: &str,
+) -> Result<(TaskRow, CaseRow), ServerError> {
+    let task = tasks::by_id(conn, task_id)?.ok_or_else(|| AppError::NotFound("task".into()))?;
+    let case = editable_case(conn, viewer, &task.case_id, doing)?;
+    Ok((task, case))
+}
+
+/// Marks a task done or open again.
+pub fn set_task_done(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    task_id: &str,
+    done: bool,
+    now: i64,
+    today: &str,
+) -> Result<Task, ServerError> {
+    let (task, case) = editable_task(conn, viewer, task_id, "change its tasks")?;
+    if task.done != done {
+        tasks::set_done(conn, task_id, done, now)?;
+        let summary = format!(
+            "{}: task \"{}\" {}",
+            case.reference,
+            task.title,
+            if done { "done" } else { "reopened" }
+        );
+        audit::append(
+            conn,
+            by.entry("task.update", "case", &case.id, summary),
+            now,
+        )?;
+    }
+    find_task(conn, task_id, today)
+}
+
+/// Deletes a task.
+pub fn delete_task(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    task_id: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    let (task, case) = editable_task(conn, viewer, task_id, "delete its tasks")?;
+    tasks::delete(conn, task_id)?;
+    let summary = format!("{}: task \"{}\" deleted", case.reference, task.title);
+    audit::append(
+        conn,
+        by.entry("task.delete", "case", &case.id, summary),
+        now,
+    )?;
+    Ok(())
+}
+
+fn find_task(conn: &mut DbConnection, task_id: &str, today: &str) -> Result<Task, ServerError> {
+    let row = tasks::by_id(conn, task_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    tasks::for_case(conn, &row.case_id, today)?
+        .into_iter()
+        .find(|t| t.id == task_id)
+        .ok_or(ServerError::Refused(AppError::Internal))
+}

@@ -8,6 +8,7 @@ use crate::error::ServerError;
 use crate::store::audit::{self, Entry};
 use crate::store::cases::{self, CaseRow, EventRow};
 use crate::store::clients;
+use crate::store::tasks::{self, TaskRow};
 use visadesk_app::domain::case::{reference, Priority};
 use visadesk_app::domain::client::{ClientInput, Education, EducationLevel, LanguageSkill, Work};
 use visadesk_app::domain::date::Date;
@@ -143,6 +144,18 @@ const STAGE_MIX: [Stage; 14] = [
 ];
 
 /// The main path from Intake to `stage` (the stage machine's forward moves).
+/// Tasks the demo firm has on its open cases.
+const TASK_TITLES: [&str; 8] = [
+    "Request the degree certificate",
+    "Chase the employer letter",
+    "Book the credential evaluation",
+    "Review the CV with the client",
+    "Certified translation of the transcript",
+    "Confirm passport validity",
+    "Prepare the cover letter",
+    "Call the client about missing documents",
+];
+
 fn path_to(stage: Stage) -> Vec<Stage> {
     let main = [
         Stage::Intake,
@@ -299,105 +312,133 @@ pub async fn seed(
     let started = now();
     let today = Date::from_unix(started);
     let detailed = with_staff;
-    let (client_rows, case_rows, events) = actix_web::rt::task::spawn_blocking(move || {
-        let mut dice = Dice(0x5eed_dec0_de00_2026);
-        let mut client_rows = Vec::with_capacity(count);
-        let mut case_rows = Vec::with_capacity(count);
-        let mut events = Vec::with_capacity(count * if detailed { 5 } else { 1 });
-        for i in 0..count {
-            let row = clients::new_row(
-                &client(&mut dice, i, today),
-                None,
-                started - (count - i) as i64 * 60,
-            )?;
-            let stage = *dice.pick(&STAGE_MIX);
-            let programme = *dice.pick(&Programme::ALL);
-            let opened = started - (30 + dice.below(300)) as i64 * 86_400;
-            let case_id = uuid::Uuid::new_v4().to_string();
-            let path = if detailed {
-                path_to(stage)
-            } else {
-                vec![stage]
-            };
-            let steps = path.len() as i64;
-            for (seq, (from, to)) in std::iter::once(None)
-                .chain(path.iter().map(Some))
-                .zip(path.iter())
-                .enumerate()
-            {
-                let from = from.filter(|f| *f != to);
-                if seq > 0 && from.is_none() {
-                    continue;
+    let (client_rows, case_rows, events, task_rows) =
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut dice = Dice(0x5eed_dec0_de00_2026);
+            let mut client_rows = Vec::with_capacity(count);
+            let mut case_rows = Vec::with_capacity(count);
+            let mut events = Vec::with_capacity(count * if detailed { 5 } else { 1 });
+            let mut task_rows = Vec::new();
+            for i in 0..count {
+                let row = clients::new_row(
+                    &client(&mut dice, i, today),
+                    None,
+                    started - (count - i) as i64 * 60,
+                )?;
+                let stage = *dice.pick(&STAGE_MIX);
+                let programme = *dice.pick(&Programme::ALL);
+                let opened = started - (30 + dice.below(300)) as i64 * 86_400;
+                let case_id = uuid::Uuid::new_v4().to_string();
+                let path = if detailed {
+                    path_to(stage)
+                } else {
+                    vec![stage]
+                };
+                let steps = path.len() as i64;
+                for (seq, (from, to)) in std::iter::once(None)
+                    .chain(path.iter().map(Some))
+                    .zip(path.iter())
+                    .enumerate()
+                {
+                    let from = from.filter(|f| *f != to);
+                    if seq > 0 && from.is_none() {
+                        continue;
+                    }
+                    events.push(EventRow {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        case_id: case_id.clone(),
+                        seq: seq as i64 + 1,
+                        at: opened + seq as i64 * 86_400 * 7,
+                        actor_id: None,
+                        actor_name: "Demo data".into(),
+                        from_stage: from.map(|f| f.code().to_string()),
+                        to_stage: to.code().into(),
+                        note: if seq == 0 {
+                            "Case opened".into()
+                        } else {
+                            String::new()
+                        },
+                    });
                 }
-                events.push(EventRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    case_id: case_id.clone(),
-                    seq: seq as i64 + 1,
-                    at: opened + seq as i64 * 86_400 * 7,
-                    actor_id: None,
-                    actor_name: "Demo data".into(),
-                    from_stage: from.map(|f| f.code().to_string()),
-                    to_stage: to.code().into(),
-                    note: if seq == 0 {
-                        "Case opened".into()
+                if detailed && stage.is_open() {
+                    // A few tasks per open case: some late, some due soon, some done.
+                    for _ in 0..1 + dice.below(3) {
+                        let due = started + (dice.below(26) as i64 - 5) * 86_400;
+                        let done = dice.below(4) == 0;
+                        task_rows.push(TaskRow {
+                            id: uuid::Uuid::new_v4().to_string(),
+                            case_id: case_id.clone(),
+                            title: (*dice.pick(&TASK_TITLES)).into(),
+                            due_on: Date::from_unix(due).to_string(),
+                            assignee_id: (!paralegals.is_empty())
+                                .then(|| dice.pick(&paralegals).clone()),
+                            done,
+                            done_at: done.then_some(started - 86_400),
+                            created_by: None,
+                            created_at: opened,
+                            updated_at: opened,
+                        });
+                    }
+                }
+                let target =
+                    Date::from_unix(opened + (40 + dice.below(120)) as i64 * 86_400).to_string();
+                let decided = stage.is_outcome();
+                case_rows.push(CaseRow {
+                    id: case_id,
+                    reference: reference(today.year, i as i64 + 1),
+                    client_id: row.id.clone(),
+                    programme: programme.code().into(),
+                    stage: stage.code().into(),
+                    priority: dice
+                        .pick(&[
+                            Priority::Low,
+                            Priority::Normal,
+                            Priority::Normal,
+                            Priority::High,
+                            Priority::Urgent,
+                        ])
+                        .code()
+                        .into(),
+                    attorney_id: (!attorneys.is_empty()).then(|| dice.pick(&attorneys).clone()),
+                    paralegal_id: (!paralegals.is_empty()).then(|| dice.pick(&paralegals).clone()),
+                    opened_on: Date::from_unix(opened).to_string(),
+                    target_filing_on: target,
+                    filed_on: if matches!(
+                        stage,
+                        Stage::Submitted
+                            | Stage::AwaitingDecision
+                            | Stage::Approved
+                            | Stage::Refused
+                    ) {
+                        Date::from_unix(opened + 28 * 86_400).to_string()
                     } else {
                         String::new()
                     },
+                    decision_on: if decided {
+                        Date::from_unix(opened + steps * 7 * 86_400).to_string()
+                    } else {
+                        String::new()
+                    },
+                    internal_notes: String::new(),
+                    version: steps,
+                    created_at: opened,
+                    updated_at: opened + (steps - 1) * 7 * 86_400,
                 });
+                client_rows.push(row);
             }
-            let target =
-                Date::from_unix(opened + (40 + dice.below(120)) as i64 * 86_400).to_string();
-            let decided = stage.is_outcome();
-            case_rows.push(CaseRow {
-                id: case_id,
-                reference: reference(today.year, i as i64 + 1),
-                client_id: row.id.clone(),
-                programme: programme.code().into(),
-                stage: stage.code().into(),
-                priority: dice
-                    .pick(&[
-                        Priority::Low,
-                        Priority::Normal,
-                        Priority::Normal,
-                        Priority::High,
-                        Priority::Urgent,
-                    ])
-                    .code()
-                    .into(),
-                attorney_id: (!attorneys.is_empty()).then(|| dice.pick(&attorneys).clone()),
-                paralegal_id: (!paralegals.is_empty()).then(|| dice.pick(&paralegals).clone()),
-                opened_on: Date::from_unix(opened).to_string(),
-                target_filing_on: target,
-                filed_on: if matches!(
-                    stage,
-                    Stage::Submitted | Stage::AwaitingDecision | Stage::Approved | Stage::Refused
-                ) {
-                    Date::from_unix(opened + 28 * 86_400).to_string()
-                } else {
-                    String::new()
-                },
-                decision_on: if decided {
-                    Date::from_unix(opened + steps * 7 * 86_400).to_string()
-                } else {
-                    String::new()
-                },
-                internal_notes: String::new(),
-                version: steps,
-                created_at: opened,
-                updated_at: opened + (steps - 1) * 7 * 86_400,
-            });
-            client_rows.push(row);
-        }
-        Ok::<_, ServerError>((client_rows, case_rows, events))
-    })
-    .await
-    .map_err(|e| ServerError::Blocking(e.to_string()))??;
+            Ok::<_, ServerError>((client_rows, case_rows, events, task_rows))
+        })
+        .await
+        .map_err(|e| ServerError::Blocking(e.to_string()))??;
 
     let (n_clients, n_cases) = (client_rows.len(), case_rows.len());
     db.run(move |conn| {
         write_tx(conn, |conn| {
             clients::insert_many(conn, &client_rows)?;
             cases::insert_many(conn, &case_rows, &events)?;
+            for task in &task_rows {
+                tasks::insert(conn, task)?;
+            }
             cases::set_counter(conn, today.year, case_rows.len() as i64)?;
             let summary = format!(
                 "seeded {} clients and {} cases",

@@ -88,8 +88,8 @@ fn BoardView(viewer: Viewer) -> impl IntoView {
         <div class="page-head">
             <h1>"Case board"</h1>
             <nav class="view-switch" aria-label="Case views">
-                <A href="/cases">"List"</A>
-                <A href="/cases/board" attr:aria-current="page">"Board"</A>
+                <A href="/cases" exact=true>"List"</A>
+                <A href="/cases/board" exact=true>"Board"</A>
             </nav>
         </div>
         <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter the board">

@@ -48,8 +48,8 @@ fn Cases(viewer: Viewer) -> impl IntoView {
         <div class="page-head">
             <h1>"Cases"</h1>
             <nav class="view-switch" aria-label="Case views">
-                <A href="/cases" attr:aria-current="page">"List"</A>
-                <A href="/cases/board">"Board"</A>
+                <A href="/cases" exact=true>"List"</A>
+                <A href="/cases/board" exact=true>"Board"</A>
             </nav>
         </div>
         <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter cases">

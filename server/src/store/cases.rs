@@ -27,7 +27,7 @@ macro_rules! overdue_task_cases {
 }
 
 /// Most deadlines the dashboard lists.
-const DEADLINES_SHOWN: i64 = 30;
+const DEADLINES_SHOWN: i64 = 15;
 
 /// PostgreSQL advisory lock serialising reference numbering.
 const COUNTER_LOCK_KEY: i64 = 0x7669_7361_6361_7365; // "visacase"

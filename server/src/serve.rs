@@ -2,6 +2,7 @@
 
 use crate::backend::VisadeskBackend;
 use crate::config::Config;
+use crate::db::write_tx;
 use crate::db::Db;
 use crate::error::ServerError;
 use crate::http::{self, HttpState};
@@ -24,6 +25,10 @@ pub fn open_database(config: &Config) -> Result<Db, ServerError> {
     let applied = db.migrate()?;
     if !applied.is_empty() {
         tracing::info!(database = db.kind(), migrations = ?applied, "database migrated");
+    }
+    let indexed = db.run_here(|conn| write_tx(conn, crate::store::clients::fill_missing_terms))?;
+    if indexed > 0 {
+        tracing::info!(clients = indexed, "search terms built for existing clients");
     }
     Ok(db)
 }
@@ -77,6 +82,16 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             .wrap(from_fn(http::origin::check))
             .wrap(from_fn(http::security::headers))
             .wrap(Logger::new("%r %s %b %Dms").log_target("visadesk::http"))
+    })
+    // Responses go out in several writes (headers, then body chunks, or a
+    // streamed page): without TCP_NODELAY, Nagle's algorithm holds the later
+    // writes until the client's delayed ACK, up to 40 ms per response.
+    .on_connect(|conn, _| {
+        if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        }
     })
     .listen(listener)?
     .shutdown_timeout(30)

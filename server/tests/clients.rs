@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 on_both_databases!(
     staff_create_find_and_edit_clients,
+    search_terms_are_rebuilt_for_clients_saved_before_they_existed,
     a_save_based_on_an_old_version_is_a_conflict_that_keeps_the_input,
     likely_duplicates_are_flagged_before_saving,
     bad_client_input_gets_every_field_error_at_once,
@@ -120,6 +121,21 @@ async fn staff_create_find_and_edit_clients(db: Backend) {
         .map(|e| e["summary"].as_str().unwrap())
         .collect();
     assert_eq!(summaries, vec!["王伟: changed email", "created 王伟"]);
+    let search = |q: &'static str| {
+        let (app, para) = (&app, &para);
+        async move {
+            let page: Value = app
+                .call(para, "list_clients", &[("q", q)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            page["total"].as_i64().unwrap()
+        }
+    };
+    // The search terms follow the edit.
+    assert_eq!(search("wei.wang@example.org").await, 1);
+    assert_eq!(search("example.com").await, 0);
 
     // Sorting and paging.
     for i in 0..30 {
@@ -284,4 +300,27 @@ async fn viewers_read_clients_but_cannot_change_them(db: Backend) {
             .status(),
         404
     );
+}
+
+async fn search_terms_are_rebuilt_for_clients_saved_before_they_existed(db: Backend) {
+    let mut app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    assert_eq!(save(&app, &admin, None, None, &wang(), false).await.0, 200);
+    // As a database from before the terms table: clients, but no terms.
+    app.exec("DELETE FROM client_terms");
+    async fn found(app: &TestApp, admin: &reqwest::Client) -> i64 {
+        let page: Value = app
+            .call(admin, "list_clients", &[("q", "wang")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["total"].as_i64().unwrap_or_else(|| panic!("{page}"))
+    }
+    assert_eq!(found(&app, &admin).await, 0);
+    app.restart_with(&[]).await;
+    // A new port, so a new client (its Origin header names the old one).
+    let admin = app.admin().await;
+    assert_eq!(found(&app, &admin).await, 1);
+    assert!(app.log().contains("search terms built"), "{}", app.log());
 }

@@ -10,6 +10,7 @@ pub mod date;
 pub mod permission;
 pub mod programme;
 pub mod role;
+pub mod search;
 pub mod stage;
 pub mod task;
 pub mod time;

@@ -130,6 +130,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    client_terms (term, client_id) {
+        term -> Text,
+        client_id -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(cases -> clients (client_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -143,5 +150,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_events,
     case_counters,
-    case_tasks
+    case_tasks,
+    client_terms
 );

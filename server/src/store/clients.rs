@@ -1,6 +1,6 @@
 //! The `clients` table.
 
-use crate::db::schema::clients;
+use crate::db::schema::{client_terms, clients};
 use crate::db::DbConnection;
 use crate::error::ServerError;
 use diesel::prelude::*;
@@ -9,6 +9,7 @@ use visadesk_app::domain::client::{
     Client, ClientInput, ClientPage, ClientSort, ClientSummary, Education, LanguageSkill, Work,
     CLIENT_PAGE_SIZE,
 };
+use visadesk_app::domain::search::{client_terms, prefix_end, query_tokens, Searchable};
 
 /// A row of `clients`.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
@@ -169,7 +170,82 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[ClientRow]) -> Result<(), Se
                 .execute(c)?,
         };
     }
+    let terms: Vec<(String, String)> = rows
+        .iter()
+        .flat_map(|r| row_terms(r).into_iter().map(move |t| (t, r.id.clone())))
+        .collect();
+    insert_terms(conn, &terms)
+}
+
+/// The search terms of a stored client.
+fn row_terms(r: &ClientRow) -> Vec<String> {
+    client_terms(&Searchable {
+        full_name: &r.full_name,
+        latin_name: &r.latin_name,
+        email: &r.email,
+        passport_number: &r.passport_number,
+        nationality: &r.nationality,
+    })
+}
+
+fn input_terms(d: &ClientInput) -> Vec<String> {
+    client_terms(&Searchable {
+        full_name: &d.full_name,
+        latin_name: &d.latin_name,
+        email: &d.email,
+        passport_number: &d.passport_number,
+        nationality: &d.nationality,
+    })
+}
+
+/// Inserts (term, client id) pairs, many rows per statement.
+fn insert_terms(conn: &mut DbConnection, terms: &[(String, String)]) -> Result<(), ServerError> {
+    for chunk in terms.chunks(1000) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(t, id)| (client_terms::term.eq(t), client_terms::client_id.eq(id)))
+            .collect();
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(client_terms::table)
+                .values(&values)
+                .execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(client_terms::table)
+                .values(&values)
+                .execute(c)?,
+        };
+    }
     Ok(())
+}
+
+/// Replaces a client's search terms.
+fn set_terms(conn: &mut DbConnection, id: &str, d: &ClientInput) -> Result<(), ServerError> {
+    diesel::delete(client_terms::table.filter(client_terms::client_id.eq(id))).execute(conn)?;
+    let terms: Vec<(String, String)> = input_terms(d)
+        .into_iter()
+        .map(|t| (t, id.to_string()))
+        .collect();
+    insert_terms(conn, &terms)
+}
+
+/// Builds the search terms of every client when there are clients but no
+/// terms (a database from before the terms table); returns how many
+/// clients were indexed. Call inside a write transaction.
+pub fn fill_missing_terms(conn: &mut DbConnection) -> Result<usize, ServerError> {
+    let a_client: Option<String> = clients::table.select(clients::id).first(conn).optional()?;
+    let a_term: Option<String> = client_terms::table
+        .select(client_terms::term)
+        .first(conn)
+        .optional()?;
+    if a_client.is_none() || a_term.is_some() {
+        return Ok(0);
+    }
+    let rows: Vec<ClientRow> = clients::table.select(ClientRow::as_select()).load(conn)?;
+    let terms: Vec<(String, String)> = rows
+        .iter()
+        .flat_map(|r| row_terms(r).into_iter().map(move |t| (t, r.id.clone())))
+        .collect();
+    insert_terms(conn, &terms)?;
+    Ok(rows.len())
 }
 
 /// Inserts a new client (version 1); returns its id.
@@ -188,6 +264,7 @@ pub fn insert(
             ClientChanges::new(d, 1, now)?,
         ))
         .execute(conn)?;
+    set_terms(conn, &id, d)?;
     Ok(id)
 }
 
@@ -207,6 +284,9 @@ pub fn update_if_version(
     )
     .set(ClientChanges::new(d, base_version + 1, now)?)
     .execute(conn)?;
+    if n == 1 {
+        set_terms(conn, id, d)?;
+    }
     Ok(n == 1)
 }
 
@@ -259,19 +339,26 @@ pub fn search(
 ) -> Result<ClientPage, ServerError> {
     let q = q.trim();
     let page = page.max(1);
+    let tokens = query_tokens(q);
+    if !q.is_empty() && tokens.is_empty() {
+        // Only punctuation: nothing can match.
+        return Ok(ClientPage {
+            clients: Vec::new(),
+            total: 0,
+            page,
+        });
+    }
+    // Each token must start one of the client's terms (an index range scan).
     let filtered = || {
         let mut query = clients::table.into_boxed();
-        if !q.is_empty() {
-            let like = format!("%{}%", escape_like(&q.to_lowercase()));
-            let upper = q.to_uppercase();
-            let passport_like = format!("%{}%", escape_like(&upper.replace(' ', "")));
+        for token in &tokens {
             query = query.filter(
-                clients::search_text
-                    .like(like.clone())
-                    .escape('\\')
-                    .or(clients::email.like(like).escape('\\'))
-                    .or(clients::passport_number.like(passport_like).escape('\\'))
-                    .or(clients::nationality.eq(upper)),
+                clients::id.eq_any(
+                    client_terms::table
+                        .filter(client_terms::term.ge(token.clone()))
+                        .filter(client_terms::term.lt(prefix_end(token)))
+                        .select(client_terms::client_id),
+                ),
             );
         }
         query
@@ -294,10 +381,4 @@ pub fn search(
         total,
         page,
     })
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

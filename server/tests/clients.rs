@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 on_both_databases!(
     staff_create_find_and_edit_clients,
     search_terms_are_rebuilt_for_clients_saved_before_they_existed,
+    a_broad_search_lists_the_first_matches_and_says_there_are_more,
     a_save_based_on_an_old_version_is_a_conflict_that_keeps_the_input,
     likely_duplicates_are_flagged_before_saving,
     bad_client_input_gets_every_field_error_at_once,
@@ -323,4 +324,45 @@ async fn search_terms_are_rebuilt_for_clients_saved_before_they_existed(db: Back
     let admin = app.admin().await;
     assert_eq!(found(&app, &admin).await, 1);
     assert!(app.log().contains("search terms built"), "{}", app.log());
+}
+
+async fn a_broad_search_lists_the_first_matches_and_says_there_are_more(db: Backend) {
+    use visadesk_app::domain::client::SEARCH_COUNT_CAP;
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    for i in 0..=SEARCH_COUNT_CAP {
+        let mut other = wang();
+        other["full_name"] = json!(format!("Wang Wei {i}"));
+        other["email"] = json!(format!("w{i}@example.com"));
+        other["passport_number"] = json!(format!("W{i:06}"));
+        assert_eq!(save(&app, &admin, None, None, &other, true).await.0, 200);
+    }
+    let search = |q: &'static str, page: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let page: Value = app
+                .call(admin, "list_clients", &[("q", q), ("page", page)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            page
+        }
+    };
+    let broad = search("wang", "1").await;
+    assert_eq!(broad["more"], true);
+    assert_eq!(broad["total"], SEARCH_COUNT_CAP);
+    assert_eq!(broad["clients"].as_array().unwrap().len(), 25);
+    // Pages of a broad search are drawn from the same first matches.
+    let again = search("wang", "1").await;
+    assert_eq!(again["clients"], broad["clients"]);
+    let last = search("wang", "10").await;
+    assert_eq!(last["clients"].as_array().unwrap().len(), 25);
+    // One more word finds the one client, with an exact count.
+    let one = search("wang 250", "1").await;
+    assert_eq!(
+        (one["total"].clone(), one["more"].clone()),
+        (json!(1), json!(false))
+    );
+    assert_eq!(one["clients"][0]["full_name"], "Wang Wei 250");
 }

@@ -10,6 +10,8 @@ pub const TEXT_MAX_CHARS: usize = 200;
 pub const LIST_MAX: usize = 20;
 /// Clients per page of the list.
 pub const CLIENT_PAGE_SIZE: i64 = 25;
+/// A search lists at most this many matches, then says there are more.
+pub const SEARCH_COUNT_CAP: i64 = 250;
 
 /// Highest level of an education entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -190,7 +192,11 @@ impl ClientSort {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientPage {
     pub clients: Vec<ClientSummary>,
+    /// How many match (with `more`: how many are listed).
     pub total: i64,
+    /// The search matched more than [`SEARCH_COUNT_CAP`] clients; the first
+    /// that many found are listed.
+    pub more: bool,
     pub page: i64,
 }
 

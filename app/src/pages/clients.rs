@@ -93,7 +93,11 @@ fn ClientTable(page: ClientPage, q: String, sort: ClientSort) -> impl IntoView {
     );
     view! {
         <p class="muted small" role="status">
-            {format!("{} client{} · page {} of {}", page.total, if page.total == 1 { "" } else { "s" }, page.page, pages)}
+            {if page.more {
+                format!("More than {} clients match; showing the first {} · page {} of {} · add a word to narrow the search", page.total, page.total, page.page, pages)
+            } else {
+                format!("{} client{} · page {} of {}", page.total, if page.total == 1 { "" } else { "s" }, page.page, pages)
+            }}
         </p>
         <div class="table-wrap card">
             <table class="table">

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use visadesk_app::domain::client::{
     Client, ClientInput, ClientPage, ClientSort, ClientSummary, Education, LanguageSkill, Work,
-    CLIENT_PAGE_SIZE,
+    CLIENT_PAGE_SIZE, SEARCH_COUNT_CAP,
 };
 use visadesk_app::domain::search::{client_terms, prefix_end, query_tokens, Searchable};
 
@@ -329,8 +329,10 @@ pub fn likely_duplicates(
         .collect())
 }
 
-/// A page of clients matching `q` (part of a name in any script, an email,
-/// a passport number, or a two-letter nationality).
+/// A page of clients matching `q`: every word of it starts a word of the
+/// name (in any script), the email, the passport number or the nationality.
+/// Past [`SEARCH_COUNT_CAP`] matches, the first that many found are listed
+/// and `more` says there are others: a search stays fast however broad.
 pub fn search(
     conn: &mut DbConnection,
     q: &str,
@@ -340,45 +342,73 @@ pub fn search(
     let q = q.trim();
     let page = page.max(1);
     let tokens = query_tokens(q);
-    if !q.is_empty() && tokens.is_empty() {
-        // Only punctuation: nothing can match.
-        return Ok(ClientPage {
-            clients: Vec::new(),
-            total: 0,
-            page,
-        });
-    }
-    // Each token must start one of the client's terms (an index range scan).
-    let filtered = || {
-        let mut query = clients::table.into_boxed();
-        for token in &tokens {
-            query = query.filter(
-                clients::id.eq_any(
-                    client_terms::table
-                        .filter(client_terms::term.ge(token.clone()))
-                        .filter(client_terms::term.lt(prefix_end(token)))
-                        .select(client_terms::client_id),
-                ),
-            );
+    let order =
+        |query: clients::BoxedQuery<'static, <DbConnection as Connection>::Backend>| match sort {
+            ClientSort::Name => query.order((clients::full_name.asc(), clients::id.asc())),
+            ClientSort::RecentlyUpdated => {
+                query.order((clients::updated_at.desc(), clients::id.asc()))
+            }
+            ClientSort::Nationality => {
+                query.order((clients::nationality.asc(), clients::full_name.asc()))
+            }
+        };
+    let offset = (page - 1) * CLIENT_PAGE_SIZE;
+    let (rows, total, more): (Vec<ClientRow>, i64, bool) = match tokens.split_first() {
+        None if !q.is_empty() => (Vec::new(), 0, false), // only punctuation
+        None => {
+            let total = clients::table.count().get_result(conn)?;
+            let rows = order(clients::table.into_boxed())
+                .select(ClientRow::as_select())
+                .limit(CLIENT_PAGE_SIZE)
+                .offset(offset)
+                .load(conn)?;
+            (rows, total, false)
         }
-        query
-    };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let mut query = filtered().select(ClientRow::as_select());
-    query = match sort {
-        ClientSort::Name => query.order((clients::full_name.asc(), clients::id.asc())),
-        ClientSort::RecentlyUpdated => query.order((clients::updated_at.desc(), clients::id.asc())),
-        ClientSort::Nationality => {
-            query.order((clients::nationality.asc(), clients::full_name.asc()))
+        Some((first, rest)) => {
+            // Matching ids, up to the cap: an index range scan of the first
+            // token's terms in index order (the same on both backends), each
+            // checked for the other tokens. A client can match through
+            // several terms, so read a few times the cap and keep the first
+            // of each.
+            let mut ids = client_terms::table
+                .filter(client_terms::term.ge(first.clone()))
+                .filter(client_terms::term.lt(prefix_end(first)))
+                .order((client_terms::term.asc(), client_terms::client_id.asc()))
+                .select(client_terms::client_id)
+                .limit(4 * (SEARCH_COUNT_CAP + 1))
+                .into_boxed();
+            for token in rest {
+                let t2 = diesel::alias!(client_terms as t2);
+                ids = ids.filter(diesel::dsl::exists(
+                    t2.filter(
+                        t2.field(client_terms::client_id)
+                            .eq(client_terms::client_id),
+                    )
+                    .filter(t2.field(client_terms::term).ge(token.clone()))
+                    .filter(t2.field(client_terms::term).lt(prefix_end(token))),
+                ));
+            }
+            let mut seen = std::collections::HashSet::new();
+            let mut found: Vec<String> = ids.load::<String>(conn)?;
+            found.retain(|id| seen.insert(id.clone()));
+            // Past the cap, the page is drawn from the first matches found,
+            // so paging stays consistent and the work stays bounded.
+            let more = found.len() as i64 > SEARCH_COUNT_CAP;
+            found.truncate(SEARCH_COUNT_CAP as usize);
+            let total = found.len() as i64;
+            let rows = order(clients::table.into_boxed())
+                .filter(clients::id.eq_any(found))
+                .select(ClientRow::as_select())
+                .limit(CLIENT_PAGE_SIZE)
+                .offset(offset)
+                .load(conn)?;
+            (rows, total, more)
         }
     };
-    let rows = query
-        .limit(CLIENT_PAGE_SIZE)
-        .offset((page - 1) * CLIENT_PAGE_SIZE)
-        .load(conn)?;
     Ok(ClientPage {
         clients: rows.into_iter().map(ClientRow::summary).collect(),
         total,
+        more,
         page,
     })
 }

@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
+pub mod case_filters;
 pub mod field;
 pub mod form;
 pub mod layout;

@@ -3,10 +3,11 @@
 //! touch). Only the moves the stage machine allows the viewer are offered.
 
 use crate::api::cases::{assignable_staff, case_board, move_case};
+use crate::components::case_filters::CaseFilterFields;
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{can_edit_case, Board, CaseSummary};
 use crate::domain::stage::offered_moves;
-use crate::domain::{Permission, Programme, Stage, Viewer};
+use crate::domain::{Permission, Stage, Viewer};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,34 +94,7 @@ fn BoardView(viewer: Viewer) -> impl IntoView {
             </nav>
         </div>
         <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter the board">
-            <div class="field">
-                <label for="b-programme">"Programme"</label>
-                <select id="b-programme" name="programme">
-                    <option value="">"Any programme"</option>
-                    {Programme::ALL.into_iter().map(|p| view! {
-                        <option value=p.code() selected=move || param("programme").as_deref() == Some(p.code())>{p.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="b-assignee">"Assigned to"</label>
-                <select id="b-assignee" name="assignee">
-                    <option value="">"Anyone"</option>
-                    <option value=me.clone() selected={let me = me.clone(); move || param("assignee").as_deref() == Some(me.as_str())}>"Me"</option>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            staff.await.unwrap_or_default().into_iter().map(|s| {
-                                let id = s.id.clone();
-                                view! { <option value=s.id selected=move || param("assignee").as_deref() == Some(id.as_str())>{s.display_name}</option> }
-                            }).collect_view()
-                        })}
-                    </Transition>
-                </select>
-            </div>
-            <div class="field field-check">
-                <input id="b-overdue" type="checkbox" name="overdue" value="true" prop:checked=move || param("overdue").is_some()/>
-                <label for="b-overdue">"Overdue only"</label>
-            </div>
+            <CaseFilterFields prefix="b" me=me.clone() staff/>
             <button type="submit" class="button">"Filter"</button>
         </Form>
         <p class="muted small">"Drag a card to another stage, or use its “Move to” menu. Columns you can't move a card to are dimmed while you drag."</p>

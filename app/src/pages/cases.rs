@@ -1,9 +1,10 @@
 //! `/cases`: every case, filtered by stage, programme, assignee or overdue.
 
 use crate::api::cases::{assignable_staff, list_cases};
+use crate::components::case_filters::CaseFilterFields;
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CasePage, CASE_PAGE_SIZE};
-use crate::domain::{Permission, Programme, Stage, Viewer};
+use crate::domain::{Permission, Stage, Viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -62,34 +63,7 @@ fn Cases(viewer: Viewer) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="f-programme">"Programme"</label>
-                <select id="f-programme" name="programme">
-                    <option value="">"Any programme"</option>
-                    {Programme::ALL.into_iter().map(|p| view! {
-                        <option value=p.code() selected=move || param("programme").as_deref() == Some(p.code())>{p.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="f-assignee">"Assigned to"</label>
-                <select id="f-assignee" name="assignee">
-                    <option value="">"Anyone"</option>
-                    <option value=me.clone() selected={let me = me.clone(); move || param("assignee").as_deref() == Some(me.as_str())}>"Me"</option>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            staff.await.unwrap_or_default().into_iter().map(|s| {
-                                let id = s.id.clone();
-                                view! { <option value=s.id selected=move || param("assignee").as_deref() == Some(id.as_str())>{s.display_name}</option> }
-                            }).collect_view()
-                        })}
-                    </Transition>
-                </select>
-            </div>
-            <div class="field field-check">
-                <input id="f-overdue" type="checkbox" name="overdue" value="true" prop:checked=move || param("overdue").is_some()/>
-                <label for="f-overdue">"Overdue only"</label>
-            </div>
+            <CaseFilterFields prefix="f" me=me.clone() staff/>
             <button type="submit" class="button">"Filter"</button>
         </Form>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>

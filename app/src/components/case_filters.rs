@@ -1,0 +1,55 @@
+//! The filters the case list and the board share: programme, assignee and
+//! overdue, as fields of a GET form whose values live in the URL.
+
+use crate::domain::case::StaffRef;
+use crate::domain::Programme;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// Programme, assignee ("Me" first, then every assignable staff member) and
+/// "Overdue only"; ids are prefixed with `prefix` so two forms can coexist.
+#[component]
+pub fn CaseFilterFields(
+    prefix: &'static str,
+    /// The viewer's user id, offered as "Me".
+    me: String,
+    staff: Resource<Result<Vec<StaffRef>, AppError>>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let current = move |name: &'static str| query.read().get(name).filter(|v| !v.is_empty());
+    let me_selected = {
+        let me = me.clone();
+        move || current("assignee").as_deref() == Some(me.as_str())
+    };
+    view! {
+        <div class="field">
+            <label for=format!("{prefix}-programme")>"Programme"</label>
+            <select id=format!("{prefix}-programme") name="programme">
+                <option value="">"Any programme"</option>
+                {Programme::ALL.into_iter().map(|p| view! {
+                    <option value=p.code() selected=move || current("programme").as_deref() == Some(p.code())>{p.label()}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for=format!("{prefix}-assignee")>"Assigned to"</label>
+            <select id=format!("{prefix}-assignee") name="assignee">
+                <option value="">"Anyone"</option>
+                <option value=me selected=me_selected>"Me"</option>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        staff.await.unwrap_or_default().into_iter().map(|s| {
+                            let id = s.id.clone();
+                            view! { <option value=s.id selected=move || current("assignee").as_deref() == Some(id.as_str())>{s.display_name}</option> }
+                        }).collect_view()
+                    })}
+                </Transition>
+            </select>
+        </div>
+        <div class="field field-check">
+            <input id=format!("{prefix}-overdue") type="checkbox" name="overdue" value="true" prop:checked=move || current("overdue").is_some()/>
+            <label for=format!("{prefix}-overdue")>"Overdue only"</label>
+        </div>
+    }
+}

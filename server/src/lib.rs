@@ -5,6 +5,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod http;
 pub mod seed;

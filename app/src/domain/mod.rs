@@ -4,6 +4,7 @@ pub mod account;
 pub mod agent;
 pub mod audit;
 pub mod case;
+pub mod checklist;
 pub mod client;
 pub mod cookie;
 pub mod date;

@@ -40,6 +40,17 @@ test('a paralegal opens a case for a new client and moves it along', async ({ pa
   const reference = (await heading.textContent()).split(' · ')[0];
   await hydrated(page);
 
+  // The H-1B checklist: six documents required; one can be waived with a reason.
+  const documents = page.getByRole('region', { name: 'Documents' });
+  await expect(documents.getByRole('status')).toHaveText('0 of 6 accepted');
+  await documents.getByRole('button', { name: 'Waive Credential evaluation' }).click();
+  await documents.getByRole('button', { name: 'Waive', exact: true }).click();
+  await expect(documents.getByText(/Say in up to 500 characters why/)).toBeVisible();
+  await documents.getByLabel('Why is “Credential evaluation” not needed?').fill('US degree, no evaluation needed');
+  await documents.getByRole('button', { name: 'Waive', exact: true }).click();
+  await expect(documents.getByRole('status')).toHaveText('0 of 5 accepted');
+  await expect(documents).toContainText('US degree, no evaluation needed');
+
   // A task that is already late is marked overdue until it is done.
   const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
   await page.getByLabel('Task *').fill('Request the degree certificate');

@@ -7,6 +7,7 @@ use crate::db::write_tx;
 use crate::error::ServerError;
 use crate::store::audit::{self, Entry};
 use crate::store::cases::{self, CaseRow, EventRow};
+use crate::store::checklist;
 use crate::store::clients;
 use crate::store::tasks::{self, TaskRow};
 use visadesk_app::domain::case::{reference, Priority};
@@ -436,6 +437,17 @@ pub async fn seed(
         write_tx(conn, |conn| {
             clients::insert_many(conn, &client_rows)?;
             cases::insert_many(conn, &case_rows, &events)?;
+            let items: Vec<_> = case_rows
+                .iter()
+                .filter_map(|c| {
+                    c.programme
+                        .parse::<Programme>()
+                        .ok()
+                        .map(|p| checklist::rows_for(&c.id, p, c.created_at))
+                })
+                .flatten()
+                .collect();
+            checklist::insert_many(conn, &items)?;
             for task in &task_rows {
                 tasks::insert(conn, task)?;
             }

@@ -30,6 +30,17 @@ pub fn open_database(config: &Config) -> Result<Db, ServerError> {
     if indexed > 0 {
         tracing::info!(clients = indexed, "search terms built for existing clients");
     }
+    let listed = db.run_here(|conn| {
+        write_tx(conn, |conn| {
+            crate::store::checklist::fill_missing(conn, crate::auth::now())
+        })
+    })?;
+    if listed > 0 {
+        tracing::info!(
+            cases = listed,
+            "document checklists added to existing cases"
+        );
+    }
     Ok(db)
 }
 

@@ -141,6 +141,13 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 .unwrap();
             task_ids.push(task["id"].as_str().unwrap().to_string());
         }
+        let fresh: Value = app
+            .call(&admin, "get_case", &[("id", case_id.as_str())])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let photo_item = fresh["checklist"][1]["id"].as_str().unwrap().to_string();
         // Changing a case: its attorney, admins and its own paralegal.
         let case_writer = match who {
             Nobody => 401,
@@ -222,6 +229,23 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             (
                 "delete_task",
                 vec![("task_id", task_ids[1].clone())],
+                case_writer,
+            ),
+            (
+                "add_checklist_item",
+                vec![
+                    ("case_id", case_id.clone()),
+                    ("kind", "health_insurance".into()),
+                ],
+                case_writer,
+            ),
+            (
+                "waive_checklist_item",
+                vec![
+                    ("item_id", photo_item.clone()),
+                    ("waive", "true".into()),
+                    ("reason", "Taken at the consulate".into()),
+                ],
                 case_writer,
             ),
             ("my_sessions", vec![], signed_in_only(true)),

@@ -14,6 +14,7 @@ on_both_databases!(
     case_edits_get_field_level_messages_and_paralegals_cannot_reassign,
     tasks_are_added_done_and_deleted_and_overdue_ones_are_flagged,
     the_board_has_a_column_per_stage_with_counts_and_filters,
+    a_new_case_gets_its_programmes_checklist_which_staff_adjust,
 );
 
 fn day(offset_days: i64) -> String {
@@ -430,4 +431,147 @@ async fn the_board_has_a_column_per_stage_with_counts_and_filters(db: Backend) {
         .call(&f.para, "case_board", &[("programme", "xx_visa")])
         .await;
     assert_eq!(res.status(), 400);
+}
+
+async fn a_new_case_gets_its_programmes_checklist_which_staff_adjust(db: Backend) {
+    let f = firm(db).await;
+    let id = assigned_case(&f).await; // China K
+    let case = get_case(&f, &f.para, &id).await;
+    let kinds: Vec<&str> = case["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Passport",
+            "Photo",
+            "DegreeCertificate",
+            "Transcript",
+            "Cv",
+            "ResearchOrTeachingProof"
+        ]
+    );
+    assert_eq!(
+        case["summary"]["documents"],
+        json!({ "accepted": 0, "counted": 5 })
+    );
+    let item = |case: &Value, n: usize| case["checklist"][n]["id"].as_str().unwrap().to_string();
+    let photo = item(&case, 1);
+
+    // Waiving needs a reason, and takes the item out of the count.
+    let waive = |who: &'static str, item_id: String, reason: &'static str| {
+        let f = &f;
+        async move {
+            let who = if who == "para" { &f.para } else { &f.attorney };
+            let res = f
+                .app
+                .call(
+                    who,
+                    "waive_checklist_item",
+                    &[
+                        ("item_id", item_id.as_str()),
+                        ("waive", "true"),
+                        ("reason", reason),
+                    ],
+                )
+                .await;
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = waive("para", photo.clone(), "  ").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["Invalid"]["field"], "reason");
+    let (status, body) = waive("para", photo.clone(), "Consulate took it at the visit").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"]["Waived"], "Consulate took it at the visit");
+    let listed: Value = f
+        .app
+        .call(
+            &f.para,
+            "list_cases",
+            &[("client_id", f.client_id.as_str())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["cases"][0]["documents"]["counted"], 4);
+
+    // Restoring brings it back; restoring twice is a conflict.
+    let restore = [("item_id", photo.as_str()), ("waive", "false")];
+    let res = f.app.call(&f.para, "waive_checklist_item", &restore).await;
+    assert_eq!(res.status(), 200);
+    let res = f.app.call(&f.para, "waive_checklist_item", &restore).await;
+    assert_eq!(res.status(), 409);
+
+    // Adding: a known kind once; unknown kinds and repeats are refused.
+    let add = |kind: &'static str| {
+        let (f, id) = (&f, id.clone());
+        async move {
+            f.app
+                .call(
+                    &f.attorney,
+                    "add_checklist_item",
+                    &[("case_id", id.as_str()), ("kind", kind)],
+                )
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(add("health_insurance").await, 200);
+    assert_eq!(add("health_insurance").await, 409);
+    assert_eq!(add("selfie").await, 400);
+    let case = get_case(&f, &f.admin, &id).await;
+    assert_eq!(case["checklist"].as_array().unwrap().len(), 7);
+    assert_eq!(case["checklist"][6]["kind"], "HealthInsurance");
+    assert_eq!(case["summary"]["documents"]["counted"], 6);
+
+    // Only those who may edit the case change its checklist.
+    let other = f
+        .app
+        .user(
+            &f.admin,
+            "para2@firm.example",
+            "paralegal",
+            "paralegal two phrase",
+        )
+        .await;
+    let res = f
+        .app
+        .call(
+            &other,
+            "waive_checklist_item",
+            &[
+                ("item_id", photo.as_str()),
+                ("waive", "true"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = f
+        .app
+        .call(
+            &f.para,
+            "waive_checklist_item",
+            &[
+                ("item_id", "no-such-item"),
+                ("waive", "true"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let audit: Value = f
+        .app
+        .call(&f.admin, "audit_events", &[("action", "checklist.")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit.as_array().unwrap().len(), 3, "{audit}");
 }

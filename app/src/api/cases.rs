@@ -3,6 +3,7 @@
 use crate::domain::case::{
     Board, CaseDetail, CaseEdit, CasePage, CaseSaveOutcome, CaseSummary, Dashboard, StaffRef,
 };
+use crate::domain::checklist::ChecklistItem;
 use crate::domain::task::Task;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -250,6 +251,44 @@ pub async fn delete_task(task_id: String) -> Result<(), AppError> {
         async move {
             let actor = require(Permission::ViewCases).await?;
             backend()?.delete_task(&actor, &task_id).await
+        }
+        .await,
+    )
+}
+
+/// Adds a document kind (by code) to a case's checklist.
+#[server(prefix = "/api", endpoint = "add_checklist_item")]
+pub async fn add_checklist_item(case_id: String, kind: String) -> Result<ChecklistItem, AppError> {
+    use crate::domain::checklist::DocumentKind;
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            let kind =
+                parse_opt(Some(kind), "kind", DocumentKind::from_code)?.ok_or_else(|| {
+                    AppError::Invalid {
+                        field: "kind".into(),
+                        message: "Choose a document.".into(),
+                    }
+                })?;
+            backend()?.add_checklist_item(&actor, &case_id, kind).await
+        }
+        .await,
+    )
+}
+
+/// Waives a checklist item (`waive`, with a reason) or restores a waived one.
+#[server(prefix = "/api", endpoint = "waive_checklist_item")]
+pub async fn waive_checklist_item(
+    item_id: String,
+    waive: bool,
+    reason: Option<String>,
+) -> Result<ChecklistItem, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewCases).await?;
+            backend()?
+                .waive_checklist_item(&actor, &item_id, waive, reason.unwrap_or_default())
+                .await
         }
         .await,
     )

@@ -6,6 +6,7 @@ use crate::domain::case::{
     Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
     Priority, StaffRef,
 };
+use crate::domain::checklist::{ChecklistItem, DocumentKind};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
@@ -173,6 +174,21 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<Task, AppError>;
     /// Deletes a task.
     async fn delete_task(&self, actor: &Actor, task_id: &str) -> Result<(), AppError>;
+    /// Adds a document kind to a case's checklist.
+    async fn add_checklist_item(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        kind: DocumentKind,
+    ) -> Result<ChecklistItem, AppError>;
+    /// Waives a checklist item with a reason, or restores a waived one.
+    async fn waive_checklist_item(
+        &self,
+        actor: &Actor,
+        item_id: &str,
+        waive: bool,
+        reason: String,
+    ) -> Result<ChecklistItem, AppError>;
     /// The dashboard for `viewer`.
     async fn dashboard(&self, viewer: &Viewer) -> Result<Dashboard, AppError>;
     /// Active admins, attorneys and paralegals, for assignment.

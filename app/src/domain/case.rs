@@ -1,5 +1,6 @@
 //! Cases: one visa application each, with its stage and timeline.
 
+use super::checklist::{ChecklistItem, Progress};
 use super::client::{date, err, FieldMessage};
 use super::task::{Deadline, Task};
 use super::{Programme, Role, Stage};
@@ -82,6 +83,8 @@ pub struct CaseSummary {
     /// `YYYY-MM-DD` or empty.
     pub target_filing_on: String,
     pub updated_at: i64,
+    /// The document checklist's progress.
+    pub documents: Progress,
 }
 
 /// A case with everything its page shows.
@@ -104,6 +107,8 @@ pub struct CaseDetail {
     pub can_assign: bool,
     /// Open tasks first, soonest due first; then done ones.
     pub tasks: Vec<Task>,
+    /// The document checklist, in the programme's order, added items last.
+    pub checklist: Vec<ChecklistItem>,
 }
 
 /// One move on a case's timeline.

@@ -218,6 +218,54 @@ impl ItemStatus {
     }
 }
 
+impl ItemStatus {
+    /// The stable code used in storage.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ItemStatus::Missing => "missing",
+            ItemStatus::Uploaded => "uploaded",
+            ItemStatus::Accepted => "accepted",
+            ItemStatus::Rejected(_) => "rejected",
+            ItemStatus::Waived(_) => "waived",
+        }
+    }
+
+    /// The status stored as `code` with `reason`.
+    pub fn from_code(code: &str, reason: &str) -> Option<ItemStatus> {
+        Some(match code {
+            "missing" => ItemStatus::Missing,
+            "uploaded" => ItemStatus::Uploaded,
+            "accepted" => ItemStatus::Accepted,
+            "rejected" => ItemStatus::Rejected(reason.to_string()),
+            "waived" => ItemStatus::Waived(reason.to_string()),
+            _ => return None,
+        })
+    }
+
+    /// What staff and applicants see.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ItemStatus::Missing => "Missing",
+            ItemStatus::Uploaded => "Uploaded, awaiting review",
+            ItemStatus::Accepted => "Accepted",
+            ItemStatus::Rejected(_) => "Rejected",
+            ItemStatus::Waived(_) => "Waived",
+        }
+    }
+}
+
+/// One item of a case's checklist.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub kind: DocumentKind,
+    pub required: bool,
+    pub status: ItemStatus,
+}
+
+/// Longest reason for waiving or rejecting an item.
+pub const REASON_MAX_CHARS: usize = 500;
+
 /// How far a checklist is: accepted of the items that count (waived ones
 /// don't), e.g. "7 of 10 accepted".
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

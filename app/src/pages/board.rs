@@ -246,6 +246,7 @@ fn Card(case: CaseSummary, viewer_id: String, state: BoardState) -> impl IntoVie
             {(!case.target_filing_on.is_empty()).then(|| view! {
                 <p class="small muted">"Target filing " {case.target_filing_on.clone()}</p>
             })}
+            <p class="small muted">"Documents: " {case.documents.text()}</p>
             {movable.then(|| view! {
                 <div class="board-move">
                     <label class="sr-only" for=select_id.clone()>{menu_label}</label>

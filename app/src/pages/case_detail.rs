@@ -5,11 +5,13 @@
 //! of the page, so a failed request never clears what was typed.
 
 use crate::api::cases::{
-    add_task, assignable_staff, delete_task, get_case, move_case, set_task_done,
+    add_checklist_item, add_task, assignable_staff, delete_task, get_case, move_case,
+    set_task_done, waive_checklist_item,
 };
 use crate::components::form::FormError;
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CaseDetail, StaffRef};
+use crate::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
 use crate::domain::task::Task;
 use crate::domain::time::format_utc;
 use crate::domain::{Permission, Stage, Viewer};
@@ -28,6 +30,9 @@ struct Forms {
     task_due: RwSignal<String>,
     task_assignee: RwSignal<String>,
     task_error: RwSignal<Option<AppError>>,
+    waive_reason: RwSignal<String>,
+    waiving: RwSignal<Option<String>>,
+    checklist_error: RwSignal<Option<AppError>>,
     busy: RwSignal<bool>,
     /// Bumped after every successful change: the case reloads.
     reload: RwSignal<u64>,
@@ -42,6 +47,9 @@ impl Forms {
             task_due: RwSignal::new(String::new()),
             task_assignee: RwSignal::new(String::new()),
             task_error: RwSignal::new(None),
+            waive_reason: RwSignal::new(String::new()),
+            waiving: RwSignal::new(None),
+            checklist_error: RwSignal::new(None),
             busy: RwSignal::new(false),
             reload: RwSignal::new(0),
         }
@@ -177,6 +185,7 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
                 }}
             </section>
         </div>
+        <Checklist case_id=id.clone() items=case.checklist.clone() can_edit=case.can_edit forms/>
         <Tasks case_id=id.clone() tasks=case.tasks.clone() can_edit=case.can_edit staff forms/>
         <section class="card" aria-labelledby="notes-title">
             <h2 id="notes-title">"Internal notes"</h2>
@@ -341,6 +350,140 @@ fn Tasks(
                         </div>
                     </div>
                     <button type="submit" class="button" disabled=move || forms.busy.get()>"Add task"</button>
+                </form>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The case's document checklist: progress, each item's status, and (for
+/// those who may edit the case) waiving, restoring and adding items.
+#[component]
+fn Checklist(
+    case_id: String,
+    items: Vec<ChecklistItem>,
+    can_edit: bool,
+    forms: Forms,
+) -> impl IntoView {
+    let progress = Progress::of(items.iter().map(|i| (i.required, &i.status)));
+    let present: Vec<DocumentKind> = items.iter().map(|i| i.kind).collect();
+    let addable: Vec<DocumentKind> = DocumentKind::ALL
+        .into_iter()
+        .filter(|k| !present.contains(k))
+        .collect();
+    let done = move |result: Result<ChecklistItem, AppError>| match result {
+        Ok(_) => {
+            forms.checklist_error.set(None);
+            forms.waiving.set(None);
+            forms.waive_reason.set(String::new());
+            forms.changed();
+        }
+        Err(e) => forms.checklist_error.set(Some(e)),
+    };
+    let waive = Action::new(move |(item_id, waive): &(String, bool)| {
+        let (item_id, waive) = (item_id.clone(), *waive);
+        async move {
+            forms.busy.set(true);
+            let reason = Some(forms.waive_reason.get_untracked());
+            let result = waive_checklist_item(item_id, waive, reason).await;
+            forms.busy.set(false);
+            done(result);
+        }
+    });
+    let add = Action::new(move |(case_id, kind): &(String, String)| {
+        let (case_id, kind) = (case_id.clone(), kind.clone());
+        async move {
+            forms.busy.set(true);
+            let result = add_checklist_item(case_id, kind).await;
+            forms.busy.set(false);
+            done(result);
+        }
+    });
+    let new_kind = RwSignal::new(
+        addable
+            .first()
+            .map(|k| k.code().to_string())
+            .unwrap_or_default(),
+    );
+    view! {
+        <section class="card" aria-labelledby="documents-title">
+            <h2 id="documents-title">"Documents"</h2>
+            <p class="muted small" role="status">
+                {progress.text()} {progress.complete().then_some(" · complete")}
+            </p>
+            <FormError error=Signal::derive(move || forms.checklist_error.get().filter(|e| e.field().is_none()))/>
+            <ul class="checklist">
+                {items.into_iter().map(|item| {
+                    let (status_class, reason) = match &item.status {
+                        ItemStatus::Accepted => ("badge badge-ok", None),
+                        ItemStatus::Rejected(r) => ("badge badge-danger", Some(r.clone())),
+                        ItemStatus::Waived(r) => ("badge badge-off", Some(r.clone())),
+                        ItemStatus::Uploaded => ("badge", None),
+                        ItemStatus::Missing => ("badge badge-task", None),
+                    };
+                    let waived = matches!(item.status, ItemStatus::Waived(_));
+                    let (id_waive, id_restore, id_open, id_is) = (item.id.clone(), item.id.clone(), item.id.clone(), item.id.clone());
+                    let reason_id = format!("waive-{}", item.id);
+                    let label = item.kind.label();
+                    view! {
+                        <li class="checklist-item" data-kind=item.kind.code()>
+                            <span class="checklist-name">
+                                {label}
+                                {(!item.required).then_some(view! { <span class="muted small">" (optional)"</span> })}
+                            </span>
+                            <span class=status_class>{item.status.label()}</span>
+                            {reason.map(|r| view! { <span class="small muted checklist-reason">{r}</span> })}
+                            {can_edit.then(|| if waived {
+                                view! {
+                                    <button type="button" class="button button-small button-secondary"
+                                        disabled=move || forms.busy.get()
+                                        on:click=move |_| { waive.dispatch((id_restore.clone(), false)); }>
+                                        "Needed again"
+                                    </button>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <Show
+                                        when=move || forms.waiving.get().as_deref() == Some(id_is.as_str())
+                                        fallback=move || { let id_open = id_open.clone(); view! {
+                                            <button type="button" class="button button-small button-secondary"
+                                                aria-label=format!("Waive {label}")
+                                                on:click=move |_| { forms.checklist_error.set(None); forms.waiving.set(Some(id_open.clone())); }>
+                                                "Waive"
+                                            </button>
+                                        }}
+                                    >
+                                        {
+                                            let id_waive = id_waive.clone();
+                                            let reason_id = reason_id.clone();
+                                            view! {
+                                                <form class="inline-form waive-form" on:submit=move |ev| { ev.prevent_default(); waive.dispatch((id_waive.clone(), true)); }>
+                                                    <label class="sr-only" for=reason_id.clone()>{format!("Why is “{label}” not needed?")}</label>
+                                                    <input id=reason_id type="text" maxlength="500" placeholder="Why is it not needed?" bind:value=forms.waive_reason/>
+                                                    <button type="submit" class="button button-small" disabled=move || forms.busy.get()>"Waive"</button>
+                                                    <button type="button" class="button button-small button-secondary" on:click=move |_| forms.waiving.set(None)>"Cancel"</button>
+                                                    <p class="field-error">{move || forms.checklist_error.get().and_then(|e| e.message_for("reason"))}</p>
+                                                </form>
+                                            }
+                                        }
+                                    </Show>
+                                }.into_any()
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(can_edit && !addable.is_empty()).then(|| view! {
+                <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); add.dispatch((case_id.clone(), new_kind.get_untracked())); }>
+                    <label for="add-document">"Also ask for"</label>
+                    <select id="add-document" on:change=move |ev| new_kind.set(event_target_value(&ev))>
+                        {addable.iter().map(|k| {
+                            let code = k.code();
+                            view! { <option value=code selected=move || new_kind.get() == code>{k.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button button-small" disabled=move || forms.busy.get()>"Add to checklist"</button>
                 </form>
             })}
         </section>

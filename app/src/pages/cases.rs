@@ -98,6 +98,7 @@ pub fn CaseTable(page: CasePage) -> impl IntoView {
                         <th scope="col">"Attorney"</th>
                         <th scope="col">"Paralegal"</th>
                         <th scope="col">"Target filing"</th>
+                        <th scope="col">"Documents"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -111,6 +112,7 @@ pub fn CaseTable(page: CasePage) -> impl IntoView {
                             <td data-label="Attorney">{c.attorney.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
                             <td data-label="Paralegal">{c.paralegal.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
                             <td data-label="Target filing">{if c.target_filing_on.is_empty() { "—".to_string() } else { c.target_filing_on }}</td>
+                            <td data-label="Documents">{c.documents.text()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -7,11 +7,13 @@ use crate::db::DbConnection;
 use crate::error::ServerError;
 use crate::store::audit;
 use crate::store::cases::{self, CaseRow};
+use crate::store::checklist;
 use crate::store::tasks::{self, TaskRow};
 use visadesk_app::domain::case::{
     can_assign_case, can_edit_case, changed_case_fields, validate_case_edit, CaseDetail, CaseEdit,
     CaseSaveOutcome,
 };
+use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, REASON_MAX_CHARS};
 use visadesk_app::domain::client::FieldMessage;
 use visadesk_app::domain::stage::offered_moves;
 use visadesk_app::domain::task::{validate_task, Task, TaskInput, TASKS_PER_CASE_MAX};
@@ -30,6 +32,7 @@ pub fn case_detail(
     let stage = row.stage()?;
     let timeline = cases::timeline(conn, &row.id)?;
     let tasks = tasks::for_case(conn, &row.id, today)?;
+    let checklist = checklist::for_case(conn, &row.id)?;
     let (version, opened_on, filed_on, decision_on, internal_notes) = (
         row.version,
         row.opened_on.clone(),
@@ -56,6 +59,7 @@ pub fn case_detail(
         can_edit,
         can_assign: can_edit && can_assign_case(viewer.role),
         tasks,
+        checklist,
     })
 }
 
@@ -311,5 +315,105 @@ fn find_task(conn: &mut DbConnection, task_id: &str, today: &str) -> Result<Task
     tasks::for_case(conn, &row.case_id, today)?
         .into_iter()
         .find(|t| t.id == task_id)
+        .ok_or(ServerError::Refused(AppError::Internal))
+}
+
+/// Adds a document kind to a case's checklist (as required).
+pub fn add_checklist_item(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    case_id: &str,
+    kind: DocumentKind,
+    now: i64,
+) -> Result<ChecklistItem, ServerError> {
+    let case = editable_case(conn, viewer, case_id, "change its checklist")?;
+    if checklist::for_case(conn, case_id)?
+        .iter()
+        .any(|i| i.kind == kind)
+    {
+        return Err(AppError::Conflict(format!(
+            "{}'s checklist already has \"{}\".",
+            case.reference,
+            kind.label()
+        ))
+        .into());
+    }
+    let row = checklist::ItemRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        case_id: case.id.clone(),
+        kind: kind.code().into(),
+        required: true,
+        position: checklist::next_position(conn, case_id)?,
+        status: ItemStatus::Missing.code().into(),
+        reason: String::new(),
+        created_at: now,
+        updated_at: now,
+    };
+    checklist::insert_many(conn, std::slice::from_ref(&row))?;
+    let summary = format!(
+        "{}: checklist item \"{}\" added",
+        case.reference,
+        kind.label()
+    );
+    audit::append(
+        conn,
+        by.entry("checklist.add", "case", &case.id, summary),
+        now,
+    )?;
+    find_item(conn, &row.id)
+}
+
+/// Waives a checklist item (with a reason for staff), or restores a waived one.
+pub fn waive_checklist_item(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    item_id: &str,
+    waive: bool,
+    reason: &str,
+    now: i64,
+) -> Result<ChecklistItem, ServerError> {
+    let row = checklist::by_id(conn, item_id)?
+        .ok_or_else(|| AppError::NotFound("checklist item".into()))?;
+    let case = editable_case(conn, viewer, &row.case_id, "change its checklist")?;
+    let label = DocumentKind::from_code(&row.kind).map_or("item", |k| k.label());
+    let (status, action, summary) = if waive {
+        let reason = reason.trim();
+        let chars = reason.chars().count();
+        if reason.is_empty() || chars > REASON_MAX_CHARS || reason.chars().any(char::is_control) {
+            return Err(AppError::Invalid {
+                field: "reason".into(),
+                message: format!(
+                    "Say in up to {REASON_MAX_CHARS} characters why \"{label}\" is not needed."
+                ),
+            }
+            .into());
+        }
+        (
+            ItemStatus::Waived(reason.to_string()),
+            "checklist.waive",
+            format!("{}: \"{label}\" waived: {reason}", case.reference),
+        )
+    } else {
+        if row.status != "waived" {
+            return Err(AppError::Conflict(format!("\"{label}\" is not waived.")).into());
+        }
+        (
+            ItemStatus::Missing,
+            "checklist.restore",
+            format!("{}: \"{label}\" needed again", case.reference),
+        )
+    };
+    checklist::set_status(conn, item_id, &status, now)?;
+    audit::append(conn, by.entry(action, "case", &case.id, summary), now)?;
+    find_item(conn, item_id)
+}
+
+fn find_item(conn: &mut DbConnection, item_id: &str) -> Result<ChecklistItem, ServerError> {
+    let row = checklist::by_id(conn, item_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    checklist::for_case(conn, &row.case_id)?
+        .into_iter()
+        .find(|i| i.id == item_id)
         .ok_or(ServerError::Refused(AppError::Internal))
 }

@@ -24,6 +24,7 @@ use visadesk_app::domain::case::{
     Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
     StaffRef,
 };
+use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind};
 use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::stage::{check_move, MoveError};
@@ -816,6 +817,51 @@ impl Backend for VisadeskBackend {
             .await?)
     }
 
+    async fn add_checklist_item(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        kind: DocumentKind,
+    ) -> Result<ChecklistItem, AppError> {
+        let by = By::actor(actor);
+        let (viewer, case_id) = (actor.viewer.clone(), case_id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    case_work::add_checklist_item(conn, &viewer, &by, &case_id, kind, now())
+                })
+            })
+            .await?)
+    }
+
+    async fn waive_checklist_item(
+        &self,
+        actor: &Actor,
+        item_id: &str,
+        waive: bool,
+        reason: String,
+    ) -> Result<ChecklistItem, AppError> {
+        let by = By::actor(actor);
+        let (viewer, item_id) = (actor.viewer.clone(), item_id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    case_work::waive_checklist_item(
+                        conn,
+                        &viewer,
+                        &by,
+                        &item_id,
+                        waive,
+                        &reason,
+                        now(),
+                    )
+                })
+            })
+            .await?)
+    }
+
     async fn delete_task(&self, actor: &Actor, task_id: &str) -> Result<(), AppError> {
         let by = By::actor(actor);
         let (viewer, task_id) = (actor.viewer.clone(), task_id.to_string());
@@ -868,6 +914,10 @@ impl Backend for VisadeskBackend {
                         updated_at: now,
                     };
                     cases::insert(conn, &row)?;
+                    crate::store::checklist::insert_many(
+                        conn,
+                        &crate::store::checklist::rows_for(&row.id, case.programme, now),
+                    )?;
                     cases::add_event(
                         conn,
                         &EventRow {

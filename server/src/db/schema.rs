@@ -137,10 +137,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    checklist_items (id) {
+        id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        required -> Bool,
+        position -> Integer,
+        status -> Text,
+        reason -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(cases -> clients (client_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_tasks -> cases (case_id));
+diesel::joinable!(checklist_items -> cases (case_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -151,5 +166,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     case_counters,
     case_tasks,
-    client_terms
+    client_terms,
+    checklist_items
 );

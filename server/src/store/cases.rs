@@ -314,10 +314,13 @@ pub fn summaries(
         .flatten()
         .collect();
     let people = staff_refs(conn, &user_ids)?;
+    let case_ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let documents = crate::store::checklist::progress(conn, &case_ids)?;
     rows.into_iter()
         .map(|r| {
             let stage = r.stage()?;
             Ok(CaseSummary {
+                documents: documents.get(&r.id).copied().unwrap_or_default(),
                 client_name: names.get(&r.client_id).cloned().unwrap_or_default(),
                 programme: r.programme.parse::<Programme>().map_err(|_| {
                     ServerError::Config(format!("case {} has an unknown programme", r.id))

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod checklist;
 pub mod clients;
 pub mod sessions;
 pub mod tasks;

@@ -3,7 +3,6 @@
 
 use crate::auth::now;
 use crate::backend::{By, VisadeskBackend};
-use crate::db::write_tx;
 use crate::error::ServerError;
 use crate::store::audit::{self, Entry};
 use crate::store::cases::{self, CaseRow, EventRow};
@@ -433,33 +432,31 @@ pub async fn seed(
         .map_err(|e| ServerError::Blocking(e.to_string()))??;
 
     let (n_clients, n_cases) = (client_rows.len(), case_rows.len());
-    db.run(move |conn| {
-        write_tx(conn, |conn| {
-            clients::insert_many(conn, &client_rows)?;
-            cases::insert_many(conn, &case_rows, &events)?;
-            let items: Vec<_> = case_rows
-                .iter()
-                .filter_map(|c| {
-                    c.programme
-                        .parse::<Programme>()
-                        .ok()
-                        .map(|p| checklist::rows_for(&c.id, p, c.created_at))
-                })
-                .flatten()
-                .collect();
-            checklist::insert_many(conn, &items)?;
-            for task in &task_rows {
-                tasks::insert(conn, task)?;
-            }
-            cases::set_counter(conn, today.year, case_rows.len() as i64)?;
-            let summary = format!(
-                "seeded {} clients and {} cases",
-                client_rows.len(),
-                case_rows.len()
-            );
-            let entry = By::system("seed-demo").entry_for_seed(&summary);
-            audit::append(conn, entry, now())
-        })
+    db.write(move |conn| {
+        clients::insert_many(conn, &client_rows)?;
+        cases::insert_many(conn, &case_rows, &events)?;
+        let items: Vec<_> = case_rows
+            .iter()
+            .filter_map(|c| {
+                c.programme
+                    .parse::<Programme>()
+                    .ok()
+                    .map(|p| checklist::rows_for(&c.id, p, c.created_at))
+            })
+            .flatten()
+            .collect();
+        checklist::insert_many(conn, &items)?;
+        for task in &task_rows {
+            tasks::insert(conn, task)?;
+        }
+        cases::set_counter(conn, today.year, case_rows.len() as i64)?;
+        let summary = format!(
+            "seeded {} clients and {} cases",
+            client_rows.len(),
+            case_rows.len()
+        );
+        let entry = By::system("seed-demo").entry_for_seed(&summary);
+        audit::append(conn, entry, now())
     })
     .await?;
     seeded.clients = n_clients;

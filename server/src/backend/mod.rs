@@ -5,7 +5,7 @@ mod case_work;
 use crate::auth::password::{check_new_password, Passwords};
 use crate::auth::{now, token};
 use crate::config::Config;
-use crate::db::{write_tx, Db};
+use crate::db::Db;
 use crate::error::ServerError;
 use crate::store::audit::{self, Entry};
 use crate::store::cases::{self, CaseRow, EventRow};
@@ -160,43 +160,41 @@ impl VisadeskBackend {
         let hash = self.with_hasher(move |p| p.hash(&password)).await?;
         let role = user.role;
         self.db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    if users::by_email(conn, &email)?.is_some() {
-                        return Err(AppError::Conflict(format!(
-                            "A user with the email {email} already exists."
-                        ))
-                        .into());
-                    }
-                    let id = uuid::Uuid::new_v4().to_string();
-                    let now = now();
-                    users::insert(
-                        conn,
-                        &users::NewUserRow {
-                            id: &id,
-                            email: &email,
-                            display_name: &display_name,
-                            role: role.as_str(),
-                            password_hash: &hash,
-                            active: true,
-                            created_at: now,
-                            updated_at: now,
-                        },
-                    )?;
-                    audit::append(
-                        conn,
-                        by.entry(
-                            "user.create",
-                            "user",
-                            &id,
-                            format!("created {email} ({display_name}) as {}", role.label()),
-                        ),
-                        now,
-                    )?;
-                    users::by_id(conn, &id)?
-                        .ok_or(ServerError::Refused(AppError::Internal))?
-                        .summary()
-                })
+            .write(move |conn| {
+                if users::by_email(conn, &email)?.is_some() {
+                    return Err(AppError::Conflict(format!(
+                        "A user with the email {email} already exists."
+                    ))
+                    .into());
+                }
+                let id = uuid::Uuid::new_v4().to_string();
+                let now = now();
+                users::insert(
+                    conn,
+                    &users::NewUserRow {
+                        id: &id,
+                        email: &email,
+                        display_name: &display_name,
+                        role: role.as_str(),
+                        password_hash: &hash,
+                        active: true,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+                audit::append(
+                    conn,
+                    by.entry(
+                        "user.create",
+                        "user",
+                        &id,
+                        format!("created {email} ({display_name}) as {}", role.label()),
+                    ),
+                    now,
+                )?;
+                users::by_id(conn, &id)?
+                    .ok_or(ServerError::Refused(AppError::Internal))?
+                    .summary()
             })
             .await
     }
@@ -222,7 +220,7 @@ impl VisadeskBackend {
     async fn audit_best_effort(&self, entry: Entry) {
         let result = self
             .db
-            .run(move |conn| write_tx(conn, |conn| audit::append(conn, entry, now())))
+            .write(move |conn| audit::append(conn, entry, now()))
             .await;
         if let Err(e) = result {
             tracing::error!(error = %e, "could not write an audit entry");
@@ -248,17 +246,15 @@ impl VisadeskBackend {
         let (user, delay) = {
             let (email, keys) = (email.clone(), keys.clone());
             self.db
-                .run(move |conn| {
-                    write_tx(conn, |conn| {
-                        let now = now();
-                        throttle::serialize(conn)?;
-                        if let Some(retry_after_secs) = throttle::locked_for(conn, &keys, now)? {
-                            return Err(AppError::Throttled { retry_after_secs }.into());
-                        }
-                        let delay = throttle::account_delay(conn, &email, now)?;
-                        throttle::record_failure(conn, &keys, now)?;
-                        Ok((users::by_email(conn, &email)?, delay))
-                    })
+                .write(move |conn| {
+                    let now = now();
+                    throttle::serialize(conn)?;
+                    if let Some(retry_after_secs) = throttle::locked_for(conn, &keys, now)? {
+                        return Err(AppError::Throttled { retry_after_secs }.into());
+                    }
+                    let delay = throttle::account_delay(conn, &email, now)?;
+                    throttle::record_failure(conn, &keys, now)?;
+                    Ok((users::by_email(conn, &email)?, delay))
                 })
                 .await?
         };
@@ -301,49 +297,47 @@ impl VisadeskBackend {
         let max_age = self.max_age_secs;
         let viewer = self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let now = now();
-                    throttle::serialize(conn)?;
-                    throttle::forgive(conn, &keys)?;
-                    if let Some(previous) = previous {
-                        sessions::delete_by_token_hash(conn, &previous)?;
-                    }
-                    let session = SessionRow {
-                        id: uuid::Uuid::new_v4().to_string(),
-                        user_id: user.id.clone(),
-                        token_hash: digest,
-                        created_at: now,
-                        last_seen_at: now,
-                        expires_at: now + max_age,
-                        user_agent: client.user_agent,
-                        ip: client.ip,
-                    };
-                    sessions::insert(conn, &session)?;
-                    if let Some(hash) = upgraded {
-                        users::set_password_hash(conn, &user.id, &hash, now)?;
-                    }
-                    users::touch_sign_in(conn, &user.id, now)?;
-                    audit::append(
-                        conn,
-                        Entry {
-                            actor_id: Some(user.id.clone()),
-                            actor_email: user.email.clone(),
-                            action: "auth.sign_in".into(),
-                            object_type: "session".into(),
-                            object_id: session.id.clone(),
-                            summary: "signed in".into(),
-                            ip: session.ip.clone(),
-                        },
-                        now,
-                    )?;
-                    Ok(Viewer {
-                        user_id: user.id.clone(),
-                        email: user.email.clone(),
-                        display_name: user.display_name.clone(),
-                        role: user.role()?,
-                        session_id: session.id,
-                    })
+            .write(move |conn| {
+                let now = now();
+                throttle::serialize(conn)?;
+                throttle::forgive(conn, &keys)?;
+                if let Some(previous) = previous {
+                    sessions::delete_by_token_hash(conn, &previous)?;
+                }
+                let session = SessionRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    user_id: user.id.clone(),
+                    token_hash: digest,
+                    created_at: now,
+                    last_seen_at: now,
+                    expires_at: now + max_age,
+                    user_agent: client.user_agent,
+                    ip: client.ip,
+                };
+                sessions::insert(conn, &session)?;
+                if let Some(hash) = upgraded {
+                    users::set_password_hash(conn, &user.id, &hash, now)?;
+                }
+                users::touch_sign_in(conn, &user.id, now)?;
+                audit::append(
+                    conn,
+                    Entry {
+                        actor_id: Some(user.id.clone()),
+                        actor_email: user.email.clone(),
+                        action: "auth.sign_in".into(),
+                        object_type: "session".into(),
+                        object_id: session.id.clone(),
+                        summary: "signed in".into(),
+                        ip: session.ip.clone(),
+                    },
+                    now,
+                )?;
+                Ok(Viewer {
+                    user_id: user.id.clone(),
+                    email: user.email.clone(),
+                    display_name: user.display_name.clone(),
+                    role: user.role()?,
+                    session_id: session.id,
                 })
             })
             .await?;
@@ -379,20 +373,22 @@ impl VisadeskBackend {
     ) -> Result<UserSummary, ServerError> {
         let (actor_id, user_id) = (actor.viewer.user_id.clone(), user_id.to_string());
         self.db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let user = users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?;
-                    if user.id == actor_id {
-                        return Err(AppError::Conflict(
-                            "You can't change your own role or deactivate yourself; ask another admin.".into(),
-                        )
-                        .into());
-                    }
-                    let now = now();
-                    let entry = change(conn, &user, now)?;
-                    audit::append(conn, entry, now)?;
-                    users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?.summary()
-                })
+            .write(move |conn| {
+                let user =
+                    users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?;
+                if user.id == actor_id {
+                    return Err(AppError::Conflict(
+                        "You can't change your own role or deactivate yourself; ask another admin."
+                            .into(),
+                    )
+                    .into());
+                }
+                let now = now();
+                let entry = change(conn, &user, now)?;
+                audit::append(conn, entry, now)?;
+                users::by_id(conn, &user_id)?
+                    .ok_or(AppError::NotFound("user".into()))?
+                    .summary()
             })
             .await
     }
@@ -464,15 +460,13 @@ impl Backend for VisadeskBackend {
             actor.viewer.session_id.clone(),
         );
         self.db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    sessions::delete_for_user(conn, &user_id, &session_id)?;
-                    audit::append(
-                        conn,
-                        by.entry("auth.sign_out", "session", &session_id, "signed out".into()),
-                        now(),
-                    )
-                })
+            .write(move |conn| {
+                sessions::delete_for_user(conn, &user_id, &session_id)?;
+                audit::append(
+                    conn,
+                    by.entry("auth.sign_out", "session", &session_id, "signed out".into()),
+                    now(),
+                )
             })
             .await?;
         Ok(())
@@ -498,22 +492,20 @@ impl Backend for VisadeskBackend {
         let by = By::actor(actor);
         let (user_id, id) = (actor.viewer.user_id.clone(), session_id.to_string());
         self.db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    if !sessions::delete_for_user(conn, &user_id, &id)? {
-                        return Err(AppError::NotFound("session".into()).into());
-                    }
-                    audit::append(
-                        conn,
-                        by.entry(
-                            "session.end",
-                            "session",
-                            &id,
-                            "ended one of their sessions".into(),
-                        ),
-                        now(),
-                    )
-                })
+            .write(move |conn| {
+                if !sessions::delete_for_user(conn, &user_id, &id)? {
+                    return Err(AppError::NotFound("session".into()).into());
+                }
+                audit::append(
+                    conn,
+                    by.entry(
+                        "session.end",
+                        "session",
+                        &id,
+                        "ended one of their sessions".into(),
+                    ),
+                    now(),
+                )
             })
             .await?;
         Ok(())
@@ -527,20 +519,18 @@ impl Backend for VisadeskBackend {
         );
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let ended = sessions::delete_all_for_user(conn, &user_id, Some(&keep))?;
-                    let summary = format!(
-                        "ended {ended} other session{}",
-                        if ended == 1 { "" } else { "s" }
-                    );
-                    audit::append(
-                        conn,
-                        by.entry("session.end_others", "user", &user_id, summary),
-                        now(),
-                    )?;
-                    Ok(ended)
-                })
+            .write(move |conn| {
+                let ended = sessions::delete_all_for_user(conn, &user_id, Some(&keep))?;
+                let summary = format!(
+                    "ended {ended} other session{}",
+                    if ended == 1 { "" } else { "s" }
+                );
+                audit::append(
+                    conn,
+                    by.entry("session.end_others", "user", &user_id, summary),
+                    now(),
+                )?;
+                Ok(ended)
             })
             .await?)
     }
@@ -661,63 +651,56 @@ impl Backend for VisadeskBackend {
         let by = By::actor(actor);
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let now = now();
-                    if !save.confirm_duplicate {
-                        let matches =
-                            clients::likely_duplicates(conn, &save.details, save.id.as_deref())?;
-                        if !matches.is_empty() {
-                            return Ok(SaveOutcome::PossibleDuplicate(matches));
-                        }
+            .write(move |conn| {
+                let now = now();
+                if !save.confirm_duplicate {
+                    let matches =
+                        clients::likely_duplicates(conn, &save.details, save.id.as_deref())?;
+                    if !matches.is_empty() {
+                        return Ok(SaveOutcome::PossibleDuplicate(matches));
                     }
-                    let d = &save.details;
-                    let id = match (&save.id, save.base_version) {
-                        (None, _) => {
-                            let id = clients::insert(conn, d, by.id.as_deref(), now)?;
-                            audit::append(
-                                conn,
-                                by.entry(
-                                    "client.create",
-                                    "client",
-                                    &id,
-                                    format!("created {}", d.full_name),
-                                ),
-                                now,
-                            )?;
-                            id
+                }
+                let d = &save.details;
+                let id = match (&save.id, save.base_version) {
+                    (None, _) => {
+                        let id = clients::insert(conn, d, by.id.as_deref(), now)?;
+                        audit::append(
+                            conn,
+                            by.entry(
+                                "client.create",
+                                "client",
+                                &id,
+                                format!("created {}", d.full_name),
+                            ),
+                            now,
+                        )?;
+                        id
+                    }
+                    (Some(id), Some(base)) => {
+                        let current = clients::by_id(conn, id)?
+                            .ok_or_else(|| AppError::NotFound("client".into()))?;
+                        if !clients::update_if_version(conn, id, base, d, now)? {
+                            return Ok(SaveOutcome::Conflict(current));
                         }
-                        (Some(id), Some(base)) => {
-                            let current = clients::by_id(conn, id)?
-                                .ok_or_else(|| AppError::NotFound("client".into()))?;
-                            if !clients::update_if_version(conn, id, base, d, now)? {
-                                return Ok(SaveOutcome::Conflict(current));
-                            }
-                            let changed = changed_fields(&current.details, d);
-                            let summary = if changed.is_empty() {
-                                "saved without changes".to_string()
-                            } else {
-                                format!("{}: changed {}", d.full_name, changed.join(", "))
-                            };
-                            audit::append(
-                                conn,
-                                by.entry("client.update", "client", id, summary),
-                                now,
-                            )?;
-                            id.clone()
-                        }
-                        (Some(_), None) => {
-                            return Err(AppError::Request(
-                                "The form did not say which version it edits. Reload the page."
-                                    .into(),
-                            )
-                            .into())
-                        }
-                    };
-                    let saved = clients::by_id(conn, &id)?
-                        .ok_or(ServerError::Refused(AppError::Internal))?;
-                    Ok(SaveOutcome::Saved(saved))
-                })
+                        let changed = changed_fields(&current.details, d);
+                        let summary = if changed.is_empty() {
+                            "saved without changes".to_string()
+                        } else {
+                            format!("{}: changed {}", d.full_name, changed.join(", "))
+                        };
+                        audit::append(conn, by.entry("client.update", "client", id, summary), now)?;
+                        id.clone()
+                    }
+                    (Some(_), None) => {
+                        return Err(AppError::Request(
+                            "The form did not say which version it edits. Reload the page.".into(),
+                        )
+                        .into())
+                    }
+                };
+                let saved =
+                    clients::by_id(conn, &id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+                Ok(SaveOutcome::Saved(saved))
             })
             .await?)
     }
@@ -750,21 +733,10 @@ impl Backend for VisadeskBackend {
         let (viewer, id) = (actor.viewer.clone(), id.to_string());
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let now = now();
-                    let today = Date::from_unix(now).to_string();
-                    case_work::update_case(
-                        conn,
-                        &viewer,
-                        &by,
-                        &id,
-                        base_version,
-                        &edit,
-                        now,
-                        &today,
-                    )
-                })
+            .write(move |conn| {
+                let now = now();
+                let today = Date::from_unix(now).to_string();
+                case_work::update_case(conn, &viewer, &by, &id, base_version, &edit, now, &today)
             })
             .await?)
     }
@@ -787,12 +759,10 @@ impl Backend for VisadeskBackend {
         let (viewer, case_id) = (actor.viewer.clone(), case_id.to_string());
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let now = now();
-                    let today = Date::from_unix(now).to_string();
-                    case_work::add_task(conn, &viewer, &by, &case_id, &task, now, &today)
-                })
+            .write(move |conn| {
+                let now = now();
+                let today = Date::from_unix(now).to_string();
+                case_work::add_task(conn, &viewer, &by, &case_id, &task, now, &today)
             })
             .await?)
     }
@@ -807,12 +777,10 @@ impl Backend for VisadeskBackend {
         let (viewer, task_id) = (actor.viewer.clone(), task_id.to_string());
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let now = now();
-                    let today = Date::from_unix(now).to_string();
-                    case_work::set_task_done(conn, &viewer, &by, &task_id, done, now, &today)
-                })
+            .write(move |conn| {
+                let now = now();
+                let today = Date::from_unix(now).to_string();
+                case_work::set_task_done(conn, &viewer, &by, &task_id, done, now, &today)
             })
             .await?)
     }
@@ -827,10 +795,8 @@ impl Backend for VisadeskBackend {
         let (viewer, case_id) = (actor.viewer.clone(), case_id.to_string());
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    case_work::add_checklist_item(conn, &viewer, &by, &case_id, kind, now())
-                })
+            .write(move |conn| {
+                case_work::add_checklist_item(conn, &viewer, &by, &case_id, kind, now())
             })
             .await?)
     }
@@ -846,18 +812,8 @@ impl Backend for VisadeskBackend {
         let (viewer, item_id) = (actor.viewer.clone(), item_id.to_string());
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    case_work::waive_checklist_item(
-                        conn,
-                        &viewer,
-                        &by,
-                        &item_id,
-                        waive,
-                        &reason,
-                        now(),
-                    )
-                })
+            .write(move |conn| {
+                case_work::waive_checklist_item(conn, &viewer, &by, &item_id, waive, &reason, now())
             })
             .await?)
     }
@@ -867,11 +823,7 @@ impl Backend for VisadeskBackend {
         let (viewer, task_id) = (actor.viewer.clone(), task_id.to_string());
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    case_work::delete_task(conn, &viewer, &by, &task_id, now())
-                })
-            })
+            .write(move |conn| case_work::delete_task(conn, &viewer, &by, &task_id, now()))
             .await?)
     }
 
@@ -880,69 +832,66 @@ impl Backend for VisadeskBackend {
         let actor_name = actor.viewer.display_name.clone();
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let now = now();
-                    let client = clients::by_id(conn, &case.client_id)?.ok_or_else(|| {
-                        AppError::Invalid {
-                            field: "client_id".into(),
-                            message: "That client was not found.".into(),
-                        }
+            .write(move |conn| {
+                let now = now();
+                let client =
+                    clients::by_id(conn, &case.client_id)?.ok_or_else(|| AppError::Invalid {
+                        field: "client_id".into(),
+                        message: "That client was not found.".into(),
                     })?;
-                    check_assignees(
-                        conn,
-                        case.attorney_id.as_deref(),
-                        case.paralegal_id.as_deref(),
-                    )?;
-                    let today = Date::from_unix(now);
-                    let row = CaseRow {
+                check_assignees(
+                    conn,
+                    case.attorney_id.as_deref(),
+                    case.paralegal_id.as_deref(),
+                )?;
+                let today = Date::from_unix(now);
+                let row = CaseRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    reference: cases::next_reference(conn, today.year)?,
+                    client_id: client.id.clone(),
+                    programme: case.programme.code().into(),
+                    stage: Stage::Intake.code().into(),
+                    priority: case.priority.code().into(),
+                    attorney_id: case.attorney_id.clone(),
+                    paralegal_id: case.paralegal_id.clone(),
+                    opened_on: today.to_string(),
+                    target_filing_on: case.target_filing_on.clone(),
+                    filed_on: String::new(),
+                    decision_on: String::new(),
+                    internal_notes: case.internal_notes.clone(),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                cases::insert(conn, &row)?;
+                crate::store::checklist::insert_many(
+                    conn,
+                    &crate::store::checklist::rows_for(&row.id, case.programme, now),
+                )?;
+                cases::add_event(
+                    conn,
+                    &EventRow {
                         id: uuid::Uuid::new_v4().to_string(),
-                        reference: cases::next_reference(conn, today.year)?,
-                        client_id: client.id.clone(),
-                        programme: case.programme.code().into(),
-                        stage: Stage::Intake.code().into(),
-                        priority: case.priority.code().into(),
-                        attorney_id: case.attorney_id.clone(),
-                        paralegal_id: case.paralegal_id.clone(),
-                        opened_on: today.to_string(),
-                        target_filing_on: case.target_filing_on.clone(),
-                        filed_on: String::new(),
-                        decision_on: String::new(),
-                        internal_notes: case.internal_notes.clone(),
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    cases::insert(conn, &row)?;
-                    crate::store::checklist::insert_many(
-                        conn,
-                        &crate::store::checklist::rows_for(&row.id, case.programme, now),
-                    )?;
-                    cases::add_event(
-                        conn,
-                        &EventRow {
-                            id: uuid::Uuid::new_v4().to_string(),
-                            case_id: row.id.clone(),
-                            seq: 0,
-                            at: now,
-                            actor_id: by.id.clone(),
-                            actor_name: actor_name.clone(),
-                            from_stage: None,
-                            to_stage: Stage::Intake.code().into(),
-                            note: "Case opened".into(),
-                        },
-                    )?;
-                    let summary = format!(
-                        "{}: opened for {} ({})",
-                        row.reference,
-                        client.details.full_name,
-                        case.programme.label()
-                    );
-                    audit::append(conn, by.entry("case.create", "case", &row.id, summary), now)?;
-                    cases::summaries(conn, vec![row])?
-                        .pop()
-                        .ok_or(ServerError::Refused(AppError::Internal))
-                })
+                        case_id: row.id.clone(),
+                        seq: 0,
+                        at: now,
+                        actor_id: by.id.clone(),
+                        actor_name: actor_name.clone(),
+                        from_stage: None,
+                        to_stage: Stage::Intake.code().into(),
+                        note: "Case opened".into(),
+                    },
+                )?;
+                let summary = format!(
+                    "{}: opened for {} ({})",
+                    row.reference,
+                    client.details.full_name,
+                    case.programme.label()
+                );
+                audit::append(conn, by.entry("case.create", "case", &row.id, summary), now)?;
+                cases::summaries(conn, vec![row])?
+                    .pop()
+                    .ok_or(ServerError::Refused(AppError::Internal))
             })
             .await?)
     }
@@ -958,47 +907,38 @@ impl Backend for VisadeskBackend {
         let (viewer, id) = (actor.viewer.clone(), id.to_string());
         Ok(self
             .db
-            .run(move |conn| {
-                write_tx(conn, |conn| {
-                    let now = now();
-                    let row = editable_case(conn, &viewer, &id, "move it")?;
-                    let from = row.stage()?;
-                    check_move(viewer.role, from, to).map_err(|e| match e {
-                        MoveError::RoleCannotMove => AppError::Forbidden,
-                        other => AppError::Conflict(other.to_string()),
-                    })?;
-                    if !cases::set_stage(
-                        conn,
-                        &row,
-                        from,
-                        to,
-                        &Date::from_unix(now).to_string(),
-                        now,
-                    )? {
-                        return Err(AppError::Conflict(
-                            "Someone moved this case meanwhile. Reload to see where it is now."
-                                .into(),
-                        )
-                        .into());
-                    }
-                    cases::add_event(
-                        conn,
-                        &EventRow {
-                            id: uuid::Uuid::new_v4().to_string(),
-                            case_id: row.id.clone(),
-                            seq: 0,
-                            at: now,
-                            actor_id: by.id.clone(),
-                            actor_name: viewer.display_name.clone(),
-                            from_stage: Some(from.code().into()),
-                            to_stage: to.code().into(),
-                            note: note.clone(),
-                        },
-                    )?;
-                    let summary = format!("{}: {} → {}", row.reference, from.label(), to.label());
-                    audit::append(conn, by.entry("case.stage", "case", &row.id, summary), now)?;
-                    case_detail(conn, &viewer, &id, &Date::from_unix(now).to_string())
-                })
+            .write(move |conn| {
+                let now = now();
+                let row = editable_case(conn, &viewer, &id, "move it")?;
+                let from = row.stage()?;
+                check_move(viewer.role, from, to).map_err(|e| match e {
+                    MoveError::RoleCannotMove => AppError::Forbidden,
+                    other => AppError::Conflict(other.to_string()),
+                })?;
+                if !cases::set_stage(conn, &row, from, to, &Date::from_unix(now).to_string(), now)?
+                {
+                    return Err(AppError::Conflict(
+                        "Someone moved this case meanwhile. Reload to see where it is now.".into(),
+                    )
+                    .into());
+                }
+                cases::add_event(
+                    conn,
+                    &EventRow {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        case_id: row.id.clone(),
+                        seq: 0,
+                        at: now,
+                        actor_id: by.id.clone(),
+                        actor_name: viewer.display_name.clone(),
+                        from_stage: Some(from.code().into()),
+                        to_stage: to.code().into(),
+                        note: note.clone(),
+                    },
+                )?;
+                let summary = format!("{}: {} → {}", row.reference, from.label(), to.label());
+                audit::append(conn, by.entry("case.stage", "case", &row.id, summary), now)?;
+                case_detail(conn, &viewer, &id, &Date::from_unix(now).to_string())
             })
             .await?)
     }

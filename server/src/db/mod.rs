@@ -135,6 +135,15 @@ impl Db {
         .map_err(|e| ServerError::Blocking(e.to_string()))?
     }
 
+    /// Runs `work` in a write transaction ([`write_tx`]) off the async workers.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ServerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ServerError> + Send + 'static,
+    {
+        self.run(move |conn| write_tx(conn, work)).await
+    }
+
     /// Runs blocking database work on the current thread (CLI commands).
     pub fn run_here<T>(
         &self,

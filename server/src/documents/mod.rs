@@ -2,3 +2,4 @@
 //! being built in steps; this holds what has landed).
 
 pub mod crypto;
+pub mod sniff;

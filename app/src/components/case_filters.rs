@@ -1,10 +1,11 @@
-//! The filters the case list and the board share: programme, assignee and
+//! What the case list and the board share: the view switch, and the filters: programme, assignee and
 //! overdue, as fields of a GET form whose values live in the URL.
 
 use crate::domain::case::StaffRef;
 use crate::domain::Programme;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 /// Programme, assignee ("Me" first, then every assignable staff member) and
@@ -51,5 +52,16 @@ pub fn CaseFilterFields(
             <input id=format!("{prefix}-overdue") type="checkbox" name="overdue" value="true" prop:checked=move || current("overdue").is_some()/>
             <label for=format!("{prefix}-overdue")>"Overdue only"</label>
         </div>
+    }
+}
+
+/// The switch between the case list and the board; the current one is marked.
+#[component]
+pub fn CaseViews() -> impl IntoView {
+    view! {
+        <nav class="view-switch" aria-label="Case views">
+            <A href="/cases" exact=true>"List"</A>
+            <A href="/cases/board" exact=true>"Board"</A>
+        </nav>
     }
 }

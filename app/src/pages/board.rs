@@ -3,7 +3,7 @@
 //! touch). Only the moves the stage machine allows the viewer are offered.
 
 use crate::api::cases::{assignable_staff, case_board, move_case};
-use crate::components::case_filters::CaseFilterFields;
+use crate::components::case_filters::{CaseFilterFields, CaseViews};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{can_edit_case, Board, CaseSummary};
 use crate::domain::stage::offered_moves;
@@ -88,10 +88,7 @@ fn BoardView(viewer: Viewer) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Case board"</h1>
-            <nav class="view-switch" aria-label="Case views">
-                <A href="/cases" exact=true>"List"</A>
-                <A href="/cases/board" exact=true>"Board"</A>
-            </nav>
+            <CaseViews/>
         </div>
         <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter the board">
             <CaseFilterFields prefix="b" me=me.clone() staff/>

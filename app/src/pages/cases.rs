@@ -1,7 +1,7 @@
 //! `/cases`: every case, filtered by stage, programme, assignee or overdue.
 
 use crate::api::cases::{assignable_staff, list_cases};
-use crate::components::case_filters::CaseFilterFields;
+use crate::components::case_filters::{CaseFilterFields, CaseViews};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CasePage, CASE_PAGE_SIZE};
 use crate::domain::{Permission, Stage, Viewer};
@@ -48,10 +48,7 @@ fn Cases(viewer: Viewer) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Cases"</h1>
-            <nav class="view-switch" aria-label="Case views">
-                <A href="/cases" exact=true>"List"</A>
-                <A href="/cases/board" exact=true>"Board"</A>
-            </nav>
+            <CaseViews/>
         </div>
         <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter cases">
             <div class="field">

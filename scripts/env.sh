@@ -8,5 +8,9 @@ export ROOT
 # wasm-opt (npm binaryen@132) for release builds, installed in end2end/.
 export PATH="$ROOT/end2end/node_modules/.bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# moto's S3 server (PyPI) for the S3 storage tests, in a venv of its own
+# that scripts/bootstrap makes; server/tests/s3_storage.rs runs it.
+export VISADESK_MOTO_VENV="${VISADESK_MOTO_VENV:-$HOME/.cache/visadesk/moto}"
+export VISADESK_MOTO_SERVER="${VISADESK_MOTO_SERVER:-$VISADESK_MOTO_VENV/bin/moto_server}"
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }

@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
+                <Route path=path!("/portal") view=pages::portal::PortalPage/>
+                <Route path=path!("/portal/join/:token") view=pages::portal::JoinPage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("/clients") view=pages::clients::ClientsPage/>

@@ -120,6 +120,63 @@ pub struct Config {
     #[arg(long, env = "VISADESK_INITIAL_ADMIN_PASSWORD_FILE", global = true)]
     pub initial_admin_password_file: Option<PathBuf>,
 
+    /// Largest document accepted, in MiB (checked while the upload streams).
+    #[arg(
+        long,
+        env = "VISADESK_MAX_UPLOAD_MB",
+        default_value_t = 25,
+        global = true
+    )]
+    pub max_upload_mb: u64,
+
+    /// Master key sealing documents at rest: 32 bytes of base64
+    /// (`openssl rand -base64 32`). Unset: a key is generated into DATA_DIR
+    /// (development only; keep the production key apart from the data).
+    #[arg(
+        long,
+        env = "VISADESK_DOCUMENT_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub document_key: Option<String>,
+
+    /// Earlier master keys (comma-separated) that still open documents
+    /// sealed before the key was rotated.
+    #[arg(
+        long,
+        env = "VISADESK_DOCUMENT_OLD_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true,
+        global = true
+    )]
+    pub document_old_keys: Vec<String>,
+
+    /// Folder for documents when no S3 bucket is set (default DATA_DIR/documents).
+    #[arg(long, env = "VISADESK_DOCUMENTS_DIR", global = true)]
+    pub documents_dir: Option<PathBuf>,
+
+    /// S3-compatible bucket for documents, shared by several instances.
+    /// Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    #[arg(long, env = "VISADESK_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+
+    /// Endpoint of a non-AWS S3 service (MinIO, Garage, ...), e.g. http://127.0.0.1:9000.
+    #[arg(long, env = "VISADESK_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+
+    /// Region of the bucket.
+    #[arg(
+        long,
+        env = "VISADESK_S3_REGION",
+        default_value = "us-east-1",
+        global = true
+    )]
+    pub s3_region: String,
+
+    /// Key prefix inside the bucket.
+    #[arg(long, env = "VISADESK_S3_PREFIX", default_value = "", global = true)]
+    pub s3_prefix: String,
+
     /// Log filter (tracing EnvFilter syntax).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,

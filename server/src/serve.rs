@@ -49,6 +49,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let started = std::time::Instant::now();
     let db = open_database(&config)?;
     let backend = Arc::new(VisadeskBackend::new(db, &config)?);
+    sweep_documents(&config, &backend)?;
     bootstrap_admin(&config, &backend).await?;
 
     let site_root = config.site_root.to_string_lossy().to_string();
@@ -84,6 +85,15 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         App::new()
             .app_data(web::Data::new(state.clone()))
             .route("/healthz", web::get().to(http::health::healthz))
+            .route(
+                "/documents/items/{item_id}",
+                web::post().to(http::documents::upload),
+            )
+            .route("/documents/{id}", web::get().to(http::documents::download))
+            .route(
+                "/documents/{id}/preview",
+                web::get().to(http::documents::preview),
+            )
             .configure(|cfg| static_files(cfg, &site_root))
             .leptos_routes_with_context(routes.clone(), context, move || {
                 visadesk_app::shell(options.clone())
@@ -114,6 +124,26 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     println!("visadesk listening on http://{local}");
     server.await?;
     tracing::info!("visadesk stopped");
+    Ok(())
+}
+
+/// Clears what uploads interrupted by a crash left in document storage.
+fn sweep_documents(config: &Config, backend: &VisadeskBackend) -> Result<(), ServerError> {
+    let keys = backend
+        .db()
+        .run_here(crate::store::documents::storage_keys)?;
+    let local = config
+        .s3_bucket
+        .as_deref()
+        .is_none_or(|b| b.trim().is_empty());
+    let removed = crate::documents::sweep(backend.documents(), &keys, local)?;
+    if removed > 0 {
+        tracing::warn!(
+            objects = removed,
+            "removed document bytes left by interrupted uploads"
+        );
+    }
+    tracing::info!(storage = %backend.documents().storage.describe(), "documents stored in");
     Ok(())
 }
 

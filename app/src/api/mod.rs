@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod cases;
 pub mod clients;
+pub mod documents;
 pub mod users;
 
 #[cfg(feature = "ssr")]

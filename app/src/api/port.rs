@@ -8,6 +8,7 @@ use crate::domain::case::{
 };
 use crate::domain::checklist::{ChecklistItem, DocumentKind};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
+use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use crate::domain::{Programme, Stage};
@@ -193,6 +194,31 @@ pub trait Backend: Send + Sync + 'static {
     async fn dashboard(&self, viewer: &Viewer) -> Result<Dashboard, AppError>;
     /// Active admins, attorneys and paralegals, for assignment.
     async fn assignable_staff(&self) -> Result<Vec<StaffRef>, AppError>;
+    /// Accepts or rejects (with a reason) the newest version of a checklist item.
+    async fn review_document(
+        &self,
+        actor: &Actor,
+        document_id: &str,
+        accept: bool,
+        reason: String,
+    ) -> Result<ChecklistItem, AppError>;
+    /// The applicant's portal: their own cases only.
+    async fn portal(&self, viewer: &Viewer) -> Result<Portal, AppError>;
+    /// A one-time portal invitation for a client (replacing unused ones).
+    async fn invite_applicant(
+        &self,
+        actor: &Actor,
+        client_id: &str,
+    ) -> Result<NewInvitation, AppError>;
+    /// What an invitation link's page shows (refused when used or expired).
+    async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError>;
+    /// Uses an invitation: sets the applicant's password and signs them in.
+    async fn accept_invitation(
+        &self,
+        token: &str,
+        password: String,
+        client: ClientMeta,
+    ) -> Result<SignedIn, AppError>;
 }
 
 /// The backend as kept in Leptos context.

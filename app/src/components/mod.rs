@@ -1,6 +1,8 @@
 //! Reusable widgets.
 
 pub mod case_filters;
+pub mod documents;
 pub mod field;
 pub mod form;
 pub mod layout;
+pub mod upload;

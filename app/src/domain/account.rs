@@ -12,6 +12,8 @@ pub struct Viewer {
     pub role: Role,
     /// The id (not the token) of the session this request came with.
     pub session_id: String,
+    /// For an applicant, the client record whose cases they see.
+    pub client_id: Option<String>,
 }
 
 /// A user as listed on the admin page.

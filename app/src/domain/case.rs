@@ -109,6 +109,8 @@ pub struct CaseDetail {
     pub tasks: Vec<Task>,
     /// The document checklist, in the programme's order, added items last.
     pub checklist: Vec<ChecklistItem>,
+    /// The largest document accepted, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 /// One move on a case's timeline.

@@ -261,6 +261,8 @@ pub struct ChecklistItem {
     pub kind: DocumentKind,
     pub required: bool,
     pub status: ItemStatus,
+    /// Uploaded versions, newest first (empty where not asked for).
+    pub versions: Vec<super::document::DocumentVersion>,
 }
 
 /// Longest reason for waiving or rejecting an item.

@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod client;
 pub mod cookie;
 pub mod date;
+pub mod document;
 pub mod permission;
 pub mod programme;
 pub mod role;

@@ -8,8 +8,10 @@ use crate::api::cases::{
     add_checklist_item, add_task, assignable_staff, delete_task, get_case, move_case,
     set_task_done, waive_checklist_item,
 };
+use crate::components::documents::Versions;
 use crate::components::form::FormError;
 use crate::components::layout::RequirePermission;
+use crate::components::upload::Upload;
 use crate::domain::case::{CaseDetail, StaffRef};
 use crate::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
 use crate::domain::task::Task;
@@ -185,7 +187,7 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
                 }}
             </section>
         </div>
-        <Checklist case_id=id.clone() items=case.checklist.clone() can_edit=case.can_edit forms/>
+        <Checklist case_id=id.clone() items=case.checklist.clone() can_edit=case.can_edit max_upload_bytes=case.max_upload_bytes forms/>
         <Tasks case_id=id.clone() tasks=case.tasks.clone() can_edit=case.can_edit staff forms/>
         <section class="card" aria-labelledby="notes-title">
             <h2 id="notes-title">"Internal notes"</h2>
@@ -364,6 +366,7 @@ fn Checklist(
     case_id: String,
     items: Vec<ChecklistItem>,
     can_edit: bool,
+    max_upload_bytes: u64,
     forms: Forms,
 ) -> impl IntoView {
     let progress = Progress::of(items.iter().map(|i| (i.required, &i.status)));
@@ -434,6 +437,14 @@ fn Checklist(
                             </span>
                             <span class=status_class>{item.status.label()}</span>
                             {reason.map(|r| view! { <span class="small muted checklist-reason">{r}</span> })}
+                            <div class="checklist-documents">
+                                <Versions versions=item.versions.clone() label=label can_review=can_edit on_change=Callback::new(move |_| forms.changed())/>
+                                {(can_edit && !waived).then(|| view! {
+                                    <Upload item_id=item.id.clone() label=label max_bytes=max_upload_bytes
+                                        action=if item.versions.is_empty() { "Upload" } else { "Upload a new version" }
+                                        on_done=Callback::new(move |_| forms.changed())/>
+                                })}
+                            </div>
                             {can_edit.then(|| if waived {
                                 view! {
                                     <button type="button" class="button button-small button-secondary"

@@ -2,11 +2,13 @@
 
 use crate::api::cases::{assignable_staff, list_cases, CreateCase};
 use crate::api::clients::get_client;
+use crate::api::documents::InviteApplicant;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{Priority, StaffRef};
 use crate::domain::client::Client;
 use crate::domain::date::Date;
+use crate::domain::document::INVITATION_DAYS;
 use crate::domain::time::format_utc;
 use crate::domain::{Permission, Viewer};
 use crate::domain::{Programme, Role};
@@ -37,9 +39,13 @@ pub fn ClientPage() -> impl IntoView {
                                 match client.await {
                                     Ok(c) => {
                                         let id = c.id.clone();
+                                        let portal_id = c.id.clone();
+                                        let email = c.details.email.clone();
+                                        let can_edit = viewer.role.can(Permission::EditClients);
                                         view! {
-                                            <Profile client=c can_edit=viewer.role.can(Permission::EditClients)/>
+                                            <Profile client=c can_edit/>
                                             <ClientCases client_id=id can_open=viewer.role.can(Permission::CreateCases)/>
+                                            {can_edit.then(|| view! { <PortalInvite client_id=portal_id email/> })}
                                         }
                                         .into_any()
                                     }
@@ -237,6 +243,52 @@ fn NewCaseForm(client_id: String) -> impl IntoView {
                     <button type="submit" class="button" disabled=move || create.pending().get()>"Open case"</button>
                 </div>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Staff make a one-time portal link for the client and copy it to them.
+#[component]
+fn PortalInvite(client_id: String, email: String) -> impl IntoView {
+    let invite = ServerAction::<InviteApplicant>::new();
+    let error = action_error(invite.value());
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Ok(o) = window().location().origin() {
+            origin.set(o);
+        }
+    });
+    let copied = RwSignal::new(false);
+    view! {
+        <section class="card" aria-labelledby="portal-title">
+            <h2 id="portal-title">"Applicant portal"</h2>
+            <p class="muted small">
+                {if email.trim().is_empty() {
+                    "Add the client's email address to invite them.".to_string()
+                } else {
+                    format!("Invite {email} to follow their case and upload documents. The link works once, for {INVITATION_DAYS} days; a new link replaces an unused one.")
+                }}
+            </p>
+            <FormError error/>
+            <ActionForm action=invite attr:class="inline-form">
+                <input type="hidden" name="client_id" value=client_id/>
+                <button type="submit" class="button button-small" disabled=move || invite.pending().get()>"Make an invitation link"</button>
+            </ActionForm>
+            {move || invite.value().get().and_then(|r| r.ok()).map(|inv| {
+                let link = format!("{}{}", origin.get(), inv.path);
+                let to_copy = link.clone();
+                view! {
+                    <div class="invite-link" role="status">
+                        <label for="invite-link">{format!("Send this link to {} (valid until {}):", inv.email, format_utc(inv.expires_at))}</label>
+                        <input id="invite-link" type="text" readonly value=link/>
+                        <button type="button" class="button button-small button-secondary" on:click=move |_| {
+                            let _ = window().navigator().clipboard().write_text(&to_copy);
+                            copied.set(true);
+                        }>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
+                        <p class="muted small">"Email is not configured, so the link is not sent for you: copy it into your message to the client."</p>
+                    </div>
+                }
+            })}
         </section>
     }
 }

@@ -11,5 +11,6 @@ pub mod client_form;
 pub mod clients;
 pub mod dashboard;
 pub mod not_found;
+pub mod portal;
 pub mod sessions;
 pub mod sign_in;

@@ -32,7 +32,7 @@ pub fn case_detail(
     let stage = row.stage()?;
     let timeline = cases::timeline(conn, &row.id)?;
     let tasks = tasks::for_case(conn, &row.id, today)?;
-    let checklist = checklist::for_case(conn, &row.id)?;
+    let checklist = super::documents::checklist_with_versions(conn, &row.id)?;
     let (version, opened_on, filed_on, decision_on, internal_notes) = (
         row.version,
         row.opened_on.clone(),
@@ -60,6 +60,7 @@ pub fn case_detail(
         can_assign: can_edit && can_assign_case(viewer.role),
         tasks,
         checklist,
+        max_upload_bytes: 0,
     })
 }
 
@@ -400,14 +401,14 @@ pub fn waive_checklist_item(
             return Err(AppError::Conflict(format!("\"{label}\" is not waived.")).into());
         }
         (
-            ItemStatus::Missing,
+            crate::store::documents::status_from_uploads(conn, item_id)?,
             "checklist.restore",
             format!("{}: \"{label}\" needed again", case.reference),
         )
     };
     checklist::set_status(conn, item_id, &status, now)?;
     audit::append(conn, by.entry(action, "case", &case.id, summary), now)?;
-    find_item(conn, item_id)
+    super::documents::item_with_versions(conn, item_id)
 }
 
 fn find_item(conn: &mut DbConnection, item_id: &str) -> Result<ChecklistItem, ServerError> {

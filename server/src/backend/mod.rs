@@ -1,6 +1,7 @@
 //! The implementation of `app`'s backend port on diesel and argon2.
 
 mod case_work;
+pub mod documents;
 
 use crate::auth::password::{check_new_password, Passwords};
 use crate::auth::{now, token};
@@ -27,6 +28,7 @@ use visadesk_app::domain::case::{
 use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind};
 use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
 use visadesk_app::domain::date::Date;
+use visadesk_app::domain::document::{InvitationInfo, NewInvitation, Portal};
 use visadesk_app::domain::stage::{check_move, MoveError};
 use visadesk_app::domain::task::{Task, TaskInput};
 use visadesk_app::domain::validate;
@@ -92,6 +94,7 @@ pub struct VisadeskBackend {
     idle_secs: i64,
     max_age_secs: i64,
     secure_cookie: bool,
+    documents: crate::documents::pipeline::Documents,
 }
 
 impl VisadeskBackend {
@@ -110,7 +113,77 @@ impl VisadeskBackend {
             idle_secs: config.session_idle_minutes * 60,
             max_age_secs: config.session_max_hours * 3600,
             secure_cookie: config.https(),
+            documents: crate::documents::open(config)?,
         })
+    }
+
+    /// Document storage, keys and limits.
+    pub fn documents(&self) -> &crate::documents::pipeline::Documents {
+        &self.documents
+    }
+
+    /// Checks an upload before its bytes are read (see [`documents::upload_target`]).
+    pub async fn upload_target(
+        &self,
+        viewer: &Viewer,
+        item_id: &str,
+    ) -> Result<documents::UploadTarget, AppError> {
+        let (viewer, item_id) = (viewer.clone(), item_id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| documents::upload_target(conn, &viewer, &item_id))
+            .await?)
+    }
+
+    /// Records a sealed upload (see [`documents::record_upload`]).
+    pub async fn record_upload(
+        &self,
+        actor: &Actor,
+        target: documents::UploadTarget,
+        storage_key: String,
+        sealed: crate::documents::pipeline::SealedUpload,
+        file_name: String,
+        content_type: &'static str,
+    ) -> Result<ChecklistItem, AppError> {
+        let by = By::actor(actor);
+        let viewer = actor.viewer.clone();
+        Ok(self
+            .db
+            .write(move |conn| {
+                documents::record_upload(
+                    conn,
+                    &viewer,
+                    &by,
+                    &target,
+                    &storage_key,
+                    &sealed,
+                    &file_name,
+                    content_type,
+                    now(),
+                )
+            })
+            .await?)
+    }
+
+    /// A document the actor may download, the download audited.
+    pub async fn download_target(
+        &self,
+        actor: &Actor,
+        document_id: &str,
+        preview: bool,
+    ) -> Result<
+        (
+            crate::store::documents::DocumentRow,
+            crate::documents::pipeline::StoredVersion,
+        ),
+        AppError,
+    > {
+        let by = By::actor(actor);
+        let (viewer, id) = (actor.viewer.clone(), document_id.to_string());
+        Ok(self
+            .db
+            .write(move |conn| documents::download_target(conn, &viewer, &by, &id, preview, now()))
+            .await?)
     }
 
     /// The database this backend uses.
@@ -144,6 +217,7 @@ impl VisadeskBackend {
                     display_name: user.display_name.clone(),
                     role: user.role()?,
                     session_id: session.id,
+                    client_id: user.client_id.clone(),
                 }))
             })
             .await
@@ -180,6 +254,7 @@ impl VisadeskBackend {
                         active: true,
                         created_at: now,
                         updated_at: now,
+                        client_id: None,
                     },
                 )?;
                 audit::append(
@@ -338,6 +413,7 @@ impl VisadeskBackend {
                     display_name: user.display_name.clone(),
                     role: user.role()?,
                     session_id: session.id,
+                    client_id: user.client_id.clone(),
                 })
             })
             .await?;
@@ -716,10 +792,12 @@ impl Backend for VisadeskBackend {
     async fn get_case(&self, viewer: &Viewer, id: &str) -> Result<CaseDetail, AppError> {
         let (viewer, id) = (viewer.clone(), id.to_string());
         let today = Date::from_unix(now()).to_string();
-        Ok(self
+        let mut detail = self
             .db
             .run(move |conn| case_detail(conn, &viewer, &id, &today))
-            .await?)
+            .await?;
+        detail.max_upload_bytes = self.documents.max_upload_bytes;
+        Ok(detail)
     }
 
     async fn update_case(
@@ -958,5 +1036,99 @@ impl Backend for VisadeskBackend {
 
     async fn assignable_staff(&self) -> Result<Vec<StaffRef>, AppError> {
         Ok(self.db.run(cases::staff).await?)
+    }
+
+    async fn review_document(
+        &self,
+        actor: &Actor,
+        document_id: &str,
+        accept: bool,
+        reason: String,
+    ) -> Result<ChecklistItem, AppError> {
+        let by = By::actor(actor);
+        let (viewer, id) = (actor.viewer.clone(), document_id.to_string());
+        Ok(self
+            .db
+            .write(move |conn| {
+                documents::review_document(conn, &viewer, &by, &id, accept, &reason, now())
+            })
+            .await?)
+    }
+
+    async fn portal(&self, viewer: &Viewer) -> Result<Portal, AppError> {
+        let viewer = viewer.clone();
+        let max = self.documents.max_upload_bytes;
+        Ok(self
+            .db
+            .run(move |conn| documents::portal(conn, &viewer, max))
+            .await?)
+    }
+
+    async fn invite_applicant(
+        &self,
+        actor: &Actor,
+        client_id: &str,
+    ) -> Result<NewInvitation, AppError> {
+        let by = By::actor(actor);
+        let (viewer, id) = (actor.viewer.clone(), client_id.to_string());
+        Ok(self
+            .db
+            .write(move |conn| documents::invite(conn, &viewer, &by, &id, now()))
+            .await?)
+    }
+
+    async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError> {
+        let token = token.to_string();
+        Ok(self
+            .db
+            .run(move |conn| documents::invitation_info(conn, &token, now()))
+            .await?)
+    }
+
+    async fn accept_invitation(
+        &self,
+        token: &str,
+        password: String,
+        client: ClientMeta,
+    ) -> Result<SignedIn, AppError> {
+        let info = self.invitation_info(token).await?;
+        check_new_password(&password, &info.email)?;
+        let hash = self.with_hasher(move |p| p.hash(&password)).await?;
+        let raw = token.to_string();
+        let session_token = token::generate()?;
+        let digest = token::digest(&session_token);
+        let max_age = self.max_age_secs;
+        let viewer = self
+            .db
+            .write(move |conn| {
+                let now = now();
+                let user = documents::accept_invitation(conn, &raw, &hash, now)?;
+                let session = SessionRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    user_id: user.id.clone(),
+                    token_hash: digest,
+                    created_at: now,
+                    last_seen_at: now,
+                    expires_at: now + max_age,
+                    user_agent: client.user_agent,
+                    ip: client.ip,
+                };
+                sessions::insert(conn, &session)?;
+                users::touch_sign_in(conn, &user.id, now)?;
+                Ok(Viewer {
+                    user_id: user.id.clone(),
+                    email: user.email.clone(),
+                    display_name: user.display_name.clone(),
+                    role: user.role()?,
+                    session_id: session.id,
+                    client_id: user.client_id.clone(),
+                })
+            })
+            .await?;
+        tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "joined the portal");
+        Ok(SignedIn {
+            token: session_token,
+            viewer,
+        })
     }
 }

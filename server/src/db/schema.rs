@@ -11,6 +11,7 @@ diesel::table! {
         last_sign_in_at -> Nullable<BigInt>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        client_id -> Nullable<Text>,
     }
 }
 
@@ -148,6 +149,46 @@ diesel::table! {
         reason -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        last_version -> BigInt,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        case_id -> Text,
+        item_id -> Text,
+        version -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        key_id -> Text,
+        wrapped_key -> Text,
+        duplicate_of -> Nullable<Text>,
+        uploaded_by -> Nullable<Text>,
+        uploaded_by_name -> Text,
+        by_applicant -> Bool,
+        uploaded_at -> BigInt,
+        review -> Text,
+        review_reason -> Text,
+        reviewed_by_name -> Text,
+        reviewed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        client_id -> Text,
+        email -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<Text>,
+        created_by_name -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
     }
 }
 
@@ -156,6 +197,8 @@ diesel::joinable!(cases -> clients (client_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_tasks -> cases (case_id));
 diesel::joinable!(checklist_items -> cases (case_id));
+diesel::joinable!(documents -> checklist_items (item_id));
+diesel::joinable!(invitations -> clients (client_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -167,5 +210,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_counters,
     case_tasks,
     client_terms,
-    checklist_items
+    checklist_items,
+    documents,
+    invitations
 );

@@ -1,5 +1,6 @@
 //! HTTP concerns around the Leptos app: middleware and plain endpoints.
 
+pub mod documents;
 pub mod health;
 pub mod limits;
 pub mod origin;
@@ -20,10 +21,20 @@ pub struct HttpState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
+/// Whether an applicant may open this page (else they are sent to the portal):
+/// the portal, their sessions, and the public pages.
+pub fn is_applicant_page(path: &str) -> bool {
+    path == "/portal"
+        || path.starts_with("/portal/")
+        || path == "/account/sessions"
+        || is_public_path(path)
+}
+
 /// Paths served without a session: the sign-in page, assets, health, and the
 /// server functions (which check the session themselves).
 pub fn is_public_path(path: &str) -> bool {
     path == "/sign-in"
+        || path.starts_with("/portal/join/")
         || path == "/healthz"
         || path == "/favicon.ico"
         || path.starts_with("/pkg/")

@@ -44,7 +44,9 @@ pub async fn headers(
     }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
+    if !h.contains_key(header::X_FRAME_OPTIONS) {
+        set(h, header::X_FRAME_OPTIONS, "DENY");
+    }
     set(
         h,
         HeaderName::from_static("cross-origin-opener-policy"),

@@ -77,6 +77,14 @@ pub async fn resolve(
     }
 
     if let Some(viewer) = viewer {
+        // Applicants have the portal and nothing of the staff area.
+        if is_page_view
+            && viewer.role == visadesk_app::domain::Role::Applicant
+            && !super::is_applicant_page(&path)
+            && !path.starts_with("/documents/")
+        {
+            return Ok(redirect(req, "/portal", false).map_into_right_body());
+        }
         req.extensions_mut().insert(viewer);
     }
     let mut res = next.call(req).await?;

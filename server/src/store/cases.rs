@@ -175,6 +175,15 @@ pub fn add_event(conn: &mut DbConnection, row: &EventRow) -> Result<(), ServerEr
     Ok(())
 }
 
+/// A client's cases, newest first.
+pub fn for_client(conn: &mut DbConnection, client_id: &str) -> Result<Vec<CaseRow>, ServerError> {
+    Ok(cases::table
+        .filter(cases::client_id.eq(client_id))
+        .order(cases::created_at.desc())
+        .select(CaseRow::as_select())
+        .load(conn)?)
+}
+
 /// The case with this id.
 pub fn row_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<CaseRow>, ServerError> {
     Ok(cases::table

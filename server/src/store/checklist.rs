@@ -33,6 +33,7 @@ impl ItemRow {
             status: ItemStatus::from_code(&self.status, &self.reason)?,
             required: self.required,
             id: self.id,
+            versions: Vec::new(),
         })
     }
 }

@@ -5,6 +5,8 @@ pub mod audit;
 pub mod cases;
 pub mod checklist;
 pub mod clients;
+pub mod documents;
+pub mod invitations;
 pub mod sessions;
 pub mod tasks;
 pub mod throttle;

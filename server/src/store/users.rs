@@ -19,6 +19,8 @@ pub struct UserRow {
     pub last_sign_in_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// An applicant's client record.
+    pub client_id: Option<String>,
 }
 
 impl UserRow {
@@ -55,6 +57,7 @@ pub struct NewUserRow<'a> {
     pub active: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    pub client_id: Option<&'a str>,
 }
 
 /// The user with this (normalised) email.

@@ -16,7 +16,12 @@ pub struct Firm {
 }
 
 pub async fn firm(db: Backend) -> Firm {
-    let app = TestApp::spawn(db).await;
+    firm_with(db, &[]).await
+}
+
+/// A firm on a server started with extra environment variables.
+pub async fn firm_with(db: Backend, env: &[(&str, &str)]) -> Firm {
+    let app = TestApp::spawn_with(db, env).await;
     let admin = app.admin().await;
     let attorney = app
         .user(

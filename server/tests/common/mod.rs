@@ -164,6 +164,11 @@ impl TestApp {
         env
     }
 
+    /// The server's data folder (database, documents, keys, log).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// The server process id.
     pub fn pid(&self) -> Option<u32> {
         self.child.id()

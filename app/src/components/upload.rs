@@ -1,0 +1,290 @@
+//! A file upload with a progress bar: pick a file or drop it on the zone,
+//! watch the bytes go (XMLHttpRequest reports upload progress; `fetch`
+//! does not), cancel at any time. Posts to the server's plain streaming
+//! endpoint for one checklist item.
+
+use crate::domain::document::format_bytes;
+#[cfg(feature = "hydrate")]
+use crate::domain::document::upload_path;
+use leptos::prelude::*;
+
+/// Where an upload stands.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum Phase {
+    Idle,
+    Sending {
+        name: String,
+        sent: u64,
+        total: u64,
+    },
+    /// The bytes are sent; the server is storing them.
+    Storing {
+        name: String,
+    },
+    Done {
+        name: String,
+    },
+    Failed(String),
+}
+
+/// The message for a file the server would refuse for its size.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn too_large(size: u64, max: u64) -> Option<String> {
+    (size > max).then(|| {
+        format!(
+            "The file is {}; the limit is {}. Make it smaller (for example, scan at a lower resolution) and try again.",
+            format_bytes(size),
+            format_bytes(max)
+        )
+    })
+}
+
+/// Upload control for one checklist item. `on_done` runs after a file is stored.
+#[component]
+pub fn Upload(
+    item_id: String,
+    /// What the item is, for labels ("Passport (photo page)").
+    label: &'static str,
+    max_bytes: u64,
+    /// Button text: "Upload" or "Upload a new version".
+    #[prop(into)]
+    action: String,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let phase = RwSignal::new(Phase::Idle);
+    let dragging = RwSignal::new(false);
+    let input_id = format!("upload-{item_id}");
+    #[cfg(feature = "hydrate")]
+    let xhr: StoredValue<Option<browser::Request>, LocalStorage> = StoredValue::new_local(None);
+
+    #[cfg(feature = "hydrate")]
+    let send = {
+        let item_id = item_id.clone();
+        move |file: web_sys::File| {
+            let size = file.size() as u64;
+            if let Some(message) = too_large(size, max_bytes) {
+                phase.set(Phase::Failed(message));
+                return;
+            }
+            if size == 0 {
+                phase.set(Phase::Failed("The file is empty.".into()));
+                return;
+            }
+            let name = file.name();
+            phase.set(Phase::Sending {
+                name: name.clone(),
+                sent: 0,
+                total: size,
+            });
+            match browser::Request::send(&upload_path(&item_id), &file, phase, name, on_done) {
+                Ok(request) => xhr.set_value(Some(request)),
+                Err(message) => phase.set(Phase::Failed(message)),
+            }
+        }
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&item_id, max_bytes, on_done);
+
+    #[cfg(feature = "hydrate")]
+    let send_dropped = send.clone();
+    let on_pick = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(input) = _ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                    send(file);
+                }
+                input.set_value("");
+            }
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(file) = ev
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                send_dropped(file);
+            }
+        }
+    };
+    let cancel = move |_| {
+        #[cfg(feature = "hydrate")]
+        xhr.update_value(|r| {
+            if let Some(r) = r.take() {
+                r.abort();
+            }
+        });
+        phase.set(Phase::Failed("Upload cancelled. Nothing was saved.".into()));
+    };
+    let busy = move || matches!(phase.get(), Phase::Sending { .. } | Phase::Storing { .. });
+
+    view! {
+        <div
+            class="upload"
+            class:upload-dragging=move || dragging.get()
+            on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <div class="upload-choose" hidden=busy>
+                <label class="button button-small upload-pick" for=input_id.clone()>{action.clone()}</label>
+                <input
+                    id=input_id.clone()
+                    class="sr-only"
+                    type="file"
+                    accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+                    aria-label=format!("{action} {label}")
+                    on:change=on_pick
+                />
+                <span class="muted small upload-hint">"or drop a PDF, JPEG or PNG here (up to " {format_bytes(max_bytes)} ")"</span>
+            </div>
+            {move || match phase.get() {
+                Phase::Idle => ().into_any(),
+                Phase::Sending { name, sent, total } => view! {
+                    <div class="upload-progress" role="status">
+                        <span class="small upload-name">{name}</span>
+                        <progress max=total.to_string() value=sent.to_string() aria-label="Upload progress"></progress>
+                        <span class="small muted upload-bytes" data-sent=sent.to_string() data-total=total.to_string()>
+                            {format!("{} of {}", format_bytes(sent), format_bytes(total))}
+                        </span>
+                        <button type="button" class="button button-small button-secondary" on:click=cancel>"Cancel"</button>
+                    </div>
+                }.into_any(),
+                Phase::Storing { name } => view! {
+                    <p class="small upload-progress" role="status">{format!("Checking and storing {name}…")}</p>
+                }.into_any(),
+                Phase::Done { name } => view! {
+                    <p class="small upload-done" role="status">{format!("{name} uploaded.")}</p>
+                }.into_any(),
+                Phase::Failed(message) => view! {
+                    <p class="field-error upload-error" role="alert">{message}</p>
+                }.into_any(),
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    //! The XMLHttpRequest behind an upload, and its event handlers (kept
+    //! alive as long as the request).
+
+    use super::Phase;
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::{FormData, ProgressEvent, XmlHttpRequest};
+
+    pub struct Request {
+        xhr: XmlHttpRequest,
+        _progress: Closure<dyn FnMut(ProgressEvent)>,
+        _sent: Closure<dyn FnMut()>,
+        _finished: Closure<dyn FnMut()>,
+        _failed: Closure<dyn FnMut()>,
+    }
+
+    impl Request {
+        pub fn send(
+            path: &str,
+            file: &web_sys::File,
+            phase: RwSignal<Phase>,
+            name: String,
+            on_done: Callback<()>,
+        ) -> Result<Request, String> {
+            let fail = |_| "Your browser could not start the upload.".to_string();
+            let xhr = XmlHttpRequest::new().map_err(fail)?;
+            xhr.open("POST", path).map_err(fail)?;
+            let form = FormData::new().map_err(fail)?;
+            form.append_with_blob_and_filename("file", file, &file.name())
+                .map_err(fail)?;
+
+            let progress_name = name.clone();
+            let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |ev: ProgressEvent| {
+                if ev.length_computable() {
+                    phase.set(Phase::Sending {
+                        name: progress_name.clone(),
+                        sent: ev.loaded() as u64,
+                        total: ev.total() as u64,
+                    });
+                }
+            });
+            let sent_name = name.clone();
+            let sent = Closure::<dyn FnMut()>::new(move || {
+                phase.set(Phase::Storing {
+                    name: sent_name.clone(),
+                });
+            });
+            let reader = xhr.clone();
+            let finished = Closure::<dyn FnMut()>::new(move || {
+                let status = reader.status().unwrap_or(0);
+                if (200..300).contains(&status) {
+                    phase.set(Phase::Done { name: name.clone() });
+                    on_done.run(());
+                } else {
+                    let text = reader.response_text().ok().flatten().unwrap_or_default();
+                    let message = serde_json::from_str::<serde_json::Value>(&text)
+                        .ok()
+                        .and_then(|v| {
+                            v.get("message")
+                                .and_then(|m| m.as_str())
+                                .map(str::to_string)
+                        })
+                        .unwrap_or_else(|| match status {
+                            413 => "The file is too large.".to_string(),
+                            401 => "Your session has ended. Please sign in again.".to_string(),
+                            _ => format!("The upload failed (status {status}). Please try again."),
+                        });
+                    phase.set(Phase::Failed(message));
+                }
+            });
+            let failed = Closure::<dyn FnMut()>::new(move || {
+                phase.set(Phase::Failed(
+                    "The connection was lost during the upload. Nothing was saved; please try again."
+                        .into(),
+                ));
+            });
+            let upload = xhr.upload().map_err(fail)?;
+            upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+            upload.set_onload(Some(sent.as_ref().unchecked_ref()));
+            xhr.set_onload(Some(finished.as_ref().unchecked_ref()));
+            xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
+            xhr.send_with_opt_form_data(Some(&form)).map_err(fail)?;
+            Ok(Request {
+                xhr,
+                _progress: progress,
+                _sent: sent,
+                _finished: finished,
+                _failed: failed,
+            })
+        }
+
+        pub fn abort(&self) {
+            let _ = self.xhr.abort();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_large;
+
+    #[test]
+    fn files_over_the_limit_are_refused_before_sending() {
+        assert_eq!(too_large(10, 25 << 20), None);
+        assert_eq!(
+            too_large(38 << 20, 25 << 20).unwrap(),
+            "The file is 38.0 MB; the limit is 25.0 MB. Make it smaller (for example, scan at a lower resolution) and try again."
+        );
+    }
+}

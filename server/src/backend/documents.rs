@@ -1,0 +1,491 @@
+//! Documents and the applicant portal inside one transaction each: who may
+//! upload to, download, review and see what, and the portal's invitations.
+//! An applicant asking for anything that is not theirs gets 404.
+
+use super::case_work::editable_case;
+use super::By;
+use crate::auth::token;
+use crate::db::DbConnection;
+use crate::documents::pipeline::{SealedUpload, StoredVersion};
+use crate::error::ServerError;
+use crate::store::cases::{self, CaseRow};
+use crate::store::checklist;
+use crate::store::documents::{self, DocumentRow};
+use crate::store::invitations::{self, InvitationRow};
+use crate::store::{audit, clients, users};
+use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
+use visadesk_app::domain::document::{
+    check_review, format_bytes, InvitationInfo, NewInvitation, Portal, PortalCase, PortalStep,
+    Review, INVITATION_DAYS,
+};
+use visadesk_app::domain::{Permission, Programme, Role, Viewer};
+use visadesk_app::AppError;
+
+/// Where an upload goes, decided (and access checked) before its bytes are read.
+#[derive(Clone, Debug)]
+pub struct UploadTarget {
+    pub case_id: String,
+    pub reference: String,
+    pub item_id: String,
+    pub label: &'static str,
+    pub document_id: String,
+    pub version: i64,
+}
+
+fn not_found(what: &str) -> ServerError {
+    AppError::NotFound(what.into()).into()
+}
+
+/// The case of a document or item, if `viewer` may see it (else 404).
+fn visible_case(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    case_id: &str,
+    what: &str,
+) -> Result<CaseRow, ServerError> {
+    let case = cases::row_by_id(conn, case_id)?.ok_or_else(|| not_found(what))?;
+    let visible = match viewer.role {
+        Role::Applicant => viewer.client_id.as_deref() == Some(case.client_id.as_str()),
+        role => role.can(Permission::ViewCases),
+    };
+    if visible {
+        Ok(case)
+    } else {
+        Err(not_found(what))
+    }
+}
+
+/// Checks that `viewer` may upload to the checklist item and picks the
+/// version the upload will be.
+pub fn upload_target(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    item_id: &str,
+) -> Result<UploadTarget, ServerError> {
+    let item = checklist::by_id(conn, item_id)?.ok_or_else(|| not_found("checklist item"))?;
+    let case = visible_case(conn, viewer, &item.case_id, "checklist item")?;
+    let label = DocumentKind::from_code(&item.kind).map_or("Document", |k| k.label());
+    if viewer.role == Role::Applicant {
+        let status = ItemStatus::from_code(&item.status, &item.reason);
+        if status == Some(ItemStatus::Accepted) {
+            return Err(AppError::Conflict(format!(
+                "\"{label}\" has been accepted already: nothing more is needed."
+            ))
+            .into());
+        }
+        if matches!(status, Some(ItemStatus::Waived(_))) {
+            return Err(
+                AppError::Conflict(format!("\"{label}\" is not needed for your case.")).into(),
+            );
+        }
+        if !case.stage()?.is_open() {
+            return Err(AppError::Conflict("Your case is closed.".into()).into());
+        }
+    } else {
+        editable_case(conn, viewer, &case.id, "upload documents to it")?;
+    }
+    Ok(UploadTarget {
+        version: documents::last_version(conn, &item.id)? + 1,
+        case_id: case.id,
+        reference: case.reference,
+        item_id: item.id,
+        label,
+        document_id: uuid::Uuid::new_v4().to_string(),
+    })
+}
+
+/// Records a sealed upload as the target's new version (access is checked
+/// again: it may have changed while the bytes streamed).
+#[allow(clippy::too_many_arguments)]
+pub fn record_upload(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    target: &UploadTarget,
+    storage_key: &str,
+    sealed: &SealedUpload,
+    file_name: &str,
+    content_type: &str,
+    now: i64,
+) -> Result<ChecklistItem, ServerError> {
+    let again = upload_target(conn, viewer, &target.item_id)?;
+    if again.version != target.version {
+        return Err(AppError::Conflict(format!(
+            "Another file for \"{}\" was uploaded at the same moment. Please upload yours again.",
+            target.label
+        ))
+        .into());
+    }
+    let duplicate = documents::same_bytes(conn, &target.case_id, &sealed.sha256)?;
+    let row = DocumentRow {
+        id: target.document_id.clone(),
+        case_id: target.case_id.clone(),
+        item_id: target.item_id.clone(),
+        version: target.version,
+        file_name: file_name.to_string(),
+        content_type: content_type.to_string(),
+        size: sealed.size as i64,
+        sha256: sealed.sha256.clone(),
+        storage_key: storage_key.to_string(),
+        key_id: sealed.key_id.clone(),
+        wrapped_key: sealed.wrapped_key.clone(),
+        duplicate_of: duplicate.as_ref().map(|d| d.id.clone()),
+        uploaded_by: Some(viewer.user_id.clone()),
+        uploaded_by_name: viewer.display_name.clone(),
+        by_applicant: viewer.role == Role::Applicant,
+        uploaded_at: now,
+        review: Review::Pending.code().into(),
+        review_reason: String::new(),
+        reviewed_by_name: String::new(),
+        reviewed_at: None,
+    };
+    documents::insert(conn, &row)?;
+    checklist::set_status(conn, &target.item_id, &ItemStatus::Uploaded, now)?;
+    let mut summary = format!(
+        "{}: \"{}\" version {} uploaded ({}, {})",
+        target.reference,
+        target.label,
+        target.version,
+        file_name,
+        format_bytes(sealed.size)
+    );
+    if duplicate.is_some() {
+        summary.push_str(", same file as an earlier upload");
+    }
+    audit::append(
+        conn,
+        by.entry("document.upload", "document", &row.id, summary),
+        now,
+    )?;
+    item_with_versions(conn, &target.item_id)
+}
+
+/// One checklist item with its versions.
+pub fn item_with_versions(
+    conn: &mut DbConnection,
+    item_id: &str,
+) -> Result<ChecklistItem, ServerError> {
+    let row = checklist::by_id(conn, item_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    let mut versions = documents::versions_for_case(conn, &row.case_id)?;
+    checklist::for_case(conn, &row.case_id)?
+        .into_iter()
+        .find(|i| i.id == item_id)
+        .map(|mut item| {
+            item.versions = versions.remove(item_id).unwrap_or_default();
+            item
+        })
+        .ok_or(ServerError::Refused(AppError::Internal))
+}
+
+/// A case's checklist with each item's versions.
+pub fn checklist_with_versions(
+    conn: &mut DbConnection,
+    case_id: &str,
+) -> Result<Vec<ChecklistItem>, ServerError> {
+    let mut versions = documents::versions_for_case(conn, case_id)?;
+    Ok(checklist::for_case(conn, case_id)?
+        .into_iter()
+        .map(|mut item| {
+            item.versions = versions.remove(&item.id).unwrap_or_default();
+            item
+        })
+        .collect())
+}
+
+/// A document `viewer` may download (previews are for staff), audited.
+pub fn download_target(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    document_id: &str,
+    preview: bool,
+    now: i64,
+) -> Result<(DocumentRow, StoredVersion), ServerError> {
+    let row = documents::by_id(conn, document_id)?.ok_or_else(|| not_found("document"))?;
+    let case = visible_case(conn, viewer, &row.case_id, "document")?;
+    if preview && viewer.role == Role::Applicant {
+        return Err(not_found("document"));
+    }
+    let (action, verb) = if preview {
+        ("document.preview", "previewed")
+    } else {
+        ("document.download", "downloaded")
+    };
+    audit::append(
+        conn,
+        by.entry(
+            action,
+            "document",
+            &row.id,
+            format!(
+                "{}: {} version {} {verb}",
+                case.reference, row.file_name, row.version
+            ),
+        ),
+        now,
+    )?;
+    let stored = StoredVersion {
+        document_id: row.id.clone(),
+        version: row.version,
+        storage_key: row.storage_key.clone(),
+        key_id: row.key_id.clone(),
+        wrapped_key: row.wrapped_key.clone(),
+        sha256: row.sha256.clone(),
+        size: row.size,
+    };
+    Ok((row, stored))
+}
+
+/// Accepts or rejects (with a reason) the newest version of an item.
+pub fn review_document(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    document_id: &str,
+    accept: bool,
+    reason: &str,
+    now: i64,
+) -> Result<ChecklistItem, ServerError> {
+    let row = documents::by_id(conn, document_id)?.ok_or_else(|| not_found("document"))?;
+    let case = visible_case(conn, viewer, &row.case_id, "document")?;
+    editable_case(conn, viewer, &case.id, "review its documents")?;
+    let review = check_review(accept, reason).map_err(|message| AppError::Invalid {
+        field: "reason".into(),
+        message,
+    })?;
+    let newest = documents::last_version(conn, &row.item_id)?;
+    if newest != row.version {
+        return Err(AppError::Conflict(format!(
+            "Version {newest} of this document has been uploaded since; review that one."
+        ))
+        .into());
+    }
+    documents::set_review(conn, &row.id, &review, &viewer.display_name, now)?;
+    let status = documents::status_from_uploads(conn, &row.item_id)?;
+    let item =
+        checklist::by_id(conn, &row.item_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    // A waived item keeps its waiver; the review still shows on the version.
+    if item.status != "waived" {
+        checklist::set_status(conn, &row.item_id, &status, now)?;
+    }
+    let label = DocumentKind::from_code(&item.kind).map_or("Document", |k| k.label());
+    let (action, summary) = match &review {
+        Review::Rejected(reason) => (
+            "document.reject",
+            format!(
+                "{}: \"{label}\" version {} rejected: {reason}",
+                case.reference, row.version
+            ),
+        ),
+        _ => (
+            "document.accept",
+            format!(
+                "{}: \"{label}\" version {} accepted",
+                case.reference, row.version
+            ),
+        ),
+    };
+    audit::append(conn, by.entry(action, "document", &row.id, summary), now)?;
+    item_with_versions(conn, &row.item_id)
+}
+
+/// The portal of an applicant: their client's cases, as they may see them.
+pub fn portal(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    max_upload_bytes: u64,
+) -> Result<Portal, ServerError> {
+    let client_id = match (viewer.role, &viewer.client_id) {
+        (Role::Applicant, Some(id)) => id.clone(),
+        _ => return Err(AppError::Forbidden.into()),
+    };
+    let client = clients::by_id(conn, &client_id)?.ok_or_else(|| not_found("client"))?;
+    let mut out = Vec::new();
+    for case in cases::for_client(conn, &client_id)? {
+        let stage = case.stage()?;
+        let Ok(programme) = case.programme.parse::<Programme>() else {
+            continue;
+        };
+        let mut steps: Vec<PortalStep> = cases::timeline(conn, &case.id)?
+            .into_iter()
+            .map(|m| PortalStep {
+                stage: m.to,
+                at: m.at,
+            })
+            .collect();
+        steps.reverse();
+        let checklist = checklist_with_versions(conn, &case.id)?;
+        let progress = Progress::of(checklist.iter().map(|i| (i.required, &i.status)));
+        out.push(PortalCase {
+            id: case.id,
+            reference: case.reference,
+            programme,
+            stage,
+            steps,
+            checklist,
+            progress,
+        });
+    }
+    Ok(Portal {
+        client_name: client.details.full_name,
+        cases: out,
+        max_upload_bytes,
+    })
+}
+
+/// Makes a one-time invitation to the portal for a client; returns it with
+/// the raw token (shown once, never stored).
+pub fn invite(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    by: &By,
+    client_id: &str,
+    now: i64,
+) -> Result<NewInvitation, ServerError> {
+    if !viewer.role.can(Permission::EditClients) {
+        return Err(AppError::Forbidden.into());
+    }
+    let client = clients::by_id(conn, client_id)?.ok_or_else(|| not_found("client"))?;
+    let email = client.details.email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(AppError::Invalid {
+            field: "email".into(),
+            message: "Add the client's email address before inviting them to the portal.".into(),
+        }
+        .into());
+    }
+    if let Some(user) = users::by_email(conn, &email)? {
+        if user.client_id.as_deref() != Some(client_id) {
+            return Err(AppError::Conflict(format!(
+                "{email} already belongs to another Visadesk account; give the client another email address."
+            ))
+            .into());
+        }
+    }
+    let token = token::generate()?;
+    let row = InvitationRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        client_id: client_id.to_string(),
+        email: email.clone(),
+        token_hash: token::digest(&token),
+        created_by: Some(viewer.user_id.clone()),
+        created_by_name: viewer.display_name.clone(),
+        created_at: now,
+        expires_at: now + INVITATION_DAYS * 86_400,
+        used_at: None,
+    };
+    invitations::replace_for_client(conn, &row)?;
+    audit::append(
+        conn,
+        by.entry(
+            "portal.invite",
+            "client",
+            client_id,
+            format!("invited {email} to the portal (link valid {INVITATION_DAYS} days)"),
+        ),
+        now,
+    )?;
+    Ok(NewInvitation {
+        path: format!("/portal/join/{token}"),
+        email,
+        expires_at: row.expires_at,
+        emailed: false,
+    })
+}
+
+/// The refusal for a link that is unknown, used or expired.
+pub fn dead_link() -> ServerError {
+    AppError::Conflict(
+        "This invitation link has expired or has already been used. Ask your firm for a new one."
+            .into(),
+    )
+    .into()
+}
+
+/// The live invitation for a raw token.
+pub fn live_invitation(
+    conn: &mut DbConnection,
+    raw_token: &str,
+    now: i64,
+) -> Result<InvitationRow, ServerError> {
+    if !token::looks_valid(raw_token) {
+        return Err(dead_link());
+    }
+    invitations::live_by_token_hash(conn, &token::digest(raw_token), now)?.ok_or_else(dead_link)
+}
+
+/// What an invitation link's page shows.
+pub fn invitation_info(
+    conn: &mut DbConnection,
+    raw_token: &str,
+    now: i64,
+) -> Result<InvitationInfo, ServerError> {
+    let invitation = live_invitation(conn, raw_token, now)?;
+    let client = clients::by_id(conn, &invitation.client_id)?.ok_or_else(dead_link)?;
+    Ok(InvitationInfo {
+        client_name: client.details.full_name,
+        has_account: users::by_email(conn, &invitation.email)?.is_some(),
+        email: invitation.email,
+    })
+}
+
+/// Uses an invitation: creates the applicant's account, or sets a new
+/// password on it, and returns the user. Call in a write transaction.
+pub fn accept_invitation(
+    conn: &mut DbConnection,
+    raw_token: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<users::UserRow, ServerError> {
+    let invitation = live_invitation(conn, raw_token, now)?;
+    if !invitations::use_once(conn, &invitation.id, now)? {
+        return Err(dead_link());
+    }
+    let client = clients::by_id(conn, &invitation.client_id)?.ok_or_else(dead_link)?;
+    let (user_id, action) = match users::by_email(conn, &invitation.email)? {
+        Some(user) if user.client_id.as_deref() == Some(invitation.client_id.as_str()) => {
+            users::set_password_hash(conn, &user.id, password_hash, now)?;
+            users::set_active(conn, &user.id, true, now)?;
+            (user.id, "portal.password_reset")
+        }
+        Some(_) => {
+            return Err(AppError::Conflict(format!(
+                "{} already belongs to another Visadesk account. Ask your firm for help.",
+                invitation.email
+            ))
+            .into())
+        }
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            users::insert(
+                conn,
+                &users::NewUserRow {
+                    id: &id,
+                    email: &invitation.email,
+                    display_name: &client.details.full_name,
+                    role: Role::Applicant.as_str(),
+                    password_hash,
+                    active: true,
+                    created_at: now,
+                    updated_at: now,
+                    client_id: Some(&invitation.client_id),
+                },
+            )?;
+            (id, "portal.join")
+        }
+    };
+    audit::append(
+        conn,
+        audit::Entry {
+            actor_id: Some(user_id.clone()),
+            actor_email: invitation.email.clone(),
+            action: action.into(),
+            object_type: "client".into(),
+            object_id: invitation.client_id.clone(),
+            summary: format!("{} accepted the portal invitation", invitation.email),
+            ip: String::new(),
+        },
+        now,
+    )?;
+    users::by_id(conn, &user_id)?.ok_or(ServerError::Refused(AppError::Internal))
+}

@@ -1,0 +1,531 @@
+//! The plain actix endpoints for document bytes: a streaming multipart
+//! upload per checklist item, and downloads (attachment) and previews
+//! (inline, staff only) per document version.
+//!
+//! An upload is read chunk by chunk: its type is judged by its first bytes,
+//! its size is counted against the limit as it arrives, and its bytes go
+//! through a bounded channel to a blocking thread that hashes, seals and
+//! writes them to a pending object. Only when the whole multipart body has
+//! arrived is the object committed, and only then is its row written; any
+//! failure before that throws the pending object away, and a failure to
+//! write the row deletes the object.
+
+use super::HttpState;
+use crate::backend::documents::UploadTarget;
+use crate::documents::pipeline::{
+    open_stored, storage_key, verify_stored, Documents, PipelineError, SealedUpload, SealingWriter,
+    StoredVersion,
+};
+use crate::documents::sniff::{attachment, check_file_name, sniff, ContentKind, SNIFF_BYTES};
+use actix_multipart::Multipart;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use visadesk_app::api::port::{Actor, ClientAddress, ClientMeta};
+use visadesk_app::domain::document::format_bytes;
+use visadesk_app::domain::Viewer;
+use visadesk_app::AppError;
+
+/// Multipart framing allowed on top of the file itself.
+const FRAMING_ALLOWANCE: u64 = 64 * 1024;
+/// Chunks in flight between the request and the sealing thread.
+const CHANNEL_DEPTH: usize = 8;
+
+/// What the request's reader tells the sealing thread.
+enum Feed {
+    Bytes(Bytes),
+    /// The whole body arrived: commit.
+    End,
+}
+
+fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
+    let viewer = req
+        .extensions()
+        .get::<Viewer>()
+        .cloned()
+        .ok_or(AppError::NotSignedIn)?;
+    let ip = req
+        .extensions()
+        .get::<ClientAddress>()
+        .map(|a| a.0.clone())
+        .unwrap_or_default();
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect();
+    Ok(Actor {
+        viewer,
+        client: ClientMeta { ip, user_agent },
+    })
+}
+
+/// Why an upload was refused: the error, with a more exact status than its
+/// kind gives for a file that is too large (413) or of the wrong type (415).
+struct Refusal {
+    status: Option<u16>,
+    error: AppError,
+}
+
+impl From<AppError> for Refusal {
+    fn from(error: AppError) -> Self {
+        Refusal {
+            status: None,
+            error,
+        }
+    }
+}
+
+/// An error as the upload script reads it: the status, and JSON with the
+/// error and its message.
+fn refusal(error: &AppError) -> HttpResponse {
+    refusal_with(error.status(), error)
+}
+
+fn refusal_with(status: u16, error: &AppError) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(status)
+        .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
+    HttpResponse::build(status).json(serde_json::json!({
+        "message": error.to_string(),
+        "error": error,
+    }))
+}
+
+fn invalid(message: String) -> AppError {
+    AppError::Invalid {
+        field: "file".into(),
+        message,
+    }
+}
+
+/// `POST /documents/items/{item_id}`: one file, as the multipart field `file`.
+pub async fn upload(
+    req: HttpRequest,
+    payload: web::Payload,
+    item_id: web::Path<String>,
+    state: web::Data<HttpState>,
+) -> HttpResponse {
+    match upload_inner(&req, payload, &item_id, &state).await {
+        Ok(item) => HttpResponse::Created().json(item),
+        Err(Refusal { status, error }) => {
+            if matches!(error, AppError::Internal) {
+                tracing::error!(item = %item_id, "an upload failed");
+            }
+            refusal_with(status.unwrap_or(error.status()), &error)
+        }
+    }
+}
+
+async fn upload_inner(
+    req: &HttpRequest,
+    payload: web::Payload,
+    item_id: &str,
+    state: &HttpState,
+) -> Result<visadesk_app::domain::checklist::ChecklistItem, Refusal> {
+    let actor = actor(req)?;
+    let backend = &state.backend;
+    let target = backend.upload_target(&actor.viewer, item_id).await?;
+    let documents = backend.documents().clone();
+    let limit = documents.max_upload_bytes;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(len) = declared {
+        if len > limit + FRAMING_ALLOWANCE {
+            return Err(too_large(len, limit));
+        }
+    }
+    let mut multipart = Multipart::new(req.headers(), payload);
+    let mut upload: Option<(Upload, String)> = None;
+    if let Err(e) = read_body(&mut multipart, &documents, &target, limit, &mut upload).await {
+        if let Some((started, _)) = upload.take() {
+            started.abandon().await;
+        }
+        return Err(e);
+    }
+    let Some((upload, file_name)) = upload else {
+        return Err(invalid("Choose a file to upload.".into()).into());
+    };
+    // The whole body is in: commit, then record.
+    let kind = upload.kind;
+    let sealed = upload.finish().await?;
+    let key = storage_key(&target.case_id, &target.document_id);
+    let recorded = backend
+        .record_upload(
+            &actor,
+            target.clone(),
+            key.clone(),
+            sealed,
+            file_name,
+            kind.mime(),
+        )
+        .await;
+    if recorded.is_err() {
+        let storage = documents.storage.clone();
+        let removed = web::block(move || storage.delete(&key)).await;
+        if !matches!(removed, Ok(Ok(()))) {
+            tracing::error!(document = %target.document_id, "could not remove the object of an upload that was not recorded");
+        }
+    }
+    Ok(recorded?)
+}
+
+/// Reads the multipart body to its end: the file field goes to the sealing
+/// thread (left in `upload`), other small fields are skipped.
+async fn read_body(
+    multipart: &mut Multipart,
+    documents: &Documents,
+    target: &UploadTarget,
+    limit: u64,
+    upload: &mut Option<(Upload, String)>,
+) -> Result<(), Refusal> {
+    loop {
+        let field = match multipart.next().await {
+            None => break,
+            Some(Ok(field)) => field,
+            Some(Err(e)) => return Err(body_error(e.to_string(), upload.is_some()).into()),
+        };
+        let (name, file_name) = field
+            .content_disposition()
+            .map(|cd| {
+                (
+                    cd.get_name().unwrap_or_default().to_string(),
+                    cd.get_filename().map(str::to_string),
+                )
+            })
+            .unwrap_or_default();
+        match (name.as_str(), file_name) {
+            ("file", Some(raw_name)) => {
+                if upload.is_some() {
+                    return Err(invalid("Send one file per upload.".into()).into());
+                }
+                let file_name = check_file_name(&raw_name).map_err(invalid)?;
+                let stream = receive(field, documents, target, limit).await?;
+                *upload = Some((stream, file_name));
+            }
+            ("file", None) => {
+                return Err(invalid("The file field has no file name.".into()).into());
+            }
+            _ => {
+                // Other fields are not used; read past them (bounded).
+                let mut field = field;
+                let mut seen = 0usize;
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(|e| body_error(e.to_string(), upload.is_some()))?;
+                    seen += chunk.len();
+                    if seen > 4096 {
+                        return Err(
+                            invalid(format!("The form field \"{name}\" is too large.")).into()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn too_large(size: u64, limit: u64) -> Refusal {
+    Refusal { status: Some(413), error: AppError::Request(format!(
+        "The file is larger than the limit of {}{}. Make it smaller (for example, scan at a lower resolution) and try again.",
+        format_bytes(limit),
+        if size > limit {
+            format!(" (the upload is {})", format_bytes(size))
+        } else {
+            String::new()
+        }
+    ))}
+}
+
+fn body_error(detail: String, _had_file: bool) -> AppError {
+    tracing::info!(error = %detail, "an upload's body ended early or was malformed");
+    AppError::Request(
+        "The upload was cut off or malformed before the whole file arrived. Please try again."
+            .into(),
+    )
+}
+
+/// A file whose bytes have all been handed to the sealing thread.
+struct Upload {
+    kind: ContentKind,
+    tx: mpsc::Sender<Feed>,
+    sealing: tokio::task::JoinHandle<Result<SealedUpload, PipelineError>>,
+}
+
+impl Upload {
+    /// Stops the sealing thread and waits until it has thrown its object away.
+    async fn abandon(self) {
+        drop(self.tx);
+        let _ = self.sealing.await;
+    }
+
+    /// Lets the sealing thread commit, and waits for it.
+    async fn finish(self) -> Result<SealedUpload, AppError> {
+        if self.tx.send(Feed::End).await.is_err() {
+            return Err(sealing_failed(self.sealing).await);
+        }
+        drop(self.tx);
+        match self.sealing.await {
+            Ok(Ok(sealed)) => Ok(sealed),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "could not store an upload");
+                Err(AppError::Internal)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the sealing thread failed");
+                Err(AppError::Internal)
+            }
+        }
+    }
+}
+
+async fn sealing_failed(
+    handle: tokio::task::JoinHandle<Result<SealedUpload, PipelineError>>,
+) -> AppError {
+    match handle.await {
+        Ok(Err(e)) => tracing::error!(error = %e, "could not store an upload"),
+        Ok(Ok(_)) => tracing::error!("the sealing thread ended early"),
+        Err(e) => tracing::error!(error = %e, "the sealing thread failed"),
+    }
+    AppError::Internal
+}
+
+/// Reads the file field: sniffs, counts and feeds the sealing thread.
+/// On any error the sender is dropped, and the thread throws its object away.
+async fn receive(
+    field: actix_multipart::Field,
+    documents: &Documents,
+    target: &UploadTarget,
+    limit: u64,
+) -> Result<Upload, Refusal> {
+    let mut started: Option<Upload> = None;
+    match receive_into(field, documents, target, limit, &mut started).await {
+        Ok(upload) => Ok(upload),
+        Err(e) => {
+            if let Some(upload) = started.take() {
+                upload.abandon().await;
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn receive_into(
+    mut field: actix_multipart::Field,
+    documents: &Documents,
+    target: &UploadTarget,
+    limit: u64,
+    started: &mut Option<Upload>,
+) -> Result<Upload, Refusal> {
+    let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
+    let mut pending: Vec<Bytes> = Vec::new();
+    let mut size: u64 = 0;
+    loop {
+        let chunk = match field.next().await {
+            None => break,
+            Some(Ok(chunk)) => chunk,
+            Some(Err(e)) => return Err(body_error(e.to_string(), true).into()),
+        };
+        if chunk.is_empty() {
+            continue;
+        }
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(too_large(size, limit));
+        }
+        match started.as_ref() {
+            Some(upload) => {
+                if upload.tx.send(Feed::Bytes(chunk)).await.is_err() {
+                    if let Some(upload) = started.take() {
+                        return Err(sealing_failed(upload.sealing).await.into());
+                    }
+                }
+            }
+            None => {
+                let take = (SNIFF_BYTES - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+                pending.push(chunk);
+                if head.len() == SNIFF_BYTES {
+                    let upload = start(&head, documents, target)?;
+                    for piece in pending.drain(..) {
+                        if upload.tx.send(Feed::Bytes(piece)).await.is_err() {
+                            return Err(sealing_failed(upload.sealing).await.into());
+                        }
+                    }
+                    *started = Some(upload);
+                }
+            }
+        }
+    }
+    match started.take() {
+        Some(upload) => Ok(upload),
+        None if size == 0 => Err(invalid("The file is empty.".into()).into()),
+        None => {
+            // Fewer bytes than the sniffer looks at: decide on what there is.
+            let upload = start(&head, documents, target)?;
+            for piece in pending {
+                if upload.tx.send(Feed::Bytes(piece)).await.is_err() {
+                    return Err(sealing_failed(upload.sealing).await.into());
+                }
+            }
+            Ok(upload)
+        }
+    }
+}
+
+/// Checks the first bytes and starts the sealing thread.
+fn start(head: &[u8], documents: &Documents, target: &UploadTarget) -> Result<Upload, Refusal> {
+    let kind = sniff(head).ok_or_else(|| Refusal {
+        status: Some(415),
+        error: invalid(
+            "This file is not a PDF, JPEG or PNG (judged by its contents, not its name). Save or scan it as one of those and try again."
+                .into(),
+        ),
+    })?;
+    let (tx, mut rx) = mpsc::channel::<Feed>(CHANNEL_DEPTH);
+    let storage = documents.storage.clone();
+    let master = documents.keys.current().clone();
+    let key = storage_key(&target.case_id, &target.document_id);
+    let (document_id, version) = (target.document_id.clone(), target.version);
+    let sealing = tokio::task::spawn_blocking(move || {
+        let mut writer = SealingWriter::begin(&*storage, &master, &key, &document_id, version)?;
+        loop {
+            match rx.blocking_recv() {
+                Some(Feed::Bytes(bytes)) => {
+                    if let Err(e) = writer.write(&bytes) {
+                        writer.abort();
+                        return Err(e);
+                    }
+                }
+                Some(Feed::End) => return writer.finish(),
+                None => {
+                    writer.abort();
+                    return Err(PipelineError::Abandoned);
+                }
+            }
+        }
+    });
+    Ok(Upload { kind, tx, sealing })
+}
+
+/// `GET /documents/{id}`: the file as an attachment.
+pub async fn download(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<HttpState>,
+) -> HttpResponse {
+    serve_document(&req, &id, &state, false).await
+}
+
+/// `GET /documents/{id}/preview`: the file inline, for staff reviewing it.
+pub async fn preview(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<HttpState>,
+) -> HttpResponse {
+    serve_document(&req, &id, &state, true).await
+}
+
+fn plain(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(message.to_string())
+}
+
+async fn serve_document(
+    req: &HttpRequest,
+    id: &str,
+    state: &HttpState,
+    inline: bool,
+) -> HttpResponse {
+    let actor = match actor(req) {
+        Ok(a) => a,
+        Err(e) => return refusal(&e),
+    };
+    let (row, stored) = match state.backend.download_target(&actor, id, inline).await {
+        Ok(found) => found,
+        Err(e) => {
+            let status = actix_web::http::StatusCode::from_u16(e.status())
+                .unwrap_or(actix_web::http::StatusCode::NOT_FOUND);
+            return plain(status, &e.to_string());
+        }
+    };
+    let documents = state.backend.documents().clone();
+    // Check every byte before sending the first.
+    let checked = {
+        let (documents, stored) = (documents.clone(), stored.clone());
+        web::block(move || verify_stored(&documents, &stored)).await
+    };
+    match checked {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::error!(document = %row.id, error = %e, "a stored document failed its check and was not served");
+            return plain(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "This document cannot be opened: the stored file failed its integrity check (wrong key, or the file was damaged). Nothing was sent. Your administrator can find the details in the server log.",
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the document check could not run");
+            return plain(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. Please try again.",
+            );
+        }
+    }
+    let disposition = if inline {
+        attachment(&row.file_name).replacen("attachment", "inline", 1)
+    } else {
+        attachment(&row.file_name)
+    };
+    let body = stream(documents, stored);
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(row.content_type.as_str())
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .no_chunking(row.size.max(0) as u64);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response.insert_header((header::CONTENT_DISPOSITION, value));
+    }
+    if inline {
+        response
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'",
+            ))
+            .insert_header((header::X_FRAME_OPTIONS, "SAMEORIGIN"));
+    }
+    response.streaming(body)
+}
+
+/// The plaintext of a stored version, opened on a blocking thread as the
+/// client reads it.
+fn stream(
+    documents: Documents,
+    stored: StoredVersion,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let sent = open_stored(&documents, &stored, |piece| {
+            tx.blocking_send(Ok(Bytes::from(piece)))
+                .map_err(|_| PipelineError::Abandoned)
+        });
+        match sent {
+            Ok(()) | Err(PipelineError::Abandoned) => {}
+            Err(e) => {
+                tracing::error!(document = %stored.document_id, error = %e, "a document changed while it was being sent");
+                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+            }
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+}

@@ -1,0 +1,568 @@
+//! Documents end to end against the real server: streaming uploads with
+//! their checks, versions, duplicates, review, downloads and previews, bad
+//! input of every kind (each leaving no row and no file), sealing at rest,
+//! key rotation, and a crash in the middle of uploads.
+
+mod common;
+
+use common::firm::{firm_with, open_case, Firm};
+use common::Backend;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// Uploads here are limited to 1 MiB.
+const LIMIT: &[(&str, &str)] = &[("VISADESK_MAX_UPLOAD_MB", "1")];
+
+/// A PDF-looking file of `len` bytes whose content depends on `seed`.
+fn pdf(len: usize, seed: u8) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..len.saturating_sub(9)).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    bytes.truncate(len);
+    bytes
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend_from_slice(&[0u8; 100]);
+    bytes
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+const BOUNDARY: &str = "visadesk-test-boundary-7f3a";
+
+/// A multipart body with one file field, named as given (raw bytes).
+fn multipart(file_name: &[u8], bytes: &[u8]) -> Vec<u8> {
+    let mut body =
+        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")
+            .into_bytes();
+    body.extend_from_slice(file_name);
+    body.extend_from_slice(b"\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+async fn post_body(f: &Firm, who: &reqwest::Client, item_id: &str, body: Vec<u8>) -> (u16, Value) {
+    let res = who
+        .post(f.app.url(&format!("/documents/items/{item_id}")))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("upload request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn upload(
+    f: &Firm,
+    who: &reqwest::Client,
+    item_id: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    post_body(f, who, item_id, multipart(name.as_bytes(), bytes)).await
+}
+
+async fn case(f: &Firm, who: &reqwest::Client, id: &str) -> Value {
+    f.app
+        .call(who, "get_case", &[("id", id)])
+        .await
+        .json()
+        .await
+        .expect("case")
+}
+
+/// Opens a K visa case; returns its id and its checklist item ids by kind.
+async fn k_case(f: &Firm) -> (String, std::collections::HashMap<String, String>) {
+    let (status, opened) = open_case(f, &f.admin, "cn_k", &[]).await;
+    assert_eq!(status, 200, "{opened}");
+    let id = opened["id"].as_str().expect("case id").to_string();
+    let detail = case(f, &f.admin, &id).await;
+    let items = detail["checklist"]
+        .as_array()
+        .expect("checklist")
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap_or_default().to_string(),
+                i["id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (id, items)
+}
+
+fn kind_code(kind: &str) -> String {
+    // DocumentKind serialises as its variant name.
+    kind.to_string()
+}
+
+/// Rows in `documents`, and files under the documents folder (objects, and
+/// temporary uploads).
+fn stored(f: &Firm) -> (usize, usize, usize) {
+    let rows = f
+        .app
+        .db()
+        .run_here(visadesk_server::store::documents::all)
+        .expect("documents")
+        .len();
+    let count = |dir: &Path| -> usize {
+        let mut n = 0;
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            if let Ok(entries) = std::fs::read_dir(&d) {
+                for e in entries.flatten() {
+                    if e.path().is_dir() {
+                        stack.push(e.path());
+                    } else {
+                        n += 1;
+                    }
+                }
+            }
+        }
+        n
+    };
+    let docs = f.app.data_dir().join("documents");
+    (rows, count(&docs.join("objects")), count(&docs.join("tmp")))
+}
+
+async fn upload_review_versions_and_download(db: Backend) {
+    let f = firm_with(db, LIMIT).await;
+    let (case_id, items) = k_case(&f).await;
+    let passport = &items[&kind_code("Passport")];
+    let photo = &items[&kind_code("Photo")];
+    let first = pdf(300_000, 1);
+
+    let (status, item) = upload(&f, &f.para, passport, "passport scan.pdf", &first).await;
+    assert_eq!(status, 403, "the paralegal is not assigned: {item}");
+    let (status, item) = upload(&f, &f.admin, passport, "passport scan.pdf", &first).await;
+    assert_eq!(status, 201, "{item}");
+    assert_eq!(item["status"], "Uploaded");
+    let v1 = &item["versions"][0];
+    assert_eq!(v1["version"], 1);
+    assert_eq!(v1["file_name"], "passport scan.pdf");
+    assert_eq!(v1["content_type"], "application/pdf");
+    assert_eq!(v1["size"], 300_000);
+    let v1_id = v1["id"].as_str().unwrap().to_string();
+
+    // Downloads: the exact bytes, as an attachment, never sniffed.
+    let res = f
+        .admin
+        .get(f.app.url(&format!("/documents/{v1_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let h = res.headers().clone();
+    assert_eq!(h["content-type"], "application/pdf");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let disposition = h["content-disposition"].to_str().unwrap().to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"passport scan.pdf\""),
+        "{disposition}"
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), first.as_slice());
+    // Staff preview inline; the bytes on disk are sealed, not the file.
+    let res = f
+        .admin
+        .get(f.app.url(&format!("/documents/{v1_id}/preview")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("inline;"));
+    let object = f
+        .app
+        .data_dir()
+        .join("documents/objects")
+        .join(&case_id)
+        .join(&v1_id);
+    let raw = std::fs::read(&object).expect("stored object");
+    assert!(raw.starts_with(b"VDOC"));
+    assert!(!raw.windows(9).any(|w| w == b"%PDF-1.7\n"));
+
+    // The same bytes again on the case are flagged.
+    let (status, item) = upload(&f, &f.admin, photo, "copy.pdf", &first).await;
+    assert_eq!(status, 201, "{item}");
+    assert_eq!(
+        item["versions"][0]["duplicate_of"],
+        "Passport (photo page), version 1"
+    );
+
+    // Reject with a reason; a reason is required.
+    let res = f
+        .app
+        .call(
+            &f.admin,
+            "review_document",
+            &[
+                ("document_id", &v1_id),
+                ("accept", "false"),
+                ("reason", " "),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let res = f
+        .app
+        .call(
+            &f.admin,
+            "review_document",
+            &[
+                ("document_id", &v1_id),
+                ("accept", "false"),
+                ("reason", "The photo page is cut off"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let item: Value = res.json().await.unwrap();
+    assert_eq!(item["status"]["Rejected"], "The photo page is cut off");
+
+    // A new version; the old one is kept and can no longer be reviewed.
+    let second = pdf(200_000, 2);
+    let (status, item) = upload(&f, &f.admin, passport, "passport-v2.pdf", &second).await;
+    assert_eq!(status, 201, "{item}");
+    assert_eq!(item["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(item["versions"][0]["version"], 2);
+    assert_eq!(item["versions"][0]["duplicate_of"], Value::Null);
+    let v2_id = item["versions"][0]["id"].as_str().unwrap().to_string();
+    let res = f
+        .app
+        .call(
+            &f.admin,
+            "review_document",
+            &[("document_id", &v1_id), ("accept", "true")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let res = f
+        .app
+        .call(
+            &f.admin,
+            "review_document",
+            &[("document_id", &v2_id), ("accept", "true")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let item: Value = res.json().await.unwrap();
+    assert_eq!(item["status"], "Accepted");
+    let old = f
+        .admin
+        .get(f.app.url(&format!("/documents/{v1_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.bytes().await.unwrap().as_ref(), first.as_slice());
+
+    // A viewer may read but not upload; every download is in the audit trail.
+    let viewer = f
+        .app
+        .user(
+            &f.admin,
+            "viewer@firm.example",
+            "viewer",
+            "viewer pass phrase",
+        )
+        .await;
+    let (status, _) = upload(&f, &viewer, photo, "x.png", &png()).await;
+    assert_eq!(status, 403);
+    let res = viewer
+        .get(f.app.url(&format!("/documents/{v2_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let audit: Value = f
+        .app
+        .call(&f.admin, "audit_events", &[("action", "document.download")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(audit.as_array().map_or(0, |a| a.len()) >= 3, "{audit}");
+    let (rows, objects, temps) = stored(&f);
+    assert_eq!((rows, objects, temps), (3, 3, 0));
+}
+
+async fn bad_uploads_leave_no_row_and_no_file(db: Backend) {
+    let f = firm_with(db, LIMIT).await;
+    let (_case_id, items) = k_case(&f).await;
+    let item = items[&kind_code("Passport")].clone();
+    let cases: [(&str, Vec<u8>, u16, &str); 9] = [
+        (
+            "over the limit",
+            multipart(b"big.pdf", &pdf(1024 * 1024 + 1, 3)),
+            413,
+            "larger than the limit of 1.0 MB",
+        ),
+        (
+            "a text file named .pdf",
+            multipart(b"notes.pdf", b"just some words, not a PDF at all"),
+            415,
+            "not a PDF, JPEG or PNG",
+        ),
+        ("an empty file", multipart(b"empty.pdf", b""), 400, "empty"),
+        (
+            "a path",
+            multipart(b"../../etc/passwd", &pdf(1000, 4)),
+            400,
+            "plain name",
+        ),
+        (
+            "a NUL byte",
+            multipart(b"pass\0port.pdf", &pdf(1000, 5)),
+            400,
+            "",
+        ),
+        (
+            "a control byte",
+            multipart(b"pass\x07port.pdf", &pdf(1000, 6)),
+            400,
+            "",
+        ),
+        (
+            "a 10,000-character name",
+            multipart("a".repeat(10_000).as_bytes(), &pdf(1000, 7)),
+            400,
+            "10000 characters",
+        ),
+        (
+            "no file at all",
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--{BOUNDARY}--\r\n").into_bytes(),
+            400,
+            "Choose a file",
+        ),
+        (
+            "a truncated body",
+            {
+                let mut b = multipart(b"cut.pdf", &pdf(200_000, 8));
+                b.truncate(120_000);
+                b
+            },
+            400,
+            "cut off",
+        ),
+    ];
+    for (what, body, status, says) in cases {
+        let (got, answer) = post_body(&f, &f.admin, &item, body).await;
+        assert_eq!(got, status, "{what}: {answer}");
+        let message = answer["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty(), "{what}: no message");
+        assert!(message.contains(says), "{what}: {message}");
+        assert_eq!(stored(&f), (0, 0, 0), "{what} left something behind");
+    }
+
+    // Not multipart at all.
+    let res = f
+        .admin
+        .post(f.app.url(&format!("/documents/items/{item}")))
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    // Unknown item; signed out.
+    let (status, _) = upload(&f, &f.admin, "no-such-item", "a.pdf", &pdf(1000, 9)).await;
+    assert_eq!(status, 404);
+    let (status, _) = upload(&f, &f.app.client(), &item, "a.pdf", &pdf(1000, 9)).await;
+    assert_eq!(status, 401);
+
+    // A connection dropped half way through the file.
+    let cookie = session_cookie_of(&f).await;
+    let body = multipart(b"dropped.pdf", &pdf(900_000, 10));
+    let addr = f.app.base.trim_start_matches("http://").to_string();
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /documents/items/{item} HTTP/1.1\r\nHost: {addr}\r\nOrigin: {}\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+        f.app.base,
+        body.len()
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(&body[..400_000]).await.unwrap();
+    tcp.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(tcp);
+    let mut clean = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if stored(&f) == (0, 0, 0) {
+            clean = true;
+            break;
+        }
+    }
+    assert!(clean, "a dropped upload left {:?}", stored(&f));
+
+    // And a good upload still works afterwards.
+    let (status, answer) = upload(&f, &f.admin, &item, "passport.pdf", &pdf(1024 * 1024, 11)).await;
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(stored(&f), (1, 1, 0));
+}
+
+/// The admin's session cookie, for raw requests.
+async fn session_cookie_of(f: &Firm) -> String {
+    let client = f.app.client();
+    let res = f
+        .app
+        .sign_in(&client, common::ADMIN_EMAIL, common::ADMIN_PASSWORD)
+        .await;
+    common::session_cookie(&res)
+        .and_then(|c| c.split(';').next().map(str::to_string))
+        .expect("session cookie")
+}
+
+async fn damaged_bytes_and_wrong_keys_are_never_served(db: Backend) {
+    let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let other = "HxwdHh8AAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRo=";
+    let mut f = firm_with(db, &[("VISADESK_DOCUMENT_KEY", key)]).await;
+    let (case_id, items) = k_case(&f).await;
+    let bytes = pdf(500_000, 12);
+    let (status, item) = upload(&f, &f.admin, &items[&kind_code("Cv")], "cv.pdf", &bytes).await;
+    assert_eq!(status, 201, "{item}");
+    let id = item["versions"][0]["id"].as_str().unwrap().to_string();
+    let get = |f: &Firm, admin: reqwest::Client, id: String| {
+        let url = f.app.url(&format!("/documents/{id}"));
+        async move {
+            let res = admin.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.bytes().await.unwrap().to_vec())
+        }
+    };
+
+    // Rotated: the old key, kept as an old key, still opens it.
+    f.app
+        .restart_with(&[
+            ("VISADESK_DOCUMENT_KEY", other),
+            ("VISADESK_DOCUMENT_OLD_KEYS", key),
+        ])
+        .await;
+    let admin = f.app.admin().await;
+    let (status, body) = get(&f, admin.clone(), id.clone()).await;
+    assert_eq!((status, body == bytes), (200, true));
+
+    // The wrong key alone: refused, with a clear message, nothing of the file.
+    f.app
+        .restart_with(&[("VISADESK_DOCUMENT_KEY", other)])
+        .await;
+    let admin = f.app.admin().await;
+    let (status, body) = get(&f, admin.clone(), id.clone()).await;
+    assert_eq!(status, 500);
+    let text = String::from_utf8_lossy(&body).to_string();
+    assert!(text.contains("failed its integrity check"), "{text}");
+
+    // One changed byte on disk: refused the same way.
+    f.app.restart_with(&[("VISADESK_DOCUMENT_KEY", key)]).await;
+    let admin = f.app.admin().await;
+    let object = f
+        .app
+        .data_dir()
+        .join("documents/objects")
+        .join(&case_id)
+        .join(&id);
+    let mut raw = std::fs::read(&object).unwrap();
+    raw[300_000] ^= 0x40;
+    std::fs::write(&object, &raw).unwrap();
+    let (status, body) = get(&f, admin.clone(), id.clone()).await;
+    assert_eq!(status, 500);
+    assert!(!body.windows(9).any(|w| w == b"%PDF-1.7\n"));
+    assert!(f.app.log().contains("failed its check"), "the log says why");
+}
+
+async fn a_crash_during_uploads_leaves_every_row_with_its_file(db: Backend) {
+    let mut f = firm_with(db, &[("VISADESK_MAX_UPLOAD_MB", "8")]).await;
+    let (_case_id, items) = k_case(&f).await;
+    let item_ids: Vec<String> = items.values().cloned().collect();
+    let cookie = session_cookie_of(&f).await;
+    let addr = f.app.base.trim_start_matches("http://").to_string();
+    let base = f.app.base.clone();
+
+    // Several uploads at once, each a raw connection sending its body in
+    // pieces, so that some are mid-file when the server is killed.
+    let mut tasks = Vec::new();
+    for n in 0..8u8 {
+        let (item, cookie, addr, base) = (
+            item_ids[n as usize % item_ids.len()].clone(),
+            cookie.clone(),
+            addr.clone(),
+            base.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            for round in 0..50u8 {
+                let body = multipart(b"scan.pdf", &pdf(1_500_000 + n as usize * 1000, n.wrapping_mul(7).wrapping_add(round)));
+                let Ok(mut tcp) = tokio::net::TcpStream::connect(&addr).await else { return };
+                let head = format!(
+                    "POST /documents/items/{item} HTTP/1.1\r\nHost: {addr}\r\nOrigin: {base}\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                if tcp.write_all(head.as_bytes()).await.is_err() { return }
+                for piece in body.chunks(256 * 1024) {
+                    if tcp.write_all(piece).await.is_err() { return }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                let mut answer = Vec::new();
+                use tokio::io::AsyncReadExt;
+                if tcp.read_to_end(&mut answer).await.is_err() { return }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let before = stored(&f).0;
+    // kill -9, then start again on the same data.
+    let pid = f.app.pid().expect("pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    for t in tasks {
+        let _ = t.await;
+    }
+    f.app.restart_with(&[("VISADESK_MAX_UPLOAD_MB", "8")]).await;
+    let admin = f.app.admin().await;
+    let rows = f
+        .app
+        .db()
+        .run_here(visadesk_server::store::documents::all)
+        .unwrap();
+    assert!(
+        rows.len() >= before && !rows.is_empty(),
+        "uploads finished before the kill: {}",
+        rows.len()
+    );
+    for row in &rows {
+        let res = admin
+            .get(f.app.url(&format!("/documents/{}", row.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "document {} after the crash", row.id);
+        let body = res.bytes().await.unwrap();
+        assert_eq!(sha256(&body), row.sha256, "document {}", row.id);
+        assert_eq!(body.len() as i64, row.size);
+    }
+    let (rows_n, objects, temps) = stored(&f);
+    assert_eq!(
+        (objects, temps),
+        (rows_n, 0),
+        "no stray or half-written files"
+    );
+}
+
+on_both_databases!(
+    upload_review_versions_and_download,
+    bad_uploads_leave_no_row_and_no_file,
+    damaged_bytes_and_wrong_keys_are_never_served,
+    a_crash_during_uploads_leaves_every_row_with_its_file,
+);

@@ -1,0 +1,352 @@
+//! The S3 storage adapter against a real S3 API: moto's server
+//! (`moto_server`, installed by scripts/bootstrap), one per test on a free
+//! loopback port. Without it the tests are skipped, except in CI.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use visadesk_server::documents::storage::s3::{S3Settings, S3Storage};
+use visadesk_server::documents::storage::{Storage, StorageError};
+
+const BUCKET: &str = "visadesk-docs";
+const PREFIX: &str = "visadesk-test";
+
+/// A running `moto_server`, killed on drop.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `$VISADESK_MOTO_SERVER`, else `moto_server` on the PATH.
+fn moto_program() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("VISADESK_MOTO_SERVER") {
+        let path = std::path::PathBuf::from(path);
+        if path.is_file() {
+            return Some(path);
+        }
+    }
+    let dirs = std::env::var_os("PATH")?;
+    std::env::split_paths(&dirs)
+        .map(|dir| dir.join("moto_server"))
+        .find(|path| path.is_file())
+}
+
+/// Starts moto with an empty bucket [`BUCKET`], or says why the test is
+/// skipped (`None`); in CI a missing moto fails the test.
+fn start_moto(test: &str) -> Option<Moto> {
+    let Some(program) = moto_program() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("moto_server not found (set VISADESK_MOTO_SERVER or run scripts/bootstrap)");
+        }
+        eprintln!("skipping {test}: moto_server not found (run scripts/bootstrap)");
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(&program)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {}: {e}", program.display()));
+    let mut moto = Moto { child, port };
+
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = moto.child.try_wait() {
+            panic!("moto_server exited at once: {status}");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "moto_server did not answer on port {port} within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // moto takes unsigned requests: create the bucket with a plain PUT.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let status = runtime.block_on(async {
+        reqwest::Client::new()
+            .put(format!("http://127.0.0.1:{port}/{BUCKET}"))
+            .send()
+            .await
+            .expect("the bucket request")
+            .status()
+    });
+    assert!(status.is_success(), "creating the bucket: {status}");
+    Some(moto)
+}
+
+/// How many multipart uploads of [`BUCKET`] are unfinished (an unsigned
+/// `ListMultipartUploads`, which moto answers).
+fn unfinished_uploads(moto: &Moto) -> usize {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let body = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{}/{BUCKET}?uploads", moto.port))
+            .send()
+            .await
+            .expect("the uploads request");
+        assert!(response.status().is_success(), "{}", response.status());
+        response.text().await.expect("the uploads list")
+    });
+    body.matches("<Upload>").count()
+}
+
+fn storage(moto: &Moto, prefix: &str) -> S3Storage {
+    S3Storage::new(S3Settings {
+        bucket: BUCKET.into(),
+        endpoint: Some(format!("http://127.0.0.1:{}", moto.port)),
+        region: "us-east-1".into(),
+        prefix: prefix.into(),
+        access_key_id: Some("test".into()),
+        secret_access_key: Some("test".into()),
+    })
+    .expect("the S3 storage")
+}
+
+fn put(store: &S3Storage, key: &str, bytes: &[u8]) {
+    let mut pending = store.create(key).expect("create");
+    pending.write_all(bytes).expect("write");
+    pending.commit().expect("commit");
+}
+
+fn get(store: &S3Storage, key: &str) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    store
+        .open(key)
+        .expect("open")
+        .read_to_end(&mut bytes)
+        .expect("read");
+    bytes
+}
+
+/// Deterministic, non-repeating-looking bytes.
+fn pattern(len: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+#[test]
+fn small_object_round_trips() {
+    let Some(moto) = start_moto("small_object_round_trips") else {
+        return;
+    };
+    let store = storage(&moto, PREFIX);
+    assert!(store
+        .describe()
+        .starts_with("s3://visadesk-docs/visadesk-test at http://127.0.0.1:"));
+    put(&store, "ab/abcdef-v1", b"sealed bytes");
+    assert_eq!(get(&store, "ab/abcdef-v1"), b"sealed bytes");
+
+    // An empty object is an object too.
+    put(&store, "ab/empty", b"");
+    assert_eq!(get(&store, "ab/empty"), b"");
+}
+
+#[test]
+fn large_object_round_trips_through_multipart() {
+    let Some(moto) = start_moto("large_object_round_trips_through_multipart") else {
+        return;
+    };
+    let store = storage(&moto, PREFIX);
+    let data = pattern(20 * 1024 * 1024 + 12_345);
+    let mut pending = store.create("cd/large-v1").expect("create");
+    // Odd-sized pieces, some larger than a part.
+    let sizes = [1, 4093, 65_537, 9 * 1024 * 1024 + 7, 333_333];
+    let mut rest = &data[..];
+    let mut i = 0;
+    while !rest.is_empty() {
+        let n = sizes[i % sizes.len()].min(rest.len());
+        pending.write_all(&rest[..n]).expect("write");
+        rest = &rest[n..];
+        i += 1;
+    }
+    assert!(
+        store.keys().expect("keys").is_empty(),
+        "an uncommitted object is invisible"
+    );
+    assert_eq!(
+        unfinished_uploads(&moto),
+        1,
+        "written as a multipart upload"
+    );
+    pending.commit().expect("commit");
+    assert_eq!(unfinished_uploads(&moto), 0);
+
+    // Read back in small odd reads, byte for byte.
+    let mut reader = store.open("cd/large-v1").expect("open");
+    let mut back = Vec::with_capacity(data.len());
+    let mut buf = [0u8; 7919];
+    loop {
+        let n = reader.read(&mut buf).expect("read");
+        if n == 0 {
+            break;
+        }
+        back.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(back.len(), data.len());
+    assert!(back == data, "the large object came back different");
+}
+
+#[test]
+fn aborted_or_dropped_objects_leave_nothing() {
+    let Some(moto) = start_moto("aborted_or_dropped_objects_leave_nothing") else {
+        return;
+    };
+    let store = storage(&moto, PREFIX);
+    let big = pattern(9 * 1024 * 1024);
+
+    let mut small = store.create("ef/aborted-small").expect("create");
+    small.write_all(b"never kept").expect("write");
+    small.abort();
+
+    // Past one part: a multipart upload is under way when it is aborted.
+    let mut large = store.create("ef/aborted-large").expect("create");
+    large.write_all(&big).expect("write");
+    large.write_all(b"more").expect("write");
+    assert_eq!(unfinished_uploads(&moto), 1);
+    large.abort();
+    assert_eq!(unfinished_uploads(&moto), 0, "abort aborts the upload");
+
+    let mut dropped = store.create("ef/dropped-large").expect("create");
+    dropped.write_all(&big).expect("write");
+    dropped.write_all(b"more").expect("write");
+    assert_eq!(unfinished_uploads(&moto), 1);
+    drop(dropped);
+    assert_eq!(unfinished_uploads(&moto), 0, "drop aborts the upload");
+
+    let mut dropped = store.create("ef/dropped-small").expect("create");
+    dropped.write_all(b"never kept").expect("write");
+    drop(dropped);
+
+    assert_eq!(store.keys().expect("keys"), Vec::<String>::new());
+    for key in [
+        "ef/aborted-small",
+        "ef/aborted-large",
+        "ef/dropped-large",
+        "ef/dropped-small",
+    ] {
+        assert!(matches!(store.open(key), Err(StorageError::NotFound(k)) if k == key));
+    }
+    assert_eq!(store.sweep_incomplete().expect("sweep"), 0);
+}
+
+#[test]
+fn keys_are_listed_without_the_prefix() {
+    let Some(moto) = start_moto("keys_are_listed_without_the_prefix") else {
+        return;
+    };
+    let store = storage(&moto, PREFIX);
+    // Another prefix in the same bucket is not listed.
+    let other = storage(&moto, "elsewhere");
+    put(&other, "zz/other-v1", b"x");
+
+    put(&store, "ab/abcdef-v1", b"one");
+    put(&store, "ab/abcdef-v2", b"two");
+    put(&store, "cd/cdef01-v1", b"three");
+    let mut keys = store.keys().expect("keys");
+    keys.sort();
+    assert_eq!(keys, ["ab/abcdef-v1", "ab/abcdef-v2", "cd/cdef01-v1"]);
+    assert_eq!(other.keys().expect("keys"), ["zz/other-v1"]);
+
+    // An empty prefix sees the whole bucket.
+    let root = storage(&moto, "");
+    let mut all = root.keys().expect("keys");
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            "elsewhere/zz/other-v1",
+            "visadesk-test/ab/abcdef-v1",
+            "visadesk-test/ab/abcdef-v2",
+            "visadesk-test/cd/cdef01-v1",
+        ]
+    );
+}
+
+#[test]
+fn delete_removes_and_is_idempotent() {
+    let Some(moto) = start_moto("delete_removes_and_is_idempotent") else {
+        return;
+    };
+    let store = storage(&moto, PREFIX);
+    put(&store, "ab/gone-v1", b"bytes");
+    put(&store, "ab/kept-v1", b"bytes");
+    store.delete("ab/gone-v1").expect("delete");
+    store.delete("ab/gone-v1").expect("delete again");
+    store
+        .delete("ab/never-existed")
+        .expect("delete a missing key");
+    assert_eq!(store.keys().expect("keys"), ["ab/kept-v1"]);
+    assert!(matches!(
+        store.open("ab/gone-v1"),
+        Err(StorageError::NotFound(_))
+    ));
+}
+
+#[test]
+fn missing_objects_and_bad_keys() {
+    let Some(moto) = start_moto("missing_objects_and_bad_keys") else {
+        return;
+    };
+    let store = storage(&moto, PREFIX);
+    match store.open("no/such-key") {
+        Err(StorageError::NotFound(key)) => assert_eq!(key, "no/such-key"),
+        Err(e) => panic!("expected NotFound, got {e}"),
+        Ok(_) => panic!("expected NotFound, got an object"),
+    }
+    for bad in ["", "/abs", "a//b", "../up", "a/./b", "sp ace"] {
+        assert!(
+            matches!(store.create(bad), Err(StorageError::Store(_))),
+            "{bad:?} should be refused"
+        );
+    }
+}
+
+#[test]
+fn dropping_the_storage_inside_a_runtime_is_safe() {
+    let Some(moto) = start_moto("dropping_the_storage_inside_a_runtime_is_safe") else {
+        return;
+    };
+    let store = storage(&moto, PREFIX);
+    put(&store, "ab/abcdef-v1", b"bytes");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    // Used from spawn_blocking, then dropped on an async worker.
+    runtime.block_on(async move {
+        let store = tokio::task::spawn_blocking(move || {
+            assert_eq!(get(&store, "ab/abcdef-v1"), b"bytes");
+            store
+        })
+        .await
+        .expect("the blocking task");
+        drop(store);
+    });
+}

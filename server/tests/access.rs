@@ -54,7 +54,7 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
         .user(&admin, "view@firm.example", "viewer", "viewer pass phrase")
         .await;
     let para_id = app.user_id(&para).await;
-    let details = json!({ "full_name": "Priya Sharma", "latin_name": "", "email": "", "phone": "", "address": "",
+    let details = json!({ "full_name": "Priya Sharma", "latin_name": "", "email": "priya@example.com", "phone": "", "address": "",
         "date_of_birth": "", "nationality": "IN", "passport_number": "", "passport_expiry": "",
         "education": [], "work": [], "languages": [] });
     let saved: Value = app
@@ -148,6 +148,20 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             .await
             .unwrap();
         let photo_item = fresh["checklist"][1]["id"].as_str().unwrap().to_string();
+        let degree_item = fresh["checklist"][2]["id"].as_str().unwrap().to_string();
+        let mut body = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"degree.pdf\"\r\n\r\n%PDF-1.4 degree\r\n--b--\r\n".to_vec();
+        body.shrink_to_fit();
+        let uploaded: Value = admin
+            .post(app.url(&format!("/documents/items/{degree_item}")))
+            .header("content-type", "multipart/form-data; boundary=b")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let document_id = uploaded["versions"][0]["id"].as_str().unwrap().to_string();
         // Changing a case: its attorney, admins and its own paralegal.
         let case_writer = match who {
             Nobody => 401,
@@ -247,6 +261,27 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                     ("reason", "Taken at the consulate".into()),
                 ],
                 case_writer,
+            ),
+            (
+                "review_document",
+                vec![
+                    ("document_id", document_id.clone()),
+                    ("accept", "true".into()),
+                ],
+                case_writer,
+            ),
+            (
+                "invite_applicant",
+                vec![("client_id", client_id.clone())],
+                signed_in_only(writer),
+            ),
+            // The portal is the applicants'; staff have the workspace.
+            ("portal", vec![], if who == Nobody { 401 } else { 403 }),
+            // The link's token is the key: no session needed, a bad one refused alike.
+            (
+                "invitation_details",
+                vec![("token", "not-a-token".into())],
+                409,
             ),
             ("my_sessions", vec![], signed_in_only(true)),
             ("end_other_sessions", vec![], signed_in_only(true)),

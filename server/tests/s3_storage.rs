@@ -350,3 +350,94 @@ fn dropping_the_storage_inside_a_runtime_is_safe() {
         drop(store);
     });
 }
+
+mod common;
+
+/// The whole server on S3: an upload lands in the bucket sealed, downloads
+/// back exactly, and a refused upload leaves no object.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_keeps_documents_in_the_bucket() {
+    let Some(moto) =
+        tokio::task::spawn_blocking(|| start_moto("the_server_keeps_documents_in_the_bucket"))
+            .await
+            .expect("moto")
+    else {
+        return;
+    };
+    let endpoint = format!("http://127.0.0.1:{}", moto.port);
+    let env = [
+        ("VISADESK_S3_BUCKET", BUCKET),
+        ("VISADESK_S3_ENDPOINT", endpoint.as_str()),
+        ("VISADESK_S3_PREFIX", "firm-a"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("VISADESK_MAX_UPLOAD_MB", "12"),
+    ];
+    let f = common::firm::firm_with(common::Backend::Sqlite, &env).await;
+    let (status, opened) = common::firm::open_case(&f, &f.admin, "cn_k", &[]).await;
+    assert_eq!(status, 200, "{opened}");
+    let case_id = opened["id"].as_str().unwrap().to_string();
+    let detail: serde_json::Value = f
+        .app
+        .call(&f.admin, "get_case", &[("id", &case_id)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let item = detail["checklist"][0]["id"].as_str().unwrap().to_string();
+
+    let mut file = b"%PDF-1.5\n".to_vec();
+    file.extend(pattern(10 * 1024 * 1024));
+    let send = |bytes: Vec<u8>| {
+        let boundary = "s3-test-boundary";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"degree.pdf\"\r\n\r\n").into_bytes();
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        f.admin
+            .post(f.app.url(&format!("/documents/items/{item}")))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+    };
+    let res = send(b"GIF89a not accepted".to_vec()).await.unwrap();
+    assert_eq!(res.status(), 415);
+    let res = send(file.clone()).await.unwrap();
+    assert_eq!(res.status(), 201);
+    let answer: serde_json::Value = res.json().await.unwrap();
+    let doc = answer["versions"][0]["id"].as_str().unwrap().to_string();
+
+    let res = f
+        .admin
+        .get(f.app.url(&format!("/documents/{doc}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.bytes().await.unwrap().as_ref() == file.as_slice(),
+        "the bytes come back"
+    );
+
+    let key = format!("{case_id}/{doc}");
+    let (keys, sealed) = tokio::task::spawn_blocking(move || {
+        let store = storage(&moto, "firm-a");
+        let keys = store.keys().unwrap();
+        let sealed = get(&store, &key);
+        (keys, sealed)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        keys.len(),
+        1,
+        "only the accepted upload is in the bucket: {keys:?}"
+    );
+    assert!(sealed.starts_with(b"VDOC") && !sealed.windows(9).any(|w| w == b"%PDF-1.5\n"));
+    assert!(
+        !f.app.data_dir().join("documents").exists(),
+        "nothing kept locally"
+    );
+}

@@ -5,13 +5,14 @@ use crate::api::clients::get_client;
 use crate::api::documents::InviteApplicant;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::RequirePermission;
-use crate::domain::case::{Priority, StaffRef};
+use crate::domain::case::{CasePage, Priority, StaffRef};
 use crate::domain::client::Client;
 use crate::domain::date::Date;
 use crate::domain::document::INVITATION_DAYS;
 use crate::domain::time::format_utc;
 use crate::domain::{Permission, Viewer};
 use crate::domain::{Programme, Role};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -21,10 +22,11 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 #[component]
 pub fn ClientPage() -> impl IntoView {
     let params = use_params_map();
-    let client = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_client,
-    );
+    let id = move || params.read().get("id").unwrap_or_default();
+    // Everything the page shows loads together: one suspense, no nested ones.
+    let client = Resource::new(id, get_client);
+    let cases = Resource::new(id, |id| list_cases(None, None, None, None, Some(id), None));
+    let staff = Resource::new(|| (), |_| assignable_staff());
     view! {
         <Title text="Client"/>
         <RequirePermission
@@ -38,14 +40,18 @@ pub fn ClientPage() -> impl IntoView {
                             Suspend::new(async move {
                                 match client.await {
                                     Ok(c) => {
+                                        let cases = cases.await;
+                                        let staff = staff.await.unwrap_or_default();
                                         let id = c.id.clone();
                                         let portal_id = c.id.clone();
                                         let email = c.details.email.clone();
                                         let can_edit = viewer.role.can(Permission::EditClients);
                                         view! {
-                                            <Profile client=c can_edit/>
-                                            <ClientCases client_id=id can_open=viewer.role.can(Permission::CreateCases)/>
-                                            {can_edit.then(|| view! { <PortalInvite client_id=portal_id email/> })}
+                                            <div class="client-page">
+                                                <Profile client=c can_edit/>
+                                                <ClientCases client_id=id cases staff can_open=viewer.role.can(Permission::CreateCases)/>
+                                                <PortalInvite client_id=portal_id email can_edit/>
+                                            </div>
                                         }
                                         .into_any()
                                     }
@@ -154,33 +160,28 @@ fn Profile(client: Client, can_edit: bool) -> impl IntoView {
 
 /// The client's cases, and a form to open another.
 #[component]
-fn ClientCases(client_id: String, can_open: bool) -> impl IntoView {
-    let id = client_id.clone();
-    let cases = Resource::new(
-        move || id.clone(),
-        |id| list_cases(None, None, None, None, Some(id), None),
-    );
+fn ClientCases(
+    client_id: String,
+    cases: Result<CasePage, AppError>,
+    staff: Vec<StaffRef>,
+    can_open: bool,
+) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="cases-title">
             <h2 id="cases-title">"Cases"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match cases.await {
-                        Ok(p) if p.total == 0 => view! { <p class="muted">"No cases yet."</p> }.into_any(),
-                        Ok(p) => view! { <crate::pages::cases::CaseTable page=p/> }.into_any(),
-                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {match cases {
+                Ok(p) if p.total == 0 => view! { <p class="muted">"No cases yet."</p> }.into_any(),
+                Ok(p) => view! { <crate::pages::cases::CaseTable page=p/> }.into_any(),
+                Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+            }}
         </section>
-        {can_open.then(|| view! { <NewCaseForm client_id/> })}
+        {can_open.then(|| view! { <NewCaseForm client_id staff/> })}
     }
 }
 
 #[component]
-fn NewCaseForm(client_id: String) -> impl IntoView {
+fn NewCaseForm(client_id: String, staff: Vec<StaffRef>) -> impl IntoView {
     let create = ServerAction::<CreateCase>::new();
-    let staff = Resource::new(|| (), |_| assignable_staff());
     let error = action_error(create.value());
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -189,15 +190,11 @@ fn NewCaseForm(client_id: String) -> impl IntoView {
         }
     });
     let options = move |roles: &'static [Role]| {
-        Suspend::new(async move {
-            staff
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|s: &StaffRef| roles.contains(&s.role))
-                .map(|s| view! { <option value=s.id>{s.display_name}</option> })
-                .collect_view()
-        })
+        staff
+            .iter()
+            .filter(|s| roles.contains(&s.role))
+            .map(|s| view! { <option value=s.id.clone()>{s.display_name.clone()}</option> })
+            .collect_view()
     };
     view! {
         <section class="card" aria-labelledby="new-case-title">
@@ -221,14 +218,14 @@ fn NewCaseForm(client_id: String) -> impl IntoView {
                     <label for="nc-attorney">"Attorney"</label>
                     <select id="nc-attorney" name="attorney_id">
                         <option value="">"Not yet assigned"</option>
-                        <Transition fallback=|| ()>{move || options(&[Role::Attorney, Role::Admin])}</Transition>
+                        {options(&[Role::Attorney, Role::Admin])}
                     </select>
                 </div>
                 <div class="field">
                     <label for="nc-paralegal">"Paralegal"</label>
                     <select id="nc-paralegal" name="paralegal_id">
                         <option value="">"Not yet assigned"</option>
-                        <Transition fallback=|| ()>{move || options(&[Role::Paralegal])}</Transition>
+                        {options(&[Role::Paralegal])}
                     </select>
                 </div>
                 <div class="field">
@@ -249,7 +246,10 @@ fn NewCaseForm(client_id: String) -> impl IntoView {
 
 /// Staff make a one-time portal link for the client and copy it to them.
 #[component]
-fn PortalInvite(client_id: String, email: String) -> impl IntoView {
+fn PortalInvite(client_id: String, email: String, can_edit: bool) -> impl IntoView {
+    if !can_edit {
+        return ().into_any();
+    }
     let invite = ServerAction::<InviteApplicant>::new();
     let error = action_error(invite.value());
     let origin = RwSignal::new(String::new());
@@ -291,4 +291,5 @@ fn PortalInvite(client_id: String, email: String) -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }

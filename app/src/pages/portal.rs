@@ -9,6 +9,7 @@ use crate::components::upload::Upload;
 use crate::domain::checklist::{ChecklistItem, ItemStatus};
 use crate::domain::document::{PortalCase, Review};
 use crate::domain::time::format_utc;
+use crate::domain::validate::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -190,7 +191,7 @@ pub fn JoinPage() -> impl IntoView {
                             Ok(invite) => view! {
                                 <h1 id="join-title">{if invite.has_account { "Set a new password" } else { "Welcome" }}</h1>
                                 <p>{format!("{}, your firm invites you to follow your case and upload your documents.", invite.client_name)}</p>
-                                <FormError error/>
+                                <FormError error=Signal::derive(move || error.get().filter(|e| e.field().is_none()))/>
                                 <ActionForm action attr:class="stack" attr:novalidate="novalidate">
                                     <input type="hidden" name="token" value=token/>
                                     <div class="field">
@@ -199,8 +200,8 @@ pub fn JoinPage() -> impl IntoView {
                                     </div>
                                     <div class="field">
                                         <label for="join-password">"Choose a password"</label>
-                                        <input id="join-password" type="password" name="password" autocomplete="new-password" required minlength="12"/>
-                                        <p class="muted small">"At least 12 characters. A few unrelated words make a good one."</p>
+                                        <input id="join-password" type="password" name="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS.to_string()/>
+                                        <p class="muted small">{format!("At least {PASSWORD_MIN_CHARS} characters. A few unrelated words make a good one.")}</p>
                                         <p class="field-error">{move || error.get().and_then(|e| e.message_for("password"))}</p>
                                     </div>
                                     <div class="field">

@@ -66,6 +66,9 @@ pub fn Versions(
                     let is_image = v.is_image();
                     let reason_id = format!("reject-{}", v.id);
                     let rejected_reason = match &v.review { Review::Rejected(r) => Some(r.clone()), _ => None };
+                    // A reviewer may change their mind, so the other decision stays offered.
+                    let offer_accept = can_review && newest && v.review != Review::Accepted;
+                    let offer_reject = can_review && newest && rejected_reason.is_none();
                     view! {
                         <li class="version" data-version=v.version.to_string()>
                             <div class="version-line">
@@ -89,13 +92,15 @@ pub fn Versions(
                                     })>
                                     "Preview"
                                 </button>
-                                {(can_review && newest).then(|| view! {
+                                {offer_accept.then(|| view! {
                                     <button type="button" class="button button-small"
                                         disabled=move || busy.get()
                                         aria-label=format!("Accept {label}")
                                         on:click=move |_| { review.dispatch((id_accept.clone(), true)); }>
                                         "Accept"
                                     </button>
+                                })}
+                                {offer_reject.then(|| view! {
                                     <button type="button" class="button button-small button-danger"
                                         disabled=move || busy.get()
                                         aria-label=format!("Reject {label}")
@@ -104,7 +109,7 @@ pub fn Versions(
                                     </button>
                                 })}
                             </div>
-                            {(can_review && newest).then(|| {
+                            {offer_reject.then(|| {
                                 let reason_id2 = reason_id.clone();
                                 view! {
                                     <Show when=move || rejecting.get()>

@@ -49,9 +49,10 @@ pub struct SealedUpload {
     pub wrapped_key: String,
 }
 
-/// The blocking end of an upload: hashes, seals and writes what it is fed.
+/// The blocking end of an upload: seals and writes what it is fed. (The
+/// SHA-256 is computed by whoever feeds it, on another core: one core
+/// hashing and sealing in turn is the bottleneck of a large upload.)
 pub struct SealingWriter {
-    hasher: Sha256,
     sealer: Sealer,
     object: Box<dyn PendingObject>,
     size: u64,
@@ -73,7 +74,6 @@ impl SealingWriter {
         let mut object = storage.create(key)?;
         object.write_all(&header).map_err(StorageError::from)?;
         Ok(SealingWriter {
-            hasher: Sha256::new(),
             sealer,
             object,
             size: 0,
@@ -84,7 +84,6 @@ impl SealingWriter {
 
     /// Takes the next plaintext bytes.
     pub fn write(&mut self, plain: &[u8]) -> Result<(), PipelineError> {
-        self.hasher.update(plain);
         self.size += plain.len() as u64;
         let sealed = self.sealer.update(plain)?;
         if !sealed.is_empty() {
@@ -93,14 +92,15 @@ impl SealingWriter {
         Ok(())
     }
 
-    /// Seals the end and commits the object.
-    pub fn finish(mut self) -> Result<SealedUpload, PipelineError> {
+    /// Seals the end and commits the object; `sha256` is the hex SHA-256 of
+    /// everything written.
+    pub fn finish(mut self, sha256: String) -> Result<SealedUpload, PipelineError> {
         let last = self.sealer.finish()?;
         self.object.write_all(&last).map_err(StorageError::from)?;
         self.object.commit()?;
         Ok(SealedUpload {
             size: self.size,
-            sha256: hex::encode(self.hasher.finalize()),
+            sha256,
             key_id: self.key_id,
             wrapped_key: hex::encode(&self.wrapped_key),
         })
@@ -186,7 +186,7 @@ mod tests {
         for piece in bytes.chunks(7919) {
             w.write(piece).unwrap();
         }
-        let sealed = w.finish().unwrap();
+        let sealed = w.finish(hex::encode(Sha256::digest(bytes))).unwrap();
         assert_eq!(sealed.size, bytes.len() as u64);
         StoredVersion {
             document_id: id.into(),

@@ -22,6 +22,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use visadesk_app::api::port::{Actor, ClientAddress, ClientMeta};
 use visadesk_app::domain::document::format_bytes;
@@ -30,14 +31,16 @@ use visadesk_app::AppError;
 
 /// Multipart framing allowed on top of the file itself.
 const FRAMING_ALLOWANCE: u64 = 64 * 1024;
-/// Chunks in flight between the request and the sealing thread.
-const CHANNEL_DEPTH: usize = 8;
+/// Messages in flight between the request and the sealing thread.
+const CHANNEL_DEPTH: usize = 4;
+/// Bytes per message to the sealing thread.
+const BATCH_BYTES: usize = 256 * 1024;
 
 /// What the request's reader tells the sealing thread.
 enum Feed {
     Bytes(Bytes),
-    /// The whole body arrived: commit.
-    End,
+    /// The whole body arrived, with this SHA-256: commit.
+    End(String),
 }
 
 fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
@@ -255,6 +258,12 @@ fn body_error(detail: String, _had_file: bool) -> AppError {
 /// A file whose bytes have all been handed to the sealing thread.
 struct Upload {
     kind: ContentKind,
+    /// SHA-256 of the bytes fed so far (hashed here, sealed there: two cores).
+    hasher: Sha256,
+    /// Bytes gathered into one message: the body arrives in pieces of a few
+    /// KiB, and waking the sealing thread for each would cost more than the
+    /// copy.
+    batch: Vec<u8>,
     tx: mpsc::Sender<Feed>,
     sealing: tokio::task::JoinHandle<Result<SealedUpload, PipelineError>>,
 }
@@ -266,9 +275,36 @@ impl Upload {
         let _ = self.sealing.await;
     }
 
+    /// Hashes and hands over the next bytes; `false` if the sealing thread
+    /// has stopped.
+    async fn feed(&mut self, bytes: Bytes) -> bool {
+        self.hasher.update(&bytes);
+        if self.batch.is_empty() && bytes.len() >= BATCH_BYTES {
+            return self.tx.send(Feed::Bytes(bytes)).await.is_ok();
+        }
+        self.batch.extend_from_slice(&bytes);
+        if self.batch.len() < BATCH_BYTES {
+            return true;
+        }
+        self.flush().await
+    }
+
+    /// Hands over what is gathered.
+    async fn flush(&mut self) -> bool {
+        if self.batch.is_empty() {
+            return true;
+        }
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_BYTES + 64 * 1024));
+        self.tx.send(Feed::Bytes(Bytes::from(full))).await.is_ok()
+    }
+
     /// Lets the sealing thread commit, and waits for it.
-    async fn finish(self) -> Result<SealedUpload, AppError> {
-        if self.tx.send(Feed::End).await.is_err() {
+    async fn finish(mut self) -> Result<SealedUpload, AppError> {
+        if !self.flush().await {
+            return Err(sealing_failed(self.sealing).await);
+        }
+        let sha256 = hex::encode(self.hasher.finalize());
+        if self.tx.send(Feed::End(sha256)).await.is_err() {
             return Err(sealing_failed(self.sealing).await);
         }
         drop(self.tx);
@@ -340,9 +376,9 @@ async fn receive_into(
         if size > limit {
             return Err(too_large(size, limit));
         }
-        match started.as_ref() {
+        match started.as_mut() {
             Some(upload) => {
-                if upload.tx.send(Feed::Bytes(chunk)).await.is_err() {
+                if !upload.feed(chunk).await {
                     if let Some(upload) = started.take() {
                         return Err(sealing_failed(upload.sealing).await.into());
                     }
@@ -353,9 +389,9 @@ async fn receive_into(
                 head.extend_from_slice(&chunk[..take]);
                 pending.push(chunk);
                 if head.len() == SNIFF_BYTES {
-                    let upload = start(&head, documents, target)?;
+                    let mut upload = start(&head, documents, target)?;
                     for piece in pending.drain(..) {
-                        if upload.tx.send(Feed::Bytes(piece)).await.is_err() {
+                        if !upload.feed(piece).await {
                             return Err(sealing_failed(upload.sealing).await.into());
                         }
                     }
@@ -369,9 +405,9 @@ async fn receive_into(
         None if size == 0 => Err(invalid("The file is empty.".into()).into()),
         None => {
             // Fewer bytes than the sniffer looks at: decide on what there is.
-            let upload = start(&head, documents, target)?;
+            let mut upload = start(&head, documents, target)?;
             for piece in pending {
-                if upload.tx.send(Feed::Bytes(piece)).await.is_err() {
+                if !upload.feed(piece).await {
                     return Err(sealing_failed(upload.sealing).await.into());
                 }
             }
@@ -404,7 +440,7 @@ fn start(head: &[u8], documents: &Documents, target: &UploadTarget) -> Result<Up
                         return Err(e);
                     }
                 }
-                Some(Feed::End) => return writer.finish(),
+                Some(Feed::End(sha256)) => return writer.finish(sha256),
                 None => {
                     writer.abort();
                     return Err(PipelineError::Abandoned);
@@ -412,7 +448,13 @@ fn start(head: &[u8], documents: &Documents, target: &UploadTarget) -> Result<Up
             }
         }
     });
-    Ok(Upload { kind, tx, sealing })
+    Ok(Upload {
+        kind,
+        hasher: Sha256::new(),
+        batch: Vec::with_capacity(BATCH_BYTES + 64 * 1024),
+        tx,
+        sealing,
+    })
 }
 
 /// `GET /documents/{id}`: the file as an attachment.

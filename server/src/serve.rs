@@ -102,7 +102,11 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             .wrap(from_fn(http::limits::bound_forms))
             .wrap(from_fn(http::origin::check))
             .wrap(from_fn(http::security::headers))
-            .wrap(Logger::new("%r %s %b %Dms").log_target("visadesk::http"))
+            .wrap(
+                Logger::new("%{request}xi %s %b %Dms")
+                    .custom_request_replace("request", http::redacted_request_line)
+                    .log_target("visadesk::http"),
+            )
     })
     // Responses go out in several writes (headers, then body chunks, or a
     // streamed page): without TCP_NODELAY, Nagle's algorithm holds the later

@@ -137,6 +137,18 @@ async fn invitations_work_once_and_expire(db: Backend) {
     assert_eq!(status, 200);
     let (status, _) = portal(&f, &applicant).await;
     assert_eq!(status, 200);
+    let page = f
+        .app
+        .client()
+        .get(f.app.url(&format!("/portal/join/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 409, "a used link says so");
+    assert!(
+        !f.app.log().contains(&token),
+        "the token is not in the server log"
+    );
     let (again, _) = join(&f, &token, "my own long pass phrase").await;
     assert_eq!(again, 409, "the link works once");
     let (bogus, _) = join(&f, "not-a-token", "my own long pass phrase").await;
@@ -162,13 +174,48 @@ async fn invitations_work_once_and_expire(db: Backend) {
     let token = invite(&f, &f.client_id).await;
     let (status, _) = join(&f, &token, "a brand new pass phrase").await;
     assert_eq!(status, 200);
+    let (status, _) = portal(&f, &applicant).await;
+    assert_eq!(
+        status, 401,
+        "a new password ends the sessions of the old one"
+    );
+    let applicant = f.app.client();
     let res = f
         .app
-        .sign_in(
-            &f.app.client(),
-            "priya@example.com",
-            "a brand new pass phrase",
+        .sign_in(&applicant, "priya@example.com", "a brand new pass phrase")
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // An invitation never brings back an account the firm deactivated.
+    let user_id = f.app.user_id(&applicant).await;
+    let res = f
+        .app
+        .call(
+            &f.admin,
+            "set_user_active",
+            &[("user_id", &user_id), ("active", "false")],
         )
+        .await;
+    assert_eq!(res.status(), 200);
+    let token = invite(&f, &f.client_id).await;
+    let (status, _) = join(&f, &token, "yet another pass phrase").await;
+    assert_eq!(status, 409);
+    let applicant = f.app.client();
+    let res = f
+        .app
+        .sign_in(&applicant, "priya@example.com", "a brand new pass phrase")
+        .await;
+    assert_eq!(res.status(), 401);
+    f.app
+        .call(
+            &f.admin,
+            "set_user_active",
+            &[("user_id", &user_id), ("active", "true")],
+        )
+        .await;
+    let res = f
+        .app
+        .sign_in(&applicant, "priya@example.com", "a brand new pass phrase")
         .await;
     assert_eq!(res.status(), 200);
 
@@ -341,6 +388,34 @@ async fn an_applicant_reaches_only_their_own_case(db: Backend) {
         409,
         "nothing more once accepted"
     );
+    // Waived items, and the staff's reasons for waiving, stay out of the portal;
+    // nobody uploads to a waived item.
+    let cv = theirs["cases"][0]["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "Cv")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .unwrap();
+    let res = f
+        .app
+        .call(
+            &f.admin,
+            "waive_checklist_item",
+            &[
+                ("item_id", &cv),
+                ("waive", "true"),
+                ("reason", "Partner firm holds it; fee note 7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let (_, theirs) = portal(&f, &b).await;
+    assert!(!theirs.to_string().contains("fee note 7"), "{theirs}");
+    assert!(!theirs.to_string().contains(&cv));
+    assert_eq!(upload(&f, &b, &cv, &pdf(6)).await, 409);
+    assert_eq!(upload(&f, &f.admin, &cv, &pdf(6)).await, 409);
+
     // Staff are not applicants: the portal is refused to them.
     let (status, _) = portal(&f, &f.admin).await;
     assert_eq!(status, 403);

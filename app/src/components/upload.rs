@@ -28,6 +28,37 @@ enum Phase {
     Failed(String),
 }
 
+/// Reloads a page's data after uploads finish, but only once none is in
+/// progress: a reload rebuilds the checklist, which would drop them.
+#[derive(Clone, Copy)]
+pub struct UploadTracker {
+    in_flight: RwSignal<u32>,
+    pending: RwSignal<bool>,
+}
+
+impl UploadTracker {
+    /// Provides a tracker to the page's uploads; `reload` runs after they finish.
+    pub fn provide(reload: impl Fn() + Send + Sync + 'static) -> UploadTracker {
+        let tracker = UploadTracker {
+            in_flight: RwSignal::new(0),
+            pending: RwSignal::new(false),
+        };
+        Effect::new(move |_| {
+            if tracker.in_flight.get() == 0 && tracker.pending.get() {
+                tracker.pending.set(false);
+                reload();
+            }
+        });
+        provide_context(tracker);
+        tracker
+    }
+
+    /// An upload finished: reload when the others have too.
+    pub fn done(&self) {
+        self.pending.set(true);
+    }
+}
+
 /// The message for a file the server would refuse for its size.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn too_large(size: u64, max: u64) -> Option<String> {
@@ -127,6 +158,23 @@ pub fn Upload(
         phase.set(Phase::Failed("Upload cancelled. Nothing was saved.".into()));
     };
     let busy = move || matches!(phase.get(), Phase::Sending { .. } | Phase::Storing { .. });
+    // Counted while busy, so the page holds its reload until every upload is done.
+    if let Some(tracker) = use_context::<UploadTracker>() {
+        Effect::new(move |was: Option<bool>| {
+            let now = busy();
+            match (was.unwrap_or(false), now) {
+                (false, true) => tracker.in_flight.update(|n| *n += 1),
+                (true, false) => tracker.in_flight.update(|n| *n = n.saturating_sub(1)),
+                _ => {}
+            }
+            now
+        });
+        on_cleanup(move || {
+            if busy_untracked(phase) {
+                tracker.in_flight.update(|n| *n = n.saturating_sub(1));
+            }
+        });
+    }
 
     view! {
         <div
@@ -173,6 +221,12 @@ pub fn Upload(
         </div>
     }
     .into_any()
+}
+
+fn busy_untracked(phase: RwSignal<Phase>) -> bool {
+    phase
+        .try_get_untracked()
+        .is_some_and(|p| matches!(p, Phase::Sending { .. } | Phase::Storing { .. }))
 }
 
 #[cfg(feature = "hydrate")]
@@ -270,6 +324,14 @@ mod browser {
         }
 
         pub fn abort(&self) {
+            let _ = self.xhr.abort();
+        }
+    }
+
+    impl Drop for Request {
+        /// The handlers go with the request: stop it rather than let it
+        /// finish unseen (a finished request ignores this).
+        fn drop(&mut self) {
             let _ = self.xhr.abort();
         }
     }

@@ -11,7 +11,7 @@ use crate::api::cases::{
 use crate::components::documents::Versions;
 use crate::components::form::FormError;
 use crate::components::layout::RequirePermission;
-use crate::components::upload::Upload;
+use crate::components::upload::{Upload, UploadTracker};
 use crate::domain::case::{CaseDetail, StaffRef};
 use crate::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
 use crate::domain::task::Task;
@@ -67,6 +67,7 @@ impl Forms {
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let forms = Forms::new();
+    UploadTracker::provide(move || forms.changed());
     let case = Resource::new(
         move || {
             (
@@ -370,6 +371,7 @@ fn Checklist(
     forms: Forms,
 ) -> impl IntoView {
     let progress = Progress::of(items.iter().map(|i| (i.required, &i.status)));
+    let uploads = use_context::<UploadTracker>();
     let present: Vec<DocumentKind> = items.iter().map(|i| i.kind).collect();
     let addable: Vec<DocumentKind> = DocumentKind::ALL
         .into_iter()
@@ -442,7 +444,10 @@ fn Checklist(
                                 {(can_edit && !waived).then(|| view! {
                                     <Upload item_id=item.id.clone() label=label max_bytes=max_upload_bytes
                                         action=if item.versions.is_empty() { "Upload" } else { "Upload a new version" }
-                                        on_done=Callback::new(move |_| forms.changed())/>
+                                        on_done=Callback::new(move |_| match uploads {
+                                            Some(uploads) => uploads.done(),
+                                            None => forms.changed(),
+                                        })/>
                                 })}
                             </div>
                             {can_edit.then(|| if waived {

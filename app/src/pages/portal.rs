@@ -5,7 +5,7 @@
 use crate::api::account::SignOut;
 use crate::api::documents::{invitation_details, portal_data, AcceptInvitation};
 use crate::components::form::{action_error, FormError};
-use crate::components::upload::Upload;
+use crate::components::upload::{Upload, UploadTracker};
 use crate::domain::checklist::{ChecklistItem, ItemStatus};
 use crate::domain::document::{PortalCase, Review};
 use crate::domain::time::format_utc;
@@ -39,7 +39,8 @@ fn PortalBar(name: String) -> impl IntoView {
 pub fn PortalPage() -> impl IntoView {
     let reload = RwSignal::new(0u64);
     let data = Resource::new(move || reload.get(), |_| portal_data());
-    let on_done = Callback::new(move |_| reload.update(|n| *n += 1));
+    let tracker = UploadTracker::provide(move || reload.update(|n| *n += 1));
+    let on_done = Callback::new(move |_| tracker.done());
     view! {
         <Title text="Your case"/>
         <Transition fallback=|| view! { <header class="topbar"><span class="brand">"Visadesk"</span></header><p class="muted page">"Loading…"</p> }>

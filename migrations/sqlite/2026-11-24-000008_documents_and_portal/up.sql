@@ -27,9 +27,6 @@ CREATE TABLE documents (
 CREATE UNIQUE INDEX documents_item_version ON documents (item_id, version);
 CREATE INDEX documents_case_sha256 ON documents (case_id, sha256);
 
--- Versions are numbered per checklist item, reserved when an upload starts.
-ALTER TABLE checklist_items ADD COLUMN last_version BIGINT NOT NULL DEFAULT 0;
-
 -- An applicant's account belongs to one client record.
 ALTER TABLE users ADD COLUMN client_id TEXT REFERENCES clients (id);
 CREATE INDEX users_client ON users (client_id);

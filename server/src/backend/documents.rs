@@ -65,6 +65,13 @@ pub fn upload_target(
     let item = checklist::by_id(conn, item_id)?.ok_or_else(|| not_found("checklist item"))?;
     let case = visible_case(conn, viewer, &item.case_id, "checklist item")?;
     let label = DocumentKind::from_code(&item.kind).map_or("Document", |k| k.label());
+    if viewer.role != Role::Applicant && item.status == "waived" {
+        editable_case(conn, viewer, &case.id, "upload documents to it")?;
+        return Err(AppError::Conflict(format!(
+            "\"{label}\" is waived. Mark it as needed again before uploading to it."
+        ))
+        .into());
+    }
     if viewer.role == Role::Applicant {
         let status = ItemStatus::from_code(&item.status, &item.reason);
         if status == Some(ItemStatus::Accepted) {
@@ -108,6 +115,7 @@ pub fn record_upload(
     content_type: &str,
     now: i64,
 ) -> Result<ChecklistItem, ServerError> {
+    checklist::lock(conn, &target.item_id)?;
     let again = upload_target(conn, viewer, &target.item_id)?;
     if again.version != target.version {
         return Err(AppError::Conflict(format!(
@@ -139,7 +147,19 @@ pub fn record_upload(
         reviewed_by_name: String::new(),
         reviewed_at: None,
     };
-    documents::insert(conn, &row)?;
+    match documents::insert(conn, &row) {
+        Err(ServerError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => {
+            return Err(AppError::Conflict(format!(
+            "Another file for \"{}\" was uploaded at the same moment. Please upload yours again.",
+            target.label
+        ))
+            .into())
+        }
+        other => other?,
+    }
     checklist::set_status(conn, &target.item_id, &ItemStatus::Uploaded, now)?;
     let mut summary = format!(
         "{}: \"{}\" version {} uploaded ({}, {})",
@@ -249,6 +269,7 @@ pub fn review_document(
     let row = documents::by_id(conn, document_id)?.ok_or_else(|| not_found("document"))?;
     let case = visible_case(conn, viewer, &row.case_id, "document")?;
     editable_case(conn, viewer, &case.id, "review its documents")?;
+    checklist::lock(conn, &row.item_id)?;
     let review = check_review(accept, reason).map_err(|message| AppError::Invalid {
         field: "reason".into(),
         message,
@@ -316,6 +337,11 @@ pub fn portal(
         steps.reverse();
         let checklist = checklist_with_versions(conn, &case.id)?;
         let progress = Progress::of(checklist.iter().map(|i| (i.required, &i.status)));
+        // Waived items (and their reasons, which are for staff) stay out.
+        let checklist: Vec<ChecklistItem> = checklist
+            .into_iter()
+            .filter(|i| !matches!(i.status, ItemStatus::Waived(_)))
+            .collect();
         out.push(PortalCase {
             id: case.id,
             reference: case.reference,
@@ -444,8 +470,16 @@ pub fn accept_invitation(
     let client = clients::by_id(conn, &invitation.client_id)?.ok_or_else(dead_link)?;
     let (user_id, action) = match users::by_email(conn, &invitation.email)? {
         Some(user) if user.client_id.as_deref() == Some(invitation.client_id.as_str()) => {
+            if !user.active {
+                return Err(AppError::Conflict(
+                    "This portal account has been deactivated. Ask your firm to reactivate it."
+                        .into(),
+                )
+                .into());
+            }
             users::set_password_hash(conn, &user.id, password_hash, now)?;
-            users::set_active(conn, &user.id, true, now)?;
+            // A new password ends every session the old one opened.
+            crate::store::sessions::delete_all_for_user(conn, &user.id, None)?;
             (user.id, "portal.password_reset")
         }
         Some(_) => {

@@ -149,7 +149,6 @@ diesel::table! {
         reason -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
-        last_version -> BigInt,
     }
 }
 

@@ -35,6 +35,25 @@ const FRAMING_ALLOWANCE: u64 = 64 * 1024;
 const CHANNEL_DEPTH: usize = 4;
 /// Bytes per message to the sealing thread.
 const BATCH_BYTES: usize = 256 * 1024;
+/// Uploads streaming at once on this instance (each holds a blocking thread).
+static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(32);
+/// Downloads streaming at once on this instance (likewise).
+static DOWNLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(64);
+/// An upload that sends nothing for this long is given up.
+const STALL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The next item of a body stream, or an error if the client stalls.
+async fn next_or_stall<S: futures_util::Stream + Unpin>(
+    stream: &mut S,
+) -> Result<Option<S::Item>, AppError> {
+    actix_web::rt::time::timeout(STALL, stream.next())
+        .await
+        .map_err(|_| {
+            AppError::Request(
+                "The upload stalled: nothing arrived for a minute. Please try again.".into(),
+            )
+        })
+}
 
 /// What the request's reader tells the sealing thread.
 enum Feed {
@@ -133,6 +152,14 @@ async fn upload_inner(
     let actor = actor(req)?;
     let backend = &state.backend;
     let target = backend.upload_target(&actor.viewer, item_id).await?;
+    // Each upload holds a blocking thread while it streams: bound how many.
+    let _slot = UPLOADS.try_acquire().map_err(|_| Refusal {
+        status: Some(503),
+        error: AppError::Request(
+            "The server is receiving many files at the moment. Please try again in a minute."
+                .into(),
+        ),
+    })?;
     let documents = backend.documents().clone();
     let limit = documents.max_upload_bytes;
     let declared = req
@@ -141,7 +168,7 @@ async fn upload_inner(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if let Some(len) = declared {
-        if len > limit + FRAMING_ALLOWANCE {
+        if len > limit.saturating_add(FRAMING_ALLOWANCE) {
             return Err(too_large(len, limit));
         }
     }
@@ -156,28 +183,39 @@ async fn upload_inner(
     let Some((upload, file_name)) = upload else {
         return Err(invalid("Choose a file to upload.".into()).into());
     };
-    // The whole body is in: commit, then record.
-    let kind = upload.kind;
-    let sealed = upload.finish().await?;
-    let key = storage_key(&target.case_id, &target.document_id);
-    let recorded = backend
-        .record_upload(
-            &actor,
-            target.clone(),
-            key.clone(),
-            sealed,
-            file_name,
-            kind.mime(),
-        )
-        .await;
-    if recorded.is_err() {
-        let storage = documents.storage.clone();
-        let removed = web::block(move || storage.delete(&key)).await;
-        if !matches!(removed, Ok(Ok(()))) {
-            tracing::error!(document = %target.document_id, "could not remove the object of an upload that was not recorded");
+    // The whole body is in: commit, then record, in a task of its own, so
+    // that a client who goes away now cannot leave an object without a row.
+    let backend = state.backend.clone();
+    let finishing = actix_web::rt::spawn(async move {
+        let kind = upload.kind;
+        let sealed = upload.finish().await?;
+        let key = storage_key(&target.case_id, &target.document_id);
+        let recorded = backend
+            .record_upload(
+                &actor,
+                target.clone(),
+                key.clone(),
+                sealed,
+                file_name,
+                kind.mime(),
+            )
+            .await;
+        if recorded.is_err() {
+            let storage = documents.storage.clone();
+            let removed = web::block(move || storage.delete(&key)).await;
+            if !matches!(removed, Ok(Ok(()))) {
+                tracing::error!(document = %target.document_id, "could not remove the object of an upload that was not recorded");
+            }
+        }
+        recorded
+    });
+    match finishing.await {
+        Ok(recorded) => Ok(recorded?),
+        Err(e) => {
+            tracing::error!(error = %e, "finishing an upload failed");
+            Err(AppError::Internal.into())
         }
     }
-    Ok(recorded?)
 }
 
 /// Reads the multipart body to its end: the file field goes to the sealing
@@ -189,8 +227,9 @@ async fn read_body(
     limit: u64,
     upload: &mut Option<(Upload, String)>,
 ) -> Result<(), Refusal> {
+    let other_bytes = &mut 0usize;
     loop {
-        let field = match multipart.next().await {
+        let field = match next_or_stall(multipart).await? {
             None => break,
             Some(Ok(field)) => field,
             Some(Err(e)) => return Err(body_error(e.to_string(), upload.is_some()).into()),
@@ -219,14 +258,14 @@ async fn read_body(
             _ => {
                 // Other fields are not used; read past them (bounded).
                 let mut field = field;
-                let mut seen = 0usize;
-                while let Some(chunk) = field.next().await {
+                while let Some(chunk) = next_or_stall(&mut field).await? {
                     let chunk = chunk.map_err(|e| body_error(e.to_string(), upload.is_some()))?;
-                    seen += chunk.len();
-                    if seen > 4096 {
-                        return Err(
-                            invalid(format!("The form field \"{name}\" is too large.")).into()
-                        );
+                    *other_bytes += chunk.len();
+                    if *other_bytes > 4096 {
+                        return Err(invalid(format!(
+                            "The form sends too much besides the file (in \"{name}\")."
+                        ))
+                        .into());
                     }
                 }
             }
@@ -364,7 +403,7 @@ async fn receive_into(
     let mut pending: Vec<Bytes> = Vec::new();
     let mut size: u64 = 0;
     loop {
-        let chunk = match field.next().await {
+        let chunk = match next_or_stall(&mut field).await? {
             None => break,
             Some(Ok(chunk)) => chunk,
             Some(Err(e)) => return Err(body_error(e.to_string(), true).into()),
@@ -499,6 +538,12 @@ async fn serve_document(
             return plain(status, &e.to_string());
         }
     };
+    let Ok(slot) = DOWNLOADS.try_acquire() else {
+        return plain(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "The server is sending many files at the moment. Please try again in a minute.",
+        );
+    };
     let documents = state.backend.documents().clone();
     // Check every byte before sending the first.
     let checked = {
@@ -527,7 +572,7 @@ async fn serve_document(
     } else {
         attachment(&row.file_name)
     };
-    let body = stream(documents, stored);
+    let body = stream(documents, stored, slot);
     let mut response = HttpResponse::Ok();
     response
         .content_type(row.content_type.as_str())
@@ -552,9 +597,11 @@ async fn serve_document(
 fn stream(
     documents: Documents,
     stored: StoredVersion,
+    slot: tokio::sync::SemaphorePermit<'static>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let sent = open_stored(&documents, &stored, |piece| {
             tx.blocking_send(Ok(Bytes::from(piece)))
                 .map_err(|_| PipelineError::Abandoned)

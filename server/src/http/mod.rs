@@ -21,6 +21,21 @@ pub struct HttpState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
+/// The request line for the access log, with invitation tokens (which are
+/// credentials while unused) left out.
+pub fn redacted_request_line(req: &actix_web::dev::ServiceRequest) -> String {
+    let path = req.path();
+    let shown = if path.starts_with("/portal/join/") {
+        "/portal/join/[token]".to_string()
+    } else {
+        match req.query_string() {
+            "" => path.to_string(),
+            q => format!("{path}?{q}"),
+        }
+    };
+    format!("{} {shown} {:?}", req.method(), req.version())
+}
+
 /// Whether an applicant may open this page (else they are sent to the portal):
 /// the portal, their sessions, and the public pages.
 pub fn is_applicant_page(path: &str) -> bool {
@@ -45,6 +60,17 @@ pub fn is_public_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invitation_tokens_stay_out_of_the_access_log() {
+        let req =
+            actix_web::test::TestRequest::with_uri("/portal/join/SECRETtoken123").to_srv_request();
+        let line = redacted_request_line(&req);
+        assert!(!line.contains("SECRET"), "{line}");
+        assert!(line.starts_with("GET /portal/join/[token]"), "{line}");
+        let req = actix_web::test::TestRequest::with_uri("/cases?stage=intake").to_srv_request();
+        assert!(redacted_request_line(&req).starts_with("GET /cases?stage=intake"));
+    }
 
     #[test]
     fn pages_need_a_session_but_assets_and_the_api_do_not() {

@@ -94,6 +94,16 @@ pub fn by_id(conn: &mut DbConnection, id: &str) -> Result<Option<ItemRow>, Serve
         .optional()?)
 }
 
+/// Takes the item's row lock for the rest of the transaction (PostgreSQL;
+/// SQLite's write transactions are serialised already), so an upload and a
+/// review of the same item happen one after the other.
+pub fn lock(conn: &mut DbConnection, id: &str) -> Result<(), ServerError> {
+    diesel::update(checklist_items::table.find(id))
+        .set(checklist_items::updated_at.eq(checklist_items::updated_at))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Sets an item's status and reason.
 pub fn set_status(
     conn: &mut DbConnection,

@@ -211,14 +211,7 @@ impl VisadeskBackend {
                         tracing::warn!(error = %e, "could not record session activity");
                     }
                 }
-                Ok(Some(Viewer {
-                    user_id: user.id.clone(),
-                    email: user.email.clone(),
-                    display_name: user.display_name.clone(),
-                    role: user.role()?,
-                    session_id: session.id,
-                    client_id: user.client_id.clone(),
-                }))
+                Ok(Some(user.viewer(session.id)?))
             })
             .await
     }
@@ -379,16 +372,7 @@ impl VisadeskBackend {
                 if let Some(previous) = previous {
                     sessions::delete_by_token_hash(conn, &previous)?;
                 }
-                let session = SessionRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    user_id: user.id.clone(),
-                    token_hash: digest,
-                    created_at: now,
-                    last_seen_at: now,
-                    expires_at: now + max_age,
-                    user_agent: client.user_agent,
-                    ip: client.ip,
-                };
+                let session = SessionRow::new(&user.id, digest, client, now, now + max_age);
                 sessions::insert(conn, &session)?;
                 if let Some(hash) = upgraded {
                     users::set_password_hash(conn, &user.id, &hash, now)?;
@@ -407,14 +391,7 @@ impl VisadeskBackend {
                     },
                     now,
                 )?;
-                Ok(Viewer {
-                    user_id: user.id.clone(),
-                    email: user.email.clone(),
-                    display_name: user.display_name.clone(),
-                    role: user.role()?,
-                    session_id: session.id,
-                    client_id: user.client_id.clone(),
-                })
+                user.viewer(session.id)
             })
             .await?;
         tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "signed in");
@@ -1103,26 +1080,10 @@ impl Backend for VisadeskBackend {
             .write(move |conn| {
                 let now = now();
                 let user = documents::accept_invitation(conn, &raw, &hash, now)?;
-                let session = SessionRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    user_id: user.id.clone(),
-                    token_hash: digest,
-                    created_at: now,
-                    last_seen_at: now,
-                    expires_at: now + max_age,
-                    user_agent: client.user_agent,
-                    ip: client.ip,
-                };
+                let session = SessionRow::new(&user.id, digest, client, now, now + max_age);
                 sessions::insert(conn, &session)?;
                 users::touch_sign_in(conn, &user.id, now)?;
-                Ok(Viewer {
-                    user_id: user.id.clone(),
-                    email: user.email.clone(),
-                    display_name: user.display_name.clone(),
-                    role: user.role()?,
-                    session_id: session.id,
-                    client_id: user.client_id.clone(),
-                })
+                user.viewer(session.id)
             })
             .await?;
         tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "joined the portal");

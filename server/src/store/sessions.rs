@@ -20,6 +20,29 @@ pub struct SessionRow {
     pub ip: String,
 }
 
+impl SessionRow {
+    /// A new session for a user, from `client`, ending at `expires_at`
+    /// (only the token's digest is kept).
+    pub fn new(
+        user_id: &str,
+        token_hash: String,
+        client: visadesk_app::api::port::ClientMeta,
+        now: i64,
+        expires_at: i64,
+    ) -> SessionRow {
+        SessionRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user_id.to_string(),
+            token_hash,
+            created_at: now,
+            last_seen_at: now,
+            expires_at,
+            user_agent: client.user_agent,
+            ip: client.ip,
+        }
+    }
+}
+
 /// Inserts a session.
 pub fn insert(conn: &mut DbConnection, row: &SessionRow) -> Result<(), ServerError> {
     diesel::insert_into(sessions::table)

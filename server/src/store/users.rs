@@ -31,6 +31,18 @@ impl UserRow {
             .map_err(|_| ServerError::Config(format!("user {} has an unknown role", self.id)))
     }
 
+    /// The signed-in person this user is, in session `session_id`.
+    pub fn viewer(&self, session_id: String) -> Result<visadesk_app::domain::Viewer, ServerError> {
+        Ok(visadesk_app::domain::Viewer {
+            user_id: self.id.clone(),
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role()?,
+            session_id,
+            client_id: self.client_id.clone(),
+        })
+    }
+
     /// As listed on the admin page.
     pub fn summary(&self) -> Result<UserSummary, ServerError> {
         Ok(UserSummary {

@@ -73,6 +73,22 @@ async fn upload(
     post_body(f, who, item_id, multipart(name.as_bytes(), bytes)).await
 }
 
+/// Staff review a document version (as the admin).
+async fn review(f: &Firm, document_id: &str, accept: bool, reason: &str) -> reqwest::Response {
+    let accept = if accept { "true" } else { "false" };
+    f.app
+        .call(
+            &f.admin,
+            "review_document",
+            &[
+                ("document_id", document_id),
+                ("accept", accept),
+                ("reason", reason),
+            ],
+        )
+        .await
+}
+
 async fn case(f: &Firm, who: &reqwest::Client, id: &str) -> Value {
     f.app
         .call(who, "get_case", &[("id", id)])
@@ -100,11 +116,6 @@ async fn k_case(f: &Firm) -> (String, std::collections::HashMap<String, String>)
         })
         .collect();
     (id, items)
-}
-
-fn kind_code(kind: &str) -> String {
-    // DocumentKind serialises as its variant name.
-    kind.to_string()
 }
 
 /// Rows in `documents`, and files under the documents folder (objects, and
@@ -139,8 +150,8 @@ fn stored(f: &Firm) -> (usize, usize, usize) {
 async fn upload_review_versions_and_download(db: Backend) {
     let f = firm_with(db, LIMIT).await;
     let (case_id, items) = k_case(&f).await;
-    let passport = &items[&kind_code("Passport")];
-    let photo = &items[&kind_code("Photo")];
+    let passport = &items["Passport"];
+    let photo = &items["Photo"];
     let first = pdf(300_000, 1);
 
     let (status, item) = upload(&f, &f.para, passport, "passport scan.pdf", &first).await;
@@ -203,31 +214,9 @@ async fn upload_review_versions_and_download(db: Backend) {
     );
 
     // Reject with a reason; a reason is required.
-    let res = f
-        .app
-        .call(
-            &f.admin,
-            "review_document",
-            &[
-                ("document_id", &v1_id),
-                ("accept", "false"),
-                ("reason", " "),
-            ],
-        )
-        .await;
+    let res = review(&f, &v1_id, false, " ").await;
     assert_eq!(res.status(), 400);
-    let res = f
-        .app
-        .call(
-            &f.admin,
-            "review_document",
-            &[
-                ("document_id", &v1_id),
-                ("accept", "false"),
-                ("reason", "The photo page is cut off"),
-            ],
-        )
-        .await;
+    let res = review(&f, &v1_id, false, "The photo page is cut off").await;
     assert_eq!(res.status(), 200);
     let item: Value = res.json().await.unwrap();
     assert_eq!(item["status"]["Rejected"], "The photo page is cut off");
@@ -240,23 +229,9 @@ async fn upload_review_versions_and_download(db: Backend) {
     assert_eq!(item["versions"][0]["version"], 2);
     assert_eq!(item["versions"][0]["duplicate_of"], Value::Null);
     let v2_id = item["versions"][0]["id"].as_str().unwrap().to_string();
-    let res = f
-        .app
-        .call(
-            &f.admin,
-            "review_document",
-            &[("document_id", &v1_id), ("accept", "true")],
-        )
-        .await;
+    let res = review(&f, &v1_id, true, "").await;
     assert_eq!(res.status(), 409);
-    let res = f
-        .app
-        .call(
-            &f.admin,
-            "review_document",
-            &[("document_id", &v2_id), ("accept", "true")],
-        )
-        .await;
+    let res = review(&f, &v2_id, true, "").await;
     assert_eq!(res.status(), 200);
     let item: Value = res.json().await.unwrap();
     assert_eq!(item["status"], "Accepted");
@@ -301,7 +276,7 @@ async fn upload_review_versions_and_download(db: Backend) {
 async fn bad_uploads_leave_no_row_and_no_file(db: Backend) {
     let f = firm_with(db, LIMIT).await;
     let (_case_id, items) = k_case(&f).await;
-    let item = items[&kind_code("Passport")].clone();
+    let item = items["Passport"].clone();
     let cases: [(&str, Vec<u8>, u16, &str); 9] = [
         (
             "over the limit",
@@ -430,7 +405,7 @@ async fn damaged_bytes_and_wrong_keys_are_never_served(db: Backend) {
     let mut f = firm_with(db, &[("VISADESK_DOCUMENT_KEY", key)]).await;
     let (case_id, items) = k_case(&f).await;
     let bytes = pdf(500_000, 12);
-    let (status, item) = upload(&f, &f.admin, &items[&kind_code("Cv")], "cv.pdf", &bytes).await;
+    let (status, item) = upload(&f, &f.admin, &items["Cv"], "cv.pdf", &bytes).await;
     assert_eq!(status, 201, "{item}");
     let id = item["versions"][0]["id"].as_str().unwrap().to_string();
     let get = |f: &Firm, admin: reqwest::Client, id: String| {

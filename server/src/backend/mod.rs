@@ -6,7 +6,7 @@ pub mod documents;
 use crate::auth::password::{check_new_password, Passwords};
 use crate::auth::{now, token};
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
 use crate::error::ServerError;
 use crate::store::audit::{self, Entry};
 use crate::store::cases::{self, CaseRow, EventRow};
@@ -145,24 +145,20 @@ impl VisadeskBackend {
         file_name: String,
         content_type: &'static str,
     ) -> Result<ChecklistItem, AppError> {
-        let by = By::actor(actor);
-        let viewer = actor.viewer.clone();
-        Ok(self
-            .db
-            .write(move |conn| {
-                documents::record_upload(
-                    conn,
-                    &viewer,
-                    &by,
-                    &target,
-                    &storage_key,
-                    &sealed,
-                    &file_name,
-                    content_type,
-                    now(),
-                )
-            })
-            .await?)
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::record_upload(
+                conn,
+                viewer,
+                by,
+                &target,
+                &storage_key,
+                &sealed,
+                &file_name,
+                content_type,
+                now,
+            )
+        })
+        .await
     }
 
     /// A document the actor may download, the download audited.
@@ -178,11 +174,26 @@ impl VisadeskBackend {
         ),
         AppError,
     > {
-        let by = By::actor(actor);
-        let (viewer, id) = (actor.viewer.clone(), document_id.to_string());
+        let id = document_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::download_target(conn, viewer, by, &id, preview, now)
+        })
+        .await
+    }
+
+    /// Runs `work` in one write transaction as `actor` (whose viewer the
+    /// object checks use and who the audit trail names), at the time now.
+    async fn write_as<T: Send + 'static>(
+        &self,
+        actor: &Actor,
+        work: impl FnOnce(&mut DbConnection, &Viewer, &By, i64) -> Result<T, ServerError>
+            + Send
+            + 'static,
+    ) -> Result<T, AppError> {
+        let (viewer, by) = (actor.viewer.clone(), By::actor(actor));
         Ok(self
             .db
-            .write(move |conn| documents::download_target(conn, &viewer, &by, &id, preview, now()))
+            .write(move |conn| work(conn, &viewer, &by, now()))
             .await?)
     }
 
@@ -846,14 +857,11 @@ impl Backend for VisadeskBackend {
         case_id: &str,
         kind: DocumentKind,
     ) -> Result<ChecklistItem, AppError> {
-        let by = By::actor(actor);
-        let (viewer, case_id) = (actor.viewer.clone(), case_id.to_string());
-        Ok(self
-            .db
-            .write(move |conn| {
-                case_work::add_checklist_item(conn, &viewer, &by, &case_id, kind, now())
-            })
-            .await?)
+        let case_id = case_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            case_work::add_checklist_item(conn, viewer, by, &case_id, kind, now)
+        })
+        .await
     }
 
     async fn waive_checklist_item(
@@ -863,23 +871,19 @@ impl Backend for VisadeskBackend {
         waive: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError> {
-        let by = By::actor(actor);
-        let (viewer, item_id) = (actor.viewer.clone(), item_id.to_string());
-        Ok(self
-            .db
-            .write(move |conn| {
-                case_work::waive_checklist_item(conn, &viewer, &by, &item_id, waive, &reason, now())
-            })
-            .await?)
+        let item_id = item_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            case_work::waive_checklist_item(conn, viewer, by, &item_id, waive, &reason, now)
+        })
+        .await
     }
 
     async fn delete_task(&self, actor: &Actor, task_id: &str) -> Result<(), AppError> {
-        let by = By::actor(actor);
-        let (viewer, task_id) = (actor.viewer.clone(), task_id.to_string());
-        Ok(self
-            .db
-            .write(move |conn| case_work::delete_task(conn, &viewer, &by, &task_id, now()))
-            .await?)
+        let task_id = task_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            case_work::delete_task(conn, viewer, by, &task_id, now)
+        })
+        .await
     }
 
     async fn create_case(&self, actor: &Actor, case: NewCase) -> Result<CaseSummary, AppError> {
@@ -1022,14 +1026,11 @@ impl Backend for VisadeskBackend {
         accept: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError> {
-        let by = By::actor(actor);
-        let (viewer, id) = (actor.viewer.clone(), document_id.to_string());
-        Ok(self
-            .db
-            .write(move |conn| {
-                documents::review_document(conn, &viewer, &by, &id, accept, &reason, now())
-            })
-            .await?)
+        let id = document_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::review_document(conn, viewer, by, &id, accept, &reason, now)
+        })
+        .await
     }
 
     async fn portal(&self, viewer: &Viewer) -> Result<Portal, AppError> {
@@ -1046,12 +1047,11 @@ impl Backend for VisadeskBackend {
         actor: &Actor,
         client_id: &str,
     ) -> Result<NewInvitation, AppError> {
-        let by = By::actor(actor);
-        let (viewer, id) = (actor.viewer.clone(), client_id.to_string());
-        Ok(self
-            .db
-            .write(move |conn| documents::invite(conn, &viewer, &by, &id, now()))
-            .await?)
+        let id = client_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::invite(conn, viewer, by, &id, now)
+        })
+        .await
     }
 
     async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError> {

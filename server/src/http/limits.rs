@@ -6,20 +6,12 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
+use visadesk_app::domain::document::format_bytes;
 use visadesk_app::AppError;
 
 /// Largest form a server function accepts, in bytes. File uploads use their
 /// own streaming endpoint and limit.
 pub const MAX_FORM_BYTES: u64 = 256 * 1024;
-
-/// A readable size: "1.0 MB", "64 KB", "512 bytes".
-pub fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-        b if b >= 1024 => format!("{} KB", b / 1024),
-        b => format!("{b} bytes"),
-    }
-}
 
 /// Answers 413 when a server-function request says it is larger than the limit.
 pub async fn bound_forms(
@@ -35,8 +27,8 @@ pub async fn bound_forms(
         Some(len) if req.path().starts_with("/api/") && len > MAX_FORM_BYTES => {
             let error = AppError::Request(format!(
                 "The form is too large ({}); the limit is {}. Shorten the text and try again.",
-                human_size(len),
-                human_size(MAX_FORM_BYTES)
+                format_bytes(len),
+                format_bytes(MAX_FORM_BYTES)
             ));
             let body = serde_json::to_string(&error).unwrap_or_default();
             let res = HttpResponse::PayloadTooLarge()
@@ -75,16 +67,4 @@ async fn argument_errors_are_bad_requests(
         req,
         head.set_body(bytes).map_into_boxed_body(),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_size;
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(human_size(1024 * 1024 + 30), "1.0 MB");
-        assert_eq!(human_size(64 * 1024), "64 KB");
-        assert_eq!(human_size(12), "12 bytes");
-    }
 }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod components;
 pub mod domain;
+pub mod eligibility;
 pub mod error;
 pub mod pages;
 pub mod query;

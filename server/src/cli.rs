@@ -6,7 +6,9 @@ use crate::error::ServerError;
 use crate::serve::open_database;
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
-use visadesk_app::domain::{NewStaffUser, Role};
+use visadesk_app::domain::date::Date;
+use visadesk_app::domain::{NewStaffUser, Programme, Role};
+use visadesk_app::eligibility::{assess, Profile, Settings};
 
 /// Visadesk: case management for immigration firms.
 #[derive(Parser, Debug)]
@@ -53,6 +55,93 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Check eligibility from the command line.
+    Eligibility {
+        #[command(subcommand)]
+        command: EligibilityCommand,
+    },
+}
+
+/// What to do with eligibility.
+#[derive(Subcommand, Debug)]
+pub enum EligibilityCommand {
+    /// Assess a profile (JSON, see docs/eligibility.md) and print the result
+    /// as JSON. Missing facts give `needs_information`; unreadable input
+    /// exits with code 2.
+    Check {
+        /// The profile, or `-` for standard input.
+        file: std::path::PathBuf,
+        /// The assessment date, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_parser = parse_date)]
+        on: Option<Date>,
+        /// Only this programme: cn_k, cn_r, cn_z, us_h1b or de_blue_card.
+        #[arg(long, value_parser = parse_programme)]
+        programme: Option<Programme>,
+        /// The firm's settings as JSON (default: the documented defaults).
+        #[arg(long)]
+        settings: Option<std::path::PathBuf>,
+    },
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("\"{text}\" is not a real date written YYYY-MM-DD"))
+}
+
+fn parse_programme(text: &str) -> Result<Programme, String> {
+    text.parse::<Programme>().map_err(|e| {
+        let codes: Vec<&str> = Programme::ALL.iter().map(|p| p.code()).collect();
+        format!("{e}; use one of {}", codes.join(", "))
+    })
+}
+
+/// Input the eligibility check could not read (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(String);
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path, what: &str) -> Result<T, BadInput> {
+    let text = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| BadInput(format!("could not read the {what} from standard input: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| BadInput(format!("could not read the {what} {}: {e}", path.display())))?
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        let kind = match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "is not valid JSON",
+            _ => "does not have the documented form",
+        };
+        BadInput(format!(
+            "the {what} {} {kind}: line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// Runs `eligibility check`: the result as pretty JSON.
+pub fn eligibility_check(
+    file: &std::path::Path,
+    on: Option<Date>,
+    programme: Option<Programme>,
+    settings: Option<&std::path::Path>,
+) -> Result<String, BadInput> {
+    let profile: Profile = read_json(file, "profile")?;
+    let settings: Settings = match settings {
+        Some(path) => read_json(path, "settings")?,
+        None => Settings::default(),
+    };
+    settings
+        .check()
+        .map_err(|(name, message)| BadInput(format!("setting {name}: {message}")))?;
+    let on = on.unwrap_or_else(|| Date::from_unix(crate::auth::now()));
+    let assessment = assess(&profile, on, &settings, programme);
+    serde_json::to_string_pretty(&assessment)
+        .map_err(|e| BadInput(format!("the result could not be written: {e}")))
 }
 
 /// What to do with the audit trail.

@@ -1,8 +1,11 @@
-//! The `visadesk` binary: serve | migrate | create-admin.
+//! The `visadesk` binary: serve, migrate, create-admin, seed-demo, audit, eligibility.
 
 use clap::Parser;
 use std::process::ExitCode;
-use visadesk_server::cli::{audit_verify, create_admin, seed_demo, AuditCommand, Cli, Command};
+use visadesk_server::cli::{
+    audit_verify, create_admin, eligibility_check, seed_demo, AuditCommand, Cli, Command,
+    EligibilityCommand,
+};
 use visadesk_server::serve::{open_database, serve};
 
 /// How a command ended when it did not fail outright.
@@ -10,6 +13,8 @@ enum Outcome {
     Done,
     /// It ran, and found a problem (exit code 1).
     Failed,
+    /// Its input could not be read (exit code 2).
+    BadInput,
 }
 
 fn main() -> ExitCode {
@@ -25,6 +30,26 @@ fn main() -> ExitCode {
 
     let config = cli.config;
     let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Eligibility {
+            command:
+                EligibilityCommand::Check {
+                    file,
+                    on,
+                    programme,
+                    settings,
+                },
+        } => Ok(
+            match eligibility_check(&file, on, programme, settings.as_deref()) {
+                Ok(json) => {
+                    println!("{json}");
+                    Outcome::Done
+                }
+                Err(e) => {
+                    eprintln!("visadesk: {e}");
+                    Outcome::BadInput
+                }
+            },
+        ),
         Command::Serve => actix_web::rt::System::new()
             .block_on(serve(config))
             .map(|()| Outcome::Done),
@@ -63,6 +88,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
+        Ok(Outcome::BadInput) => ExitCode::from(2),
         Err(e) => {
             eprintln!("visadesk: {e}");
             ExitCode::FAILURE

@@ -10,6 +10,7 @@ use crate::store::checklist;
 use crate::store::clients;
 use crate::store::tasks::{self, TaskRow};
 use visadesk_app::domain::case::{reference, Priority};
+use visadesk_app::eligibility::EligibilityFacts;
 use visadesk_app::domain::client::{ClientInput, Education, EducationLevel, LanguageSkill, Work};
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::{NewStaffUser, Programme, Role, Stage};
@@ -261,6 +262,11 @@ fn client(dice: &mut Dice, i: usize, today: Date) -> ClientInput {
             test: "IELTS".into(),
             level: format!("{}.5", 6 + dice.below(3)),
         }],
+        eligibility: EligibilityFacts {
+            in_us: Some(employer_country == "US"),
+            institution_well_known: Some(true),
+            ..EligibilityFacts::default()
+        },
     }
 }
 

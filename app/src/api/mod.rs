@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cases;
 pub mod clients;
 pub mod documents;
+pub mod eligibility;
 pub mod users;
 
 #[cfg(feature = "ssr")]

@@ -1,7 +1,9 @@
 //! The port `app` needs from the server: implemented in the `server` crate
 //! (diesel, argon2) and reached through Leptos context.
 
+use crate::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
 use crate::domain::audit::{AuditEvent, AuditFilter};
+use crate::eligibility::Settings;
 use crate::domain::case::{
     Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
     Priority, StaffRef,
@@ -219,6 +221,28 @@ pub trait Backend: Send + Sync + 'static {
         password: String,
         client: ClientMeta,
     ) -> Result<SignedIn, AppError>;
+
+    /// The settings and today's date for assessing in the browser.
+    async fn eligibility_context(&self, viewer: &Viewer) -> Result<EligibilityContext, AppError>;
+
+    /// Replaces the firm's eligibility settings.
+    async fn save_eligibility_settings(
+        &self,
+        actor: &Actor,
+        settings: Settings,
+    ) -> Result<Settings, AppError>;
+
+    /// The eligibility part of a case page.
+    async fn case_eligibility(&self, viewer: &Viewer, case_id: &str)
+        -> Result<CaseEligibility, AppError>;
+
+    /// Assesses and stores, on the server.
+    async fn save_assessment(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        on: &str,
+    ) -> Result<StoredAssessment, AppError>;
 }
 
 /// The backend as kept in Leptos context.

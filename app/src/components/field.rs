@@ -60,3 +60,33 @@ pub fn Check(label: String, id: String, checked: RwSignal<bool>) -> impl IntoVie
         </div>
     }
 }
+
+/// A yes / no / not known choice bound to `value`.
+#[component]
+pub fn YesNo(
+    label: &'static str,
+    id: &'static str,
+    value: RwSignal<Option<bool>>,
+    #[prop(optional)] hint: &'static str,
+) -> impl IntoView {
+    let code = move || match value.get() {
+        None => "",
+        Some(true) => "yes",
+        Some(false) => "no",
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| value.set(match event_target_value(&ev).as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            })>
+                <option value="" selected=move || code().is_empty()>"Not known"</option>
+                <option value="yes" selected=move || code() == "yes">"Yes"</option>
+                <option value="no" selected=move || code() == "no">"No"</option>
+            </select>
+            {(!hint.is_empty()).then(|| view! { <p class="hint small">{hint}</p> })}
+        </div>
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod case_filters;
 pub mod documents;
+pub mod eligibility;
 pub mod field;
 pub mod form;
 pub mod layout;

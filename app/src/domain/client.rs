@@ -1,6 +1,7 @@
 //! Clients of the firm and the profile facts eligibility reads.
 
 use super::date::Date;
+use crate::eligibility::{parse_cents, EligibilityFacts, JobOffer, Profile};
 use super::validate::{normalize_email, FieldError};
 use serde::{Deserialize, Serialize};
 
@@ -65,18 +66,24 @@ impl EducationLevel {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Education {
     pub level: EducationLevel,
+    #[serde(default)]
     pub field: String,
     /// Science, technology, engineering or mathematics.
+    #[serde(default)]
     pub stem: bool,
+    #[serde(default)]
     pub institution: String,
     /// ISO 3166-1 alpha-2.
+    #[serde(default)]
     pub country: String,
     /// `YYYY-MM-DD`, or empty when unknown.
+    #[serde(default)]
     pub completed_on: String,
 }
 
 /// A job held.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Work {
     pub role: String,
     pub employer: String,
@@ -91,7 +98,8 @@ pub struct Work {
 }
 
 /// A language and, if any, a test result (HSK 5, IELTS 7.5, ...).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LanguageSkill {
     pub language: String,
     pub test: String,
@@ -118,6 +126,23 @@ pub struct ClientInput {
     pub education: Vec<Education>,
     pub work: Vec<Work>,
     pub languages: Vec<LanguageSkill>,
+    /// The job offer and confirmations eligibility reads.
+    #[serde(default)]
+    pub eligibility: EligibilityFacts,
+}
+
+impl ClientInput {
+    /// The part of the client the eligibility engine reads.
+    pub fn eligibility_profile(&self) -> Profile {
+        Profile {
+            date_of_birth: self.date_of_birth.clone(),
+            nationality: self.nationality.clone(),
+            education: self.education.clone(),
+            work: self.work.clone(),
+            languages: self.languages.clone(),
+            eligibility: self.eligibility.clone(),
+        }
+    }
 }
 
 /// A stored client.
@@ -468,6 +493,7 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
         })
         .collect();
 
+    let eligibility = eligibility_facts(&mut e, &input.eligibility);
     let clean = ClientInput {
         full_name,
         latin_name,
@@ -481,11 +507,55 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
         education,
         work,
         languages,
+        eligibility,
     };
     if e.is_empty() {
         Ok(clean)
     } else {
         Err(e)
+    }
+}
+
+/// Checks the job offer's fields; the yes/no facts need no check.
+fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> EligibilityFacts {
+    let job_offer = facts.job_offer.as_ref().map(|o| {
+        let p = |f: &str| format!("eligibility.job_offer.{f}");
+        let currency = o.currency.trim().to_uppercase();
+        if !currency.is_empty() && (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase())) {
+            e.push(err(p("currency"), "Write the currency as a three-letter code, e.g. EUR, USD or CNY."));
+        }
+        let annual_salary = o.annual_salary.trim().to_string();
+        if !annual_salary.is_empty() && parse_cents(&annual_salary).is_none() {
+            e.push(err(p("annual_salary"), "Write the salary as a number with at most two decimals, e.g. 50700 or 45934.20."));
+        }
+        if !annual_salary.is_empty() && currency.is_empty() {
+            e.push(err(p("currency"), "Enter the salary's currency, e.g. EUR."));
+        }
+        let mut count = |field: &str, value: &str, lo: u32, hi: u32, label: &str| {
+            let value = value.trim().to_string();
+            if !value.is_empty() && !value.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n)) {
+                e.push(err(p(field), format!("The {label} must be a whole number from {lo} to {hi}.")));
+            }
+            value
+        };
+        let duration_months = count("duration_months", &o.duration_months, 1, 600, "contract length in months");
+        let months_per_year = count("months_per_year", &o.months_per_year, 0, 12, "number of months a year");
+        let local_incentive_points = count("local_incentive_points", &o.local_incentive_points, 0, 10, "local incentive points");
+        JobOffer {
+            country: country(e, &p("country"), "country of work", &o.country, false),
+            employer: text(e, &p("employer"), "employer", &o.employer, false),
+            occupation: text(e, &p("occupation"), "occupation", &o.occupation, false),
+            annual_salary,
+            currency,
+            duration_months,
+            months_per_year,
+            local_incentive_points,
+            ..o.clone()
+        }
+    });
+    EligibilityFacts {
+        job_offer,
+        ..facts.clone()
     }
 }
 
@@ -519,6 +589,10 @@ pub fn changed_fields(before: &ClientInput, after: &ClientInput) -> Vec<&'static
     check(before.education == after.education, "education");
     check(before.work == after.work, "work history");
     check(before.languages == after.languages, "languages");
+    check(
+        before.eligibility == after.eligibility,
+        "job offer and eligibility facts",
+    );
     out
 }
 

@@ -42,6 +42,43 @@ impl Date {
         })
     }
 
+    /// Days since 1970-01-01 (negative before), for spans between dates.
+    pub fn day_number(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date of a [`Date::day_number`].
+    pub fn from_day_number(days: i64) -> Date {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// The same day `years` later (28 February for 29 February in a common year).
+    pub fn add_years(self, years: i32) -> Date {
+        let year = self.year + years;
+        Date {
+            year,
+            month: self.month,
+            day: self.day.min(days_in_month(year, self.month)),
+        }
+    }
+
     /// Whole years from `self` (a birthday) to `on`; the birthday counts on its day.
     pub fn years_until(self, on: Date) -> i32 {
         let mut years = on.year - self.year;
@@ -96,6 +133,21 @@ mod tests {
         let born = Date::parse("1990-06-15").unwrap();
         assert_eq!(born.years_until(Date::parse("2025-06-14").unwrap()), 34);
         assert_eq!(born.years_until(Date::parse("2025-06-15").unwrap()), 35);
+    }
+
+    #[test]
+    fn day_numbers_count_from_the_unix_epoch() {
+        assert_eq!(Date::parse("1970-01-01").unwrap().day_number(), 0);
+        assert_eq!(Date::parse("2025-10-01").unwrap().day_number(), 1_759_276_800 / 86_400);
+        assert_eq!(Date::parse("1969-12-31").unwrap().day_number(), -1);
+        for text in ["1969-12-31", "2000-02-29", "2024-03-01", "2026-11-24"] {
+            let date = Date::parse(text).unwrap();
+            assert_eq!(Date::from_day_number(date.day_number()), date);
+        }
+        assert_eq!(
+            Date::parse("2024-02-29").unwrap().add_years(1).to_string(),
+            "2025-02-28"
+        );
     }
 
     #[test]

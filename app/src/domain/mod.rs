@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agent;
+pub mod assessment;
 pub mod audit;
 pub mod case;
 pub mod checklist;

@@ -23,11 +23,15 @@ pub enum Permission {
     EditClients,
     /// Open new cases (editing one also depends on who it is assigned to).
     CreateCases,
+    /// Save an eligibility assessment on a case.
+    SaveAssessments,
+    /// Change the firm's eligibility settings.
+    EditFirmSettings,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 10] = [
         Permission::ViewDashboard,
         Permission::ViewClients,
         Permission::ViewCases,
@@ -36,6 +40,8 @@ impl Permission {
         Permission::ViewAudit,
         Permission::EditClients,
         Permission::CreateCases,
+        Permission::SaveAssessments,
+        Permission::EditFirmSettings,
     ];
 
     /// The stable name used in the audit trail.
@@ -49,6 +55,8 @@ impl Permission {
             Permission::ViewAudit => "view_audit",
             Permission::EditClients => "edit_clients",
             Permission::CreateCases => "create_cases",
+            Permission::SaveAssessments => "save_assessments",
+            Permission::EditFirmSettings => "edit_firm_settings",
         }
     }
 }
@@ -61,8 +69,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ViewDashboard | ViewClients | ViewCases => {
             matches!(role, Admin | Attorney | Paralegal | Viewer)
         }
-        ManageUsers | ViewAudit => role == Admin,
-        EditClients | CreateCases => matches!(role, Admin | Attorney | Paralegal),
+        ManageUsers | ViewAudit | EditFirmSettings => role == Admin,
+        EditClients | CreateCases | SaveAssessments => matches!(role, Admin | Attorney | Paralegal),
         ManageOwnSessions => true,
     }
 }

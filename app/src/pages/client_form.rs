@@ -3,7 +3,13 @@
 
 use crate::api::clients::{get_client, save_client};
 use crate::components::field::{Check, Field};
+use crate::api::eligibility::load_eligibility_context;
+use crate::components::eligibility::EligibilityPanel;
 use crate::components::layout::RequirePermission;
+use crate::domain::assessment::EligibilityContext;
+use crate::domain::date::Date;
+use crate::eligibility::{assess, RULES_VERSION};
+use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use crate::domain::client::{
     changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
     SaveOutcome, Work, LIST_MAX,
@@ -18,11 +24,19 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 /// A new client.
 #[component]
 pub fn NewClientPage() -> impl IntoView {
+    let context = Resource::new(|| (), |_| load_eligibility_context());
     view! {
         <Title text="New client"/>
         <RequirePermission
             permission=Permission::EditClients
-            page=|_: Viewer| view! { <ClientForm existing=None/> }
+            page=move |_: Viewer| view! {
+                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let context = context.await.ok();
+                        view! { <ClientForm existing=None context/> }
+                    })}
+                </Transition>
+            }
         />
     }
 }
@@ -35,6 +49,7 @@ pub fn EditClientPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         get_client,
     );
+    let context = Resource::new(|| (), |_| load_eligibility_context());
     view! {
         <Title text="Edit client"/>
         <RequirePermission
@@ -42,8 +57,9 @@ pub fn EditClientPage() -> impl IntoView {
             page=move |_: Viewer| view! {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
+                        let context = context.await.ok();
                         match client.await {
-                            Ok(c) => view! { <ClientForm existing=Some(c)/> }.into_any(),
+                            Ok(c) => view! { <ClientForm existing=Some(c) context/> }.into_any(),
                             Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                         }
                     })}
@@ -98,6 +114,7 @@ struct Draft {
     education: RwSignal<Vec<EduDraft>>,
     work: RwSignal<Vec<WorkDraft>>,
     languages: RwSignal<Vec<LangDraft>>,
+    facts: FactsDraft,
     next_key: RwSignal<u64>,
 }
 
@@ -122,6 +139,7 @@ impl Draft {
             education: RwSignal::new(d.education.iter().map(|e| edu_draft(key(), e)).collect()),
             work: RwSignal::new(d.work.iter().map(|w| work_draft(key(), w)).collect()),
             languages: RwSignal::new(d.languages.iter().map(|l| lang_draft(key(), l)).collect()),
+            facts: FactsDraft::new(&d.eligibility),
             next_key,
         }
     }
@@ -132,54 +150,57 @@ impl Draft {
         k
     }
 
+    /// The client as typed. Reads are tracked, so a memo of it follows
+    /// every keystroke; call it inside `untrack` elsewhere.
     fn input(&self) -> ClientInput {
         ClientInput {
-            full_name: self.full_name.get_untracked(),
-            latin_name: self.latin_name.get_untracked(),
-            email: self.email.get_untracked(),
-            phone: self.phone.get_untracked(),
-            address: self.address.get_untracked(),
-            date_of_birth: self.date_of_birth.get_untracked(),
-            nationality: self.nationality.get_untracked(),
-            passport_number: self.passport_number.get_untracked(),
-            passport_expiry: self.passport_expiry.get_untracked(),
+            full_name: self.full_name.get(),
+            latin_name: self.latin_name.get(),
+            email: self.email.get(),
+            phone: self.phone.get(),
+            address: self.address.get(),
+            date_of_birth: self.date_of_birth.get(),
+            nationality: self.nationality.get(),
+            passport_number: self.passport_number.get(),
+            passport_expiry: self.passport_expiry.get(),
             education: self
                 .education
-                .get_untracked()
+                .get()
                 .iter()
                 .map(|e| Education {
-                    level: EducationLevel::from_code(&e.level.get_untracked())
+                    level: EducationLevel::from_code(&e.level.get())
                         .unwrap_or(EducationLevel::Bachelor),
-                    field: e.field.get_untracked(),
-                    stem: e.stem.get_untracked(),
-                    institution: e.institution.get_untracked(),
-                    country: e.country.get_untracked(),
-                    completed_on: e.completed_on.get_untracked(),
+                    field: e.field.get(),
+                    stem: e.stem.get(),
+                    institution: e.institution.get(),
+                    country: e.country.get(),
+                    completed_on: e.completed_on.get(),
                 })
                 .collect(),
             work: self
                 .work
-                .get_untracked()
+                .get()
                 .iter()
                 .map(|w| Work {
-                    role: w.role.get_untracked(),
-                    employer: w.employer.get_untracked(),
-                    country: w.country.get_untracked(),
-                    start_on: w.start_on.get_untracked(),
-                    end_on: w.end_on.get_untracked(),
-                    research_or_teaching: w.research_or_teaching.get_untracked(),
+                    role: w.role.get(),
+                    employer: w.employer.get(),
+                    country: w.country.get(),
+                    start_on: w.start_on.get(),
+                    end_on: w.end_on.get(),
+                    research_or_teaching: w.research_or_teaching.get(),
                 })
                 .collect(),
             languages: self
                 .languages
-                .get_untracked()
+                .get()
                 .iter()
                 .map(|l| LanguageSkill {
-                    language: l.language.get_untracked(),
-                    test: l.test.get_untracked(),
-                    level: l.level.get_untracked(),
+                    language: l.language.get(),
+                    test: l.test.get(),
+                    level: l.level.get(),
                 })
                 .collect(),
+            eligibility: self.facts.facts(),
         }
     }
 }
@@ -225,7 +246,7 @@ enum Notice {
 }
 
 #[component]
-fn ClientForm(existing: Option<Client>) -> impl IntoView {
+fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> impl IntoView {
     let id = existing.as_ref().map(|c| c.id.clone());
     let opened = RwSignal::new(
         existing
@@ -270,7 +291,7 @@ fn ClientForm(existing: Option<Client>) -> impl IntoView {
         }
     });
     let submit = move |confirm: bool| {
-        save.dispatch((draft.input(), confirm));
+        save.dispatch((untrack(|| draft.input()), confirm));
     };
     let err =
         move |path: String| Signal::derive(move || error.get().and_then(|e| e.message_for(&path)));
@@ -318,6 +339,7 @@ fn ClientForm(existing: Option<Client>) -> impl IntoView {
                 </div>
             }.into_any(),
         })}
+        <div class="client-form-layout">
         <form class="client-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(false); }>
             <fieldset class="card">
                 <legend>"Identity"</legend>
@@ -429,6 +451,7 @@ fn ClientForm(existing: Option<Client>) -> impl IntoView {
                     "Add language"
                 </button>
             </fieldset>
+            <FactsFieldset draft=draft.facts error/>
             <div class="form-actions sticky-actions">
                 <button type="submit" class="button" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Saving…" } else if is_new { "Create client" } else { "Save changes" }}
@@ -437,5 +460,35 @@ fn ClientForm(existing: Option<Client>) -> impl IntoView {
                 <A href=cancel_href attr:class="button button-secondary">"Cancel"</A>
             </div>
         </form>
+        {context.map(|ctx| view! { <LivePanel draft ctx/> })}
+        </div>
     }
 }
+
+/// The eligibility panel, assessed in the browser from what is typed: no
+/// request goes to the server.
+#[component]
+fn LivePanel(draft: Draft, ctx: EligibilityContext) -> impl IntoView {
+    let on = RwSignal::new(ctx.today.clone());
+    let settings = ctx.settings;
+    let today = Date::parse(&ctx.today);
+    let assessment = Memo::new(move |_| {
+        let profile = draft.input().eligibility_profile();
+        let date = on.with(|d| Date::parse(d)).or(today).unwrap_or(Date { year: 2026, month: 1, day: 1 });
+        assess(&profile, date, &settings, None)
+    });
+    view! {
+        <aside class="eligibility-live card" aria-label="Eligibility">
+            <div class="section-head">
+                <h2>"Eligibility"</h2>
+                <div class="field field-inline">
+                    <label for="elig-on">"On"</label>
+                    <input id="elig-on" type="date" bind:value=on/>
+                </div>
+            </div>
+            <p class="hint small">"Updates as you type, in your browser. Rules version " {RULES_VERSION} "."</p>
+            <EligibilityPanel assessment/>
+        </aside>
+    }
+}
+

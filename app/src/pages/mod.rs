@@ -7,6 +7,7 @@ pub mod case_detail;
 pub mod case_form;
 pub mod cases;
 pub mod client_detail;
+pub mod client_facts;
 pub mod client_form;
 pub mod clients;
 pub mod dashboard;

@@ -2,6 +2,7 @@
 
 mod case_work;
 pub mod documents;
+mod eligibility;
 
 use crate::auth::password::{check_new_password, Passwords};
 use crate::auth::{now, token};
@@ -20,7 +21,9 @@ use visadesk_app::api::port::NewCase;
 use visadesk_app::api::port::{
     Actor, Backend, ClientMeta, ClientSave, CookiePolicy, SignInRequest, SignedIn,
 };
+use visadesk_app::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
 use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
+use visadesk_app::eligibility::Settings;
 use visadesk_app::domain::case::{
     Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
     StaffRef,
@@ -1091,5 +1094,51 @@ impl Backend for VisadeskBackend {
             token: session_token,
             viewer,
         })
+    }
+
+    async fn eligibility_context(&self, viewer: &Viewer) -> Result<EligibilityContext, AppError> {
+        let viewer = viewer.clone();
+        let today = Date::from_unix(now());
+        Ok(self
+            .db
+            .run(move |conn| eligibility::context(conn, &viewer, today))
+            .await?)
+    }
+
+    async fn save_eligibility_settings(
+        &self,
+        actor: &Actor,
+        settings: Settings,
+    ) -> Result<Settings, AppError> {
+        self.write_as(actor, move |conn, viewer, by, now| {
+            eligibility::save_settings(conn, viewer, by, settings, now)
+        })
+        .await
+    }
+
+    async fn case_eligibility(
+        &self,
+        viewer: &Viewer,
+        case_id: &str,
+    ) -> Result<CaseEligibility, AppError> {
+        let (viewer, case_id) = (viewer.clone(), case_id.to_string());
+        let today = Date::from_unix(now());
+        Ok(self
+            .db
+            .run(move |conn| eligibility::case_eligibility(conn, &viewer, &case_id, today))
+            .await?)
+    }
+
+    async fn save_assessment(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        on: &str,
+    ) -> Result<StoredAssessment, AppError> {
+        let (case_id, on) = (case_id.to_string(), on.to_string());
+        self.write_as(actor, move |conn, viewer, by, now| {
+            eligibility::save_assessment(conn, viewer, by, &case_id, &on, now)
+        })
+        .await
     }
 }

@@ -191,7 +191,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    firm_settings (name) {
+        name -> Text,
+        value -> Text,
+        updated_at -> BigInt,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Text,
+        case_id -> Text,
+        client_id -> Text,
+        client_version -> BigInt,
+        assessed_on -> Text,
+        rules_version -> Text,
+        profile -> Text,
+        result -> Text,
+        created_by -> Nullable<Text>,
+        created_by_name -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(assessments -> cases (case_id));
 diesel::joinable!(cases -> clients (client_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_tasks -> cases (case_id));
@@ -211,5 +237,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     client_terms,
     checklist_items,
     documents,
-    invitations
+    invitations,
+    firm_settings,
+    assessments
 );

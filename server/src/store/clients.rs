@@ -9,6 +9,7 @@ use visadesk_app::domain::client::{
     Client, ClientInput, ClientPage, ClientSort, ClientSummary, Education, LanguageSkill, Work,
     CLIENT_PAGE_SIZE, SEARCH_COUNT_CAP,
 };
+use visadesk_app::eligibility::EligibilityFacts;
 use visadesk_app::domain::search::{client_terms, prefix_end, query_tokens, Searchable};
 
 /// A row of `clients`.
@@ -39,6 +40,8 @@ struct Profile {
     education: Vec<Education>,
     work: Vec<Work>,
     languages: Vec<LanguageSkill>,
+    #[serde(default)]
+    eligibility: EligibilityFacts,
 }
 
 /// The columns a save writes (all but id and creation facts).
@@ -69,6 +72,7 @@ fn profile_json(d: &ClientInput) -> Result<String, ServerError> {
         education: d.education.clone(),
         work: d.work.clone(),
         languages: d.languages.clone(),
+        eligibility: d.eligibility.clone(),
     };
     serde_json::to_string(&p)
         .map_err(|e| ServerError::Config(format!("profile could not be stored: {e}")))
@@ -96,6 +100,7 @@ impl ClientRow {
                 education: profile.education,
                 work: profile.work,
                 languages: profile.languages,
+                eligibility: profile.eligibility,
             },
             created_at: self.created_at,
             updated_at: self.updated_at,

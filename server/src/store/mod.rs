@@ -1,6 +1,7 @@
 //! Queries, written once for both backends. Each function takes a
 //! connection; callers choose the transaction.
 
+pub mod assessments;
 pub mod audit;
 pub mod cases;
 pub mod checklist;
@@ -8,6 +9,7 @@ pub mod clients;
 pub mod documents;
 pub mod invitations;
 pub mod sessions;
+pub mod settings;
 pub mod tasks;
 pub mod throttle;
 pub mod users;

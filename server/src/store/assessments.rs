@@ -1,0 +1,67 @@
+//! The `assessments` table: eligibility results kept on cases.
+
+use crate::db::schema::assessments;
+use crate::db::DbConnection;
+use crate::error::ServerError;
+use diesel::prelude::*;
+use visadesk_app::domain::assessment::StoredAssessment;
+
+/// Most assessments a case page lists.
+pub const LISTED: i64 = 50;
+
+/// A row of `assessments`.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = assessments, treat_none_as_default_value = false)]
+pub struct AssessmentRow {
+    pub id: String,
+    pub case_id: String,
+    pub client_id: String,
+    pub client_version: i64,
+    pub assessed_on: String,
+    pub rules_version: String,
+    pub profile: String,
+    pub result: String,
+    pub created_by: Option<String>,
+    pub created_by_name: String,
+    pub created_at: i64,
+}
+
+impl AssessmentRow {
+    /// The assessment as the app sees it.
+    pub fn stored(self) -> Result<StoredAssessment, ServerError> {
+        let assessment = serde_json::from_str(&self.result).map_err(|e| {
+            ServerError::Config(format!("assessment {} is unreadable: {e}", self.id))
+        })?;
+        Ok(StoredAssessment {
+            id: self.id,
+            client_version: self.client_version,
+            created_by_name: self.created_by_name,
+            created_at: self.created_at,
+            assessment,
+        })
+    }
+}
+
+/// Keeps an assessment.
+pub fn insert(conn: &mut DbConnection, row: &AssessmentRow) -> Result<(), ServerError> {
+    diesel::insert_into(assessments::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A case's assessments, newest first.
+pub fn for_case(
+    conn: &mut DbConnection,
+    case_id: &str,
+) -> Result<Vec<StoredAssessment>, ServerError> {
+    assessments::table
+        .filter(assessments::case_id.eq(case_id))
+        .order((assessments::created_at.desc(), assessments::id.desc()))
+        .limit(LISTED)
+        .select(AssessmentRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(AssessmentRow::stored)
+        .collect()
+}

@@ -114,8 +114,10 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path, what: &str)
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "is not valid JSON",
             _ => "does not have the documented form",
         };
+        let detail = e.to_string();
+        let detail = detail.rsplit_once(" at line ").map_or(detail.as_str(), |(d, _)| d);
         BadInput(format!(
-            "the {what} {} {kind}: line {}, column {}: {e}",
+            "the {what} {} {kind}: line {}, column {}: {detail}",
             path.display(),
             e.line(),
             e.column()

@@ -1,4 +1,6 @@
 //! The Visadesk server: configuration, storage, authentication and HTTP.
+// The app's views are deep types; their Send checks need the higher limit.
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod backend;

@@ -13,7 +13,7 @@ use super::context::{backend, require, respond};
 use crate::domain::Permission;
 
 /// The firm's settings and today's date, for assessing in the browser.
-#[server(prefix = "/api", endpoint = "eligibility_context")]
+#[server(prefix = "/api", endpoint = "load_eligibility_context")]
 pub async fn load_eligibility_context() -> Result<EligibilityContext, AppError> {
     respond(
         async move {
@@ -37,7 +37,7 @@ pub async fn save_eligibility_settings(settings: Settings) -> Result<Settings, A
 }
 
 /// The case client's profile, the settings and the saved assessments.
-#[server(prefix = "/api", endpoint = "case_eligibility")]
+#[server(prefix = "/api", endpoint = "load_case_eligibility")]
 pub async fn load_case_eligibility(case_id: String) -> Result<CaseEligibility, AppError> {
     respond(
         async move {

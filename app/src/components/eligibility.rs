@@ -2,7 +2,14 @@
 //! expandable. It renders whatever assessment it is given, so the same
 //! panel follows typing in the browser and shows stored assessments.
 
-use crate::eligibility::{Assessment, Criterion, Outcome, Points, ProgrammeResult, Source};
+use crate::api::eligibility::save_assessment;
+use crate::domain::assessment::{EligibilityContext, StoredAssessment};
+use crate::domain::date::Date;
+use crate::domain::time::format_utc;
+use crate::eligibility::{
+    assess, Assessment, Criterion, Outcome, Points, Profile, ProgrammeResult, Source,
+    RULES_VERSION,
+};
 use leptos::prelude::*;
 
 /// The panel. Programmes and criteria are keyed, so an open criterion stays
@@ -145,5 +152,111 @@ pub fn OutcomeBadges(assessment: Assessment) -> impl IntoView {
                 </span>
             }).collect_view()}
         </span>
+    }
+}
+
+/// A profile assessed in the browser on a date the user picks (no request
+/// to the server), and on a case "Save assessment" plus the assessments kept
+/// there.
+#[component]
+pub fn AssessSection(
+    /// The profile: stored, or followed as it is typed (`live`).
+    #[prop(into)]
+    profile: Signal<Profile>,
+    #[prop(optional)] live: bool,
+    context: EligibilityContext,
+    /// The case to save on; none on the client page.
+    #[prop(optional)]
+    case_id: Option<String>,
+    #[prop(optional)] assessments: Vec<StoredAssessment>,
+    /// The client's edit page, to fill in what is missing.
+    #[prop(optional)]
+    edit_href: Option<String>,
+) -> impl IntoView {
+    let on = RwSignal::new(context.today.clone());
+    let settings = context.settings;
+    let today = Date::parse(&context.today);
+    let date = Memo::new(move |_| on.with(|d| Date::parse(d)));
+    let assessment = Memo::new(move |_| {
+        let day = date.get().or(today).unwrap_or(Date { year: 2026, month: 1, day: 1 });
+        profile.with(|p| assess(p, day, &settings, None))
+    });
+    let saved = RwSignal::new(assessments);
+    let error = RwSignal::new(None::<String>);
+    let save = Action::new(move |(case_id, on): &(String, String)| {
+        let (case_id, on) = (case_id.clone(), on.clone());
+        async move { save_assessment(case_id, on).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(stored)) => {
+            error.set(None);
+            saved.update(|list| list.insert(0, stored));
+        }
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    let can_save = context.can_save && case_id.is_some();
+    let case_for_save = case_id.clone().unwrap_or_default();
+    view! {
+        <section class="card eligibility-section" aria-labelledby="elig-title">
+            <div class="section-head">
+                <h2 id="elig-title">"Eligibility"</h2>
+                <div class="field field-inline">
+                    <label for="elig-on">"Assess on"</label>
+                    <input id="elig-on" type="date" bind:value=on/>
+                </div>
+            </div>
+            <p class="hint small">
+                {if live { "Updates as you type, in your browser." } else { "From the client's saved profile, assessed in your browser." }}
+                " Rules version " {RULES_VERSION} "."
+                {edit_href.map(|href| view! { " " <a href=href>"Edit the profile"</a> " to fill what is missing." })}
+            </p>
+            <p class="field-error" hidden=move || date.get().is_some()>"Pick a real date to assess on."</p>
+            <EligibilityPanel assessment/>
+            {can_save.then(|| view! {
+                <div class="form-actions">
+                    <button type="button" class="button" id="save-assessment"
+                        disabled=move || save.pending().get() || date.get().is_none()
+                        on:click=move |_| { save.dispatch((case_for_save.clone(), on.get_untracked())); }>
+                        {move || if save.pending().get() { "Saving…" } else { "Save assessment" }}
+                    </button>
+                    <span class="hint small">" The server assesses again from the stored profile and keeps the result on the case."</span>
+                </div>
+            })}
+            <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>{move || error.get()}</p>
+            {case_id.is_some().then(|| view! {
+                <h3>"Saved assessments"</h3>
+                <p class="muted small" hidden=move || !saved.with(Vec::is_empty)>"None saved yet."</p>
+                <ul class="assessment-list">
+                    <For each=move || saved.get() key=|a| a.id.clone() let:a>
+                        <SavedAssessment stored=a/>
+                    </For>
+                </ul>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SavedAssessment(stored: StoredAssessment) -> impl IntoView {
+    let assessment = stored.assessment.clone();
+    view! {
+        <li class="assessment" data-assessment=stored.id.clone()>
+            <details>
+                <summary>
+                    <strong>{format!("On {}", stored.assessment.on)}</strong>
+                    " · " {stored.created_by_name.clone()} " · " {format_utc(stored.created_at)}
+                    " · rules " {stored.assessment.rules_version.to_string()}
+                    <br/>
+                    <OutcomeBadges assessment=stored.assessment.clone()/>
+                </summary>
+                <p class="small muted">
+                    {format!("Client profile version {}; K visa age limit {}, work permit B age limit {}.",
+                        stored.client_version, stored.assessment.settings.k_visa_max_age, stored.assessment.settings.z_permit_b_max_age)}
+                </p>
+                <EligibilityPanel assessment=Signal::stored(assessment)/>
+            </details>
+        </li>
     }
 }

@@ -232,8 +232,8 @@ pub fn classify(f: &Facts) -> Classification {
                 format!("Scores {total} points, at least {A_POINTS}.")
             },
         )
-    } else if a_open && b_met {
-        a.done(Status::Info, format!("Scores {total} points so far (up to {ceiling} with the missing facts); Category A would need {A_POINTS} points or a high-end talent criterion."))
+    } else if b_met {
+        a.done(Status::Info, format!("Category B applies. Category A would need {A_POINTS} points (scored: {total}, up to {ceiling} with the missing facts) or a high-end talent criterion."))
     } else if a_open {
         let a = if direct_a.is_none() { a.missing("eligibility.high_end_talent") } else { a };
         let a = missing.iter().fold(a, |a, m| a.missing(*m));

@@ -18,6 +18,8 @@ use crate::domain::task::Task;
 use crate::domain::time::format_utc;
 use crate::domain::{Permission, Stage, Viewer};
 use crate::error::AppError;
+use crate::api::eligibility::load_case_eligibility;
+use crate::components::eligibility::AssessSection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -78,6 +80,10 @@ pub fn CasePage() -> impl IntoView {
         |(id, _)| get_case(id),
     );
     let staff = Resource::new(|| (), |_| assignable_staff());
+    let eligibility = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        load_case_eligibility,
+    );
     view! {
         <Title text="Case"/>
         <RequirePermission
@@ -86,8 +92,20 @@ pub fn CasePage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let staff = staff.await.unwrap_or_default();
+                        let eligibility = eligibility.await.ok();
                         match case.await {
-                            Ok(c) => view! { <Case case=c staff forms/> }.into_any(),
+                            Ok(c) => view! {
+                                <Case case=c.clone() staff forms/>
+                                {eligibility.map(|e| view! {
+                                    <AssessSection
+                                        profile=Signal::stored(e.profile)
+                                        context=e.context
+                                        case_id=c.summary.id.clone()
+                                        assessments=e.assessments
+                                        edit_href=format!("/clients/{}/edit", c.summary.client_id)
+                                    />
+                                })}
+                            }.into_any(),
                             Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                         }
                     })}

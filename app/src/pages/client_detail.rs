@@ -13,6 +13,8 @@ use crate::domain::time::format_utc;
 use crate::domain::{Permission, Viewer};
 use crate::domain::{Programme, Role};
 use crate::error::AppError;
+use crate::api::eligibility::load_eligibility_context;
+use crate::components::eligibility::AssessSection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -27,6 +29,7 @@ pub fn ClientPage() -> impl IntoView {
     let client = Resource::new(id, get_client);
     let cases = Resource::new(id, |id| list_cases(None, None, None, None, Some(id), None));
     let staff = Resource::new(|| (), |_| assignable_staff());
+    let context = Resource::new(|| (), |_| load_eligibility_context());
     view! {
         <Title text="Client"/>
         <RequirePermission
@@ -42,6 +45,9 @@ pub fn ClientPage() -> impl IntoView {
                                     Ok(c) => {
                                         let cases = cases.await;
                                         let staff = staff.await.unwrap_or_default();
+                                        let context = context.await.ok();
+                                        let profile = c.details.eligibility_profile();
+                                        let edit_href = can_edit_client(&viewer).then(|| format!("/clients/{}/edit", c.id));
                                         let id = c.id.clone();
                                         let portal_id = c.id.clone();
                                         let email = c.details.email.clone();
@@ -51,6 +57,10 @@ pub fn ClientPage() -> impl IntoView {
                                                 <Profile client=c can_edit/>
                                                 <ClientCases client_id=id cases staff can_open=viewer.role.can(Permission::CreateCases)/>
                                                 <PortalInvite client_id=portal_id email can_edit/>
+                                                {context.map(|context| match edit_href {
+                                                    Some(href) => view! { <AssessSection profile=Signal::stored(profile) context edit_href=href/> }.into_any(),
+                                                    None => view! { <AssessSection profile=Signal::stored(profile) context/> }.into_any(),
+                                                })}
                                             </div>
                                         }
                                         .into_any()
@@ -64,6 +74,10 @@ pub fn ClientPage() -> impl IntoView {
             }
         />
     }
+}
+
+fn can_edit_client(viewer: &Viewer) -> bool {
+    viewer.role.can(Permission::EditClients)
 }
 
 fn or_dash(s: &str) -> String {

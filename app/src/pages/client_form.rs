@@ -4,11 +4,9 @@
 use crate::api::clients::{get_client, save_client};
 use crate::components::field::{Check, Field};
 use crate::api::eligibility::load_eligibility_context;
-use crate::components::eligibility::EligibilityPanel;
+use crate::components::eligibility::AssessSection;
 use crate::components::layout::RequirePermission;
 use crate::domain::assessment::EligibilityContext;
-use crate::domain::date::Date;
-use crate::eligibility::{assess, RULES_VERSION};
 use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use crate::domain::client::{
     changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
@@ -460,35 +458,13 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                 <A href=cancel_href attr:class="button button-secondary">"Cancel"</A>
             </div>
         </form>
-        {context.map(|ctx| view! { <LivePanel draft ctx/> })}
+        {context.map(|context| view! {
+            <aside class="eligibility-live">
+                <AssessSection profile=Signal::derive(move || draft.input().eligibility_profile()) live=true context/>
+            </aside>
+        })}
         </div>
     }
 }
 
-/// The eligibility panel, assessed in the browser from what is typed: no
-/// request goes to the server.
-#[component]
-fn LivePanel(draft: Draft, ctx: EligibilityContext) -> impl IntoView {
-    let on = RwSignal::new(ctx.today.clone());
-    let settings = ctx.settings;
-    let today = Date::parse(&ctx.today);
-    let assessment = Memo::new(move |_| {
-        let profile = draft.input().eligibility_profile();
-        let date = on.with(|d| Date::parse(d)).or(today).unwrap_or(Date { year: 2026, month: 1, day: 1 });
-        assess(&profile, date, &settings, None)
-    });
-    view! {
-        <aside class="eligibility-live card" aria-label="Eligibility">
-            <div class="section-head">
-                <h2>"Eligibility"</h2>
-                <div class="field field-inline">
-                    <label for="elig-on">"On"</label>
-                    <input id="elig-on" type="date" bind:value=on/>
-                </div>
-            </div>
-            <p class="hint small">"Updates as you type, in your browser. Rules version " {RULES_VERSION} "."</p>
-            <EligibilityPanel assessment/>
-        </aside>
-    }
-}
 

@@ -112,7 +112,8 @@ pub fn save_assessment(
     let profile = client.details.eligibility_profile();
     let assessment = assess(&profile, on, &settings, None);
     let row = AssessmentRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        // Time-ordered, so assessments saved within a second still list newest first.
+        id: uuid::Uuid::now_v7().to_string(),
         case_id: case.id.clone(),
         client_id: client.id.clone(),
         client_version: client.version,

@@ -26,7 +26,12 @@ fn tri() -> impl Strategy<Value = Option<bool>> {
 }
 
 fn education() -> impl Strategy<Value = Education> {
-    (level(), any::<bool>(), prop::sample::select(vec!["US", "IN", "DE", "CN"]), date_text())
+    (
+        level(),
+        any::<bool>(),
+        prop::sample::select(vec!["US", "IN", "DE", "CN"]),
+        date_text(),
+    )
         .prop_map(|(level, stem, country, completed_on)| Education {
             level,
             field: "Field".into(),
@@ -52,27 +57,32 @@ fn offer() -> impl Strategy<Value = JobOffer> {
     (
         prop::sample::select(vec!["CN", "US", "DE", "FR", ""]),
         prop::sample::select(vec!["CNY", "USD", "EUR", ""]),
-        prop_oneof![Just(String::new()), (0u64..80_000_000).prop_map(|c| format!("{}.{:02}", c / 100, c % 100))],
+        prop_oneof![
+            Just(String::new()),
+            (0u64..80_000_000).prop_map(|c| format!("{}.{:02}", c / 100, c % 100))
+        ],
         (tri(), tri(), tri(), tri(), tri(), tri()),
         prop_oneof![Just(String::new()), (0u32..40).prop_map(|n| n.to_string())],
         prop_oneof![Just(String::new()), (0u32..=12).prop_map(|n| n.to_string())],
     )
-        .prop_map(|(country, currency, salary, flags, duration, months)| JobOffer {
-            country: country.into(),
-            employer: "Employer".into(),
-            occupation: "Engineer".into(),
-            annual_salary: salary,
-            currency: currency.into(),
-            specialty_occupation: flags.0,
-            shortage_occupation: flags.1,
-            duration_months: duration,
-            employer_sponsors: flags.2,
-            cap_exempt_employer: flags.3,
-            prevailing_wage_met: flags.4,
-            months_per_year: months,
-            encouraged_region: flags.5,
-            local_incentive_points: String::new(),
-        })
+        .prop_map(
+            |(country, currency, salary, flags, duration, months)| JobOffer {
+                country: country.into(),
+                employer: "Employer".into(),
+                occupation: "Engineer".into(),
+                annual_salary: salary,
+                currency: currency.into(),
+                specialty_occupation: flags.0,
+                shortage_occupation: flags.1,
+                duration_months: duration,
+                employer_sponsors: flags.2,
+                cap_exempt_employer: flags.3,
+                prevailing_wage_met: flags.4,
+                months_per_year: months,
+                encouraged_region: flags.5,
+                local_incentive_points: String::new(),
+            },
+        )
 }
 
 fn profile() -> impl Strategy<Value = Profile> {

@@ -99,11 +99,17 @@ fn parse_programme(text: &str) -> Result<Programme, String> {
 #[error("{0}")]
 pub struct BadInput(String);
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path, what: &str) -> Result<T, BadInput> {
+fn read_json<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    what: &str,
+) -> Result<T, BadInput> {
     let text = if path.as_os_str() == "-" {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|e| BadInput(format!("could not read the {what} from standard input: {e}")))?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+            BadInput(format!(
+                "could not read the {what} from standard input: {e}"
+            ))
+        })?;
         text
     } else {
         std::fs::read_to_string(path)
@@ -111,11 +117,15 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path, what: &str)
     };
     serde_json::from_str(&text).map_err(|e| {
         let kind = match e.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "is not valid JSON",
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "is not valid JSON"
+            }
             _ => "does not have the documented form",
         };
         let detail = e.to_string();
-        let detail = detail.rsplit_once(" at line ").map_or(detail.as_str(), |(d, _)| d);
+        let detail = detail
+            .rsplit_once(" at line ")
+            .map_or(detail.as_str(), |(d, _)| d);
         BadInput(format!(
             "the {what} {} {kind}: line {}, column {}: {detail}",
             path.display(),

@@ -10,10 +10,10 @@ use crate::store::checklist;
 use crate::store::clients;
 use crate::store::tasks::{self, TaskRow};
 use visadesk_app::domain::case::{reference, Priority};
-use visadesk_app::eligibility::EligibilityFacts;
 use visadesk_app::domain::client::{ClientInput, Education, EducationLevel, LanguageSkill, Work};
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::{NewStaffUser, Programme, Role, Stage};
+use visadesk_app::eligibility::EligibilityFacts;
 use visadesk_app::AppError;
 
 /// The password of every demo staff account (printed by the command).

@@ -88,7 +88,10 @@ async fn saves_assessments_computed_on_the_server(db: Backend) {
         .await
         .unwrap();
     assert_eq!(audit.as_array().unwrap().len(), 2);
-    assert!(audit[0]["summary"].as_str().unwrap().contains("eligible: cn_k"));
+    assert!(audit[0]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("eligible: cn_k"));
 }
 
 async fn assessments_use_the_firms_settings(db: Backend) {
@@ -100,14 +103,29 @@ async fn assessments_use_the_firms_settings(db: Backend) {
     assert_eq!(outcome(&first["assessment"], "cn_k"), "eligible");
 
     // Only admins change settings, and only to sensible values.
-    let settings = [("settings[k_visa_max_age]", "35"), ("settings[z_permit_b_max_age]", "60")];
-    let res = f.app.call(&f.attorney, "save_eligibility_settings", &settings).await;
+    let settings = [
+        ("settings[k_visa_max_age]", "35"),
+        ("settings[z_permit_b_max_age]", "60"),
+    ];
+    let res = f
+        .app
+        .call(&f.attorney, "save_eligibility_settings", &settings)
+        .await;
     assert_eq!(res.status(), 403);
-    let silly = [("settings[k_visa_max_age]", "7"), ("settings[z_permit_b_max_age]", "60")];
-    let res = f.app.call(&f.admin, "save_eligibility_settings", &silly).await;
+    let silly = [
+        ("settings[k_visa_max_age]", "7"),
+        ("settings[z_permit_b_max_age]", "60"),
+    ];
+    let res = f
+        .app
+        .call(&f.admin, "save_eligibility_settings", &silly)
+        .await;
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("between 18 and 99"));
-    let res = f.app.call(&f.admin, "save_eligibility_settings", &settings).await;
+    let res = f
+        .app
+        .call(&f.admin, "save_eligibility_settings", &settings)
+        .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 
     let context: Value = f
@@ -132,7 +150,12 @@ async fn only_staff_who_edit_cases_save_assessments(db: Backend) {
     let case_id = case["id"].as_str().unwrap();
     let viewer = f
         .app
-        .user(&f.admin, "viewer@firm.example", "viewer", "viewer pass phrase")
+        .user(
+            &f.admin,
+            "viewer@firm.example",
+            "viewer",
+            "viewer pass phrase",
+        )
         .await;
     let (status, _) = save_assessment(&f, &viewer, case_id, "2026-11-24").await;
     assert_eq!(status, 403);
@@ -163,14 +186,22 @@ fn check(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_visadesk"))
         .args(["eligibility", "check"])
         .args(args)
-        .env("VISADESK_DATA_DIR", std::env::temp_dir().join("visadesk-cli-eligibility"))
+        .env(
+            "VISADESK_DATA_DIR",
+            std::env::temp_dir().join("visadesk-cli-eligibility"),
+        )
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
@@ -182,7 +213,10 @@ fn check(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 }
 
 fn example() -> String {
-    format!("{}/../docs/examples/profile.json", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../docs/examples/profile.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 #[test]
@@ -199,13 +233,20 @@ fn cli_assesses_the_documented_example() {
 
 #[test]
 fn cli_checks_one_programme_and_reports_missing_fields() {
-    let (code, out, _) = check(&["-", "--programme", "de_blue_card", "--on", "2026-01-01"], Some("{}"));
+    let (code, out, _) = check(
+        &["-", "--programme", "de_blue_card", "--on", "2026-01-01"],
+        Some("{}"),
+    );
     assert_eq!(code, 0);
     let result: Value = serde_json::from_str(&out).unwrap();
     let programmes = result["programmes"].as_array().unwrap();
     assert_eq!(programmes.len(), 1);
     assert_eq!(programmes[0]["outcome"], "needs_information");
-    assert!(programmes[0]["missing"].as_array().unwrap().iter().any(|m| m == "eligibility.job_offer"));
+    assert!(programmes[0]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m == "eligibility.job_offer"));
 }
 
 #[test]
@@ -216,7 +257,10 @@ fn cli_refuses_malformed_json_with_line_and_column() {
     assert!(err.contains("is not valid JSON: line 3, column"), "{err}");
     let (code, _, err) = check(&["-"], Some(r#"{"education": [{"level": "PhD"}]}"#));
     assert_eq!(code, 2);
-    assert!(err.contains("does not have the documented form: line 1"), "{err}");
+    assert!(
+        err.contains("does not have the documented form: line 1"),
+        "{err}"
+    );
     assert!(err.contains("Doctorate"), "{err}");
     let (code, _, err) = check(&["/no/such/profile.json"], None);
     assert_eq!(code, 2);

@@ -3,7 +3,6 @@
 
 use crate::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
 use crate::domain::audit::{AuditEvent, AuditFilter};
-use crate::eligibility::Settings;
 use crate::domain::case::{
     Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
     Priority, StaffRef,
@@ -14,6 +13,7 @@ use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
 use crate::domain::{Programme, Stage};
+use crate::eligibility::Settings;
 use crate::error::AppError;
 use std::sync::Arc;
 
@@ -233,8 +233,11 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<Settings, AppError>;
 
     /// The eligibility part of a case page.
-    async fn case_eligibility(&self, viewer: &Viewer, case_id: &str)
-        -> Result<CaseEligibility, AppError>;
+    async fn case_eligibility(
+        &self,
+        viewer: &Viewer,
+        case_id: &str,
+    ) -> Result<CaseEligibility, AppError>;
 
     /// Assesses and stores, on the server.
     async fn save_assessment(

@@ -7,8 +7,8 @@ use crate::domain::assessment::{EligibilityContext, StoredAssessment};
 use crate::domain::date::Date;
 use crate::domain::time::format_utc;
 use crate::eligibility::{
-    assess, Assessment, Criterion, Outcome, Points, Profile, ProgrammeResult, Source,
-    RULES_VERSION,
+    assess, field_label, Assessment, Criterion, Outcome, Points, Profile, ProgrammeResult, Source,
+    Status, RULES_VERSION,
 };
 use leptos::prelude::*;
 
@@ -31,7 +31,8 @@ pub fn EligibilityPanel(#[prop(into)] assessment: Signal<Assessment>) -> impl In
                     let result = Memo::new(move |_| {
                         assessment.with(|a| a.programmes.iter().find(|p| p.programme == code).cloned())
                     });
-                    move || result.get().map(|_| view! { <ProgrammeCard result=Signal::derive(move || result.get())/> })
+                    let present = Memo::new(move |_| result.with(Option::is_some));
+                    move || present.get().then(|| view! { <ProgrammeCard result=result.into()/> })
                 }
             </For>
         </div>
@@ -40,12 +41,25 @@ pub fn EligibilityPanel(#[prop(into)] assessment: Signal<Assessment>) -> impl In
 
 #[component]
 fn ProgrammeCard(result: Signal<Option<ProgrammeResult>>) -> impl IntoView {
-    let get = move |f: fn(&ProgrammeResult) -> String| move || result.with(|r| r.as_ref().map(f).unwrap_or_default());
-    let outcome = move || result.with(|r| r.as_ref().map(|r| r.outcome).unwrap_or(Outcome::NeedsInformation));
+    let get = move |f: fn(&ProgrammeResult) -> String| {
+        move || result.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let outcome = move || {
+        result.with(|r| {
+            r.as_ref()
+                .map(|r| r.outcome)
+                .unwrap_or(Outcome::NeedsInformation)
+        })
+    };
     let ids = move || {
         result.with(|r| {
             r.as_ref()
-                .map(|r| r.criteria.iter().map(|c| c.id.to_string()).collect::<Vec<_>>())
+                .map(|r| {
+                    r.criteria
+                        .iter()
+                        .map(|c| c.id.to_string())
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     };
@@ -66,7 +80,7 @@ fn ProgrammeCard(result: Signal<Option<ProgrammeResult>>) -> impl IntoView {
                         let criterion = Memo::new(move |_| {
                             result.with(|r| r.as_ref().and_then(|r| r.criteria.iter().find(|c| c.id == id).cloned()))
                         });
-                        move || criterion.get().map(|c| view! { <CriterionRow c/> })
+                        view! { <CriterionRow c=criterion.into()/> }
                     }
                 </For>
             </ul>
@@ -74,31 +88,42 @@ fn ProgrammeCard(result: Signal<Option<ProgrammeResult>>) -> impl IntoView {
     }
 }
 
+/// One criterion. The `<details>` element stays while the criterion
+/// changes, so an open one stays open as the user types.
 #[component]
-fn CriterionRow(c: Criterion) -> impl IntoView {
-    let status = c.status;
+fn CriterionRow(c: Signal<Option<Criterion>>) -> impl IntoView {
+    let status = move || c.with(|c| c.as_ref().map_or(Status::Info, |c| c.status));
+    let id = move || c.with(|c| c.as_ref().map(|c| c.id.to_string()).unwrap_or_default());
+    let label = move || c.with(|c| c.as_ref().map(|c| c.label.to_string()).unwrap_or_default());
     view! {
-        <li class="criterion" data-criterion=c.id.to_string() data-status=status.code()>
+        <li class="criterion" data-criterion=id data-status=move || status().code()>
             <details>
                 <summary>
-                    <span class=format!("status status-{}", status.code())>{status.label()}</span>
-                    " " {c.label.to_string()}
+                    <span class=move || format!("status status-{}", status().code())>{move || status().label()}</span>
+                    " " {label}
                 </summary>
-                <p>{c.explanation}</p>
-                {(!c.values.is_empty()).then(|| view! {
-                    <dl class="values">
-                        {c.values.into_iter().map(|v| view! { <dt>{v.name.to_string()}</dt><dd>{v.value}</dd> }).collect_view()}
-                    </dl>
-                })}
-                {(!c.missing.is_empty()).then(|| view! {
-                    <p class="small">"Missing: " <code>{c.missing.join(", ")}</code></p>
-                })}
-                {c.setting.map(|s| view! {
-                    <p class="small muted">"Rests on the firm setting " <code>{s.to_string()}</code> "."</p>
-                })}
-                <SourceLine source=c.source/>
+                {move || c.get().map(|c| view! { <CriterionBody c/> })}
             </details>
         </li>
+    }
+}
+
+#[component]
+fn CriterionBody(c: Criterion) -> impl IntoView {
+    view! {
+        <p>{c.explanation}</p>
+        {(!c.values.is_empty()).then(|| view! {
+            <dl class="values">
+                {c.values.into_iter().map(|v| view! { <dt>{v.name.to_string()}</dt><dd>{v.value}</dd> }).collect_view()}
+            </dl>
+        })}
+        {(!c.missing.is_empty()).then(|| view! {
+            <p class="small">"Missing: " {c.missing.iter().map(|m| field_label(m)).collect::<Vec<_>>().join(", ")}</p>
+        })}
+        {c.setting.map(|s| view! {
+            <p class="small muted">"Rests on the firm setting " <code>{s.to_string()}</code> "."</p>
+        })}
+        <SourceLine source=c.source/>
     }
 }
 
@@ -178,7 +203,11 @@ pub fn AssessSection(
     let today = Date::parse(&context.today);
     let date = Memo::new(move |_| on.with(|d| Date::parse(d)));
     let assessment = Memo::new(move |_| {
-        let day = date.get().or(today).unwrap_or(Date { year: 2026, month: 1, day: 1 });
+        let day = date.get().or(today).unwrap_or(Date {
+            year: 2026,
+            month: 1,
+            day: 1,
+        });
         profile.with(|p| assess(p, day, &settings, None))
     });
     let saved = RwSignal::new(assessments);

@@ -1,8 +1,8 @@
 //! Clients of the firm and the profile facts eligibility reads.
 
 use super::date::Date;
-use crate::eligibility::{parse_cents, EligibilityFacts, JobOffer, Profile};
 use super::validate::{normalize_email, FieldError};
+use crate::eligibility::{parse_cents, EligibilityFacts, JobOffer, Profile};
 use serde::{Deserialize, Serialize};
 
 /// Longest free-text field (names, employers, institutions...).
@@ -521,12 +521,20 @@ fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> Eli
     let job_offer = facts.job_offer.as_ref().map(|o| {
         let p = |f: &str| format!("eligibility.job_offer.{f}");
         let currency = o.currency.trim().to_uppercase();
-        if !currency.is_empty() && (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase())) {
-            e.push(err(p("currency"), "Write the currency as a three-letter code, e.g. EUR, USD or CNY."));
+        if !currency.is_empty()
+            && (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            e.push(err(
+                p("currency"),
+                "Write the currency as a three-letter code, e.g. EUR, USD or CNY.",
+            ));
         }
         let annual_salary = o.annual_salary.trim().to_string();
         if !annual_salary.is_empty() && parse_cents(&annual_salary).is_none() {
-            e.push(err(p("annual_salary"), "Write the salary as a number with at most two decimals, e.g. 50700 or 45934.20."));
+            e.push(err(
+                p("annual_salary"),
+                "Write the salary as a number with at most two decimals, e.g. 50700 or 45934.20.",
+            ));
         }
         if !annual_salary.is_empty() && currency.is_empty() {
             e.push(err(p("currency"), "Enter the salary's currency, e.g. EUR."));
@@ -534,13 +542,34 @@ fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> Eli
         let mut count = |field: &str, value: &str, lo: u32, hi: u32, label: &str| {
             let value = value.trim().to_string();
             if !value.is_empty() && !value.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n)) {
-                e.push(err(p(field), format!("The {label} must be a whole number from {lo} to {hi}.")));
+                e.push(err(
+                    p(field),
+                    format!("The {label} must be a whole number from {lo} to {hi}."),
+                ));
             }
             value
         };
-        let duration_months = count("duration_months", &o.duration_months, 1, 600, "contract length in months");
-        let months_per_year = count("months_per_year", &o.months_per_year, 0, 12, "number of months a year");
-        let local_incentive_points = count("local_incentive_points", &o.local_incentive_points, 0, 10, "local incentive points");
+        let duration_months = count(
+            "duration_months",
+            &o.duration_months,
+            1,
+            600,
+            "contract length in months",
+        );
+        let months_per_year = count(
+            "months_per_year",
+            &o.months_per_year,
+            0,
+            12,
+            "number of months a year",
+        );
+        let local_incentive_points = count(
+            "local_incentive_points",
+            &o.local_incentive_points,
+            0,
+            10,
+            "local incentive points",
+        );
         JobOffer {
             country: country(e, &p("country"), "country of work", &o.country, false),
             employer: text(e, &p("employer"), "employer", &o.employer, false),

@@ -138,7 +138,10 @@ mod tests {
     #[test]
     fn day_numbers_count_from_the_unix_epoch() {
         assert_eq!(Date::parse("1970-01-01").unwrap().day_number(), 0);
-        assert_eq!(Date::parse("2025-10-01").unwrap().day_number(), 1_759_276_800 / 86_400);
+        assert_eq!(
+            Date::parse("2025-10-01").unwrap().day_number(),
+            1_759_276_800 / 86_400
+        );
         assert_eq!(Date::parse("1969-12-31").unwrap().day_number(), -1);
         for text in ["1969-12-31", "2000-02-29", "2024-03-01", "2026-11-24"] {
             let date = Date::parse(text).unwrap();

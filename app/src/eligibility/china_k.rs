@@ -77,7 +77,10 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         "institution_standing",
         "The university or institution is well-known",
     )
-    .value("confirmed by the firm", yes_no(facts.institution_well_known));
+    .value(
+        "confirmed by the firm",
+        yes_no(facts.institution_well_known),
+    );
     criteria.push(match facts.institution_well_known {
         Some(true) => known.done(Status::Met, "The firm has confirmed the institution is well-known."),
         Some(false) => known.done(Status::NotMet, "The firm judged the institution not well-known."),

@@ -3,7 +3,7 @@
 
 use super::china_z::{classify, Classification};
 use super::result::{Outcome, ProgrammeResult, Status};
-use super::rules::{finish, date, yes_no, Check, Cite, Dated, Facts};
+use super::rules::{date, finish, yes_no, Check, Cite, Dated, Facts};
 use crate::domain::Programme;
 use std::borrow::Cow;
 
@@ -31,8 +31,12 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         criteria: work_permit,
     } = classify(f);
     let mut criteria = Vec::with_capacity(3);
-    let check = Check::new("confirmation_letter", "Confirmation letter of high-level foreign talent", source())
-        .value("letter on file", yes_no(letter));
+    let check = Check::new(
+        "confirmation_letter",
+        "Confirmation letter of high-level foreign talent",
+        source(),
+    )
+    .value("letter on file", yes_no(letter));
     let category_a = work_permit
         .into_iter()
         .find(|c| c.id == "category_a")
@@ -49,15 +53,34 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         });
     let a_status = category_a.as_ref().map(|c| c.status);
     let (outcome, summary) = if letter == Some(true) {
-        criteria.push(check.done(Status::Met, "The confirmation letter issued by the authorities is on file."));
-        (Outcome::Eligible, "The confirmation letter of high-level foreign talent is on file.".to_string())
+        criteria.push(check.done(
+            Status::Met,
+            "The confirmation letter issued by the authorities is on file.",
+        ));
+        (
+            Outcome::Eligible,
+            "The confirmation letter of high-level foreign talent is on file.".to_string(),
+        )
     } else {
-        let letter_status = if a_status == Some(Status::Met) { Status::Review } else { Status::Info };
+        let letter_status = if a_status == Some(Status::Met) {
+            Status::Review
+        } else {
+            Status::Info
+        };
         criteria.push(check.done(letter_status, "In practice the authorities' confirmation letter decides; without it, the Category A criteria below show the chances."));
         match a_status {
-            Some(Status::Met) => (Outcome::NeedsReview, "Meets the Category A standard; apply for the confirmation letter.".to_string()),
-            Some(Status::Missing) => (Outcome::NeedsInformation, "Whether the Category A standard is met depends on missing facts.".to_string()),
-            _ => (Outcome::Ineligible, "Does not meet the Category A standard the R visa needs.".to_string()),
+            Some(Status::Met) => (
+                Outcome::NeedsReview,
+                "Meets the Category A standard; apply for the confirmation letter.".to_string(),
+            ),
+            Some(Status::Missing) => (
+                Outcome::NeedsInformation,
+                "Whether the Category A standard is met depends on missing facts.".to_string(),
+            ),
+            _ => (
+                Outcome::Ineligible,
+                "Does not meet the Category A standard the R visa needs.".to_string(),
+            ),
         }
     };
     criteria.extend(category_a);

@@ -3,7 +3,7 @@
 
 use super::profile::{format_cents, parse_cents, parse_count};
 use super::result::{Criterion, Outcome, Points, PointsFactor, ProgrammeResult, Status};
-use super::rules::{finish, date, yes_no, Check, Cite, Dated, Facts};
+use super::rules::{date, finish, yes_no, Check, Cite, Dated, Facts};
 use crate::domain::client::EducationLevel;
 use crate::domain::Programme;
 use std::borrow::Cow;
@@ -48,7 +48,11 @@ pub struct Classification {
 }
 
 fn band<T: PartialOrd + Copy>(bands: &[(T, u32)], value: T) -> u32 {
-    bands.iter().find(|(from, _)| value >= *from).map(|(_, p)| *p).unwrap_or(0)
+    bands
+        .iter()
+        .find(|(from, _)| value >= *from)
+        .map(|(_, p)| *p)
+        .unwrap_or(0)
 }
 
 fn factor(name: &'static str, value: String, points: u32, max: u32) -> PointsFactor {
@@ -85,10 +89,18 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
             band(&SALARY_BANDS, cents),
             20,
         ),
-        Some((_, cur)) => unknown("Annual salary in China", &format!("in {cur}; the table scores CNY"), 20),
+        Some((_, cur)) => unknown(
+            "Annual salary in China",
+            &format!("in {cur}; the table scores CNY"),
+            20,
+        ),
         None => {
             missing.push("eligibility.job_offer.annual_salary");
-            unknown("Annual salary in China", "unknown (needs a job offer in China)", 20)
+            unknown(
+                "Annual salary in China",
+                "unknown (needs a job offer in China)",
+                20,
+            )
         }
     });
 
@@ -109,21 +121,34 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
     });
 
     let years = f.experience_years;
-    let exp_points = if years < 2 { 0 } else { (5 + (years - 2)).min(20) };
+    let exp_points = if years < 2 {
+        0
+    } else {
+        (5 + (years - 2)).min(20)
+    };
     factors.push(if f.profile.work.is_empty() {
         factor("Work experience", "none recorded".into(), 0, 20)
     } else if !f.unreadable_work.is_empty() {
         missing.push("work");
         PointsFactor {
             max: 20 - exp_points,
-            ..unknown("Work experience", &format!("at least {years} years; some jobs have no readable dates"), 20)
+            ..unknown(
+                "Work experience",
+                &format!("at least {years} years; some jobs have no readable dates"),
+                20,
+            )
         }
     } else {
         factor("Work experience", format!("{years} years"), exp_points, 20)
     });
 
     factors.push(match offer.and_then(|o| parse_count(&o.months_per_year)) {
-        Some(m) => factor("Months a year working in China", format!("{m}"), band(&MONTH_BANDS, m), 15),
+        Some(m) => factor(
+            "Months a year working in China",
+            format!("{m}"),
+            band(&MONTH_BANDS, m),
+            15,
+        ),
         None => {
             missing.push("eligibility.job_offer.months_per_year");
             unknown("Months a year working in China", "unknown", 15)
@@ -136,7 +161,12 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
     });
 
     factors.push(match offer.and_then(|o| o.encouraged_region) {
-        Some(yes) => factor("Encouraged region of work", yes_no(Some(yes)).into(), if yes { 10 } else { 0 }, 10),
+        Some(yes) => factor(
+            "Encouraged region of work",
+            yes_no(Some(yes)).into(),
+            if yes { 10 } else { 0 },
+            10,
+        ),
         None => {
             missing.push("eligibility.job_offer.encouraged_region");
             unknown("Encouraged region of work", "unknown", 10)
@@ -169,7 +199,11 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
         ),
         None => {
             missing.push("eligibility.top_ranked");
-            unknown("Top university, Fortune 500 employer, patent or 5 years in China", "unknown", 5)
+            unknown(
+                "Top university, Fortune 500 employer, patent or 5 years in China",
+                "unknown",
+                5,
+            )
         }
     });
 
@@ -204,7 +238,10 @@ pub fn classify(f: &Facts) -> Classification {
     let mut criteria = Vec::with_capacity(3);
 
     let direct_a = facts.high_end_talent;
-    let a_points = |c: Check| c.value("points", total).value("points possible with missing facts", ceiling);
+    let a_points = |c: Check| {
+        c.value("points", total)
+            .value("points possible with missing facts", ceiling)
+    };
     let a = a_points(
         Check::new(
             "category_a",
@@ -220,8 +257,8 @@ pub fn classify(f: &Facts) -> Classification {
     let degree = f.highest.is_some_and(|l| l >= EducationLevel::Bachelor);
     let direct_b = degree && f.experience_years >= 2 && f.age.is_some_and(|a| a <= max_age);
     let b_met = direct_b || total >= B_POINTS;
-    let b_open = !b_met
-        && (ceiling >= B_POINTS || (degree && f.experience_years >= 2 && f.age.is_none()));
+    let b_open =
+        !b_met && (ceiling >= B_POINTS || (degree && f.experience_years >= 2 && f.age.is_none()));
 
     criteria.push(if a_met {
         a.done(
@@ -242,13 +279,25 @@ pub fn classify(f: &Facts) -> Classification {
         a.done(Status::NotMet, format!("Scores {total} points, under {A_POINTS}, and meets no high-end talent criterion."))
     });
 
-    let b = Check::new("category_b", "Category B: bachelor's and 2 years' related work, or 60 points", source())
-        .setting("z_permit_b_max_age")
-        .value("highest education", f.highest.map(|l| l.label()).unwrap_or("none"))
-        .value("years of work", f.experience_years)
-        .value("age", f.age.map(|a| a.to_string()).unwrap_or_else(|| "unknown".into()))
-        .value("firm's age limit", max_age)
-        .value("points", total);
+    let b = Check::new(
+        "category_b",
+        "Category B: bachelor's and 2 years' related work, or 60 points",
+        source(),
+    )
+    .setting("z_permit_b_max_age")
+    .value(
+        "highest education",
+        f.highest.map(|l| l.label()).unwrap_or("none"),
+    )
+    .value("years of work", f.experience_years)
+    .value(
+        "age",
+        f.age
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "unknown".into()),
+    )
+    .value("firm's age limit", max_age)
+    .value("points", total);
     criteria.push(if a_met && !b_met {
         b.done(Status::Info, "Not needed: Category A applies.")
     } else if b_met {
@@ -303,22 +352,40 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         mut criteria,
         ..
     } = classify(f);
-    let employer = Check::new("employer", "An employer in China applies for the permit", source());
+    let employer = Check::new(
+        "employer",
+        "An employer in China applies for the permit",
+        source(),
+    );
     let employer = match (f.offer_in("CN"), f.offer_country()) {
         (Some(o), _) => {
-            let e = employer.value("employer", &o.employer).value("sponsors", yes_no(o.employer_sponsors));
+            let e = employer
+                .value("employer", &o.employer)
+                .value("sponsors", yes_no(o.employer_sponsors));
             match o.employer_sponsors {
                 Some(true) => e.done(Status::Met, format!("{} will apply for the work permit.", o.employer)),
                 Some(false) => e.done(Status::NotMet, "The employer will not apply; the permit is applied for by the employing entity."),
                 None => e.missing("eligibility.job_offer.employer_sponsors").done(Status::Missing, "Whether the employer will apply for the permit is not known."),
             }
         }
-        (None, Some(country)) => employer.value("job offer country", country).done(Status::NotMet, format!("The job offer on file is for {country}; the permit needs an employer in China.")),
-        (None, None) => employer.missing("eligibility.job_offer").done(Status::Missing, "No job offer is recorded; the permit is applied for by an employer in China."),
+        (None, Some(country)) => employer.value("job offer country", country).done(
+            Status::NotMet,
+            format!(
+                "The job offer on file is for {country}; the permit needs an employer in China."
+            ),
+        ),
+        (None, None) => employer.missing("eligibility.job_offer").done(
+            Status::Missing,
+            "No job offer is recorded; the permit is applied for by an employer in China.",
+        ),
     };
     criteria.insert(0, employer);
 
-    let c_note = Check::new("category_c", "Category C: other foreigners within quotas", source());
+    let c_note = Check::new(
+        "category_c",
+        "Category C: other foreigners within quotas",
+        source(),
+    );
     let employer_status = criteria[0].status;
     let (outcome, summary) = match (employer_status, category) {
         (Status::NotMet, _) => (Outcome::Ineligible, None),
@@ -326,9 +393,26 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         (Status::Missing, Some(_)) => (Outcome::NeedsInformation, None),
         (_, Some('C')) => {
             criteria.push(c_note.done(Status::Review, "Neither A nor B: Category C covers others within quotas and policy (seasonal work, internships, special programmes), which the firm must judge."));
-            (Outcome::NeedsReview, Some("Category C at most: within quotas and policy, for the firm to judge.".to_string()))
+            (
+                Outcome::NeedsReview,
+                Some(
+                    "Category C at most: within quotas and policy, for the firm to judge."
+                        .to_string(),
+                ),
+            )
         }
-        (_, Some(cat)) => (Outcome::Eligible, Some(format!("Category {cat}, with {} points{}.", points.total, if points.partial { " counted so far" } else { "" }))),
+        (_, Some(cat)) => (
+            Outcome::Eligible,
+            Some(format!(
+                "Category {cat}, with {} points{}.",
+                points.total,
+                if points.partial {
+                    " counted so far"
+                } else {
+                    ""
+                }
+            )),
+        ),
     };
     let mut result = finish(Programme::ChinaZ, outcome, criteria, summary);
     result.category = category.map(|c| Cow::Owned(c.to_string()));

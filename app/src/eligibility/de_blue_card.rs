@@ -26,10 +26,30 @@ pub static LAW: Dated<()> = Dated {
 
 /// Gross yearly salary thresholds in euro cents: (general, lower).
 pub static SALARY: [Dated<(i64, i64)>; 4] = [
-    Dated { from: date(2023, 11, 18), until: Some(date(2024, 1, 1)), value: (4_380_000, 3_968_280), cite: &THRESHOLDS },
-    Dated { from: date(2024, 1, 1), until: Some(date(2025, 1, 1)), value: (4_530_000, 4_104_180), cite: &THRESHOLDS },
-    Dated { from: date(2025, 1, 1), until: Some(date(2026, 1, 1)), value: (4_830_000, 4_375_980), cite: &THRESHOLDS },
-    Dated { from: date(2026, 1, 1), until: Some(date(2027, 1, 1)), value: (5_070_000, 4_593_420), cite: &THRESHOLDS },
+    Dated {
+        from: date(2023, 11, 18),
+        until: Some(date(2024, 1, 1)),
+        value: (4_380_000, 3_968_280),
+        cite: &THRESHOLDS,
+    },
+    Dated {
+        from: date(2024, 1, 1),
+        until: Some(date(2025, 1, 1)),
+        value: (4_530_000, 4_104_180),
+        cite: &THRESHOLDS,
+    },
+    Dated {
+        from: date(2025, 1, 1),
+        until: Some(date(2026, 1, 1)),
+        value: (4_830_000, 4_375_980),
+        cite: &THRESHOLDS,
+    },
+    Dated {
+        from: date(2026, 1, 1),
+        until: Some(date(2027, 1, 1)),
+        value: (5_070_000, 4_593_420),
+        cite: &THRESHOLDS,
+    },
 ];
 
 /// Shortest contract, in months.
@@ -49,13 +69,19 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
     let offer = f.offer_in("DE");
     let mut criteria: Vec<Criterion> = Vec::with_capacity(4);
 
-    let degree = f.degrees_from(EducationLevel::Bachelor).max_by_key(|e| e.level);
+    let degree = f
+        .degrees_from(EducationLevel::Bachelor)
+        .max_by_key(|e| e.level);
     let recent_degree = f.degrees_from(EducationLevel::Bachelor).any(|e| {
         crate::domain::date::Date::parse(&e.completed_on)
             .is_some_and(|done| done <= f.on && f.on < done.add_years(RECENT_YEARS))
     });
     let it_years = experience_years(&f.profile.work, f.on, Some(f.on.add_years(-7))).0;
-    let d = Check::new("degree", "University degree (German or comparable)", source());
+    let d = Check::new(
+        "degree",
+        "University degree (German or comparable)",
+        source(),
+    );
     let mut it_route = false;
     criteria.push(match degree {
         Some(e) => d
@@ -70,26 +96,54 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         None => d.value("highest education", f.highest.map(|l| l.label()).unwrap_or("none")).done(Status::NotMet, "No university degree, and not 3 years of work in the last 7 for the IT route."),
     });
 
-    let job = Check::new("job_offer", "A job in Germany for at least 6 months", source());
+    let job = Check::new(
+        "job_offer",
+        "A job in Germany for at least 6 months",
+        source(),
+    );
     criteria.push(match (offer, f.offer_country()) {
         (Some(o), _) => match o.duration_months.trim() {
-            "" => job.value("employer", &o.employer).value("duration", "open-ended").done(Status::Met, format!("An open-ended job with {}.", o.employer)),
+            "" => job
+                .value("employer", &o.employer)
+                .value("duration", "open-ended")
+                .done(
+                    Status::Met,
+                    format!("An open-ended job with {}.", o.employer),
+                ),
             text => match parse_count(text) {
-                Some(m) if m >= MIN_MONTHS => job.value("duration in months", m).done(Status::Met, format!("A {m}-month contract, at least {MIN_MONTHS}.")),
-                Some(m) => job.value("duration in months", m).done(Status::NotMet, format!("A {m}-month contract, under {MIN_MONTHS}.")),
-                None => job.missing("eligibility.job_offer.duration_months").done(Status::Missing, "The contract length is not a number of months."),
+                Some(m) if m >= MIN_MONTHS => job.value("duration in months", m).done(
+                    Status::Met,
+                    format!("A {m}-month contract, at least {MIN_MONTHS}."),
+                ),
+                Some(m) => job.value("duration in months", m).done(
+                    Status::NotMet,
+                    format!("A {m}-month contract, under {MIN_MONTHS}."),
+                ),
+                None => job.missing("eligibility.job_offer.duration_months").done(
+                    Status::Missing,
+                    "The contract length is not a number of months.",
+                ),
             },
         },
-        (None, Some(c)) => job.value("job offer country", c).done(Status::NotMet, format!("The job offer on file is for {c}, not Germany.")),
-        (None, None) => job.missing("eligibility.job_offer").done(Status::Missing, "No job offer is recorded."),
+        (None, Some(c)) => job.value("job offer country", c).done(
+            Status::NotMet,
+            format!("The job offer on file is for {c}, not Germany."),
+        ),
+        (None, None) => job
+            .missing("eligibility.job_offer")
+            .done(Status::Missing, "No job offer is recorded."),
     });
 
     let shortage = offer.and_then(|o| o.shortage_occupation);
     let lower = shortage == Some(true) || recent_degree || it_route;
-    let s = Check::new("salary", "Gross annual salary meets the threshold", match in_force(&SALARY, f.on) {
-        Some(t) => t.source(),
-        None => SALARY[SALARY.len() - 1].source(),
-    });
+    let s = Check::new(
+        "salary",
+        "Gross annual salary meets the threshold",
+        match in_force(&SALARY, f.on) {
+            Some(t) => t.source(),
+            None => SALARY[SALARY.len() - 1].source(),
+        },
+    );
     criteria.push(match (in_force(&SALARY, f.on), offer) {
         (None, _) => s.value("assessment date", f.on).done(Status::Review, format!("The thresholds for {} are not encoded yet; check the year's announcement.", f.on.year)),
         (_, None) => s.missing("eligibility.job_offer.annual_salary").done(Status::Missing, "No job offer in Germany, so no salary to compare."),

@@ -15,7 +15,7 @@ mod rules;
 mod settings;
 mod us_h1b;
 
-pub use profile::{format_cents, parse_cents, EligibilityFacts, JobOffer, Profile};
+pub use profile::{field_label, format_cents, parse_cents, EligibilityFacts, JobOffer, Profile};
 pub use result::{
     date_text, Assessment, Criterion, Outcome, Points, PointsFactor, ProgrammeResult, Source,
     Status, Value,

@@ -182,7 +182,8 @@ pub mod date_text {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let text = String::deserialize(d)?;
-        Date::parse(&text).ok_or_else(|| D::Error::custom(format!("\"{text}\" is not a YYYY-MM-DD date")))
+        Date::parse(&text)
+            .ok_or_else(|| D::Error::custom(format!("\"{text}\" is not a YYYY-MM-DD date")))
     }
 
     /// The same for optional dates (`null` when absent).

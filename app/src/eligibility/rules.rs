@@ -71,7 +71,8 @@ impl<'a> Facts<'a> {
         let age = Date::parse(&profile.date_of_birth)
             .filter(|born| *born <= on)
             .map(|born| born.years_until(on).max(0) as u32);
-        let (experience_years, unreadable_work) = profile::experience_years(&profile.work, on, None);
+        let (experience_years, unreadable_work) =
+            profile::experience_years(&profile.work, on, None);
         Facts {
             on,
             settings,
@@ -117,7 +118,10 @@ impl<'a> Facts<'a> {
 
     /// Education entries at `level` or higher.
     pub fn degrees_from(&self, level: EducationLevel) -> impl Iterator<Item = &'a Education> {
-        self.profile.education.iter().filter(move |e| e.level >= level)
+        self.profile
+            .education
+            .iter()
+            .filter(move |e| e.level >= level)
     }
 }
 
@@ -224,7 +228,14 @@ pub fn finish(
         match outcome {
             Outcome::Eligible => "Every criterion is met.".to_string(),
             Outcome::Ineligible => format!("Not met: {}.", labels(Status::NotMet)),
-            Outcome::NeedsInformation => format!("Missing: {}.", missing.join(", ")),
+            Outcome::NeedsInformation => format!(
+                "Missing: {}.",
+                missing
+                    .iter()
+                    .map(|m| profile::field_label(m))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Outcome::NeedsReview => format!("For the firm to judge: {}.", labels(Status::Review)),
         }
     });

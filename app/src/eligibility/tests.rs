@@ -100,7 +100,12 @@ fn k_visa_does_not_exist_the_day_before_it_takes_effect() {
     assert_eq!(before.outcome, Outcome::Ineligible);
     assert_eq!(criterion(&before, "in_force").status, Status::NotMet);
     let on_the_day = result(&p, "2025-10-01", Programme::ChinaK);
-    assert_eq!(on_the_day.outcome, Outcome::Eligible, "{:?}", on_the_day.summary);
+    assert_eq!(
+        on_the_day.outcome,
+        Outcome::Eligible,
+        "{:?}",
+        on_the_day.summary
+    );
 }
 
 #[test]
@@ -116,7 +121,10 @@ fn k_visa_age_limit_counts_the_birthday_on_its_day() {
         let r = result(&p, on, Programme::ChinaK);
         let c = criterion(&r, "age");
         assert_eq!(c.status, status, "on {on}");
-        assert!(c.values.iter().any(|v| v.name == "age" && v.value == age.to_string()));
+        assert!(c
+            .values
+            .iter()
+            .any(|v| v.name == "age" && v.value == age.to_string()));
         assert_eq!(c.setting.as_deref(), Some("k_visa_max_age"));
     }
 }
@@ -131,7 +139,9 @@ fn k_visa_age_limit_is_the_firms_setting() {
     };
     let r = assess(&p, d("2026-01-01"), &strict, Some(Programme::ChinaK));
     assert_eq!(r.programmes[0].outcome, Outcome::Ineligible);
-    assert!(criterion(&r.programmes[0], "age").explanation.contains("firm's"));
+    assert!(criterion(&r.programmes[0], "age")
+        .explanation
+        .contains("firm's"));
 }
 
 #[test]
@@ -176,13 +186,22 @@ fn h1b_payment_applies_to_petitions_from_abroad_from_2025_09_21() {
     let p = with_offer(engineer(), offer("US", "150000", "USD"));
     let before = result(&p, "2025-09-20", Programme::UsH1b);
     let day = result(&p, "2025-09-21", Programme::UsH1b);
-    assert!(criterion(&before, "payment").explanation.starts_with("No payment"));
-    assert!(criterion(&day, "payment").explanation.contains("$100,000 payment"));
-    assert_eq!(criterion(&day, "payment").source.effective_from, d("2025-09-21"));
+    assert!(criterion(&before, "payment")
+        .explanation
+        .starts_with("No payment"));
+    assert!(criterion(&day, "payment")
+        .explanation
+        .contains("$100,000 payment"));
+    assert_eq!(
+        criterion(&day, "payment").source.effective_from,
+        d("2025-09-21")
+    );
     let mut inside = p.clone();
     inside.eligibility.in_us = Some(true);
     let r = result(&inside, "2025-09-21", Programme::UsH1b);
-    assert!(criterion(&r, "payment").explanation.contains("does not need"));
+    assert!(criterion(&r, "payment")
+        .explanation
+        .contains("does not need"));
     assert_eq!(day.outcome, Outcome::Eligible, "{}", day.summary);
 }
 
@@ -251,7 +270,10 @@ fn blue_card_thresholds_change_on_the_first_of_january() {
     );
     let r = result(&p, "2026-01-01", Programme::EuBlueCardDe);
     assert_eq!(r.outcome, Outcome::Ineligible);
-    assert_eq!(criterion(&r, "salary").source.effective_from, d("2026-01-01"));
+    assert_eq!(
+        criterion(&r, "salary").source.effective_from,
+        d("2026-01-01")
+    );
 }
 
 #[test]
@@ -277,7 +299,11 @@ fn blue_card_lower_threshold_for_shortage_and_recent_graduates() {
 fn blue_card_asks_whether_a_salary_between_thresholds_is_a_shortage_job() {
     let mut o = offer("DE", "47000", "EUR");
     o.shortage_occupation = None;
-    let r = result(&with_offer(engineer(), o), "2026-03-01", Programme::EuBlueCardDe);
+    let r = result(
+        &with_offer(engineer(), o),
+        "2026-03-01",
+        Programme::EuBlueCardDe,
+    );
     assert_eq!(r.outcome, Outcome::NeedsInformation);
     assert_eq!(r.missing, ["eligibility.job_offer.shortage_occupation"]);
 }
@@ -287,7 +313,11 @@ fn blue_card_contract_must_last_six_months() {
     for (months, status) in [("5", Status::NotMet), ("6", Status::Met)] {
         let mut o = offer("DE", "60000", "EUR");
         o.duration_months = months.into();
-        let r = result(&with_offer(engineer(), o), "2026-03-01", Programme::EuBlueCardDe);
+        let r = result(
+            &with_offer(engineer(), o),
+            "2026-03-01",
+            Programme::EuBlueCardDe,
+        );
         assert_eq!(criterion(&r, "job_offer").status, status, "{months} months");
     }
 }
@@ -337,7 +367,10 @@ fn work_permit_category_a_starts_at_85_points() {
     let r = result(&p, "2026-01-02", Programme::ChinaZ);
     assert_eq!(r.points.as_ref().map(|x| x.total), Some(85));
     assert_eq!(r.category.as_deref(), Some("A"));
-    p.eligibility.job_offer.as_mut().map(|o| o.local_incentive_points = "4".into());
+    p.eligibility
+        .job_offer
+        .as_mut()
+        .map(|o| o.local_incentive_points = "4".into());
     let r = result(&p, "2026-01-02", Programme::ChinaZ);
     assert_eq!(r.category.as_deref(), Some("B"));
 }
@@ -353,7 +386,11 @@ fn work_permit_salary_bands_include_their_lower_bound() {
     for (salary, points) in cases {
         let p = with_offer(engineer(), offer("CN", salary, "CNY"));
         let r = result(&p, "2026-01-01", Programme::ChinaZ);
-        assert_eq!(r.points.as_ref().map(|x| x.factors[0].points), Some(points), "{salary}");
+        assert_eq!(
+            r.points.as_ref().map(|x| x.factors[0].points),
+            Some(points),
+            "{salary}"
+        );
     }
 }
 
@@ -365,7 +402,11 @@ fn work_permit_age_bands_turn_on_the_birthday() {
     for (on, points) in [("2026-06-14", 15), ("2026-06-15", 10)] {
         let r = result(&p, on, Programme::ChinaZ);
         let age = &r.points.as_ref().expect("points").factors[6];
-        assert_eq!((age.factor.as_ref(), age.points), ("Age", points), "on {on}");
+        assert_eq!(
+            (age.factor.as_ref(), age.points),
+            ("Age", points),
+            "on {on}"
+        );
     }
 }
 
@@ -373,10 +414,7 @@ fn work_permit_age_bands_turn_on_the_birthday() {
 fn work_permit_category_b_by_degree_and_two_years() {
     let mut p = with_offer(engineer(), offer("CN", "60000", "CNY"));
     p.education[0].level = EducationLevel::Bachelor;
-    let cases = [
-        ("2021-01-02", Some("C")),
-        ("2021-01-01", Some("B")),
-    ];
+    let cases = [("2021-01-02", Some("C")), ("2021-01-01", Some("B"))];
     for (start, category) in cases {
         p.work = vec![job(start, "2023-01-01")];
         let r = result(&p, "2026-01-01", Programme::ChinaZ);
@@ -413,22 +451,40 @@ fn work_permit_needs_an_employer_in_china() {
 fn r_visa_is_decided_by_the_confirmation_letter() {
     let mut p = engineer();
     p.eligibility.talent_confirmation_letter = Some(true);
-    assert_eq!(result(&p, "2026-01-01", Programme::ChinaR).outcome, Outcome::Eligible);
+    assert_eq!(
+        result(&p, "2026-01-01", Programme::ChinaR).outcome,
+        Outcome::Eligible
+    );
     p.eligibility.talent_confirmation_letter = None;
     p.eligibility.high_end_talent = Some(true);
     let r = result(&p, "2026-01-01", Programme::ChinaR);
     assert_eq!(r.outcome, Outcome::NeedsReview);
     assert_eq!(criterion(&r, "category_a").status, Status::Met);
     p.eligibility.high_end_talent = Some(false);
-    let r = result(&with_offer(p, offer("CN", "100000", "CNY")), "2026-01-01", Programme::ChinaR);
+    let r = result(
+        &with_offer(p, offer("CN", "100000", "CNY")),
+        "2026-01-01",
+        Programme::ChinaR,
+    );
     assert_eq!(r.outcome, Outcome::Ineligible);
 }
 
 #[test]
 fn an_empty_profile_needs_information_everywhere_it_exists() {
-    let a = assess(&Profile::default(), d("2026-01-01"), &Settings::default(), None);
+    let a = assess(
+        &Profile::default(),
+        d("2026-01-01"),
+        &Settings::default(),
+        None,
+    );
     for p in &a.programmes {
-        assert_eq!(p.outcome, Outcome::NeedsInformation, "{}: {}", p.programme, p.summary);
+        assert_eq!(
+            p.outcome,
+            Outcome::NeedsInformation,
+            "{}: {}",
+            p.programme,
+            p.summary
+        );
         assert!(!p.missing.is_empty());
     }
 }

@@ -69,32 +69,70 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
     let offer = f.offer_in("US");
     let mut criteria: Vec<Criterion> = Vec::with_capacity(6);
 
-    let petition = Check::new("employer_petition", "A US employer files the petition", source());
+    let petition = Check::new(
+        "employer_petition",
+        "A US employer files the petition",
+        source(),
+    );
     criteria.push(match (offer, f.offer_country()) {
         (Some(o), _) => {
-            let p = petition.value("employer", &o.employer).value("sponsors", yes_no(o.employer_sponsors));
+            let p = petition
+                .value("employer", &o.employer)
+                .value("sponsors", yes_no(o.employer_sponsors));
             match o.employer_sponsors {
                 Some(true) => p.done(Status::Met, format!("{} will petition.", o.employer)),
-                Some(false) => p.done(Status::NotMet, "The employer will not petition; the H-1B needs a US employer's petition."),
-                None => p.missing("eligibility.job_offer.employer_sponsors").done(Status::Missing, "Whether the employer will petition is not known."),
+                Some(false) => p.done(
+                    Status::NotMet,
+                    "The employer will not petition; the H-1B needs a US employer's petition.",
+                ),
+                None => p.missing("eligibility.job_offer.employer_sponsors").done(
+                    Status::Missing,
+                    "Whether the employer will petition is not known.",
+                ),
             }
         }
-        (None, Some(c)) => petition.value("job offer country", c).done(Status::NotMet, format!("The job offer on file is for {c}; the H-1B needs a US employer's petition.")),
-        (None, None) => petition.missing("eligibility.job_offer").done(Status::Missing, "No job offer is recorded; the H-1B needs a US employer's petition."),
+        (None, Some(c)) => petition.value("job offer country", c).done(
+            Status::NotMet,
+            format!("The job offer on file is for {c}; the H-1B needs a US employer's petition."),
+        ),
+        (None, None) => petition.missing("eligibility.job_offer").done(
+            Status::Missing,
+            "No job offer is recorded; the H-1B needs a US employer's petition.",
+        ),
     });
 
-    let specialty = Check::new("specialty_occupation", "The job is a specialty occupation", source());
-    criteria.push(match offer.map(|o| (o.specialty_occupation, o.occupation.as_str())) {
-        Some((Some(true), occ)) => specialty.value("occupation", occ).done(Status::Met, "The job needs at least a bachelor's degree in a specific specialty."),
-        Some((Some(false), occ)) => specialty.value("occupation", occ).done(Status::NotMet, "The job does not need a degree in a specific specialty."),
-        _ => specialty.missing("eligibility.job_offer.specialty_occupation").done(Status::Missing, "Whether the job is a specialty occupation is not known."),
-    });
+    let specialty = Check::new(
+        "specialty_occupation",
+        "The job is a specialty occupation",
+        source(),
+    );
+    criteria.push(
+        match offer.map(|o| (o.specialty_occupation, o.occupation.as_str())) {
+            Some((Some(true), occ)) => specialty.value("occupation", occ).done(
+                Status::Met,
+                "The job needs at least a bachelor's degree in a specific specialty.",
+            ),
+            Some((Some(false), occ)) => specialty.value("occupation", occ).done(
+                Status::NotMet,
+                "The job does not need a degree in a specific specialty.",
+            ),
+            _ => specialty
+                .missing("eligibility.job_offer.specialty_occupation")
+                .done(
+                    Status::Missing,
+                    "Whether the job is a specialty occupation is not known.",
+                ),
+        },
+    );
 
     let have = study_years(f.highest);
     let lacking = BACHELOR_YEARS.saturating_sub(have);
     let needed = lacking * 3;
     let degree = Check::new("degree", "Bachelor's degree or equivalent", source())
-        .value("highest education", f.highest.map(|l| l.label()).unwrap_or("none"))
+        .value(
+            "highest education",
+            f.highest.map(|l| l.label()).unwrap_or("none"),
+        )
         .value("years of work", f.experience_years);
     criteria.push(if f.profile.education.is_empty() && f.profile.work.is_empty() {
         degree.missing("education").done(Status::Missing, "No education or work is recorded.")
@@ -109,14 +147,31 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         degree.done(Status::NotMet, format!("Lacks {lacking} years of university study and has {} years of work, under the {needed} years needed (three for each year lacked).", f.experience_years))
     });
 
-    let wage = Check::new("prevailing_wage", "Certified LCA at the prevailing wage", source());
+    let wage = Check::new(
+        "prevailing_wage",
+        "Certified LCA at the prevailing wage",
+        source(),
+    );
     criteria.push(match offer.and_then(|o| o.prevailing_wage_met) {
-        Some(true) => wage.done(Status::Met, "The wage meets the prevailing wage on a certified Labor Condition Application."),
-        Some(false) => wage.done(Status::NotMet, "The wage is under the prevailing wage; the LCA cannot be certified."),
-        None => wage.missing("eligibility.job_offer.prevailing_wage_met").done(Status::Missing, "Whether the wage meets the prevailing wage is not known."),
+        Some(true) => wage.done(
+            Status::Met,
+            "The wage meets the prevailing wage on a certified Labor Condition Application.",
+        ),
+        Some(false) => wage.done(
+            Status::NotMet,
+            "The wage is under the prevailing wage; the LCA cannot be certified.",
+        ),
+        None => wage
+            .missing("eligibility.job_offer.prevailing_wage_met")
+            .done(
+                Status::Missing,
+                "Whether the wage meets the prevailing wage is not known.",
+            ),
     });
 
-    let us_master = f.degrees_from(EducationLevel::Master).any(|e| e.country.trim().eq_ignore_ascii_case("US"));
+    let us_master = f
+        .degrees_from(EducationLevel::Master)
+        .any(|e| e.country.trim().eq_ignore_ascii_case("US"));
     let exempt = offer.and_then(|o| o.cap_exempt_employer);
     let cap = Check::new("cap", "Annual cap and lottery", CAP_RULE.source())
         .value("cap-exempt employer", yes_no(exempt))
@@ -129,10 +184,14 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
 
     let payment = in_force(&PAYMENT, f.on);
     let in_us = f.facts().in_us;
-    let pay = Check::new("payment", "$100,000 payment for new petitions from abroad", match payment {
-        Some(p) => p.source(),
-        None => PAYMENT[0].source(),
-    })
+    let pay = Check::new(
+        "payment",
+        "$100,000 payment for new petitions from abroad",
+        match payment {
+            Some(p) => p.source(),
+            None => PAYMENT[0].source(),
+        },
+    )
     .value("in the United States", yes_no(in_us))
     .value("assessment date", f.on);
     criteria.push(pay.done(Status::Info, match (payment.map(|p| p.value), in_us) {

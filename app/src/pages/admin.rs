@@ -1,15 +1,15 @@
 //! `/admin`: users, roles and access (admins only).
 
-use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
-use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::api::eligibility::{load_eligibility_context, save_eligibility_settings};
+use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
 use crate::components::field::Field;
+use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::components::layout::RequirePermission;
-use crate::eligibility::{Settings, AGE_SETTING_RANGE};
-use crate::error::AppError;
 use crate::domain::time::format_utc;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::{Permission, Role, UserSummary, Viewer};
+use crate::eligibility::{Settings, AGE_SETTING_RANGE};
+use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -128,13 +128,25 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
         let parse = |v: RwSignal<String>| v.get_untracked().trim().parse::<u32>().ok();
         match (parse(k_age), parse(b_age)) {
             (Some(k), Some(b)) => {
-                save.dispatch(Settings { k_visa_max_age: k, z_permit_b_max_age: b });
+                save.dispatch(Settings {
+                    k_visa_max_age: k,
+                    z_permit_b_max_age: b,
+                });
             }
-            (None, _) => error.set(Some(AppError::Invalid { field: "k_visa_max_age".into(), message: format!("Write the K visa age limit as a whole number from {lo} to {hi}.") })),
-            (_, None) => error.set(Some(AppError::Invalid { field: "z_permit_b_max_age".into(), message: format!("Write the Category B age limit as a whole number from {lo} to {hi}.") })),
+            (None, _) => error.set(Some(AppError::Invalid {
+                field: "k_visa_max_age".into(),
+                message: format!("Write the K visa age limit as a whole number from {lo} to {hi}."),
+            })),
+            (_, None) => error.set(Some(AppError::Invalid {
+                field: "z_permit_b_max_age".into(),
+                message: format!(
+                    "Write the Category B age limit as a whole number from {lo} to {hi}."
+                ),
+            })),
         }
     };
-    let err = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(f)));
+    let err =
+        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(f)));
     view! {
         <section aria-labelledby="settings-title" class="card">
             <h2 id="settings-title">"Eligibility settings"</h2>

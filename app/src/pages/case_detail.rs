@@ -8,7 +8,9 @@ use crate::api::cases::{
     add_checklist_item, add_task, assignable_staff, delete_task, get_case, move_case,
     set_task_done, waive_checklist_item,
 };
+use crate::api::eligibility::load_case_eligibility;
 use crate::components::documents::Versions;
+use crate::components::eligibility::AssessSection;
 use crate::components::form::FormError;
 use crate::components::layout::RequirePermission;
 use crate::components::upload::{Upload, UploadTracker};
@@ -18,8 +20,6 @@ use crate::domain::task::Task;
 use crate::domain::time::format_utc;
 use crate::domain::{Permission, Stage, Viewer};
 use crate::error::AppError;
-use crate::api::eligibility::load_case_eligibility;
-use crate::components::eligibility::AssessSection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

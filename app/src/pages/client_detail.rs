@@ -3,6 +3,8 @@
 use crate::api::cases::{assignable_staff, list_cases, CreateCase};
 use crate::api::clients::get_client;
 use crate::api::documents::InviteApplicant;
+use crate::api::eligibility::load_eligibility_context;
+use crate::components::eligibility::AssessSection;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CasePage, Priority, StaffRef};
@@ -13,8 +15,6 @@ use crate::domain::time::format_utc;
 use crate::domain::{Permission, Viewer};
 use crate::domain::{Programme, Role};
 use crate::error::AppError;
-use crate::api::eligibility::load_eligibility_context;
-use crate::components::eligibility::AssessSection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

@@ -2,18 +2,18 @@
 //! Everything typed stays in the form whatever the server answers.
 
 use crate::api::clients::{get_client, save_client};
-use crate::components::field::{Check, Field};
 use crate::api::eligibility::load_eligibility_context;
 use crate::components::eligibility::AssessSection;
+use crate::components::field::{Check, Field};
 use crate::components::layout::RequirePermission;
 use crate::domain::assessment::EligibilityContext;
-use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use crate::domain::client::{
     changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
     SaveOutcome, Work, LIST_MAX,
 };
 use crate::domain::{Permission, Viewer};
 use crate::error::AppError;
+use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -466,5 +466,3 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
         </div>
     }
 }
-
-

@@ -141,7 +141,11 @@ pub fn save_assessment(
             format!(
                 "assessed {} on {on} (rules {RULES_VERSION}); eligible: {}",
                 case.reference,
-                if eligible.is_empty() { "none".to_string() } else { eligible.join(", ") }
+                if eligible.is_empty() {
+                    "none".to_string()
+                } else {
+                    eligible.join(", ")
+                }
             ),
         ),
         now,

@@ -23,7 +23,6 @@ use visadesk_app::api::port::{
 };
 use visadesk_app::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
 use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
-use visadesk_app::eligibility::Settings;
 use visadesk_app::domain::case::{
     Board, CaseDetail, CaseEdit, CaseFilter, CasePage, CaseSaveOutcome, CaseSummary, Dashboard,
     StaffRef,
@@ -37,6 +36,7 @@ use visadesk_app::domain::task::{Task, TaskInput};
 use visadesk_app::domain::validate;
 use visadesk_app::domain::Stage;
 use visadesk_app::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
+use visadesk_app::eligibility::Settings;
 use visadesk_app::AppError;
 
 /// How many argon2 runs may happen at once: twice the cores.

@@ -9,8 +9,8 @@ use visadesk_app::domain::client::{
     Client, ClientInput, ClientPage, ClientSort, ClientSummary, Education, LanguageSkill, Work,
     CLIENT_PAGE_SIZE, SEARCH_COUNT_CAP,
 };
-use visadesk_app::eligibility::EligibilityFacts;
 use visadesk_app::domain::search::{client_terms, prefix_end, query_tokens, Searchable};
+use visadesk_app::eligibility::EligibilityFacts;
 
 /// A row of `clients`.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]

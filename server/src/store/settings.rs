@@ -18,7 +18,9 @@ pub fn eligibility(conn: &mut DbConnection) -> Result<Settings, ServerError> {
     match value {
         None => Ok(Settings::default()),
         Some(json) => serde_json::from_str(&json).map_err(|e| {
-            ServerError::Config(format!("the stored eligibility settings are unreadable: {e}"))
+            ServerError::Config(format!(
+                "the stored eligibility settings are unreadable: {e}"
+            ))
         }),
     }
 }

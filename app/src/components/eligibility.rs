@@ -71,7 +71,7 @@ fn ProgrammeCard(result: Signal<Option<ProgrammeResult>>) -> impl IntoView {
             </header>
             <p class="small elig-summary">{get(|r| r.summary.clone())}</p>
             {move || result.with(|r| r.as_ref().and_then(|r| r.category.clone())).map(|c| view! {
-                <p class="small"><strong>"Category " {c.to_string()}</strong></p>
+                <p class="small"><strong>"Work-permit category " {c.to_string()}</strong></p>
             })}
             {move || result.with(|r| r.as_ref().and_then(|r| r.points.clone())).map(|p| view! { <PointsTable points=p/> })}
             <ul class="criteria">

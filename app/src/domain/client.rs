@@ -655,6 +655,41 @@ mod tests {
     }
 
     #[test]
+    fn a_job_offer_is_checked_field_by_field() {
+        let mut c = wang();
+        c.eligibility.job_offer = Some(JobOffer {
+            country: "de".into(),
+            annual_salary: "45,934.20".into(),
+            currency: "eur".into(),
+            duration_months: "24".into(),
+            ..JobOffer::default()
+        });
+        let clean = validate_client(&c, today()).unwrap();
+        let offer = clean.eligibility.job_offer.unwrap();
+        assert_eq!(
+            (offer.country.as_str(), offer.currency.as_str()),
+            ("DE", "EUR")
+        );
+
+        c.eligibility.job_offer = Some(JobOffer {
+            annual_salary: "about 50k".into(),
+            currency: "euro".into(),
+            months_per_year: "13".into(),
+            ..JobOffer::default()
+        });
+        let errors = validate_client(&c, today()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "eligibility.job_offer.currency",
+                "eligibility.job_offer.annual_salary",
+                "eligibility.job_offer.months_per_year"
+            ]
+        );
+    }
+
+    #[test]
     fn a_valid_client_is_normalised() {
         let c = validate_client(&wang(), today()).unwrap();
         assert_eq!(c.full_name, "王伟");

@@ -25,14 +25,17 @@ pub static STANDARD_2017: Dated<()> = Dated {
 pub const A_POINTS: u32 = 85;
 pub const B_POINTS: u32 = 60;
 
+/// CNY cents in one CNY.
+const CENTS: i64 = 100;
+
 /// Annual salary bands in CNY cents (lower bound inclusive) and points.
 const SALARY_BANDS: [(i64, u32); 6] = [
-    (450_000_00, 20),
-    (350_000_00, 17),
-    (250_000_00, 14),
-    (150_000_00, 11),
-    (70_000_00, 8),
-    (50_000_00, 5),
+    (450_000 * CENTS, 20),
+    (350_000 * CENTS, 17),
+    (250_000 * CENTS, 14),
+    (150_000 * CENTS, 11),
+    (70_000 * CENTS, 8),
+    (50_000 * CENTS, 5),
 ];
 
 /// Months worked in China a year (lower bound inclusive) and points.

@@ -31,8 +31,11 @@ use std::borrow::Cow;
 /// whenever a rule, threshold or source changes.
 pub const RULES_VERSION: &str = "2026.11.1";
 
+/// A programme's rule set: the facts in, the result out.
+type RuleSet = fn(&Facts) -> ProgrammeResult;
+
 /// Every programme the engine checks, in the order the panel shows them.
-const RULE_SETS: [(Programme, fn(&Facts) -> ProgrammeResult); 5] = [
+const RULE_SETS: [(Programme, RuleSet); 5] = [
     (Programme::ChinaK, china_k::assess),
     (Programme::ChinaR, china_r::assess),
     (Programme::ChinaZ, china_z::assess),

@@ -103,7 +103,7 @@ pub fn format_cents(cents: i64) -> String {
     let whole = (cents / 100).to_string();
     let mut out = String::with_capacity(whole.len() + 4);
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -367,10 +367,9 @@ fn work_permit_category_a_starts_at_85_points() {
     let r = result(&p, "2026-01-02", Programme::ChinaZ);
     assert_eq!(r.points.as_ref().map(|x| x.total), Some(85));
     assert_eq!(r.category.as_deref(), Some("A"));
-    p.eligibility
-        .job_offer
-        .as_mut()
-        .map(|o| o.local_incentive_points = "4".into());
+    if let Some(o) = p.eligibility.job_offer.as_mut() {
+        o.local_incentive_points = "4".into();
+    }
     let r = result(&p, "2026-01-02", Programme::ChinaZ);
     assert_eq!(r.category.as_deref(), Some("B"));
 }

@@ -33,6 +33,8 @@ test('the panel follows the profile form with no request to the server', async (
   await hydrated(page);
   const sent = [];
   page.on('request', (r) => sent.push(`${r.method()} ${r.url()}`));
+  // A fixed date, so the thresholds in force do not depend on the day the test runs.
+  await page.locator('#elig-on').fill('2026-06-01');
 
   // The institution is not yet confirmed well-known: the firm must judge.
   await expect(card(page, 'cn_k')).toHaveAttribute('data-outcome', 'needs_review');
@@ -56,6 +58,7 @@ test('the panel follows the profile form with no request to the server', async (
   await page.getByLabel('The client has a job offer').check();
   await page.locator('#f-offer-country').fill('DE');
   await page.locator('#f-offer-currency').fill('EUR');
+  await page.locator('#f-offer-duration').fill('open-ended');
   await page.locator('#f-offer-salary').pressSequentially('40000');
   await expect(card(page, 'de_blue_card')).toHaveAttribute('data-outcome', 'ineligible');
   await page.locator('#f-offer-salary').fill('52000');
@@ -66,6 +69,8 @@ test('the panel follows the profile form with no request to the server', async (
 
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page).toHaveURL(new RegExp(`/clients/${state.clientId}$`));
+  await hydrated(page);
+  await page.locator('#elig-on').fill('2026-06-01');
   await expect(card(page, 'de_blue_card')).toHaveAttribute('data-outcome', 'eligible');
 });
 
@@ -74,6 +79,7 @@ test('the case page saves an assessment the server computes', async ({ page }) =
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
   await page.goto(`/cases/${state.caseId}`);
   await hydrated(page);
+  await page.locator('#elig-on').fill('2026-06-01');
   await expect(card(page, 'cn_k')).toHaveAttribute('data-outcome', 'eligible');
   await expect(page.getByText('None saved yet.')).toBeVisible();
 

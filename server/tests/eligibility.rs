@@ -79,6 +79,10 @@ async fn saves_assessments_computed_on_the_server(db: Backend) {
     assert_eq!(saved.len(), 2);
     assert_eq!(saved[0]["id"], after["id"], "newest first");
     assert_eq!(listed["profile"]["date_of_birth"], "1995-03-01");
+    assert_eq!(
+        listed["context"]["can_save"], false,
+        "a paralegal not assigned to the case is not offered the save button"
+    );
 
     let audit: Value = f
         .app

@@ -2,7 +2,9 @@
 
 use super::date::Date;
 use super::validate::{normalize_email, FieldError};
-use crate::eligibility::{parse_cents, EligibilityFacts, JobOffer, Profile};
+use crate::eligibility::{
+    is_open_ended, parse_cents, parse_count, EligibilityFacts, JobOffer, Profile,
+};
 use serde::{Deserialize, Serialize};
 
 /// Longest free-text field (names, employers, institutions...).
@@ -541,7 +543,11 @@ fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> Eli
         }
         let mut count = |field: &str, value: &str, lo: u32, hi: u32, label: &str| {
             let value = value.trim().to_string();
-            if !value.is_empty() && !value.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n)) {
+            let open_ended = field == "duration_months" && is_open_ended(&value);
+            if !value.is_empty()
+                && !open_ended
+                && !parse_count(&value).is_some_and(|n| (lo..=hi).contains(&n))
+            {
                 e.push(err(
                     p(field),
                     format!("The {label} must be a whole number from {lo} to {hi}."),
@@ -554,7 +560,7 @@ fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> Eli
             &o.duration_months,
             1,
             600,
-            "contract length in months",
+            "contract length (months, or \"open-ended\")",
         );
         let months_per_year = count(
             "months_per_year",

@@ -65,9 +65,9 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         (None, Some(w)) => talent
             .value("teaching or research", format!("{} at {}", w.role, w.employer))
             .done(Status::Review, format!("Teaches or does research ({} at {}); confirm the field is science, technology, engineering or mathematics.", w.role, w.employer)),
-        (None, None) if f.profile.education.is_empty() && f.profile.work.is_empty() => talent
+        (None, None) if f.profile.education.is_empty() => talent
             .missing("education")
-            .done(Status::Missing, "No education or work is recorded."),
+            .done(Status::Missing, "No education is recorded, and no teaching or research."),
         (None, None) => talent
             .value("highest education", f.highest.map(|l| l.label()).unwrap_or("none"))
             .done(Status::NotMet, "No STEM bachelor's degree or higher, and no teaching or research at a university or research institution."),

@@ -23,6 +23,12 @@ pub static REGULATIONS_2013: Dated<()> = Dated {
 /// Assesses the R visa.
 pub fn assess(f: &Facts) -> ProgrammeResult {
     let source = || REGULATIONS_2013.source();
+    if !REGULATIONS_2013.in_force(f.on) || !super::china_z::STANDARD_2017.in_force(f.on) {
+        let c = Check::new("in_force", "The Category A standard applies", source())
+            .value("assessment date", f.on)
+            .done(Status::Review, "The R visa's Category A standard is encoded from 2017-04-01; earlier rules need the firm's own check.");
+        return finish(Programme::ChinaR, Outcome::NeedsReview, vec![c], None);
+    }
     let letter = f.facts().talent_confirmation_letter;
     let Classification {
         category,

@@ -92,11 +92,14 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
             band(&SALARY_BANDS, cents),
             20,
         ),
-        Some((_, cur)) => unknown(
-            "Annual salary in China",
-            &format!("in {cur}; the table scores CNY"),
-            20,
-        ),
+        Some((_, cur)) => {
+            missing.push("eligibility.job_offer.salary_in_cny");
+            unknown(
+                "Annual salary in China",
+                &format!("in {cur}; the table scores CNY"),
+                20,
+            )
+        }
         None => {
             missing.push("eligibility.job_offer.annual_salary");
             unknown(
@@ -134,7 +137,7 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
     } else if !f.unreadable_work.is_empty() {
         missing.push("work");
         PointsFactor {
-            max: 20 - exp_points,
+            points: exp_points,
             ..unknown(
                 "Work experience",
                 &format!("at least {years} years; some jobs have no readable dates"),
@@ -146,12 +149,15 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
     });
 
     factors.push(match offer.and_then(|o| parse_count(&o.months_per_year)) {
-        Some(m) => factor(
-            "Months a year working in China",
-            format!("{m}"),
-            band(&MONTH_BANDS, m),
-            15,
-        ),
+        Some(m) => {
+            let m = m.min(12);
+            factor(
+                "Months a year working in China",
+                format!("{m}"),
+                band(&MONTH_BANDS, m),
+                15,
+            )
+        }
         None => {
             missing.push("eligibility.job_offer.months_per_year");
             unknown("Months a year working in China", "unknown", 15)
@@ -219,7 +225,12 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
     });
 
     let total = factors.iter().map(|x| x.points).sum();
-    let unknown_max: u32 = factors.iter().filter(|x| x.unknown).map(|x| x.max).sum();
+    // What the unknown factors could still add beyond what they already score.
+    let unknown_max: u32 = factors
+        .iter()
+        .filter(|x| x.unknown)
+        .map(|x| x.max - x.points)
+        .sum();
     (
         Points {
             factors,

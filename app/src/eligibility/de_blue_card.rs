@@ -57,6 +57,12 @@ const MIN_MONTHS: u32 = 6;
 /// A degree is recent for this many years.
 const RECENT_YEARS: i32 = 3;
 
+/// Whether a contract length says the job has no end date.
+pub fn is_open_ended(text: &str) -> bool {
+    let t = text.trim();
+    t.eq_ignore_ascii_case("open-ended") || t.eq_ignore_ascii_case("open ended")
+}
+
 /// Assesses the Blue Card.
 pub fn assess(f: &Facts) -> ProgrammeResult {
     let source = || LAW.source();
@@ -88,7 +94,7 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
             .value("degree", format!("{} in {}", e.level.label(), e.field))
             .value("country", &e.country)
             .done(Status::Met, "Holds a university degree; a foreign degree must be recognised or comparable (anabin)."),
-        None if f.profile.education.is_empty() && f.profile.work.is_empty() => d.missing("education").done(Status::Missing, "No education or work is recorded."),
+        None if f.profile.education.is_empty() => d.missing("education").done(Status::Missing, "No education is recorded, and not 3 years of work in the last 7 for the IT route."),
         None if it_years >= 3 => {
             it_route = true;
             d.value("years of work in the last 7", it_years).done(Status::Review, format!("No degree, but {it_years} years of work in the last 7: IT specialists with 3 years may qualify at the lower threshold with the Federal Employment Agency's approval; confirm the work is IT."))
@@ -103,7 +109,11 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
     );
     criteria.push(match (offer, f.offer_country()) {
         (Some(o), _) => match o.duration_months.trim() {
-            "" => job
+            "" => job.missing("eligibility.job_offer.duration_months").done(
+                Status::Missing,
+                "The contract length is not known (months, or open-ended).",
+            ),
+            text if is_open_ended(text) => job
                 .value("employer", &o.employer)
                 .value("duration", "open-ended")
                 .done(

@@ -15,7 +15,10 @@ mod rules;
 mod settings;
 mod us_h1b;
 
-pub use profile::{field_label, format_cents, parse_cents, EligibilityFacts, JobOffer, Profile};
+pub use de_blue_card::is_open_ended;
+pub use profile::{
+    field_label, format_cents, parse_cents, parse_count, EligibilityFacts, JobOffer, Profile,
+};
 pub use result::{
     date_text, Assessment, Criterion, Outcome, Points, PointsFactor, ProgrammeResult, Source,
     Status, Value,

@@ -205,6 +205,7 @@ pub fn field_label(path: &str) -> String {
         "eligibility.job_offer.prevailing_wage_met" => "whether the prevailing wage is met",
         "eligibility.job_offer.shortage_occupation" => "whether it is a shortage occupation",
         "eligibility.job_offer.duration_months" => "the contract length",
+        "eligibility.job_offer.salary_in_cny" => "the salary in CNY",
         "eligibility.job_offer.months_per_year" => "months a year working in China",
         "eligibility.job_offer.encouraged_region" => "whether the region is encouraged",
         "eligibility.high_end_talent" => "whether a Category A talent criterion is met",

@@ -57,7 +57,7 @@ fn offer(country: &str, salary: &str, currency: &str) -> JobOffer {
         currency: currency.into(),
         specialty_occupation: Some(true),
         shortage_occupation: Some(false),
-        duration_months: String::new(),
+        duration_months: "open-ended".into(),
         employer_sponsors: Some(true),
         cap_exempt_employer: Some(false),
         prevailing_wage_met: Some(true),
@@ -310,7 +310,13 @@ fn blue_card_asks_whether_a_salary_between_thresholds_is_a_shortage_job() {
 
 #[test]
 fn blue_card_contract_must_last_six_months() {
-    for (months, status) in [("5", Status::NotMet), ("6", Status::Met)] {
+    let cases = [
+        ("5", Status::NotMet),
+        ("6", Status::Met),
+        ("Open-ended", Status::Met),
+        ("", Status::Missing),
+    ];
+    for (months, status) in cases {
         let mut o = offer("DE", "60000", "EUR");
         o.duration_months = months.into();
         let r = result(
@@ -509,4 +515,47 @@ fn assessments_round_trip_through_json_with_text_dates() {
     assert!(json.contains("\"outcome\":\"needs_information\""));
     let back: Assessment = serde_json::from_str(&json).expect("back");
     assert_eq!(back, a);
+}
+
+#[test]
+fn no_education_recorded_asks_for_it_rather_than_refusing() {
+    let cases = [
+        (Programme::ChinaK, "DE", "EUR"),
+        (Programme::UsH1b, "US", "USD"),
+        (Programme::EuBlueCardDe, "DE", "EUR"),
+    ];
+    for (programme, country, currency) in cases {
+        let mut p = with_offer(engineer(), offer(country, "60000", currency));
+        p.education.clear();
+        let r = result(&p, "2026-03-01", programme);
+        assert_eq!(r.outcome, Outcome::NeedsInformation, "{}", r.programme);
+        assert!(
+            r.missing.iter().any(|m| m == "education"),
+            "{}",
+            r.programme
+        );
+    }
+}
+
+#[test]
+fn an_undated_job_keeps_the_points_of_the_dated_ones() {
+    // Ten dated years score 13 points; an undated job can only add more.
+    let mut p = with_offer(engineer(), offer("CN", "100000", "CNY"));
+    p.work = vec![job("2016-01-01", "2026-01-01"), job("", "")];
+    let r = result(&p, "2026-01-01", Programme::ChinaZ);
+    let points = r.points.as_ref().expect("points");
+    let experience = &points.factors[2];
+    assert!(experience.unknown);
+    assert_eq!(experience.points, 13);
+    assert_eq!(points.unknown_max, 7);
+}
+
+#[test]
+fn r_visa_before_the_category_a_standard_needs_review() {
+    let r = result(&engineer(), "2017-03-31", Programme::ChinaR);
+    assert_eq!(r.outcome, Outcome::NeedsReview);
+    assert_ne!(
+        result(&engineer(), "2017-04-01", Programme::ChinaR).outcome,
+        Outcome::NeedsReview
+    );
 }

@@ -134,12 +134,12 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
             f.highest.map(|l| l.label()).unwrap_or("none"),
         )
         .value("years of work", f.experience_years);
-    criteria.push(if f.profile.education.is_empty() && f.profile.work.is_empty() {
-        degree.missing("education").done(Status::Missing, "No education or work is recorded.")
-    } else if lacking == 0 {
+    criteria.push(if lacking == 0 {
         degree.done(Status::Met, "Holds a bachelor's degree or higher; a foreign degree needs an equivalency evaluation, and the field must relate to the job.")
     } else if f.experience_years >= needed {
         degree.done(Status::Review, format!("Lacks {lacking} years of university study; {} years of work meet the {needed} years of progressive, specialised experience needed (three for each year lacked), if USCIS finds them so.", f.experience_years))
+    } else if f.profile.education.is_empty() {
+        degree.missing("education").done(Status::Missing, format!("No education is recorded; without a degree, {needed} years of specialised work are needed ({} recorded).", f.experience_years))
     } else if !f.unreadable_work.is_empty() {
         let undated = f.undated_work();
         undated.into_iter().fold(degree, |d, m| d.missing(m)).done(Status::Missing, format!("Lacks {lacking} years of university study, so {needed} years of work are needed; some jobs have no readable dates."))
@@ -197,7 +197,8 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
     criteria.push(pay.done(Status::Info, match (payment.map(|p| p.value), in_us) {
         (None, _) => "No payment: the proclamation covers petitions filed from 2025-09-21.".to_string(),
         (Some(true), Some(true)) => "In the US: a change of status or extension approved in the US does not need the $100,000 payment.".to_string(),
-        (Some(true), _) => "A new petition for a beneficiary outside the US, filed from 2025-09-21, needs the $100,000 payment unless a national-interest exception is granted.".to_string(),
+        (Some(true), Some(false)) => "A new petition for a beneficiary outside the US, filed from 2025-09-21, needs the $100,000 payment unless a national-interest exception is granted.".to_string(),
+        (Some(true), None) => "Whether the client is in the US is not known: a new petition for a beneficiary outside the US, filed from 2025-09-21, needs the $100,000 payment.".to_string(),
         (Some(false), _) => "The proclamation ran for 12 months from 2025-09-21 unless extended: confirm whether the $100,000 payment still applies.".to_string(),
     }));
     combine(Programme::UsH1b, criteria)

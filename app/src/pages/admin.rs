@@ -125,6 +125,7 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
     let (lo, hi) = AGE_SETTING_RANGE;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        done.set(None);
         let parse = |v: RwSignal<String>| v.get_untracked().trim().parse::<u32>().ok();
         match (parse(k_age), parse(b_age)) {
             (Some(k), Some(b)) => {

@@ -80,9 +80,15 @@ pub fn CasePage() -> impl IntoView {
         |(id, _)| get_case(id),
     );
     let staff = Resource::new(|| (), |_| assignable_staff());
+    // Reloads with the case, so saved assessments stay listed after other edits.
     let eligibility = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        load_case_eligibility,
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                forms.reload.get(),
+            )
+        },
+        |(id, _)| load_case_eligibility(id),
     );
     view! {
         <Title text="Case"/>
@@ -92,19 +98,24 @@ pub fn CasePage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let staff = staff.await.unwrap_or_default();
-                        let eligibility = eligibility.await.ok();
+                        let eligibility = eligibility.await;
                         match case.await {
                             Ok(c) => view! {
                                 <Case case=c.clone() staff forms/>
-                                {eligibility.map(|e| view! {
-                                    <AssessSection
-                                        profile=Signal::stored(e.profile)
-                                        context=e.context
-                                        case_id=c.summary.id.clone()
-                                        assessments=e.assessments
-                                        edit_href=format!("/clients/{}/edit", c.summary.client_id)
-                                    />
-                                })}
+                                {match eligibility {
+                                    Ok(e) => view! {
+                                        <AssessSection
+                                            profile=Signal::stored(e.profile)
+                                            context=e.context
+                                            case_id=c.summary.id.clone()
+                                            assessments=e.assessments
+                                            edit_href=format!("/clients/{}/edit", c.summary.client_id)
+                                        />
+                                    }.into_any(),
+                                    Err(e) => view! {
+                                        <p class="alert alert-error" role="alert">{format!("Eligibility could not be loaded: {e}")}</p>
+                                    }.into_any(),
+                                }}
                             }.into_any(),
                             Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                         }

@@ -45,7 +45,7 @@ pub fn ClientPage() -> impl IntoView {
                                     Ok(c) => {
                                         let cases = cases.await;
                                         let staff = staff.await.unwrap_or_default();
-                                        let context = context.await.ok();
+                                        let context = context.await;
                                         let profile = c.details.eligibility_profile();
                                         let edit_href = can_edit_client(&viewer).then(|| format!("/clients/{}/edit", c.id));
                                         let id = c.id.clone();
@@ -57,10 +57,11 @@ pub fn ClientPage() -> impl IntoView {
                                                 <Profile client=c can_edit/>
                                                 <ClientCases client_id=id cases staff can_open=viewer.role.can(Permission::CreateCases)/>
                                                 <PortalInvite client_id=portal_id email can_edit/>
-                                                {context.map(|context| match edit_href {
-                                                    Some(href) => view! { <AssessSection profile=Signal::stored(profile) context edit_href=href/> }.into_any(),
-                                                    None => view! { <AssessSection profile=Signal::stored(profile) context/> }.into_any(),
-                                                })}
+                                                {match (context, edit_href) {
+                                                    (Ok(context), Some(href)) => view! { <AssessSection profile=Signal::stored(profile) context edit_href=href/> }.into_any(),
+                                                    (Ok(context), None) => view! { <AssessSection profile=Signal::stored(profile) context/> }.into_any(),
+                                                    (Err(e), _) => view! { <p class="alert alert-error" role="alert">{format!("Eligibility could not be loaded: {e}")}</p> }.into_any(),
+                                                }}
                                             </div>
                                         }
                                         .into_any()

@@ -121,7 +121,7 @@ pub fn FactsFieldset(draft: FactsDraft, error: RwSignal<Option<AppError>>) -> im
                 <Field label="Occupation".into() id="f-offer-occupation".into() value=draft.occupation error=err("occupation") maxlength=200/>
                 <Field label="Gross annual salary".into() id="f-offer-salary".into() value=draft.annual_salary error=err("annual_salary") maxlength=20 hint="e.g. 50700 or 45934.20"/>
                 <Field label="Currency".into() id="f-offer-currency".into() value=draft.currency error=err("currency") maxlength=3 hint="e.g. EUR, USD, CNY"/>
-                <Field label="Contract length (months)".into() id="f-offer-duration".into() value=draft.duration_months error=err("duration_months") maxlength=3 hint="Empty when open-ended"/>
+                <Field label="Contract length (months)".into() id="f-offer-duration".into() value=draft.duration_months error=err("duration_months") maxlength=10 hint="Months, or open-ended"/>
                 <YesNo label="Employer will sponsor (petition, permit)" id="f-offer-sponsors" value=draft.employer_sponsors/>
                 <YesNo label="Specialty occupation (US)" id="f-offer-specialty" value=draft.specialty_occupation hint="Needs a degree in a specific specialty"/>
                 <YesNo label="Prevailing wage met on a certified LCA (US)" id="f-offer-wage" value=draft.prevailing_wage_met/>

@@ -23,3 +23,6 @@ CREATE TABLE assessments (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX assessments_case ON assessments (case_id, created_at);
+-- The defaults, so a save only ever updates this row.
+INSERT INTO firm_settings (name, value, updated_at, updated_by)
+VALUES ('eligibility', '{"k_visa_max_age":45,"z_permit_b_max_age":60}', 0, NULL);

@@ -9,6 +9,7 @@ use crate::store::assessments::{self, AssessmentRow};
 use crate::store::audit;
 use crate::store::{cases, clients, settings};
 use visadesk_app::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
+use visadesk_app::domain::case::can_edit_case;
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::{Permission, Role, Viewer};
 use visadesk_app::eligibility::{assess, Outcome, Settings, RULES_VERSION};
@@ -83,8 +84,10 @@ pub fn case_eligibility(
     let case = cases::row_by_id(conn, case_id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
     let client = clients::by_id(conn, &case.client_id)?
         .ok_or_else(|| AppError::NotFound("client".into()))?;
+    let mut context = context(conn, viewer, today)?;
+    context.can_save = can_edit_case(viewer.role, &viewer.user_id, case.paralegal_id.as_deref());
     Ok(CaseEligibility {
-        context: context(conn, viewer, today)?,
+        context,
         profile: client.details.eligibility_profile(),
         client_version: client.version,
         assessments: assessments::for_case(conn, case_id)?,

@@ -55,13 +55,19 @@ pub fn for_case(
     conn: &mut DbConnection,
     case_id: &str,
 ) -> Result<Vec<StoredAssessment>, ServerError> {
-    assessments::table
+    let rows = assessments::table
         .filter(assessments::case_id.eq(case_id))
         .order((assessments::created_at.desc(), assessments::id.desc()))
         .limit(LISTED)
         .select(AssessmentRow::as_select())
-        .load(conn)?
+        .load(conn)?;
+    // One unreadable row (say, from a future format) must not hide the rest.
+    Ok(rows
         .into_iter()
-        .map(AssessmentRow::stored)
-        .collect()
+        .filter_map(|row| {
+            row.stored()
+                .map_err(|e| tracing::warn!(error = %e, "skipping an unreadable assessment"))
+                .ok()
+        })
+        .collect())
 }

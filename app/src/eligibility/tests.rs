@@ -335,11 +335,12 @@ fn blue_card_thresholds_not_yet_published_need_review() {
     assert_eq!(r.outcome, Outcome::NeedsReview);
 }
 
-#[test]
-fn work_permit_points_follow_the_official_table() {
-    // Master's 15, 6 years of work 9, 12 months 15, HSK 4 4, not encouraged 0,
-    // aged 28 15, top-ranked 5, salary CNY 400,000 17, local 0 = 80.
-    let mut p = with_offer(engineer(), offer("CN", "400000", "CNY"));
+/// Master's 15, 6 years of work 9, 12 months 15, HSK 4 4, not encouraged 0,
+/// aged 28 15, top-ranked 5, salary CNY 400,000 17: 80 before `local` points.
+fn scores_80_plus(local: &str) -> Profile {
+    let mut o = offer("CN", "400000", "CNY");
+    o.local_incentive_points = local.into();
+    let mut p = with_offer(engineer(), o);
     p.date_of_birth = "1998-01-01".into();
     p.eligibility.top_ranked = Some(true);
     p.languages = vec![LanguageSkill {
@@ -347,7 +348,12 @@ fn work_permit_points_follow_the_official_table() {
         test: "HSK".into(),
         level: "4".into(),
     }];
-    let r = result(&p, "2026-01-02", Programme::ChinaZ);
+    p
+}
+
+#[test]
+fn work_permit_points_follow_the_official_table() {
+    let r = result(&scores_80_plus(""), "2026-01-02", Programme::ChinaZ);
     let points = r.points.as_ref().expect("points");
     let scored: Vec<u32> = points.factors.iter().map(|f| f.points).collect();
     assert_eq!(scored, [17, 15, 9, 15, 4, 0, 15, 5, 0]);
@@ -360,23 +366,11 @@ fn work_permit_points_follow_the_official_table() {
 #[test]
 fn work_permit_category_a_starts_at_85_points() {
     // As above plus 5 local incentive points: 85.
-    let mut o = offer("CN", "400000", "CNY");
-    o.local_incentive_points = "5".into();
-    let mut p = with_offer(engineer(), o);
-    p.date_of_birth = "1998-01-01".into();
-    p.eligibility.top_ranked = Some(true);
-    p.languages = vec![LanguageSkill {
-        language: "Chinese".into(),
-        test: "HSK".into(),
-        level: "4".into(),
-    }];
+    let p = scores_80_plus("5");
     let r = result(&p, "2026-01-02", Programme::ChinaZ);
     assert_eq!(r.points.as_ref().map(|x| x.total), Some(85));
     assert_eq!(r.category.as_deref(), Some("A"));
-    if let Some(o) = p.eligibility.job_offer.as_mut() {
-        o.local_incentive_points = "4".into();
-    }
-    let r = result(&p, "2026-01-02", Programme::ChinaZ);
+    let r = result(&scores_80_plus("4"), "2026-01-02", Programme::ChinaZ);
     assert_eq!(r.category.as_deref(), Some("B"));
 }
 

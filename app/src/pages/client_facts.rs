@@ -102,10 +102,10 @@ pub fn FactsFieldset(draft: FactsDraft, error: RwSignal<Option<AppError>>) -> im
             <legend>"Eligibility facts"</legend>
             <p class="hint small">"What the firm has confirmed. \"Not known\" leaves a criterion open."</p>
             <div class="grid-form">
-                <YesNo label="Institution is well-known (K visa)" id="f-well-known" value=draft.institution_well_known hint="The decree does not define it: the firm judges."/>
+                <YesNo label="Well-known university or research body (K visa)" id="f-well-known" value=draft.institution_well_known hint="The decree does not define it: the firm judges."/>
                 <YesNo label="Top university, Fortune 500 employer or patent" id="f-top-ranked" value=draft.top_ranked hint="China work-permit points"/>
                 <YesNo label="Meets a Category A talent criterion" id="f-high-end" value=draft.high_end_talent hint="Recognised award, selected talent programme…"/>
-                <YesNo label="Confirmation letter of high-level talent" id="f-letter" value=draft.talent_confirmation_letter hint="China R visa"/>
+                <YesNo label="Holds the talent confirmation letter" id="f-letter" value=draft.talent_confirmation_letter hint="China R visa: issued to high-end foreign talent"/>
                 <YesNo label="In the United States now" id="f-in-us" value=draft.in_us hint="H-1B $100,000 payment"/>
             </div>
         </fieldset>

@@ -10,10 +10,8 @@ pub struct EligibilityContext {
     pub settings: Settings,
     /// The server's date (UTC), `YYYY-MM-DD`: the default assessment date.
     pub today: String,
-    /// The viewer may save assessments.
+    /// The viewer may save assessments (on a case: this case).
     pub can_save: bool,
-    /// The viewer may change the settings.
-    pub can_edit_settings: bool,
 }
 
 /// An assessment the server computed and stored.

@@ -16,12 +16,9 @@ mod settings;
 mod us_h1b;
 
 pub use de_blue_card::is_open_ended;
-pub use profile::{
-    field_label, format_cents, parse_cents, parse_count, EligibilityFacts, JobOffer, Profile,
-};
+pub use profile::{field_label, parse_cents, parse_count, EligibilityFacts, JobOffer, Profile};
 pub use result::{
-    date_text, Assessment, Criterion, Outcome, Points, PointsFactor, ProgrammeResult, Source,
-    Status, Value,
+    Assessment, Criterion, Outcome, Points, PointsFactor, ProgrammeResult, Source, Status, Value,
 };
 pub use settings::{Settings, AGE_SETTING_RANGE};
 

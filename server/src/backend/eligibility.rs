@@ -33,7 +33,6 @@ pub fn context(
         settings: settings::eligibility(conn)?,
         today: today.to_string(),
         can_save: viewer.role.can(Permission::SaveAssessments),
-        can_edit_settings: viewer.role.can(Permission::EditFirmSettings),
     })
 }
 

@@ -81,6 +81,8 @@ test('the case page saves an assessment the server computes', async ({ page }) =
   await hydrated(page);
   await page.locator('#elig-on').fill('2026-06-01');
   await expect(card(page, 'cn_k')).toHaveAttribute('data-outcome', 'eligible');
+  await expect(card(page, 'cn_k'), "the case's own programme is marked").toHaveClass(/elig-card-current/);
+  await expect(card(page, 'us_h1b')).not.toHaveClass(/elig-card-current/);
   await expect(page.getByText('None saved yet.')).toBeVisible();
 
   // Assessing before the K visa existed, in the browser...

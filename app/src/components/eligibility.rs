@@ -15,7 +15,12 @@ use leptos::prelude::*;
 /// The panel. Programmes and criteria are keyed, so an open criterion stays
 /// open while the assessment changes under it.
 #[component]
-pub fn EligibilityPanel(#[prop(into)] assessment: Signal<Assessment>) -> impl IntoView {
+pub fn EligibilityPanel(
+    #[prop(into)] assessment: Signal<Assessment>,
+    /// The code of the programme to mark, e.g. the case's.
+    #[prop(default = None)]
+    current: Option<&'static str>,
+) -> impl IntoView {
     let codes = move || {
         assessment.with(|a| {
             a.programmes
@@ -28,11 +33,12 @@ pub fn EligibilityPanel(#[prop(into)] assessment: Signal<Assessment>) -> impl In
         <div class="eligibility-grid">
             <For each=codes key=|code| code.clone() let:code>
                 {
+                    let is_current = current == Some(code.as_str());
                     let result = Memo::new(move |_| {
                         assessment.with(|a| a.programmes.iter().find(|p| p.programme == code).cloned())
                     });
                     let present = Memo::new(move |_| result.with(Option::is_some));
-                    move || present.get().then(|| view! { <ProgrammeCard result=result.into()/> })
+                    move || present.get().then(|| view! { <ProgrammeCard result=result.into() is_current/> })
                 }
             </For>
         </div>
@@ -40,7 +46,7 @@ pub fn EligibilityPanel(#[prop(into)] assessment: Signal<Assessment>) -> impl In
 }
 
 #[component]
-fn ProgrammeCard(result: Signal<Option<ProgrammeResult>>) -> impl IntoView {
+fn ProgrammeCard(result: Signal<Option<ProgrammeResult>>, is_current: bool) -> impl IntoView {
     let get = move |f: fn(&ProgrammeResult) -> String| {
         move || result.with(|r| r.as_ref().map(f).unwrap_or_default())
     };
@@ -64,9 +70,12 @@ fn ProgrammeCard(result: Signal<Option<ProgrammeResult>>) -> impl IntoView {
         })
     };
     view! {
-        <article class="elig-card" data-programme=get(|r| r.programme.to_string()) data-outcome=move || outcome().code()>
+        <article class="elig-card" class:elig-card-current=is_current data-programme=get(|r| r.programme.to_string()) data-outcome=move || outcome().code()>
             <header class="elig-head">
-                <h3>{get(|r| r.name.to_string())}</h3>
+                <h3>
+                    {get(|r| r.name.to_string())}
+                    {is_current.then(|| view! { <span class="small muted elig-current">" · this case"</span> })}
+                </h3>
                 <span class=move || format!("badge outcome-{}", outcome().code())>{move || outcome().label()}</span>
             </header>
             <p class="small elig-summary">{get(|r| r.summary.clone())}</p>
@@ -197,6 +206,9 @@ pub fn AssessSection(
     /// The client's edit page, to fill in what is missing.
     #[prop(optional)]
     edit_href: Option<String>,
+    /// The case's programme, marked on the panel.
+    #[prop(optional)]
+    current: Option<&'static str>,
 ) -> impl IntoView {
     let on = RwSignal::new(context.today.clone());
     let settings = context.settings;
@@ -241,7 +253,7 @@ pub fn AssessSection(
                 {edit_href.map(|href| view! { " " <a href=href>"Edit the profile"</a> " to fill what is missing." })}
             </p>
             <p class="field-error" hidden=move || date.get().is_some()>"Pick a real date to assess on."</p>
-            <EligibilityPanel assessment/>
+            <EligibilityPanel assessment current/>
             {can_save.then(|| view! {
                 <div class="form-actions">
                     <button type="button" class="button" id="save-assessment"

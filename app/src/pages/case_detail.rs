@@ -110,6 +110,7 @@ pub fn CasePage() -> impl IntoView {
                                             case_id=c.summary.id.clone()
                                             assessments=e.assessments
                                             edit_href=format!("/clients/{}/edit", c.summary.client_id)
+                                            current=c.summary.programme.code()
                                         />
                                     }.into_any(),
                                     Err(e) => view! {

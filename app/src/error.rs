@@ -7,8 +7,11 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// A failed request, as shown to the person who made it.
+/// A failed request, as shown to the person who made it. On the wire it is
+/// a tagged object: `{"error": "not_found", "detail": "client"}`, with
+/// `detail` left out where the kind says everything (`{"error": "forbidden"}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum AppError {
     /// No valid session came with the request.
     #[error("Your session has ended. Please sign in again.")]
@@ -116,6 +119,11 @@ impl FromServerFnError for AppError {
                     clip(&detail)
                 )
             }
+            // On the server, decoding fails only for what a request sent.
+            ServerFnErrorErr::Deserialization(detail) if cfg!(feature = "ssr") => format!(
+                "The request could not be read ({}). Reload the page and try again.",
+                clip(&detail)
+            ),
             ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Response(_) => {
                 "The server's answer could not be read. Reload the page and try again.".to_string()
             }
@@ -166,6 +174,30 @@ mod tests {
             }
             .status(),
             429
+        );
+    }
+
+    #[test]
+    fn errors_travel_as_tagged_snake_case_objects() {
+        let json = |e: &AppError| serde_json::to_value(e).unwrap();
+        assert_eq!(
+            json(&AppError::CrossSite),
+            serde_json::json!({"error": "cross_site"})
+        );
+        assert_eq!(
+            json(&AppError::NotFound("client".into())),
+            serde_json::json!({"error": "not_found", "detail": "client"})
+        );
+        let throttled = AppError::Throttled {
+            retry_after_secs: 9,
+        };
+        assert_eq!(
+            json(&throttled),
+            serde_json::json!({"error": "throttled", "detail": {"retry_after_secs": 9}})
+        );
+        assert_eq!(
+            serde_json::from_value::<AppError>(json(&throttled)).unwrap(),
+            throttled
         );
     }
 

@@ -45,7 +45,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/visadesk.css"/>
-        <Title formatter=|t: String| if t.is_empty() { "Visadesk".to_string() } else { format!("{t} · Visadesk") }/>
+        <Title formatter=document_title/>
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
@@ -67,5 +67,56 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// The document title for a page's own title `page` (a client's name, a case
+/// reference...: user input). On the server leptos_meta writes the title into
+/// the HTML as it is, so it is escaped here like any body text; in the browser
+/// it is set through `document.title`, which takes plain text.
+pub fn document_title(page: String) -> String {
+    let title = if page.is_empty() {
+        "Visadesk".to_string()
+    } else {
+        format!("{page} · Visadesk")
+    };
+    if cfg!(feature = "ssr") {
+        escape_html(&title)
+    } else {
+        title
+    }
+}
+
+/// `text` with the characters that mean something in HTML escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_a_title_is_escaped() {
+        assert_eq!(
+            escape_html(r#"X </title><meta http-equiv="refresh">'&"#),
+            "X &lt;/title&gt;&lt;meta http-equiv=&quot;refresh&quot;&gt;&#39;&amp;"
+        );
+    }
+
+    #[test]
+    fn an_empty_page_title_is_the_product_name() {
+        assert_eq!(document_title(String::new()), "Visadesk");
     }
 }

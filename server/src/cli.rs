@@ -115,7 +115,28 @@ fn read_json<T: serde::de::DeserializeOwned>(
         std::fs::read_to_string(path)
             .map_err(|e| BadInput(format!("could not read the {what} {}: {e}", path.display())))?
     };
-    serde_json::from_str(&text).map_err(|e| {
+    let mut unknown = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let parsed = serde_ignored::deserialize(&mut de, |path| unknown.push(path.to_string()))
+        .and_then(|value| de.end().map(|()| value));
+    if parsed.is_ok() && !unknown.is_empty() {
+        let shown: Vec<String> = unknown.iter().take(5).map(|f| format!("`{f}`")).collect();
+        return Err(BadInput(format!(
+            "the {what} {} has {} the documented form does not have: {}{}",
+            path.display(),
+            if unknown.len() == 1 {
+                "a field"
+            } else {
+                "fields"
+            },
+            shown.join(", "),
+            match unknown.len() {
+                n if n > 5 => format!(" and {} more", n - 5),
+                _ => String::new(),
+            }
+        )));
+    }
+    parsed.map_err(|e| {
         let kind = match e.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
                 "is not valid JSON"

@@ -19,8 +19,20 @@ pub enum ServerError {
     Hash(String),
     #[error("a background task failed: {0}")]
     Blocking(String),
+    /// A setting or file the server was started with is wrong.
     #[error("configuration: {0}")]
     Config(String),
+    /// A stored row cannot be read back (an unknown code, unreadable JSON)
+    /// or a value cannot be written in the stored form.
+    #[error("corrupt data: {0}")]
+    CorruptData(String),
+    /// Document storage (the documents folder or the bucket) failed.
+    #[error("document storage: {0}")]
+    Storage(String),
+    /// Something the code relies on did not hold, e.g. a row written in the
+    /// same transaction is not there. Always a bug.
+    #[error("invariant broken: {0}")]
+    Invariant(String),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
     /// A refusal meant for the person who asked (validation, conflict, ...).

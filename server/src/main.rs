@@ -1,4 +1,7 @@
 //! The `visadesk` binary: serve, migrate, create-admin, seed-demo, audit, eligibility.
+// The app's view types are deep: release builds (and their Send checks) need
+// the same limit as `app` and the server library.
+#![recursion_limit = "256"]
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -15,6 +18,18 @@ enum Outcome {
     Failed,
     /// Its input could not be read (exit code 2).
     BadInput,
+}
+
+/// Writes to standard output. A reader that has gone away (`visadesk ... |
+/// head`) is not an error: the rest of the output is simply not wanted.
+fn out(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => eprintln!("visadesk: could not write the output: {e}"),
+    }
 }
 
 fn main() -> ExitCode {
@@ -41,7 +56,7 @@ fn main() -> ExitCode {
         } => Ok(
             match eligibility_check(&file, on, programme, settings.as_deref()) {
                 Ok(json) => {
-                    println!("{json}");
+                    out(format_args!("{json}\n"));
                     Outcome::Done
                 }
                 Err(e) => {
@@ -54,19 +69,19 @@ fn main() -> ExitCode {
             .block_on(serve(config))
             .map(|()| Outcome::Done),
         Command::Migrate => open_database(&config).map(|db| {
-            println!("database ({}) is up to date", db.kind());
+            out(format_args!("database ({}) is up to date\n", db.kind()));
             Outcome::Done
         }),
         Command::SeedDemo { scale } => actix_web::rt::System::new()
             .block_on(seed_demo(&config, scale))
-            .map(|out| {
-                print!("{out}");
+            .map(|report| {
+                out(format_args!("{report}"));
                 Outcome::Done
             }),
         Command::Audit {
             command: AuditCommand::Verify,
         } => audit_verify(&config).map(|(message, intact)| {
-            println!("{message}");
+            out(format_args!("{message}\n"));
             if intact {
                 Outcome::Done
             } else {
@@ -80,8 +95,10 @@ fn main() -> ExitCode {
         } => actix_web::rt::System::new()
             .block_on(create_admin(&config, email, name, if_no_users))
             .map(|created| match created {
-                Some(email) => println!("created admin {email}; sign in at /sign-in"),
-                None => println!("the database already has users; nothing to do"),
+                Some(email) => out(format_args!("created admin {email}; sign in at /sign-in\n")),
+                None => out(format_args!(
+                    "the database already has users; nothing to do\n"
+                )),
             })
             .map(|()| Outcome::Done),
     };

@@ -47,6 +47,7 @@ pub fn open_database(config: &Config) -> Result<Db, ServerError> {
 /// Serves until SIGTERM / SIGINT, then finishes in-flight requests.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     let started = std::time::Instant::now();
+    http::limits::check_every_server_fn_has_a_rule()?;
     let db = open_database(&config)?;
     let backend = Arc::new(VisadeskBackend::new(db, &config)?);
     sweep_documents(&config, &backend)?;
@@ -98,12 +99,14 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             .leptos_routes_with_context(routes.clone(), context, move || {
                 visadesk_app::shell(options.clone())
             })
+            .wrap(from_fn(http::trace::server_fn_span))
             .wrap(from_fn(http::session::resolve))
-            .wrap(from_fn(http::limits::bound_forms))
+            .wrap(from_fn(http::limits::check_server_fn_input))
             .wrap(from_fn(http::origin::check))
             .wrap(from_fn(http::security::headers))
+            .wrap(from_fn(http::trace::request_id))
             .wrap(
-                Logger::new("%{request}xi %s %b %Dms")
+                Logger::new("%{request}xi %s %b %Dms request=%{x-request-id}o")
                     .custom_request_replace("request", http::redacted_request_line)
                     .log_target("visadesk::http"),
             )
@@ -125,7 +128,15 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     stop_on_signals(server.handle())?;
     tracing::info!(address = %local, startup_ms = started.elapsed().as_millis() as u64, "visadesk listening");
     // A fixed line on stdout that scripts and tests wait for.
-    println!("visadesk listening on http://{local}");
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) =
+            writeln!(stdout, "visadesk listening on http://{local}").and_then(|()| stdout.flush())
+        {
+            tracing::debug!(error = %e, "could not write the listening line");
+        }
+    }
     server.await?;
     tracing::info!("visadesk stopped");
     Ok(())

@@ -146,7 +146,7 @@ pub async fn move_case(
     use crate::domain::case::NOTE_MAX_CHARS;
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             let to =
                 parse_opt(Some(to), "stage", |s| s.parse::<Stage>().ok())?.ok_or_else(|| {
                     AppError::Invalid {
@@ -178,7 +178,7 @@ pub async fn update_case(
 ) -> Result<CaseSaveOutcome, AppError> {
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             backend()?
                 .update_case(&actor, &id, base_version, edit)
                 .await
@@ -220,7 +220,7 @@ pub async fn add_task(
     use crate::domain::task::TaskInput;
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             let task = TaskInput {
                 title,
                 due_on: due_on.unwrap_or_default(),
@@ -237,7 +237,7 @@ pub async fn add_task(
 pub async fn set_task_done(task_id: String, done: bool) -> Result<Task, AppError> {
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             backend()?.set_task_done(&actor, &task_id, done).await
         }
         .await,
@@ -249,7 +249,7 @@ pub async fn set_task_done(task_id: String, done: bool) -> Result<Task, AppError
 pub async fn delete_task(task_id: String) -> Result<(), AppError> {
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             backend()?.delete_task(&actor, &task_id).await
         }
         .await,
@@ -262,7 +262,7 @@ pub async fn add_checklist_item(case_id: String, kind: String) -> Result<Checkli
     use crate::domain::checklist::DocumentKind;
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             let kind =
                 parse_opt(Some(kind), "kind", DocumentKind::from_code)?.ok_or_else(|| {
                     AppError::Invalid {
@@ -285,7 +285,7 @@ pub async fn waive_checklist_item(
 ) -> Result<ChecklistItem, AppError> {
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             backend()?
                 .waive_checklist_item(&actor, &item_id, waive, reason.unwrap_or_default())
                 .await

@@ -22,7 +22,7 @@ pub async fn review_document(
 ) -> Result<ChecklistItem, AppError> {
     respond(
         async move {
-            let actor = require(Permission::ViewCases).await?;
+            let actor = require(Permission::EditCases).await?;
             backend()?
                 .review_document(&actor, &document_id, accept, reason.unwrap_or_default())
                 .await

@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Thresholds the firm sets. Each criterion that rests on one says so.
+/// Every setting must be given: a form or file that leaves one out is
+/// refused rather than quietly putting back a default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Settings {
     /// The oldest age the firm treats as "young" for the China K visa. The
     /// decree sets no number; default 45 (the firm's assumption).

@@ -42,7 +42,7 @@ pub fn case_detail(
     );
     let summary = cases::summaries(conn, vec![row])?
         .pop()
-        .ok_or(ServerError::Refused(AppError::Internal))?;
+        .ok_or_else(|| ServerError::Invariant(format!("case {} has no summary", id)))?;
     Ok(CaseDetail {
         summary,
         version,
@@ -312,11 +312,15 @@ pub fn delete_task(
 }
 
 fn find_task(conn: &mut DbConnection, task_id: &str, today: &str) -> Result<Task, ServerError> {
-    let row = tasks::by_id(conn, task_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    let row = tasks::by_id(conn, task_id)?.ok_or_else(|| {
+        ServerError::Invariant(format!("task {task_id} is gone right after it was written"))
+    })?;
     tasks::for_case(conn, &row.case_id, today)?
         .into_iter()
         .find(|t| t.id == task_id)
-        .ok_or(ServerError::Refused(AppError::Internal))
+        .ok_or_else(|| {
+            ServerError::Invariant(format!("task {task_id} is missing from its case's list"))
+        })
 }
 
 /// Adds a document kind to a case's checklist (as required).
@@ -412,9 +416,17 @@ pub fn waive_checklist_item(
 }
 
 fn find_item(conn: &mut DbConnection, item_id: &str) -> Result<ChecklistItem, ServerError> {
-    let row = checklist::by_id(conn, item_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    let row = checklist::by_id(conn, item_id)?.ok_or_else(|| {
+        ServerError::Invariant(format!(
+            "checklist item {item_id} is gone right after it was written"
+        ))
+    })?;
     checklist::for_case(conn, &row.case_id)?
         .into_iter()
         .find(|i| i.id == item_id)
-        .ok_or(ServerError::Refused(AppError::Internal))
+        .ok_or_else(|| {
+            ServerError::Invariant(format!(
+                "checklist item {item_id} is missing from its case's list"
+            ))
+        })
 }

@@ -185,7 +185,11 @@ pub fn item_with_versions(
     conn: &mut DbConnection,
     item_id: &str,
 ) -> Result<ChecklistItem, ServerError> {
-    let row = checklist::by_id(conn, item_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    let row = checklist::by_id(conn, item_id)?.ok_or_else(|| {
+        ServerError::Invariant(format!(
+            "checklist item {item_id} is gone right after it was written"
+        ))
+    })?;
     let mut versions = documents::versions_for_case(conn, &row.case_id)?;
     checklist::for_case(conn, &row.case_id)?
         .into_iter()
@@ -194,7 +198,11 @@ pub fn item_with_versions(
             item.versions = versions.remove(item_id).unwrap_or_default();
             item
         })
-        .ok_or(ServerError::Refused(AppError::Internal))
+        .ok_or_else(|| {
+            ServerError::Invariant(format!(
+                "checklist item {item_id} is missing from its case's list"
+            ))
+        })
 }
 
 /// A case's checklist with each item's versions.
@@ -283,8 +291,12 @@ pub fn review_document(
     }
     documents::set_review(conn, &row.id, &review, &viewer.display_name, now)?;
     let status = documents::status_from_uploads(conn, &row.item_id)?;
-    let item =
-        checklist::by_id(conn, &row.item_id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+    let item = checklist::by_id(conn, &row.item_id)?.ok_or_else(|| {
+        ServerError::Invariant(format!(
+            "document {} has no checklist item {}",
+            row.id, row.item_id
+        ))
+    })?;
     // A waived item keeps its waiver; the review still shows on the version.
     if item.status != "waived" {
         checklist::set_status(conn, &row.item_id, &status, now)?;
@@ -521,5 +533,9 @@ pub fn accept_invitation(
         },
         now,
     )?;
-    users::by_id(conn, &user_id)?.ok_or(ServerError::Refused(AppError::Internal))
+    users::by_id(conn, &user_id)?.ok_or_else(|| {
+        ServerError::Invariant(format!(
+            "applicant {user_id} is gone right after it was written"
+        ))
+    })
 }

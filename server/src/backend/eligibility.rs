@@ -157,5 +157,5 @@ pub fn save_assessment(
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServerError> {
     serde_json::to_string(value)
-        .map_err(|e| ServerError::Config(format!("could not be stored as JSON: {e}")))
+        .map_err(|e| ServerError::CorruptData(format!("could not be stored as JSON: {e}")))
 }

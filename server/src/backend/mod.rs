@@ -275,7 +275,11 @@ impl VisadeskBackend {
                     now,
                 )?;
                 users::by_id(conn, &id)?
-                    .ok_or(ServerError::Refused(AppError::Internal))?
+                    .ok_or_else(|| {
+                        ServerError::Invariant(format!(
+                            "user {id} is gone right after it was written"
+                        ))
+                    })?
                     .summary()
             })
             .await
@@ -322,25 +326,62 @@ impl VisadeskBackend {
         }
         let keys = throttle::keys(&email, &request.client.ip);
 
-        // One write transaction: refuse a locked attempt, else count it as a
-        // failure up front, so parallel attempts cannot slip past the limit.
-        // A successful sign-in takes the count back below.
+        // One write transaction: refuse a locked attempt, else hold an
+        // in-flight place under each limit so parallel attempts cannot slip
+        // past it. Every way out below settles the attempt.
         let (user, delay) = {
             let (email, keys) = (email.clone(), keys.clone());
             self.db
                 .write(move |conn| {
                     let now = now();
                     throttle::serialize(conn)?;
-                    if let Some(retry_after_secs) = throttle::locked_for(conn, &keys, now)? {
+                    if let Err(retry_after_secs) = throttle::begin(conn, &keys, now)? {
                         return Err(AppError::Throttled { retry_after_secs }.into());
                     }
                     let delay = throttle::account_delay(conn, &email, now)?;
-                    throttle::record_failure(conn, &keys, now)?;
                     Ok((users::by_email(conn, &email)?, delay))
                 })
                 .await?
         };
+        let result = self
+            .check_and_open(request, keys.clone(), user, delay)
+            .await;
+        let settle = match &result {
+            Ok(_) => None,
+            Err(ServerError::Refused(AppError::InvalidCredentials)) => Some(true),
+            Err(_) => Some(false),
+        };
+        if let Some(wrong_password) = settle {
+            let settled = self
+                .db
+                .write(move |conn| {
+                    throttle::serialize(conn)?;
+                    if wrong_password {
+                        throttle::failed(conn, &keys, now())
+                    } else {
+                        throttle::abandoned(conn, &keys)
+                    }
+                })
+                .await;
+            if let Err(e) = settled {
+                tracing::error!(target: "visadesk::auth", error = %e, "could not settle a sign-in attempt's throttle counters");
+            }
+        }
+        result
+    }
+
+    /// The second half of a sign-in: the password check (after the account's
+    /// delay) and, when it matches, the new session, which settles the
+    /// attempt's throttle counters in the same transaction.
+    async fn check_and_open(
+        &self,
+        request: SignInRequest,
+        keys: [(String, throttle::Rule); 3],
+        user: Option<users::UserRow>,
+        delay: u64,
+    ) -> Result<SignedIn, ServerError> {
         if delay > 0 {
+            tracing::info!(target: "visadesk::auth", delay_secs = delay, "a sign-in attempt waits for its account's delay");
             actix_web::rt::time::sleep(std::time::Duration::from_secs(delay)).await;
         }
 
@@ -382,7 +423,7 @@ impl VisadeskBackend {
             .write(move |conn| {
                 let now = now();
                 throttle::serialize(conn)?;
-                throttle::forgive(conn, &keys)?;
+                throttle::succeeded(conn, &keys)?;
                 if let Some(previous) = previous {
                     sessions::delete_by_token_hash(conn, &previous)?;
                 }
@@ -765,8 +806,9 @@ impl Backend for VisadeskBackend {
                         .into())
                     }
                 };
-                let saved =
-                    clients::by_id(conn, &id)?.ok_or(ServerError::Refused(AppError::Internal))?;
+                let saved = clients::by_id(conn, &id)?.ok_or_else(|| {
+                    ServerError::Invariant(format!("client {id} is gone right after it was saved"))
+                })?;
                 Ok(SaveOutcome::Saved(saved))
             })
             .await?)
@@ -953,7 +995,7 @@ impl Backend for VisadeskBackend {
                 audit::append(conn, by.entry("case.create", "case", &row.id, summary), now)?;
                 cases::summaries(conn, vec![row])?
                     .pop()
-                    .ok_or(ServerError::Refused(AppError::Internal))
+                    .ok_or_else(|| ServerError::Invariant("a new case has no summary".into()))
             })
             .await?)
     }

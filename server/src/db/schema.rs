@@ -34,6 +34,7 @@ diesel::table! {
         failures -> Integer,
         window_started_at -> BigInt,
         locked_until -> BigInt,
+        in_flight -> Integer,
     }
 }
 

@@ -72,20 +72,20 @@ pub fn sweep(
     let mut removed = documents
         .storage
         .sweep_incomplete()
-        .map_err(|e| ServerError::Config(e.to_string()))?;
+        .map_err(|e| ServerError::Storage(e.to_string()))?;
     if local {
         let known: std::collections::HashSet<&str> =
             known_keys.iter().map(String::as_str).collect();
         for key in documents
             .storage
             .keys()
-            .map_err(|e| ServerError::Config(e.to_string()))?
+            .map_err(|e| ServerError::Storage(e.to_string()))?
         {
             if !known.contains(key.as_str()) {
                 documents
                     .storage
                     .delete(&key)
-                    .map_err(|e| ServerError::Config(e.to_string()))?;
+                    .map_err(|e| ServerError::Storage(e.to_string()))?;
                 removed += 1;
             }
         }

@@ -1,11 +1,19 @@
-//! Bounds the size of server-function requests, with a clear answer.
+//! Server-function requests are read and checked here before Leptos decodes
+//! them: bounded in size (declared or chunked), valid UTF-8, and made only of
+//! fields the function takes (see `visadesk_app::api::input`). A refusal is
+//! a 4xx with a sentence that says what is wrong, and changes nothing.
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::CONTENT_LENGTH;
-use actix_web::http::StatusCode;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpResponse};
+use bytes::BytesMut;
+use futures_util::StreamExt;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use visadesk_app::api::input::{rules, InputRule};
 use visadesk_app::domain::document::format_bytes;
 use visadesk_app::AppError;
 
@@ -13,46 +21,123 @@ use visadesk_app::AppError;
 /// own streaming endpoint and limit.
 pub const MAX_FORM_BYTES: u64 = 256 * 1024;
 
-/// Answers 413 when a server-function request says it is larger than the limit.
-pub async fn bound_forms(
-    req: ServiceRequest,
+fn input_rules() -> &'static HashMap<&'static str, InputRule> {
+    static RULES: OnceLock<HashMap<&'static str, InputRule>> = OnceLock::new();
+    RULES.get_or_init(|| rules().into_iter().map(|r| (r.path, r)).collect())
+}
+
+/// Refuses to start when a registered server function has no input rule:
+/// the middleware would answer it 404, so it must be listed in
+/// `visadesk_app::api::input::rules`.
+pub fn check_every_server_fn_has_a_rule() -> Result<(), crate::error::ServerError> {
+    let mut missing: Vec<&str> = leptos::server_fn::actix::server_fn_paths()
+        .map(|(path, _)| path)
+        .filter(|path| !input_rules().contains_key(path))
+        .collect();
+    missing.sort();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::ServerError::Invariant(format!(
+        "server functions without an input rule in visadesk_app::api::input::rules: {}",
+        missing.join(", ")
+    )))
+}
+
+/// The middleware: checks every POST under `/api/`, then answers a failed
+/// server function with its error's own status.
+pub async fn check_server_fn_input(
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+) -> Result<ServiceResponse<EitherBody<BoxBody>>, Error> {
+    if !req.path().starts_with("/api/") || req.method() != Method::POST {
+        return Ok(next
+            .call(req)
+            .await?
+            .map_into_boxed_body()
+            .map_into_left_body());
+    }
+    let Some(rule) = input_rules().get(req.path()).copied() else {
+        // Every registered server function has a rule (a test checks): this
+        // is a path with no server function behind it.
+        let error = AppError::NotFound("server function".into());
+        return Ok(refuse(req, StatusCode::NOT_FOUND, &error));
+    };
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    match declared {
-        Some(len) if req.path().starts_with("/api/") && len > MAX_FORM_BYTES => {
-            let error = AppError::Request(format!(
-                "The form is too large ({}); the limit is {}. Shorten the text and try again.",
-                format_bytes(len),
-                format_bytes(MAX_FORM_BYTES)
-            ));
-            let body = serde_json::to_string(&error).unwrap_or_default();
-            let res = HttpResponse::PayloadTooLarge()
-                .content_type("application/json")
-                .body(body);
-            Ok(req.into_response(res).map_into_right_body())
-        }
-        _ => {
-            let res = next.call(req).await?;
-            Ok(argument_errors_are_bad_requests(res)
-                .await?
-                .map_into_left_body())
-        }
+    if let Some(len) = declared.filter(|len| *len > MAX_FORM_BYTES) {
+        return Ok(too_large(req, Some(len)));
     }
+    let mut body = BytesMut::new();
+    let mut payload = req.take_payload();
+    while let Some(chunk) = payload.next().await {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                tracing::info!(target: "visadesk::http", path = req.path(), error = %e, "a request body broke off");
+                let error = AppError::Request(
+                    "The request did not arrive whole. Check your connection and try again.".into(),
+                );
+                return Ok(refuse(req, StatusCode::BAD_REQUEST, &error));
+            }
+        };
+        if (body.len() + chunk.len()) as u64 > MAX_FORM_BYTES {
+            return Ok(too_large(req, None));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Err(message) = rule.check(content_type.as_deref(), &body) {
+        tracing::info!(target: "visadesk::http", path = req.path(), %message, "refused a server-function request");
+        return Ok(refuse(
+            req,
+            StatusCode::BAD_REQUEST,
+            &AppError::Request(message),
+        ));
+    }
+    req.set_payload(Payload::from(body));
+    let res = next.call(req).await?;
+    Ok(with_error_status(res).await?.map_into_left_body())
 }
 
-/// server_fn answers arguments it cannot decode (missing or malformed form
-/// fields) with 500; they are the client's mistake, so answer 400.
-async fn argument_errors_are_bad_requests(
+fn too_large(req: ServiceRequest, declared: Option<u64>) -> ServiceResponse<EitherBody<BoxBody>> {
+    let size = match declared {
+        Some(len) => format_bytes(len),
+        None => format!("over {}", format_bytes(MAX_FORM_BYTES)),
+    };
+    let error = AppError::Request(format!(
+        "The form is too large ({size}); the limit is {}. Shorten the text and try again.",
+        format_bytes(MAX_FORM_BYTES)
+    ));
+    refuse(req, StatusCode::PAYLOAD_TOO_LARGE, &error)
+}
+
+fn refuse(
+    req: ServiceRequest,
+    status: StatusCode,
+    error: &AppError,
+) -> ServiceResponse<EitherBody<BoxBody>> {
+    let body = serde_json::to_string(error).unwrap_or_default();
+    let res = HttpResponse::build(status)
+        .content_type("application/json")
+        .body(body);
+    req.into_response(res).map_into_right_body()
+}
+
+/// server_fn answers every error with 500 unless the function set a status;
+/// a failure it decoded as an [`AppError`] gets that error's own status.
+async fn with_error_status(
     res: ServiceResponse<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !res.request().path().starts_with("/api/")
-    {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return Ok(res.map_into_boxed_body());
     }
     let (req, res) = res.into_parts();
@@ -60,8 +145,22 @@ async fn argument_errors_are_bad_requests(
     let bytes = actix_web::body::to_bytes(body)
         .await
         .map_err(|_| actix_web::error::ErrorInternalServerError("could not read the response"))?;
-    if bytes.starts_with(b"{\"Request\"") {
-        *head.status_mut() = StatusCode::BAD_REQUEST;
+    let error = serde_json::from_slice::<AppError>(&bytes).ok();
+    if let Some(status) = error
+        .as_ref()
+        .and_then(|e| StatusCode::from_u16(e.status()).ok())
+    {
+        *head.status_mut() = status;
+    }
+    if head.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        // The backend logs the cause where it happens; this line ties the
+        // answer to the request, so no 500 leaves without one.
+        tracing::error!(
+            target: "visadesk::http",
+            path = req.path(),
+            answer = %String::from_utf8_lossy(&bytes[..bytes.len().min(300)]),
+            "a server function answered 500"
+        );
     }
     Ok(ServiceResponse::new(
         req,

@@ -6,6 +6,7 @@ pub mod limits;
 pub mod origin;
 pub mod security;
 pub mod session;
+pub mod trace;
 
 use std::sync::Arc;
 

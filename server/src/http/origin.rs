@@ -32,13 +32,13 @@ pub async fn check(
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(next.call(req).await?.map_into_left_body());
     }
-    let expected = req
-        .app_data::<web::Data<HttpState>>()
-        .and_then(|s| s.public_origin.clone())
-        .unwrap_or_else(|| {
-            let info = req.connection_info();
-            format!("{}://{}", info.scheme(), info.host())
-        });
+    let expected = match req.app_data::<web::Data<HttpState>>() {
+        Some(state) => expected_origin(&req, state),
+        None => {
+            tracing::error!(target: "visadesk::http", "the origin check has no HTTP state");
+            return Ok(refuse(req).map_into_right_body());
+        }
+    };
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -50,12 +50,43 @@ pub async fn check(
     if same_site(sec_fetch_site.as_deref(), origin.as_deref(), &expected) {
         return Ok(next.call(req).await?.map_into_left_body());
     }
-    tracing::warn!(target: "visadesk::http", path = req.path(), ?origin, ?sec_fetch_site, "refused a cross-site request");
+    tracing::warn!(target: "visadesk::http", path = req.path(), ?origin, ?sec_fetch_site, %expected, "refused a cross-site request");
+    Ok(refuse(req).map_into_right_body())
+}
+
+fn refuse(req: ServiceRequest) -> ServiceResponse {
     let body = serde_json::to_string(&AppError::CrossSite).unwrap_or_default();
     let response = HttpResponse::Forbidden()
         .content_type("application/json")
         .body(body);
-    Ok(req.into_response(response).map_into_right_body())
+    req.into_response(response)
+}
+
+/// The origin a same-site request carries: the configured public URL's, or
+/// else this request's own. Forwarding headers (`X-Forwarded-Host`,
+/// `X-Forwarded-Proto`, `Forwarded`) say where the request was addressed only
+/// when a trusted proxy sent it; from anyone else they are the sender's say-so,
+/// and the `Host` header of the connection is used instead.
+fn expected_origin(req: &ServiceRequest, state: &HttpState) -> String {
+    if let Some(origin) = &state.public_origin {
+        return origin.clone();
+    }
+    let from_trusted_proxy = req
+        .peer_addr()
+        .is_some_and(|peer| state.trusted_proxies.contains(&peer.ip()));
+    if from_trusted_proxy {
+        let info = req.connection_info();
+        return format!("{}://{}", info.scheme(), info.host());
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    // Visadesk itself speaks plain HTTP; HTTPS comes from a proxy in front.
+    format!("http://{host}")
 }
 
 #[cfg(test)]

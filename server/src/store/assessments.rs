@@ -30,7 +30,7 @@ impl AssessmentRow {
     /// The assessment as the app sees it.
     pub fn stored(self) -> Result<StoredAssessment, ServerError> {
         let assessment = serde_json::from_str(&self.result).map_err(|e| {
-            ServerError::Config(format!("assessment {} is unreadable: {e}", self.id))
+            ServerError::CorruptData(format!("assessment {} is unreadable: {e}", self.id))
         })?;
         Ok(StoredAssessment {
             id: self.id,

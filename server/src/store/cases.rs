@@ -59,7 +59,7 @@ impl CaseRow {
     pub fn stage(&self) -> Result<Stage, ServerError> {
         self.stage
             .parse()
-            .map_err(|_| ServerError::Config(format!("case {} has an unknown stage", self.id)))
+            .map_err(|_| ServerError::CorruptData(format!("case {} has an unknown stage", self.id)))
     }
 }
 
@@ -254,7 +254,7 @@ pub fn timeline(conn: &mut DbConnection, case_id: &str) -> Result<Vec<StageMove>
 }
 
 fn stage_error(_: visadesk_app::domain::stage::MoveError) -> ServerError {
-    ServerError::Config("a case event has an unknown stage".into())
+    ServerError::CorruptData("a case event has an unknown stage".into())
 }
 
 /// Active staff who can be assigned to cases.
@@ -332,7 +332,7 @@ pub fn summaries(
                 documents: documents.get(&r.id).copied().unwrap_or_default(),
                 client_name: names.get(&r.client_id).cloned().unwrap_or_default(),
                 programme: r.programme.parse::<Programme>().map_err(|_| {
-                    ServerError::Config(format!("case {} has an unknown programme", r.id))
+                    ServerError::CorruptData(format!("case {} has an unknown programme", r.id))
                 })?,
                 stage,
                 priority: Priority::from_code(&r.priority).unwrap_or(Priority::Normal),

@@ -75,14 +75,14 @@ fn profile_json(d: &ClientInput) -> Result<String, ServerError> {
         eligibility: d.eligibility.clone(),
     };
     serde_json::to_string(&p)
-        .map_err(|e| ServerError::Config(format!("profile could not be stored: {e}")))
+        .map_err(|e| ServerError::CorruptData(format!("profile could not be stored: {e}")))
 }
 
 impl ClientRow {
     /// The client as the app sees it.
     pub fn client(self) -> Result<Client, ServerError> {
         let profile: Profile = serde_json::from_str(&self.profile).map_err(|e| {
-            ServerError::Config(format!("client {} has an unreadable profile: {e}", self.id))
+            ServerError::CorruptData(format!("client {} has an unreadable profile: {e}", self.id))
         })?;
         Ok(Client {
             id: self.id,

@@ -41,7 +41,7 @@ impl DocumentRow {
     /// The review, refusing a value the database should never hold.
     pub fn review(&self) -> Result<Review, ServerError> {
         Review::from_code(&self.review, &self.review_reason).ok_or_else(|| {
-            ServerError::Config(format!("document {} has an unknown review", self.id))
+            ServerError::CorruptData(format!("document {} has an unknown review", self.id))
         })
     }
 }

@@ -18,7 +18,7 @@ pub fn eligibility(conn: &mut DbConnection) -> Result<Settings, ServerError> {
     match value {
         None => Ok(Settings::default()),
         Some(json) => serde_json::from_str(&json).map_err(|e| {
-            ServerError::Config(format!(
+            ServerError::CorruptData(format!(
                 "the stored eligibility settings are unreadable: {e}"
             ))
         }),
@@ -33,7 +33,7 @@ pub fn set_eligibility(
     now: i64,
 ) -> Result<(), ServerError> {
     let json = serde_json::to_string(settings)
-        .map_err(|e| ServerError::Config(format!("settings could not be stored: {e}")))?;
+        .map_err(|e| ServerError::CorruptData(format!("settings could not be stored: {e}")))?;
     let updated = diesel::update(firm_settings::table.find(ELIGIBILITY))
         .set((
             firm_settings::value.eq(&json),

@@ -10,6 +10,12 @@
 //! A lock only ever blocks the address that failed, so an attacker elsewhere
 //! can never lock a known user out of their own browser; and every lock and
 //! delay ends by itself.
+//!
+//! Only wrong passwords count. An attempt whose password is still being
+//! checked holds an *in-flight* place on the pair and address counters, so
+//! parallel guesses cannot slip past a limit, but it is not a failure: a
+//! correct sign-in never brings an address closer to its lock, and parallel
+//! correct sign-ins of one account never wait for each other.
 
 use crate::db::schema::login_throttle;
 use crate::db::DbConnection;
@@ -88,6 +94,132 @@ struct ThrottleRow {
     failures: i32,
     window_started_at: i64,
     locked_until: i64,
+    in_flight: i32,
+}
+
+/// Seconds an attempt is told to wait when every remaining place under a
+/// limit is held by attempts still being checked.
+pub const IN_FLIGHT_RETRY_SECS: u64 = 2;
+
+/// Starts an attempt: refuses it while a lock is in force or while attempts
+/// in flight could use up what is left under a limit, else holds an
+/// in-flight place on each locking counter. Call inside a write transaction
+/// after [`serialize`]; settle with [`failed`], [`succeeded`] or [`abandoned`].
+pub fn begin(
+    conn: &mut DbConnection,
+    keys: &[(String, Rule)],
+    now: i64,
+) -> Result<Result<(), u64>, ServerError> {
+    if let Some(retry_after_secs) = locked_for(conn, keys, now)? {
+        return Ok(Err(retry_after_secs));
+    }
+    let mut rows = Vec::new();
+    for (key, rule) in keys.iter().filter(|(_, rule)| locks(*rule)) {
+        let row = current(conn, key, *rule, now)?;
+        if row.failures + row.in_flight >= rule.max_failures {
+            return Ok(Err(IN_FLIGHT_RETRY_SECS));
+        }
+        rows.push(row);
+    }
+    for mut row in rows {
+        row.in_flight += 1;
+        upsert(conn, &row)?;
+    }
+    Ok(Ok(()))
+}
+
+/// Settles an attempt whose password was wrong: its in-flight place is
+/// given back and a failure counted on every key.
+pub fn failed(
+    conn: &mut DbConnection,
+    keys: &[(String, Rule)],
+    now: i64,
+) -> Result<(), ServerError> {
+    abandoned(conn, keys)?;
+    record_failure(conn, keys, now)
+}
+
+/// Settles an attempt that signed in: its in-flight place is given back and
+/// the (account, address) pair's failures are cleared. The address and the
+/// account keep what others failed.
+pub fn succeeded(conn: &mut DbConnection, keys: &[(String, Rule)]) -> Result<(), ServerError> {
+    abandoned(conn, keys)?;
+    if let Some((pair, _)) = keys.first() {
+        diesel::update(login_throttle::table.find(pair))
+            .set(login_throttle::failures.eq(0))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Settles an attempt that ended without an answer (a server failure): it
+/// gives back its in-flight place and counts nothing.
+pub fn abandoned(conn: &mut DbConnection, keys: &[(String, Rule)]) -> Result<(), ServerError> {
+    let names: Vec<&str> = keys
+        .iter()
+        .filter(|(_, rule)| locks(*rule))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    diesel::update(
+        login_throttle::table
+            .filter(login_throttle::key.eq_any(names))
+            .filter(login_throttle::in_flight.gt(0)),
+    )
+    .set(login_throttle::in_flight.eq(login_throttle::in_flight - 1))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Whether a rule ever locks (the account rule only delays).
+fn locks(rule: Rule) -> bool {
+    rule.max_failures < i32::MAX
+}
+
+/// The key's row as it counts now: a window that is over starts afresh, and
+/// so do in-flight places it held (an attempt cut short by a crash).
+fn current(
+    conn: &mut DbConnection,
+    key: &str,
+    rule: Rule,
+    now: i64,
+) -> Result<ThrottleRow, ServerError> {
+    let existing: Option<ThrottleRow> = login_throttle::table
+        .find(key)
+        .select(ThrottleRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(match existing {
+        Some(row) if now - row.window_started_at < rule.window_secs => row,
+        Some(row) => ThrottleRow {
+            failures: 0,
+            window_started_at: now,
+            in_flight: 0,
+            ..row
+        },
+        None => ThrottleRow {
+            key: key.to_string(),
+            failures: 0,
+            window_started_at: now,
+            locked_until: 0,
+            in_flight: 0,
+        },
+    })
+}
+
+fn upsert(conn: &mut DbConnection, row: &ThrottleRow) -> Result<(), ServerError> {
+    let updated = diesel::update(login_throttle::table.find(&row.key))
+        .set((
+            login_throttle::failures.eq(row.failures),
+            login_throttle::window_started_at.eq(row.window_started_at),
+            login_throttle::in_flight.eq(row.in_flight),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(login_throttle::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Seconds until the latest lock on any of `keys` ends, if one is in force.
@@ -106,8 +238,7 @@ pub fn locked_for(
 }
 
 /// Counts a failure on each key, locking any that reach their rule's limit.
-/// Call inside a write transaction.
-pub fn record_failure(
+fn record_failure(
     conn: &mut DbConnection,
     keys: &[(String, Rule)],
     now: i64,
@@ -128,6 +259,7 @@ pub fn record_failure(
             failures: next.0,
             window_started_at: next.1,
             locked_until: next.2,
+            in_flight: existing.as_ref().map_or(0, |r| r.in_flight),
         };
         match existing {
             Some(old) => {
@@ -147,23 +279,6 @@ pub fn record_failure(
             }
         }
     }
-    Ok(())
-}
-
-/// Takes back the failure counted up front for a sign-in that succeeded:
-/// the (account, address) pair is cleared, the other counters lose one.
-pub fn forgive(conn: &mut DbConnection, keys: &[(String, Rule)]) -> Result<(), ServerError> {
-    if let Some((pair, _)) = keys.first() {
-        diesel::delete(login_throttle::table.find(pair)).execute(conn)?;
-    }
-    let others: Vec<&str> = keys.iter().skip(1).map(|(k, _)| k.as_str()).collect();
-    diesel::update(
-        login_throttle::table
-            .filter(login_throttle::key.eq_any(others))
-            .filter(login_throttle::failures.gt(0)),
-    )
-    .set(login_throttle::failures.eq(login_throttle::failures - 1))
-    .execute(conn)?;
     Ok(())
 }
 

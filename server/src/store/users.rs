@@ -28,7 +28,7 @@ impl UserRow {
     pub fn role(&self) -> Result<Role, ServerError> {
         self.role
             .parse()
-            .map_err(|_| ServerError::Config(format!("user {} has an unknown role", self.id)))
+            .map_err(|_| ServerError::CorruptData(format!("user {} has an unknown role", self.id)))
     }
 
     /// The signed-in person this user is, in session `session_id`.

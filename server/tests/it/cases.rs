@@ -1,11 +1,9 @@
 //! Cases through the API: references, the stage machine, assignment rules
 //! and filters, on SQLite and PostgreSQL.
 
-#[macro_use]
-mod common;
-
-use common::firm::{firm, move_to, open_case};
-use common::Backend;
+use crate::common::error_detail;
+use crate::common::firm::{firm, move_to, open_case};
+use crate::common::Backend;
 use serde_json::{json, Value};
 
 on_both_databases!(
@@ -84,7 +82,7 @@ async fn cases_get_readable_references_and_move_through_the_stages(db: Backend) 
     let (status, refused) = move_to(&f, &f.para, &id, "approved", "").await;
     assert_eq!(status, 409);
     assert_eq!(
-        refused["Conflict"],
+        error_detail(&refused, "conflict"),
         "Only an attorney or an admin can record \"Approved\"."
     );
     let (status, approved) = move_to(&f, &f.attorney, &id, "approved", "Visa granted").await;
@@ -118,14 +116,14 @@ async fn the_stage_machine_and_assignments_refuse_what_they_must(db: Backend) {
 
     let (status, body) = move_to(&f, &f.attorney, &id, "submitted", "").await;
     assert_eq!(status, 409);
-    assert!(body["Conflict"]
+    assert!(error_detail(&body, "conflict")
         .as_str()
         .unwrap()
         .starts_with("A case can't move from \"Intake\" to \"Submitted\""));
     // The paralegal is not assigned to this case.
     let (status, body) = move_to(&f, &f.para, &id, "eligibility_review", "").await;
     assert_eq!(status, 403);
-    assert!(body["NotAllowed"]
+    assert!(error_detail(&body, "not_allowed")
         .as_str()
         .unwrap()
         .contains("assigned paralegal"));
@@ -176,7 +174,7 @@ async fn the_stage_machine_and_assignments_refuse_what_they_must(db: Backend) {
     )
     .await;
     assert_eq!(status, 400);
-    assert_eq!(body["Invalid"]["field"], "paralegal_id");
+    assert_eq!(error_detail(&body, "invalid")["field"], "paralegal_id");
     assert_eq!(open_case(&f, &f.attorney, "xx_visa", &[]).await.0, 400);
     assert_eq!(
         open_case(

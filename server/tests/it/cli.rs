@@ -1,9 +1,6 @@
 //! The `visadesk` command: help, migrate, create-admin, graceful shutdown.
 
-#[macro_use]
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use std::io::Write;
 use std::process::{Command, Stdio};
 

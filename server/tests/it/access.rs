@@ -1,11 +1,9 @@
 //! Every server function as every role (and as nobody), against the one
 //! permission matrix: the expected status for each call is spelled out.
 
-#[macro_use]
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::{Backend, TestApp};
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 on_both_databases!(every_endpoint_answers_every_role_as_the_matrix_says);
 
@@ -64,6 +62,8 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
         .await
         .unwrap();
     let client_id = saved["Saved"]["id"].as_str().unwrap().to_string();
+    // Every server function called below, to check none was left out.
+    let mut covered = BTreeSet::new();
 
     for who in [
         Admin,
@@ -283,13 +283,58 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 vec![("token", "not-a-token".into())],
                 409,
             ),
+            (
+                "accept_invitation",
+                vec![
+                    ("token", "not-a-token".into()),
+                    ("password", "applicant pass phrase".into()),
+                    ("confirm", "applicant pass phrase".into()),
+                ],
+                409,
+            ),
+            // Anyone may try to sign in; a wrong password is refused alike.
+            (
+                "sign_in",
+                vec![
+                    ("email", format!("nobody-{n}@firm.example")),
+                    ("password", "not the password".into()),
+                ],
+                401,
+            ),
+            // Who is asking: nobody is an answer too.
+            ("current_viewer", vec![], 200),
             ("my_sessions", vec![], signed_in_only(true)),
+            (
+                "end_session",
+                vec![("session_id", "no-such-session".into())],
+                if who == Nobody { 401 } else { 404 },
+            ),
             ("end_other_sessions", vec![], signed_in_only(true)),
+            ("load_eligibility_context", vec![], signed_in_only(staff)),
+            (
+                "load_case_eligibility",
+                vec![("case_id", case_id.clone())],
+                signed_in_only(staff),
+            ),
+            (
+                "save_assessment",
+                vec![("case_id", case_id.clone()), ("on", "2026-11-24".into())],
+                case_writer,
+            ),
+            (
+                "save_eligibility_settings",
+                vec![
+                    ("settings[k_visa_max_age]", "45".into()),
+                    ("settings[z_permit_b_max_age]", "60".into()),
+                ],
+                signed_in_only(who == Admin),
+            ),
         ];
         for (endpoint, form, expected) in form_calls {
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let status = app.call(c, endpoint, &form).await.status().as_u16();
             assert_eq!(status, expected, "{who:?} calling {endpoint}");
+            covered.insert(endpoint.to_string());
         }
         let save = json!({ "id": null, "base_version": null, "details": details, "confirm_duplicate": true });
         let status = app
@@ -302,6 +347,7 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             signed_in_only(writer),
             "{who:?} calling save_client"
         );
+        covered.insert("save_client".into());
         let current: Value = app
             .call(&admin, "get_case", &[("id", case_id.as_str())])
             .await
@@ -317,6 +363,7 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             .status()
             .as_u16();
         assert_eq!(status, case_writer, "{who:?} calling update_case");
+        covered.insert("update_case".into());
         // Unknown ids answer 404 to everyone who may read that kind of object.
         if staff {
             assert_eq!(
@@ -333,6 +380,8 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 404,
                 "{who:?}"
             );
+            // Viewers may not change tasks at all: refused before any lookup.
+            let unknown_task_status = if who == Viewer { 403 } else { 404 };
             let unknown_task = app
                 .call(
                     c,
@@ -341,7 +390,30 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 )
                 .await
                 .status();
-            assert_eq!(unknown_task, 404, "{who:?}");
+            assert_eq!(unknown_task, unknown_task_status, "{who:?}");
+        }
+        // Last, as it ends the caller's session (the admin's after the
+        // loop: the next callers' objects are made as the admin). Signing
+        // out without a session is no error.
+        if who != Admin {
+            let status = app.call(c, "sign_out", &[]).await.status().as_u16();
+            assert_eq!(status, 200, "{who:?} calling sign_out");
         }
     }
+    let status = app.call(&admin, "sign_out", &[]).await.status().as_u16();
+    assert_eq!(status, 200, "Admin calling sign_out");
+    covered.insert("sign_out".to_string());
+    assert_eq!(app.call(&admin, "list_users", &[]).await.status(), 401);
+
+    // The server refuses to start with a server function that has no input
+    // rule, so the rules list every registered server function.
+    let registered: BTreeSet<String> = visadesk_app::api::input::rules()
+        .iter()
+        .map(|r| r.path.trim_start_matches("/api/").to_string())
+        .collect();
+    let missing: Vec<_> = registered.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions with no row in the access table: {missing:?}"
+    );
 }

@@ -1,10 +1,8 @@
 //! The applicant portal: invitations (one use, seven days), joining, and
 //! what an applicant may see and do. Anything not theirs answers 404.
 
-mod common;
-
-use common::firm::{firm, open_case, Firm};
-use common::Backend;
+use crate::common::firm::{firm, open_case, Firm};
+use crate::common::Backend;
 use serde_json::{json, Value};
 
 fn pdf(seed: u8) -> Vec<u8> {

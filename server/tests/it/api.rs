@@ -1,9 +1,7 @@
 //! The server as a browser or a script sees it, on SQLite and PostgreSQL.
 
-#[macro_use]
-mod common;
-
-use common::{session_cookie, Backend, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::common::error_detail;
+use crate::common::{session_cookie, Backend, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::Value;
 
 on_both_databases!(
@@ -232,7 +230,7 @@ async fn unknown_email_and_wrong_password_get_the_same_answer(db: Backend) {
     assert_eq!(unknown.status(), 401);
     let (a, b) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
     assert_eq!(a, b);
-    assert!(a.contains("InvalidCredentials"));
+    assert!(a.contains(r#""error":"invalid_credentials""#));
 }
 
 async fn five_failures_lock_that_account_from_that_address_for_a_while(db: Backend) {
@@ -261,7 +259,7 @@ async fn five_failures_lock_that_account_from_that_address_for_a_while(db: Backe
     assert_eq!(res.status(), 429);
     let body: Value = res.json().await.unwrap();
     assert_eq!(
-        body["Throttled"]["retry_after_secs"]
+        error_detail(&body, "throttled")["retry_after_secs"]
             .as_u64()
             .map(|s| s > 800 && s <= 900),
         Some(true)
@@ -464,29 +462,29 @@ async fn bad_user_input_gets_field_level_messages(db: Backend) {
     };
     let (status, body) = create("", "paralegal", "long enough pass").await;
     assert_eq!(
-        (status, body["Invalid"]["field"].as_str()),
+        (status, error_detail(&body, "invalid")["field"].as_str()),
         (400, Some("email"))
     );
     let (status, body) = create("ana@firm", "paralegal", "long enough pass").await;
     assert_eq!(
-        (status, body["Invalid"]["field"].as_str()),
+        (status, error_detail(&body, "invalid")["field"].as_str()),
         (400, Some("email"))
     );
     let (status, body) = create("ana@firm.example", "paralegal", "short").await;
     assert_eq!(status, 400);
-    assert!(body["Invalid"]["message"]
+    assert!(error_detail(&body, "invalid")["message"]
         .as_str()
         .unwrap()
         .contains("at least 8"));
     let (status, body) = create("ana@firm.example", "paralegal", "Password123").await;
     assert_eq!(status, 400);
-    assert!(body["Invalid"]["message"]
+    assert!(error_detail(&body, "invalid")["message"]
         .as_str()
         .unwrap()
         .contains("most commonly used"));
     let (status, body) = create("ana@firm.example", "owner", "long enough pass").await;
     assert_eq!(
-        (status, body["Invalid"]["field"].as_str()),
+        (status, error_detail(&body, "invalid")["field"].as_str()),
         (400, Some("role"))
     );
     let (status, _) = create("ana@firm.example", "applicant", "long enough pass").await;
@@ -495,7 +493,7 @@ async fn bad_user_input_gets_field_level_messages(db: Backend) {
     assert_eq!(status, 200);
     let (status, body) = create("ANA@firm.example", "viewer", "long enough pass").await;
     assert_eq!(status, 409);
-    assert!(body["Conflict"]
+    assert!(error_detail(&body, "conflict")
         .as_str()
         .unwrap()
         .contains("already exists"));
@@ -560,10 +558,10 @@ async fn oversized_and_malformed_requests_get_clear_errors(db: Backend) {
         .await;
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
-    assert!(body["Request"]
+    assert!(error_detail(&body, "request")
         .as_str()
         .unwrap()
-        .starts_with("The form could not be read"));
+        .starts_with("The request could not be read"));
     assert!(!app.log().contains("panicked"), "{}", app.log());
 }
 
@@ -582,7 +580,7 @@ async fn cross_site_requests_are_refused(db: Backend) {
     assert!(session_cookie(&res).is_none());
     assert_eq!(
         res.json::<Value>().await.unwrap(),
-        Value::String("CrossSite".into())
+        serde_json::json!({"error": "cross_site"})
     );
     let res = plain
         .post(app.url("/api/sign_in"))
@@ -686,7 +684,11 @@ async fn unknown_and_expired_cookies_lead_back_to_sign_in(db: Backend) {
     assert_eq!(res.status(), 303);
     let res = app.call(&admin, "list_users", &[]).await;
     assert_eq!(res.status(), 401);
-    assert!(res.text().await.unwrap().contains("NotSignedIn"));
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains(r#""error":"not_signed_in""#));
 }
 
 async fn users_see_and_end_their_own_sessions(db: Backend) {

@@ -1,15 +1,13 @@
 //! Eligibility on the server: firm settings, assessments saved on cases
 //! (recomputed from the stored profile), and the `eligibility check` command.
 
-mod common;
-
-use common::firm::{firm, open_case};
-use common::Backend;
+use crate::common::firm::{firm, open_case};
+use crate::common::Backend;
 use serde_json::{json, Value};
 use std::process::Command;
 
 /// Gives the firm's client a K-visa profile: 31 on 2026-11-24, STEM master's.
-async fn give_profile(f: &common::firm::Firm, born: &str) {
+async fn give_profile(f: &crate::common::firm::Firm, born: &str) {
     let current: Value = f
         .app
         .call(&f.admin, "get_client", &[("id", f.client_id.as_str())])
@@ -39,7 +37,7 @@ fn outcome<'a>(assessment: &'a Value, programme: &str) -> &'a str {
 }
 
 async fn save_assessment(
-    f: &common::firm::Firm,
+    f: &crate::common::firm::Firm,
     who: &reqwest::Client,
     case_id: &str,
     on: &str,
@@ -270,4 +268,39 @@ fn cli_refuses_malformed_json_with_line_and_column() {
     assert!(err.contains("could not read the profile"), "{err}");
     let (code, _, _) = check(&[&example(), "--on", "2026-02-30"], None);
     assert_eq!(code, 2);
+}
+
+#[test]
+fn cli_refuses_unknown_fields_by_name() {
+    let (code, out, err) = check(
+        &["-"],
+        Some(
+            r#"{"date_of_birth": "1990-01-01", "eligibilty": {}, "education": [{"level": "Master", "stemm": true}]}"#,
+        ),
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("`eligibilty`"), "{err}");
+    assert!(err.contains("`education.0.stemm`"), "{err}");
+}
+
+#[test]
+fn cli_output_into_a_closed_pipe_ends_quietly() {
+    // `visadesk eligibility check FILE | head -c0`: the reader is gone before
+    // the result is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_visadesk"))
+        .args(["eligibility", "check", &example(), "--on", "2026-11-24"])
+        .env(
+            "VISADESK_DATA_DIR",
+            std::env::temp_dir().join("visadesk-cli-eligibility"),
+        )
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
 }

@@ -3,10 +3,8 @@
 //! input of every kind (each leaving no row and no file), sealing at rest,
 //! key rotation, and a crash in the middle of uploads.
 
-mod common;
-
-use common::firm::{firm_with, open_case, Firm};
-use common::Backend;
+use crate::common::firm::{firm_with, open_case, Firm};
+use crate::common::Backend;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -392,9 +390,13 @@ async fn session_cookie_of(f: &Firm) -> String {
     let client = f.app.client();
     let res = f
         .app
-        .sign_in(&client, common::ADMIN_EMAIL, common::ADMIN_PASSWORD)
+        .sign_in(
+            &client,
+            crate::common::ADMIN_EMAIL,
+            crate::common::ADMIN_PASSWORD,
+        )
         .await;
-    common::session_cookie(&res)
+    crate::common::session_cookie(&res)
         .and_then(|c| c.split(';').next().map(str::to_string))
         .expect("session cookie")
 }

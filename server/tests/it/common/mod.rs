@@ -61,14 +61,15 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// A fresh PostgreSQL database, dropped when the test ends.
-struct PgDatabase {
+pub struct PgDatabase {
     admin_url: String,
     name: String,
-    url: String,
+    pub url: String,
 }
 
 impl PgDatabase {
-    fn create(admin_url: &str) -> PgDatabase {
+    /// Creates an empty database on the server at `admin_url`.
+    pub fn create(admin_url: &str) -> PgDatabase {
         let name = format!("visadesk_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = PgConnection::establish(admin_url)
             .unwrap_or_else(|e| panic!("PostgreSQL at TEST_DATABASE_URL is unreachable: {e}"));
@@ -371,4 +372,15 @@ pub fn session_cookie(res: &Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|c| c.starts_with("visadesk_session="))
         .map(str::to_string)
+}
+
+/// The `detail` of an `AppError` body when it is of `kind` (its snake_case
+/// tag), else `Null`, so a check on the wrong kind of error fails.
+pub fn error_detail<'a>(body: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    static NULL: serde_json::Value = serde_json::Value::Null;
+    if body["error"] == kind {
+        &body["detail"]
+    } else {
+        &NULL
+    }
 }

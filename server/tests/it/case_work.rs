@@ -1,11 +1,9 @@
 //! Daily work on a case through the API: editing its details with version
 //! conflicts, tasks and deadlines, and the board, on SQLite and PostgreSQL.
 
-#[macro_use]
-mod common;
-
-use common::firm::{firm, move_to, open_case, Firm};
-use common::Backend;
+use crate::common::error_detail;
+use crate::common::firm::{firm, move_to, open_case, Firm};
+use crate::common::Backend;
 use serde_json::{json, Value};
 use visadesk_app::domain::date::Date;
 
@@ -175,7 +173,7 @@ async fn case_edits_get_field_level_messages_and_paralegals_cannot_reassign(db: 
     bad["internal_notes"] = json!("x".repeat(20_001));
     let (status, body) = update(&f, &f.attorney, &id, &version, bad).await;
     assert_eq!(status, 400);
-    let fields: Vec<&str> = body["InvalidFields"]
+    let fields: Vec<&str> = error_detail(&body, "invalid_fields")
         .as_array()
         .unwrap()
         .iter()
@@ -185,7 +183,7 @@ async fn case_edits_get_field_level_messages_and_paralegals_cannot_reassign(db: 
         fields,
         ["priority", "decision_on", "filed_on", "internal_notes"]
     );
-    let messages = body["InvalidFields"].to_string();
+    let messages = error_detail(&body, "invalid_fields").to_string();
     assert!(messages.contains(&format!("before the case was opened ({opened_on})")));
     assert!(messages.contains("20001 characters long"));
 
@@ -194,7 +192,7 @@ async fn case_edits_get_field_level_messages_and_paralegals_cannot_reassign(db: 
     handover["paralegal_id"] = json!("");
     let (status, body) = update(&f, &f.para, &id, &version, handover).await;
     assert_eq!(status, 400);
-    assert_eq!(body["Invalid"]["field"], "paralegal_id");
+    assert_eq!(error_detail(&body, "invalid")["field"], "paralegal_id");
     assert!(get_case(&f, &f.para, &id).await["can_assign"] == false);
     assert!(get_case(&f, &f.attorney, &id).await["can_assign"] == true);
 
@@ -203,7 +201,7 @@ async fn case_edits_get_field_level_messages_and_paralegals_cannot_reassign(db: 
     wrong["attorney_id"] = json!(f.para_id);
     let (status, body) = update(&f, &f.attorney, &id, &version, wrong).await;
     assert_eq!(status, 400);
-    assert_eq!(body["Invalid"]["field"], "attorney_id");
+    assert_eq!(error_detail(&body, "invalid")["field"], "attorney_id");
 
     // An unknown case is 404; a body that can't be read is 400.
     let (status, _) = update(&f, &f.attorney, "no-such-case", &version, edit_of(&case)).await;
@@ -319,7 +317,7 @@ async fn tasks_are_added_done_and_deleted_and_overdue_ones_are_flagged(db: Backe
     )
     .await;
     assert_eq!(status, 400);
-    let fields: Vec<&str> = body["InvalidFields"]
+    let fields: Vec<&str> = error_detail(&body, "invalid_fields")
         .as_array()
         .unwrap()
         .iter()
@@ -337,7 +335,7 @@ async fn tasks_are_added_done_and_deleted_and_overdue_ones_are_flagged(db: Backe
     )
     .await;
     assert_eq!(status, 400);
-    assert_eq!(body["Invalid"]["field"], "assignee_id");
+    assert_eq!(error_detail(&body, "invalid")["field"], "assignee_id");
     assert_eq!(
         add_task(&f, &f.para, &[("case_id", "no-such-case"), ("title", "x")])
             .await
@@ -483,7 +481,7 @@ async fn a_new_case_gets_its_programmes_checklist_which_staff_adjust(db: Backend
     };
     let (status, body) = waive("para", photo.clone(), "  ").await;
     assert_eq!(status, 400);
-    assert_eq!(body["Invalid"]["field"], "reason");
+    assert_eq!(error_detail(&body, "invalid")["field"], "reason");
     let (status, body) = waive("para", photo.clone(), "Consulate took it at the visit").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"]["Waived"], "Consulate took it at the visit");

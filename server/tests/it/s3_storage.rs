@@ -351,8 +351,6 @@ fn dropping_the_storage_inside_a_runtime_is_safe() {
     });
 }
 
-mod common;
-
 /// The whole server on S3: an upload lands in the bucket sealed, downloads
 /// back exactly, and a refused upload leaves no object.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -373,8 +371,8 @@ async fn the_server_keeps_documents_in_the_bucket() {
         ("AWS_SECRET_ACCESS_KEY", "test"),
         ("VISADESK_MAX_UPLOAD_MB", "12"),
     ];
-    let f = common::firm::firm_with(common::Backend::Sqlite, &env).await;
-    let (status, opened) = common::firm::open_case(&f, &f.admin, "cn_k", &[]).await;
+    let f = crate::common::firm::firm_with(crate::common::Backend::Sqlite, &env).await;
+    let (status, opened) = crate::common::firm::open_case(&f, &f.admin, "cn_k", &[]).await;
     assert_eq!(status, 200, "{opened}");
     let case_id = opened["id"].as_str().unwrap().to_string();
     let detail: serde_json::Value = f

@@ -1,9 +1,7 @@
 //! Clients through the API, as staff use them, on SQLite and PostgreSQL.
 
-#[macro_use]
-mod common;
-
-use common::{Backend, TestApp};
+use crate::common::error_detail;
+use crate::common::{Backend, TestApp};
 use serde_json::{json, Value};
 
 on_both_databases!(
@@ -240,7 +238,7 @@ async fn bad_client_input_gets_every_field_error_at_once(db: Backend) {
     bad["education"][0]["completed_on"] = json!("not a date");
     let (status, body) = save(&app, &admin, None, None, &bad, false).await;
     assert_eq!(status, 400);
-    let fields: Vec<&str> = body["InvalidFields"]
+    let fields: Vec<&str> = error_detail(&body, "invalid_fields")
         .as_array()
         .unwrap()
         .iter()
@@ -258,7 +256,10 @@ async fn bad_client_input_gets_every_field_error_at_once(db: Backend) {
     impossible["passport_expiry"] = json!("1990-01-01");
     let (status, body) = save(&app, &admin, None, None, &impossible, false).await;
     assert_eq!(status, 400);
-    assert_eq!(body["InvalidFields"][0]["field"], "passport_expiry");
+    assert_eq!(
+        error_detail(&body, "invalid_fields")[0]["field"],
+        "passport_expiry"
+    );
     // An unknown education level is a clear 400, not a 500.
     let mut unknown = wang();
     unknown["education"][0]["level"] = json!("Kindergarten");

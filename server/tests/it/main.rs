@@ -1,0 +1,19 @@
+//! The server's integration tests, as one test binary (linking the whole
+//! server once, not once per file). Each module starts the real `visadesk`
+//! binary on a fresh database and talks to it as the browser would.
+
+#[macro_use]
+mod common;
+
+mod access;
+mod api;
+mod case_work;
+mod cases;
+mod cli;
+mod clients;
+mod documents;
+mod eligibility;
+mod portal;
+mod probe;
+mod s3_storage;
+mod schema;

@@ -1,6 +1,6 @@
 //! The HTML document and the router.
 
-use crate::api::account::current_viewer;
+use crate::api::account::signed_in_user;
 use crate::components::layout::{Shell, ViewerResource};
 use crate::pages;
 use leptos::prelude::*;
@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let viewer: ViewerResource = Resource::new(|| (), |_| current_viewer());
+    let viewer: ViewerResource = Resource::new(|| (), |_| signed_in_user());
     provide_context(viewer);
 
     // Lets tests (and people debugging) see when the page has become interactive.

@@ -1,11 +1,11 @@
 //! Signing in and out, and one's own sessions.
 
-use crate::domain::{SessionInfo, Viewer};
+use crate::domain::{CurrentUser, SessionInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::context::{backend, client_meta, cookie, require, respond, viewer};
+use super::context::{backend, cookie, request_source, require, respond, viewer};
 #[cfg(feature = "ssr")]
 use super::port::Actor;
 #[cfg(feature = "ssr")]
@@ -30,7 +30,7 @@ pub async fn sign_in(
                 .sign_in(SignInRequest {
                     email,
                     password,
-                    client: client_meta(),
+                    source: request_source(),
                     previous_token,
                 })
                 .await?;
@@ -53,8 +53,8 @@ pub async fn sign_out() -> Result<(), AppError> {
                 Some(viewer) => {
                     backend
                         .sign_out(&Actor {
-                            viewer,
-                            client: client_meta(),
+                            user: viewer,
+                            source: request_source(),
                         })
                         .await
                 }
@@ -66,8 +66,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// Who is signed in, if anyone.
-#[server(prefix = "/api", endpoint = "current_viewer")]
-pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+#[server(prefix = "/api", endpoint = "signed_in_user")]
+pub async fn signed_in_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(viewer())
 }
 
@@ -77,7 +77,7 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     respond(
         async move {
             let actor = require(Permission::ManageOwnSessions).await?;
-            backend()?.list_sessions(&actor.viewer).await
+            backend()?.list_sessions(&actor.user).await
         }
         .await,
     )

@@ -21,7 +21,7 @@ pub async fn audit_events(
 ) -> Result<Vec<AuditEvent>, AppError> {
     respond(
         async move {
-            require(Permission::ViewAudit).await?;
+            let asker = require(Permission::ViewAudit).await?;
             let clip = |s: Option<String>| s.map(|s| s.chars().take(200).collect::<String>());
             let filter = AuditFilter {
                 actor: clip(actor),
@@ -29,7 +29,7 @@ pub async fn audit_events(
                 object: clip(object),
                 before_seq,
             };
-            backend()?.audit_events(filter).await
+            backend()?.audit_events(&asker.user, filter).await
         }
         .await,
     )

@@ -50,7 +50,7 @@ pub async fn list_cases(
 ) -> Result<CasePage, AppError> {
     respond(
         async move {
-            require(Permission::ViewCases).await?;
+            let actor = require(Permission::ViewCases).await?;
             let filter = CaseFilter {
                 stage: parse_opt(stage, "stage", |s| s.parse::<Stage>().ok())?,
                 programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
@@ -59,7 +59,7 @@ pub async fn list_cases(
                 client_id: none_if_empty(client_id),
                 page: page.unwrap_or(1).clamp(1, 100_000),
             };
-            backend()?.list_cases(filter).await
+            backend()?.list_cases(&actor.user, filter).await
         }
         .await,
     )
@@ -71,7 +71,7 @@ pub async fn get_case(id: String) -> Result<CaseDetail, AppError> {
     respond(
         async move {
             let actor = require(Permission::ViewCases).await?;
-            backend()?.get_case(&actor.viewer, &id).await
+            backend()?.get_case(&actor.user, &id).await
         }
         .await,
     )
@@ -196,14 +196,14 @@ pub async fn case_board(
 ) -> Result<Board, AppError> {
     respond(
         async move {
-            require(Permission::ViewCases).await?;
+            let actor = require(Permission::ViewCases).await?;
             let filter = CaseFilter {
                 programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
                 assignee: none_if_empty(assignee),
                 overdue: overdue.unwrap_or(false),
                 ..CaseFilter::default()
             };
-            backend()?.board(filter).await
+            backend()?.board(&actor.user, filter).await
         }
         .await,
     )
@@ -299,8 +299,8 @@ pub async fn waive_checklist_item(
 pub async fn assignable_staff() -> Result<Vec<StaffRef>, AppError> {
     respond(
         async move {
-            require(Permission::ViewCases).await?;
-            backend()?.assignable_staff().await
+            let actor = require(Permission::ViewCases).await?;
+            backend()?.assignable_staff(&actor.user).await
         }
         .await,
     )
@@ -313,7 +313,7 @@ pub async fn dashboard_data() -> Result<Dashboard, AppError> {
     respond(
         async move {
             let actor = require(Permission::ViewDashboard).await?;
-            backend()?.dashboard(&actor.viewer).await
+            backend()?.dashboard(&actor.user).await
         }
         .await,
     )

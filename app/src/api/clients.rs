@@ -21,11 +21,11 @@ pub async fn list_clients(
 ) -> Result<ClientPage, AppError> {
     respond(
         async move {
-            require(Permission::ViewClients).await?;
+            let actor = require(Permission::ViewClients).await?;
             let q: String = q.unwrap_or_default().chars().take(200).collect();
             let sort = ClientSort::from_code(sort.as_deref().unwrap_or(""));
             backend()?
-                .list_clients(q, sort, page.unwrap_or(1).clamp(1, 100_000))
+                .list_clients(&actor.user, q, sort, page.unwrap_or(1).clamp(1, 100_000))
                 .await
         }
         .await,
@@ -37,8 +37,8 @@ pub async fn list_clients(
 pub async fn get_client(id: String) -> Result<Client, AppError> {
     respond(
         async move {
-            require(Permission::ViewClients).await?;
-            backend()?.get_client(&id).await
+            let actor = require(Permission::ViewClients).await?;
+            backend()?.get_client(&actor.user, &id).await
         }
         .await,
     )

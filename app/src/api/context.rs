@@ -1,8 +1,8 @@
 //! Server-side helpers for server functions: the backend, the asker, the
 //! session cookie, and the HTTP status of a failure.
 
-use super::port::{Actor, ClientAddress, ClientMeta, CookiePolicy, SharedBackend};
-use crate::domain::{Permission, Viewer};
+use super::port::{Actor, ClientAddress, CookiePolicy, RequestSource, SharedBackend};
+use crate::domain::{CurrentUser, Permission};
 use crate::error::AppError;
 use actix_web::http::header::{HeaderName, HeaderValue, SET_COOKIE};
 use actix_web::http::StatusCode;
@@ -12,13 +12,16 @@ use leptos_actix::{Request, ResponseOptions};
 
 /// The backend port provided by the server.
 pub fn backend() -> Result<SharedBackend, AppError> {
-    use_context::<SharedBackend>().ok_or(AppError::Internal)
+    use_context::<SharedBackend>().ok_or_else(|| {
+        tracing::error!("no backend in the Leptos context: the server did not provide it");
+        AppError::Internal
+    })
 }
 
 /// The signed-in person, as resolved by the server's session middleware.
-pub fn viewer() -> Option<Viewer> {
+pub fn viewer() -> Option<CurrentUser> {
     let req = use_context::<Request>()?;
-    let found = req.extensions().get::<Viewer>().cloned();
+    let found = req.extensions().get::<CurrentUser>().cloned();
     found
 }
 
@@ -26,9 +29,12 @@ pub fn viewer() -> Option<Viewer> {
 /// `permission`. A refusal is recorded in the audit trail.
 pub async fn require(permission: Permission) -> Result<Actor, AppError> {
     let viewer = viewer().ok_or(AppError::NotSignedIn)?;
-    let client = client_meta();
+    let client = request_source();
     if viewer.role.can(permission) {
-        Ok(Actor { viewer, client })
+        Ok(Actor {
+            user: viewer,
+            source: client,
+        })
     } else {
         backend()?
             .record_denied(&viewer, permission.code(), &client)
@@ -38,9 +44,9 @@ pub async fn require(permission: Permission) -> Result<Actor, AppError> {
 }
 
 /// The client's address and user agent.
-pub fn client_meta() -> ClientMeta {
+pub fn request_source() -> RequestSource {
     let Some(req) = use_context::<Request>() else {
-        return ClientMeta::default();
+        return RequestSource::default();
     };
     let ip = req
         .extensions()
@@ -54,7 +60,7 @@ pub fn client_meta() -> ClientMeta {
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(300).collect())
         .unwrap_or_default();
-    ClientMeta { ip, user_agent }
+    RequestSource { ip, user_agent }
 }
 
 /// The raw value of the cookie `name` on the current request.

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::context::{backend, client_meta, require, respond, viewer};
+use super::context::{backend, request_source, require, respond, viewer};
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
 
@@ -79,7 +79,7 @@ pub async fn accept_invitation(
             let backend = backend()?;
             let policy = backend.cookie_policy();
             let signed_in = backend
-                .accept_invitation(&token, password, client_meta())
+                .accept_invitation(&token, password, request_source())
                 .await?;
             super::context::set_session_cookie(&signed_in.token, &policy);
             Ok("/portal".to_string())

@@ -18,7 +18,7 @@ pub async fn load_eligibility_context() -> Result<EligibilityContext, AppError> 
     respond(
         async move {
             let actor = require(Permission::ViewClients).await?;
-            backend()?.eligibility_context(&actor.viewer).await
+            backend()?.eligibility_context(&actor.user).await
         }
         .await,
     )
@@ -42,7 +42,7 @@ pub async fn load_case_eligibility(case_id: String) -> Result<CaseEligibility, A
     respond(
         async move {
             let actor = require(Permission::ViewCases).await?;
-            backend()?.case_eligibility(&actor.viewer, &case_id).await
+            backend()?.case_eligibility(&actor.user, &case_id).await
         }
         .await,
     )

@@ -55,7 +55,7 @@ pub fn rules() -> Vec<InputRule> {
     vec![
         rule::<account::SignIn>(Form),
         rule::<account::SignOut>(Form),
-        rule::<account::CurrentViewer>(Form),
+        rule::<account::SignedInUser>(Form),
         rule::<account::MySessions>(Form),
         rule::<account::EndSession>(Form),
         rule::<account::EndOtherSessions>(Form),

@@ -11,7 +11,7 @@ use crate::domain::checklist::{ChecklistItem, DocumentKind};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::task::{Task, TaskInput};
-use crate::domain::{NewStaffUser, Role, SessionInfo, UserSummary, Viewer};
+use crate::domain::{CurrentUser, NewStaffUser, Role, SessionInfo, UserSummary};
 use crate::domain::{Programme, Stage};
 use crate::eligibility::Settings;
 use crate::error::AppError;
@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 /// Where a request came from, recorded with sessions and used for throttling.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClientMeta {
+pub struct RequestSource {
     pub ip: String,
     pub user_agent: String,
 }
@@ -32,8 +32,8 @@ pub struct ClientAddress(pub String);
 /// A signed-in person making a change, and where from (for the audit trail).
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub viewer: Viewer,
-    pub client: ClientMeta,
+    pub user: CurrentUser,
+    pub source: RequestSource,
 }
 
 /// A client to save: new when `id` is `None`, else an edit of the version
@@ -65,7 +65,7 @@ pub struct NewCase {
 pub struct SignInRequest {
     pub email: String,
     pub password: String,
-    pub client: ClientMeta,
+    pub source: RequestSource,
     /// The session token the browser already had, ended so the token rotates.
     pub previous_token: Option<String>,
 }
@@ -74,7 +74,7 @@ pub struct SignInRequest {
 #[derive(Clone, Debug)]
 pub struct SignedIn {
     pub token: String,
-    pub viewer: Viewer,
+    pub viewer: CurrentUser,
 }
 
 /// How the session cookie is written.
@@ -87,23 +87,28 @@ pub struct CookiePolicy {
     pub max_age_secs: i64,
 }
 
-/// Everything the UI's server functions ask of the backend.
+/// Sign-in, sign-out and one's own sessions.
 #[async_trait::async_trait]
-pub trait Backend: Send + Sync + 'static {
+pub trait AccountPort: Send + Sync + 'static {
     /// How to write the session cookie.
     fn cookie_policy(&self) -> CookiePolicy;
     /// Checks credentials (with throttling) and opens a session.
     async fn sign_in(&self, request: SignInRequest) -> Result<SignedIn, AppError>;
     /// Ends the actor's current session.
     async fn sign_out(&self, actor: &Actor) -> Result<(), AppError>;
-    /// The viewer's open sessions, newest first.
-    async fn list_sessions(&self, viewer: &Viewer) -> Result<Vec<SessionInfo>, AppError>;
+    /// The caller's open sessions, newest first.
+    async fn list_sessions(&self, caller: &CurrentUser) -> Result<Vec<SessionInfo>, AppError>;
     /// Ends one of the actor's own sessions.
     async fn end_session(&self, actor: &Actor, session_id: &str) -> Result<(), AppError>;
     /// Ends every session of the actor but the current one; returns how many.
     async fn end_other_sessions(&self, actor: &Actor) -> Result<u64, AppError>;
+}
+
+/// The firm's users, as admins manage them.
+#[async_trait::async_trait]
+pub trait UserPort: Send + Sync + 'static {
     /// Every user, staff and applicants.
-    async fn list_users(&self) -> Result<Vec<UserSummary>, AppError>;
+    async fn list_users(&self, caller: &CurrentUser) -> Result<Vec<UserSummary>, AppError>;
     /// Creates a staff user.
     async fn create_user(&self, actor: &Actor, user: NewStaffUser)
         -> Result<UserSummary, AppError>;
@@ -121,25 +126,49 @@ pub trait Backend: Send + Sync + 'static {
         user_id: &str,
         active: bool,
     ) -> Result<UserSummary, AppError>;
-    /// Records that `viewer` was refused `what` (best effort, never fails).
-    async fn record_denied(&self, viewer: &Viewer, what: &str, client: &ClientMeta);
+}
+
+/// The audit trail.
+#[async_trait::async_trait]
+pub trait AuditPort: Send + Sync + 'static {
+    /// Records that `caller` was refused `what` (best effort, never fails).
+    async fn record_denied(&self, caller: &CurrentUser, what: &str, source: &RequestSource);
     /// A page of audit events, newest first.
-    async fn audit_events(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, AppError>;
-    /// A page of clients matching `query`.
+    async fn audit_events(
+        &self,
+        caller: &CurrentUser,
+        filter: AuditFilter,
+    ) -> Result<Vec<AuditEvent>, AppError>;
+}
+
+/// The firm's clients.
+#[async_trait::async_trait]
+pub trait ClientPort: Send + Sync + 'static {
+    /// A page of the clients the caller may see that match `query`.
     async fn list_clients(
         &self,
+        caller: &CurrentUser,
         query: String,
         sort: ClientSort,
         page: i64,
     ) -> Result<ClientPage, AppError>;
-    /// One client.
-    async fn get_client(&self, id: &str) -> Result<Client, AppError>;
+    /// One client, if the caller may see it.
+    async fn get_client(&self, caller: &CurrentUser, id: &str) -> Result<Client, AppError>;
     /// Creates or updates a client (see [`SaveOutcome`] for the outcomes).
     async fn save_client(&self, actor: &Actor, save: ClientSave) -> Result<SaveOutcome, AppError>;
-    /// A page of cases matching `filter`.
-    async fn list_cases(&self, filter: CaseFilter) -> Result<CasePage, AppError>;
-    /// One case with its timeline and the moves `viewer` may make.
-    async fn get_case(&self, viewer: &Viewer, id: &str) -> Result<CaseDetail, AppError>;
+}
+
+/// Cases, their stages, tasks and checklists, the board and the dashboard.
+#[async_trait::async_trait]
+pub trait CasePort: Send + Sync + 'static {
+    /// A page of the cases the caller may see that match `filter`.
+    async fn list_cases(
+        &self,
+        caller: &CurrentUser,
+        filter: CaseFilter,
+    ) -> Result<CasePage, AppError>;
+    /// One case with its timeline and the moves the caller may make.
+    async fn get_case(&self, caller: &CurrentUser, id: &str) -> Result<CaseDetail, AppError>;
     /// Opens a case at Intake with the next reference of the year.
     async fn create_case(&self, actor: &Actor, case: NewCase) -> Result<CaseSummary, AppError>;
     /// Moves a case to another stage, as the stage machine allows for the actor.
@@ -160,7 +189,7 @@ pub trait Backend: Send + Sync + 'static {
         edit: CaseEdit,
     ) -> Result<CaseSaveOutcome, AppError>;
     /// The board: each stage's count and most recently updated cases.
-    async fn board(&self, filter: CaseFilter) -> Result<Board, AppError>;
+    async fn board(&self, caller: &CurrentUser, filter: CaseFilter) -> Result<Board, AppError>;
     /// Adds a task to a case the actor may edit.
     async fn add_task(
         &self,
@@ -192,10 +221,15 @@ pub trait Backend: Send + Sync + 'static {
         waive: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError>;
-    /// The dashboard for `viewer`.
-    async fn dashboard(&self, viewer: &Viewer) -> Result<Dashboard, AppError>;
+    /// The dashboard for the caller.
+    async fn dashboard(&self, caller: &CurrentUser) -> Result<Dashboard, AppError>;
     /// Active admins, attorneys and paralegals, for assignment.
-    async fn assignable_staff(&self) -> Result<Vec<StaffRef>, AppError>;
+    async fn assignable_staff(&self, caller: &CurrentUser) -> Result<Vec<StaffRef>, AppError>;
+}
+
+/// Uploaded documents' review, and the applicants' portal.
+#[async_trait::async_trait]
+pub trait DocumentPort: Send + Sync + 'static {
     /// Accepts or rejects (with a reason) the newest version of a checklist item.
     async fn review_document(
         &self,
@@ -205,7 +239,7 @@ pub trait Backend: Send + Sync + 'static {
         reason: String,
     ) -> Result<ChecklistItem, AppError>;
     /// The applicant's portal: their own cases only.
-    async fn portal(&self, viewer: &Viewer) -> Result<Portal, AppError>;
+    async fn portal(&self, caller: &CurrentUser) -> Result<Portal, AppError>;
     /// A one-time portal invitation for a client (replacing unused ones).
     async fn invite_applicant(
         &self,
@@ -213,32 +247,37 @@ pub trait Backend: Send + Sync + 'static {
         client_id: &str,
     ) -> Result<NewInvitation, AppError>;
     /// What an invitation link's page shows (refused when used or expired).
+    /// The token is the key: no caller.
     async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError>;
     /// Uses an invitation: sets the applicant's password and signs them in.
     async fn accept_invitation(
         &self,
         token: &str,
         password: String,
-        client: ClientMeta,
+        source: RequestSource,
     ) -> Result<SignedIn, AppError>;
+}
 
+/// Eligibility: the firm's settings and stored assessments.
+#[async_trait::async_trait]
+pub trait EligibilityPort: Send + Sync + 'static {
     /// The settings and today's date for assessing in the browser.
-    async fn eligibility_context(&self, viewer: &Viewer) -> Result<EligibilityContext, AppError>;
-
+    async fn eligibility_context(
+        &self,
+        caller: &CurrentUser,
+    ) -> Result<EligibilityContext, AppError>;
     /// Replaces the firm's eligibility settings.
     async fn save_eligibility_settings(
         &self,
         actor: &Actor,
         settings: Settings,
     ) -> Result<Settings, AppError>;
-
     /// The eligibility part of a case page.
     async fn case_eligibility(
         &self,
-        viewer: &Viewer,
+        caller: &CurrentUser,
         case_id: &str,
     ) -> Result<CaseEligibility, AppError>;
-
     /// Assesses and stores, on the server.
     async fn save_assessment(
         &self,
@@ -246,6 +285,20 @@ pub trait Backend: Send + Sync + 'static {
         case_id: &str,
         on: &str,
     ) -> Result<StoredAssessment, AppError>;
+}
+
+/// Everything the UI's server functions ask of the backend: every area's
+/// port. Anything that implements them all is a `Backend`; server functions
+/// reach it with `backend()` and call any area's methods (bring the area's
+/// trait into scope).
+pub trait Backend:
+    AccountPort + UserPort + AuditPort + ClientPort + CasePort + DocumentPort + EligibilityPort
+{
+}
+
+impl<T> Backend for T where
+    T: AccountPort + UserPort + AuditPort + ClientPort + CasePort + DocumentPort + EligibilityPort
+{
 }
 
 /// The backend as kept in Leptos context.

@@ -14,8 +14,8 @@ use crate::domain::{validate, NewStaffUser, Permission, Role};
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     respond(
         async move {
-            require(Permission::ManageUsers).await?;
-            backend()?.list_users().await
+            let actor = require(Permission::ManageUsers).await?;
+            backend()?.list_users(&actor.user).await
         }
         .await,
     )

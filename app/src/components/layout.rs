@@ -1,13 +1,13 @@
 //! The signed-in layout: header, navigation for the viewer's role, user menu.
 
 use crate::api::account::SignOut;
-use crate::domain::{Permission, Section, Viewer};
+use crate::domain::{CurrentUser, Permission, Section};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
 /// Who is signed in, loaded once per page load and shared by every page.
-pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+pub type ViewerResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
 /// The layout around every staff page.
 #[component]
@@ -36,7 +36,7 @@ pub fn Shell() -> impl IntoView {
 }
 
 #[component]
-fn TopBar(viewer: Viewer) -> impl IntoView {
+fn TopBar(viewer: CurrentUser) -> impl IntoView {
     let sections = Section::visible_to(viewer.role);
     view! {
         <header class="topbar">
@@ -55,7 +55,7 @@ fn TopBar(viewer: Viewer) -> impl IntoView {
 }
 
 #[component]
-fn UserMenu(viewer: Viewer) -> impl IntoView {
+fn UserMenu(viewer: CurrentUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
@@ -111,7 +111,7 @@ pub fn AccessDenied() -> impl IntoView {
 #[component]
 pub fn RequirePermission<F, V>(permission: Permission, page: F) -> impl IntoView
 where
-    F: Fn(Viewer) -> V + Clone + Send + Sync + 'static,
+    F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let viewer = expect_context::<ViewerResource>();

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The signed-in person making a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
+pub struct CurrentUser {
     pub user_id: String,
     pub email: String,
     pub display_name: String,

@@ -19,7 +19,7 @@ pub mod task;
 pub mod time;
 pub mod validate;
 
-pub use account::{NewStaffUser, SessionInfo, UserSummary, Viewer};
+pub use account::{CurrentUser, NewStaffUser, SessionInfo, UserSummary};
 pub use permission::{Permission, Section};
 pub use programme::Programme;
 pub use role::Role;

@@ -7,7 +7,7 @@ use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::components::layout::RequirePermission;
 use crate::domain::time::format_utc;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
-use crate::domain::{Permission, Role, UserSummary, Viewer};
+use crate::domain::{CurrentUser, Permission, Role, UserSummary};
 use crate::eligibility::{Settings, AGE_SETTING_RANGE};
 use crate::error::AppError;
 use leptos::html;
@@ -20,12 +20,12 @@ use leptos_router::components::A;
 pub fn AdminPage() -> impl IntoView {
     view! {
         <Title text="Admin"/>
-        <RequirePermission permission=Permission::ManageUsers page=|v: Viewer| view! { <Users viewer=v/> }/>
+        <RequirePermission permission=Permission::ManageUsers page=|v: CurrentUser| view! { <Users viewer=v/> }/>
     }
 }
 
 #[component]
-fn Users(viewer: Viewer) -> impl IntoView {
+fn Users(viewer: CurrentUser) -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();

@@ -4,7 +4,7 @@ use crate::api::audit::audit_events;
 use crate::components::layout::RequirePermission;
 use crate::domain::audit::{AuditEvent, AUDIT_PAGE_SIZE};
 use crate::domain::time::format_utc;
-use crate::domain::{Permission, Viewer};
+use crate::domain::{CurrentUser, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 pub fn AuditPage() -> impl IntoView {
     view! {
         <Title text="Audit trail"/>
-        <RequirePermission permission=Permission::ViewAudit page=|_: Viewer| view! { <Audit/> }/>
+        <RequirePermission permission=Permission::ViewAudit page=|_: CurrentUser| view! { <Audit/> }/>
     }
 }
 

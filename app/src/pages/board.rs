@@ -7,7 +7,7 @@ use crate::components::case_filters::{CaseFilterFields, CaseViews};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{can_edit_case, Board, CaseSummary};
 use crate::domain::stage::offered_moves;
-use crate::domain::{Permission, Stage, Viewer};
+use crate::domain::{CurrentUser, Permission, Stage};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +19,7 @@ use leptos_router::hooks::use_query_map;
 pub fn BoardPage() -> impl IntoView {
     view! {
         <Title text="Case board"/>
-        <RequirePermission permission=Permission::ViewCases page=|v: Viewer| view! { <BoardView viewer=v/> }/>
+        <RequirePermission permission=Permission::ViewCases page=|v: CurrentUser| view! { <BoardView viewer=v/> }/>
     }
 }
 
@@ -43,7 +43,7 @@ struct BoardState {
 }
 
 #[component]
-fn BoardView(viewer: Viewer) -> impl IntoView {
+fn BoardView(viewer: CurrentUser) -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let reload = RwSignal::new(0u64);

@@ -18,7 +18,7 @@ use crate::domain::case::{CaseDetail, StaffRef};
 use crate::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
 use crate::domain::task::Task;
 use crate::domain::time::format_utc;
-use crate::domain::{Permission, Stage, Viewer};
+use crate::domain::{CurrentUser, Permission, Stage};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -94,7 +94,7 @@ pub fn CasePage() -> impl IntoView {
         <Title text="Case"/>
         <RequirePermission
             permission=Permission::ViewCases
-            page=move |_: Viewer| view! {
+            page=move |_: CurrentUser| view! {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let staff = staff.await.unwrap_or_default();

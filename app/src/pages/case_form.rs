@@ -8,7 +8,7 @@ use crate::components::layout::RequirePermission;
 use crate::domain::case::{
     changed_case_fields, CaseDetail, CaseEdit, CaseSaveOutcome, Priority, StaffRef, NOTES_MAX_CHARS,
 };
-use crate::domain::{Permission, Role, Viewer};
+use crate::domain::{CurrentUser, Permission, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,7 +28,7 @@ pub fn EditCasePage() -> impl IntoView {
         <Title text="Edit case"/>
         <RequirePermission
             permission=Permission::ViewCases
-            page=move |_: Viewer| view! {
+            page=move |_: CurrentUser| view! {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let staff = staff.await.unwrap_or_default();

@@ -4,7 +4,7 @@ use crate::api::cases::{assignable_staff, list_cases};
 use crate::components::case_filters::{CaseFilterFields, CaseViews};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CasePage, CASE_PAGE_SIZE};
-use crate::domain::{Permission, Stage, Viewer};
+use crate::domain::{CurrentUser, Permission, Stage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -15,12 +15,12 @@ use leptos_router::hooks::use_query_map;
 pub fn CasesPage() -> impl IntoView {
     view! {
         <Title text="Cases"/>
-        <RequirePermission permission=Permission::ViewCases page=|v: Viewer| view! { <Cases viewer=v/> }/>
+        <RequirePermission permission=Permission::ViewCases page=|v: CurrentUser| view! { <Cases viewer=v/> }/>
     }
 }
 
 #[component]
-fn Cases(viewer: Viewer) -> impl IntoView {
+fn Cases(viewer: CurrentUser) -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let page = move || {

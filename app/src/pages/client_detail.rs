@@ -12,7 +12,7 @@ use crate::domain::client::Client;
 use crate::domain::date::Date;
 use crate::domain::document::INVITATION_DAYS;
 use crate::domain::time::format_utc;
-use crate::domain::{Permission, Viewer};
+use crate::domain::{CurrentUser, Permission};
 use crate::domain::{Programme, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -34,7 +34,7 @@ pub fn ClientPage() -> impl IntoView {
         <Title text="Client"/>
         <RequirePermission
             permission=Permission::ViewClients
-            page=move |viewer: Viewer| view! {
+            page=move |viewer: CurrentUser| view! {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {
                         let viewer = viewer.clone();
@@ -77,7 +77,7 @@ pub fn ClientPage() -> impl IntoView {
     }
 }
 
-fn can_edit_client(viewer: &Viewer) -> bool {
+fn can_edit_client(viewer: &CurrentUser) -> bool {
     viewer.role.can(Permission::EditClients)
 }
 

@@ -11,7 +11,7 @@ use crate::domain::client::{
     changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
     SaveOutcome, Work, LIST_MAX,
 };
-use crate::domain::{Permission, Viewer};
+use crate::domain::{CurrentUser, Permission};
 use crate::error::AppError;
 use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use leptos::prelude::*;
@@ -27,7 +27,7 @@ pub fn NewClientPage() -> impl IntoView {
         <Title text="New client"/>
         <RequirePermission
             permission=Permission::EditClients
-            page=move |_: Viewer| view! {
+            page=move |_: CurrentUser| view! {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let context = context.await.ok();
@@ -52,7 +52,7 @@ pub fn EditClientPage() -> impl IntoView {
         <Title text="Edit client"/>
         <RequirePermission
             permission=Permission::EditClients
-            page=move |_: Viewer| view! {
+            page=move |_: CurrentUser| view! {
                 <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let context = context.await.ok();

@@ -5,7 +5,7 @@ use crate::api::clients::list_clients;
 use crate::components::layout::{RequirePermission, ViewerResource};
 use crate::domain::client::{ClientPage, ClientSort, CLIENT_PAGE_SIZE};
 use crate::domain::time::format_utc;
-use crate::domain::{Permission, Viewer};
+use crate::domain::{CurrentUser, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -16,12 +16,12 @@ use leptos_router::hooks::use_query_map;
 pub fn ClientsPage() -> impl IntoView {
     view! {
         <Title text="Clients"/>
-        <RequirePermission permission=Permission::ViewClients page=|v: Viewer| view! { <Clients viewer=v/> }/>
+        <RequirePermission permission=Permission::ViewClients page=|v: CurrentUser| view! { <Clients viewer=v/> }/>
     }
 }
 
 #[component]
-fn Clients(viewer: Viewer) -> impl IntoView {
+fn Clients(viewer: CurrentUser) -> impl IntoView {
     let _ = expect_context::<ViewerResource>();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();

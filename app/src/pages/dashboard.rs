@@ -4,7 +4,7 @@ use crate::api::cases::dashboard_data;
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CaseSummary, Dashboard};
 use crate::domain::task::Deadline;
-use crate::domain::{Permission, Viewer};
+use crate::domain::{CurrentUser, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -14,12 +14,12 @@ use leptos_router::components::A;
 pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Dashboard"/>
-        <RequirePermission permission=Permission::ViewDashboard page=|v: Viewer| view! { <DashboardView viewer=v/> }/>
+        <RequirePermission permission=Permission::ViewDashboard page=|v: CurrentUser| view! { <DashboardView viewer=v/> }/>
     }
 }
 
 #[component]
-fn DashboardView(viewer: Viewer) -> impl IntoView {
+fn DashboardView(viewer: CurrentUser) -> impl IntoView {
     let data = Resource::new(|| (), |_| dashboard_data());
     view! {
         <h1>"Welcome, " {viewer.display_name.clone()}</h1>

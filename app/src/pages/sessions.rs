@@ -4,7 +4,7 @@ use crate::api::account::{my_sessions, EndOtherSessions, EndSession};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::RequirePermission;
 use crate::domain::time::format_utc;
-use crate::domain::{Permission, SessionInfo, Viewer};
+use crate::domain::{CurrentUser, Permission, SessionInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,7 +13,7 @@ use leptos_meta::Title;
 pub fn SessionsPage() -> impl IntoView {
     view! {
         <Title text="Your sessions"/>
-        <RequirePermission permission=Permission::ManageOwnSessions page=|_: Viewer| view! { <Sessions/> }/>
+        <RequirePermission permission=Permission::ManageOwnSessions page=|_: CurrentUser| view! { <Sessions/> }/>
     }
 }
 

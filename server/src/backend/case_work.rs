@@ -10,25 +10,26 @@ use crate::store::cases::{self, CaseRow};
 use crate::store::checklist;
 use crate::store::tasks::{self, TaskRow};
 use visadesk_app::domain::case::{
-    can_assign_case, can_edit_case, changed_case_fields, validate_case_edit, CaseDetail, CaseEdit,
-    CaseSaveOutcome,
+    can_assign_case, changed_case_fields, validate_case_edit, CaseDetail, CaseEdit, CaseSaveOutcome,
 };
 use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, REASON_MAX_CHARS};
 use visadesk_app::domain::client::FieldMessage;
 use visadesk_app::domain::stage::offered_moves;
 use visadesk_app::domain::task::{validate_task, Task, TaskInput, TASKS_PER_CASE_MAX};
-use visadesk_app::domain::{Role, Viewer};
+use visadesk_app::domain::{CurrentUser, Role};
 use visadesk_app::AppError;
 
 /// A case as its page shows it to `viewer` on `today`.
+pub use super::access::editable_case;
+
 pub fn case_detail(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     id: &str,
     today: &str,
 ) -> Result<CaseDetail, ServerError> {
     let row = cases::row_by_id(conn, id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
-    let can_edit = can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref());
+    let can_edit = super::access::may_edit_case(viewer, &row);
     let stage = row.stage()?;
     let timeline = cases::timeline(conn, &row.id)?;
     let tasks = tasks::for_case(conn, &row.id, today)?;
@@ -62,29 +63,6 @@ pub fn case_detail(
         checklist,
         max_upload_bytes: 0,
     })
-}
-
-/// The case `viewer` wants to change: unknown ids are 404, roles that
-/// never change cases 403, and a paralegal's unassigned case a 403 that
-/// says who can (they may read it, so its existence is no secret).
-pub fn editable_case(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    id: &str,
-    doing: &str,
-) -> Result<CaseRow, ServerError> {
-    let row = cases::row_by_id(conn, id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
-    if !matches!(viewer.role, Role::Admin | Role::Attorney | Role::Paralegal) {
-        return Err(AppError::Forbidden.into());
-    }
-    if !can_edit_case(viewer.role, &viewer.user_id, row.paralegal_id.as_deref()) {
-        return Err(AppError::NotAllowed(format!(
-            "Only {}'s attorney, an admin or its assigned paralegal can {doing}.",
-            row.reference
-        ))
-        .into());
-    }
-    Ok(row)
 }
 
 /// Checks that assignees are active staff of the right role.
@@ -135,7 +113,7 @@ pub fn check_assignees(
 #[allow(clippy::too_many_arguments)]
 pub fn update_case(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     id: &str,
     base_version: i64,
@@ -199,7 +177,7 @@ pub fn update_case(
 #[allow(clippy::too_many_arguments)]
 pub fn add_task(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     case_id: &str,
     input: &TaskInput,
@@ -255,7 +233,7 @@ pub fn add_task(
 /// The task with this id and the case it is on, if `viewer` may change it.
 fn editable_task(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     task_id: &str,
     doing: &str,
 ) -> Result<(TaskRow, CaseRow), ServerError> {
@@ -267,7 +245,7 @@ fn editable_task(
 /// Marks a task done or open again.
 pub fn set_task_done(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     task_id: &str,
     done: bool,
@@ -295,7 +273,7 @@ pub fn set_task_done(
 /// Deletes a task.
 pub fn delete_task(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     task_id: &str,
     now: i64,
@@ -326,7 +304,7 @@ fn find_task(conn: &mut DbConnection, task_id: &str, today: &str) -> Result<Task
 /// Adds a document kind to a case's checklist (as required).
 pub fn add_checklist_item(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     case_id: &str,
     kind: DocumentKind,
@@ -372,7 +350,7 @@ pub fn add_checklist_item(
 /// Waives a checklist item (with a reason for staff), or restores a waived one.
 pub fn waive_checklist_item(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     item_id: &str,
     waive: bool,

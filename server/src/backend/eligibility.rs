@@ -1,21 +1,22 @@
 //! Eligibility on the server: the firm's settings, and assessments computed
 //! from the stored profile and kept on cases.
 
-use super::case_work::editable_case;
-use super::By;
+use super::access::{editable_case, may_edit_case};
+use super::{By, VisadeskBackend};
+use crate::auth::now;
 use crate::db::DbConnection;
 use crate::error::ServerError;
 use crate::store::assessments::{self, AssessmentRow};
 use crate::store::audit;
 use crate::store::{cases, clients, settings};
+use visadesk_app::api::port::{Actor, EligibilityPort};
 use visadesk_app::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
-use visadesk_app::domain::case::can_edit_case;
 use visadesk_app::domain::date::Date;
-use visadesk_app::domain::{Permission, Role, Viewer};
+use visadesk_app::domain::{CurrentUser, Permission, Role};
 use visadesk_app::eligibility::{assess, Outcome, Settings, RULES_VERSION};
 use visadesk_app::AppError;
 
-fn staff_only(viewer: &Viewer) -> Result<(), ServerError> {
+fn staff_only(viewer: &CurrentUser) -> Result<(), ServerError> {
     if viewer.role == Role::Applicant {
         return Err(AppError::Forbidden.into());
     }
@@ -25,7 +26,7 @@ fn staff_only(viewer: &Viewer) -> Result<(), ServerError> {
 /// The settings and the server's date, for assessing in the browser.
 pub fn context(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     today: Date,
 ) -> Result<EligibilityContext, ServerError> {
     staff_only(viewer)?;
@@ -39,7 +40,7 @@ pub fn context(
 /// Replaces the firm's eligibility settings, audited with the old and new values.
 pub fn save_settings(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     new: Settings,
     now: i64,
@@ -75,7 +76,7 @@ pub fn save_settings(
 /// The case client's stored profile, the settings and the saved assessments.
 pub fn case_eligibility(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     case_id: &str,
     today: Date,
 ) -> Result<CaseEligibility, ServerError> {
@@ -84,7 +85,7 @@ pub fn case_eligibility(
     let client = clients::by_id(conn, &case.client_id)?
         .ok_or_else(|| AppError::NotFound("client".into()))?;
     let mut context = context(conn, viewer, today)?;
-    context.can_save = can_edit_case(viewer.role, &viewer.user_id, case.paralegal_id.as_deref());
+    context.can_save = may_edit_case(viewer, &case);
     Ok(CaseEligibility {
         context,
         profile: client.details.eligibility_profile(),
@@ -97,7 +98,7 @@ pub fn case_eligibility(
 /// keeps the result on the case and audits it.
 pub fn save_assessment(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     case_id: &str,
     on: &str,
@@ -158,4 +159,56 @@ pub fn save_assessment(
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServerError> {
     serde_json::to_string(value)
         .map_err(|e| ServerError::CorruptData(format!("could not be stored as JSON: {e}")))
+}
+
+#[async_trait::async_trait]
+impl EligibilityPort for VisadeskBackend {
+    async fn eligibility_context(
+        &self,
+        viewer: &CurrentUser,
+    ) -> Result<EligibilityContext, AppError> {
+        let viewer = viewer.clone();
+        let today = Date::from_unix(now());
+        Ok(self
+            .db
+            .run(move |conn| context(conn, &viewer, today))
+            .await?)
+    }
+
+    async fn save_eligibility_settings(
+        &self,
+        actor: &Actor,
+        settings: Settings,
+    ) -> Result<Settings, AppError> {
+        self.write_as(actor, move |conn, viewer, by, now| {
+            save_settings(conn, viewer, by, settings, now)
+        })
+        .await
+    }
+
+    async fn case_eligibility(
+        &self,
+        viewer: &CurrentUser,
+        case_id: &str,
+    ) -> Result<CaseEligibility, AppError> {
+        let (viewer, case_id) = (viewer.clone(), case_id.to_string());
+        let today = Date::from_unix(now());
+        Ok(self
+            .db
+            .run(move |conn| case_eligibility(conn, &viewer, &case_id, today))
+            .await?)
+    }
+
+    async fn save_assessment(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        on: &str,
+    ) -> Result<StoredAssessment, AppError> {
+        let (case_id, on) = (case_id.to_string(), on.to_string());
+        self.write_as(actor, move |conn, viewer, by, now| {
+            save_assessment(conn, viewer, by, &case_id, &on, now)
+        })
+        .await
+    }
 }

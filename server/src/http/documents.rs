@@ -24,9 +24,9 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
-use visadesk_app::api::port::{Actor, ClientAddress, ClientMeta};
+use visadesk_app::api::port::{Actor, ClientAddress, RequestSource};
 use visadesk_app::domain::document::format_bytes;
-use visadesk_app::domain::Viewer;
+use visadesk_app::domain::CurrentUser;
 use visadesk_app::AppError;
 
 /// Multipart framing allowed on top of the file itself.
@@ -65,7 +65,7 @@ enum Feed {
 fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
     let viewer = req
         .extensions()
-        .get::<Viewer>()
+        .get::<CurrentUser>()
         .cloned()
         .ok_or(AppError::NotSignedIn)?;
     let ip = req
@@ -82,8 +82,8 @@ fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
         .take(300)
         .collect();
     Ok(Actor {
-        viewer,
-        client: ClientMeta { ip, user_agent },
+        user: viewer,
+        source: RequestSource { ip, user_agent },
     })
 }
 
@@ -151,7 +151,7 @@ async fn upload_inner(
 ) -> Result<visadesk_app::domain::checklist::ChecklistItem, Refusal> {
     let actor = actor(req)?;
     let backend = &state.backend;
-    let target = backend.upload_target(&actor.viewer, item_id).await?;
+    let target = backend.upload_target(&actor.user, item_id).await?;
     // Each upload holds a blocking thread while it streams: bound how many.
     let _slot = UPLOADS.try_acquire().map_err(|_| Refusal {
         status: Some(503),

@@ -1,4 +1,4 @@
-//! Resolves the session cookie into the signed-in [`Viewer`] (put into the
+//! Resolves the session cookie into the signed-in [`CurrentUser`] (put into the
 //! request's extensions for server functions and pages) and sends visitors
 //! without a session to the sign-in page, remembering where they were going.
 
@@ -11,7 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 use std::net::IpAddr;
 use visadesk_app::api::port::ClientAddress;
-use visadesk_app::domain::{cookie, validate::safe_next_path, Viewer};
+use visadesk_app::domain::{cookie, validate::safe_next_path, CurrentUser};
 use visadesk_app::query::{decode as decode_query_value, encode as encode_query_value};
 use visadesk_app::AppError;
 
@@ -26,7 +26,7 @@ pub async fn resolve(
         .and_then(|v| v.to_str().ok())
         .and_then(|h| cookie::value(h, SESSION_COOKIE));
     let state = req.app_data::<web::Data<HttpState>>().cloned();
-    let viewer: Option<Viewer> = match (&token, &state) {
+    let viewer: Option<CurrentUser> = match (&token, &state) {
         (Some(token), Some(state)) => match state.backend.resolve_session(token).await {
             Ok(v) => v,
             Err(e) => {

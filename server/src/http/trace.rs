@@ -9,7 +9,7 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 use tracing::Instrument;
-use visadesk_app::domain::Viewer;
+use visadesk_app::domain::CurrentUser;
 
 /// The answer header that carries the request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -43,7 +43,7 @@ pub async fn server_fn_span(
         Some(name) => {
             let extensions = req.extensions();
             let user_id = extensions
-                .get::<Viewer>()
+                .get::<CurrentUser>()
                 .map(|v| v.user_id.clone())
                 .unwrap_or_else(|| "-".into());
             let request_id = extensions

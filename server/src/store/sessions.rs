@@ -26,7 +26,7 @@ impl SessionRow {
     pub fn new(
         user_id: &str,
         token_hash: String,
-        client: visadesk_app::api::port::ClientMeta,
+        client: visadesk_app::api::port::RequestSource,
         now: i64,
         expires_at: i64,
     ) -> SessionRow {

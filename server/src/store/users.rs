@@ -32,8 +32,11 @@ impl UserRow {
     }
 
     /// The signed-in person this user is, in session `session_id`.
-    pub fn viewer(&self, session_id: String) -> Result<visadesk_app::domain::Viewer, ServerError> {
-        Ok(visadesk_app::domain::Viewer {
+    pub fn viewer(
+        &self,
+        session_id: String,
+    ) -> Result<visadesk_app::domain::CurrentUser, ServerError> {
+        Ok(visadesk_app::domain::CurrentUser {
             user_id: self.id.clone(),
             email: self.email.clone(),
             display_name: self.display_name.clone(),

@@ -302,7 +302,7 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 401,
             ),
             // Who is asking: nobody is an answer too.
-            ("current_viewer", vec![], 200),
+            ("signed_in_user", vec![], 200),
             ("my_sessions", vec![], signed_in_only(true)),
             (
                 "end_session",

@@ -360,7 +360,7 @@ async fn admin_creates_changes_and_deactivates_users(db: Backend) {
 
     // Admins cannot lock themselves out.
     let me: Value = app
-        .call(&admin, "current_viewer", &[])
+        .call(&admin, "signed_in_user", &[])
         .await
         .json()
         .await
@@ -859,7 +859,7 @@ async fn the_audit_trail_records_sign_ins_changes_and_refusals(db: Backend) {
         )
         .await;
     let me: Value = app
-        .call(&para, "current_viewer", &[])
+        .call(&para, "signed_in_user", &[])
         .await
         .json()
         .await

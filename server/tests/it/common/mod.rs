@@ -252,7 +252,7 @@ impl TestApp {
     /// The user id of whoever `client` is signed in as.
     pub async fn user_id(&self, client: &Client) -> String {
         let me: serde_json::Value = self
-            .call(client, "current_viewer", &[])
+            .call(client, "signed_in_user", &[])
             .await
             .json()
             .await

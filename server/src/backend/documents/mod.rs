@@ -2,13 +2,15 @@
 //! upload to, download, review and see what, and the portal's invitations.
 //! An applicant asking for anything that is not theirs gets 404.
 
-use super::case_work::editable_case;
+mod port;
+
+use super::access::{editable_case, visible_case};
 use super::By;
 use crate::auth::token;
 use crate::db::DbConnection;
 use crate::documents::pipeline::{SealedUpload, StoredVersion};
 use crate::error::ServerError;
-use crate::store::cases::{self, CaseRow};
+use crate::store::cases::{self};
 use crate::store::checklist;
 use crate::store::documents::{self, DocumentRow};
 use crate::store::invitations::{self, InvitationRow};
@@ -18,7 +20,7 @@ use visadesk_app::domain::document::{
     check_review, format_bytes, InvitationInfo, NewInvitation, Portal, PortalCase, PortalStep,
     Review, INVITATION_DAYS,
 };
-use visadesk_app::domain::{Permission, Programme, Role, Viewer};
+use visadesk_app::domain::{CurrentUser, Permission, Programme, Role};
 use visadesk_app::AppError;
 
 /// Where an upload goes, decided (and access checked) before its bytes are read.
@@ -36,30 +38,11 @@ fn not_found(what: &str) -> ServerError {
     AppError::NotFound(what.into()).into()
 }
 
-/// The case of a document or item, if `viewer` may see it (else 404).
-fn visible_case(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    case_id: &str,
-    what: &str,
-) -> Result<CaseRow, ServerError> {
-    let case = cases::row_by_id(conn, case_id)?.ok_or_else(|| not_found(what))?;
-    let visible = match viewer.role {
-        Role::Applicant => viewer.client_id.as_deref() == Some(case.client_id.as_str()),
-        role => role.can(Permission::ViewCases),
-    };
-    if visible {
-        Ok(case)
-    } else {
-        Err(not_found(what))
-    }
-}
-
 /// Checks that `viewer` may upload to the checklist item and picks the
 /// version the upload will be.
 pub fn upload_target(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     item_id: &str,
 ) -> Result<UploadTarget, ServerError> {
     let item = checklist::by_id(conn, item_id)?.ok_or_else(|| not_found("checklist item"))?;
@@ -106,7 +89,7 @@ pub fn upload_target(
 #[allow(clippy::too_many_arguments)]
 pub fn record_upload(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     target: &UploadTarget,
     storage_key: &str,
@@ -223,7 +206,7 @@ pub fn checklist_with_versions(
 /// A document `viewer` may download (previews are for staff), audited.
 pub fn download_target(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     document_id: &str,
     preview: bool,
@@ -267,7 +250,7 @@ pub fn download_target(
 /// Accepts or rejects (with a reason) the newest version of an item.
 pub fn review_document(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     document_id: &str,
     accept: bool,
@@ -325,7 +308,7 @@ pub fn review_document(
 /// The portal of an applicant: their client's cases, as they may see them.
 pub fn portal(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     max_upload_bytes: u64,
 ) -> Result<Portal, ServerError> {
     let client_id = match (viewer.role, &viewer.client_id) {
@@ -375,7 +358,7 @@ pub fn portal(
 /// the raw token (shown once, never stored).
 pub fn invite(
     conn: &mut DbConnection,
-    viewer: &Viewer,
+    viewer: &CurrentUser,
     by: &By,
     client_id: &str,
     now: i64,

@@ -1,0 +1,36 @@
+//! The audit port: refusals recorded, and the trail read back.
+
+use super::{access, By, VisadeskBackend};
+use crate::store::audit::{self};
+use visadesk_app::api::port::AuditPort;
+use visadesk_app::api::port::RequestSource;
+use visadesk_app::domain::audit::{AuditEvent, AuditFilter};
+use visadesk_app::domain::CurrentUser;
+use visadesk_app::domain::Permission;
+use visadesk_app::AppError;
+
+#[async_trait::async_trait]
+impl AuditPort for VisadeskBackend {
+    async fn record_denied(&self, viewer: &CurrentUser, what: &str, client: &RequestSource) {
+        let by = By {
+            id: Some(viewer.user_id.clone()),
+            email: viewer.email.clone(),
+            ip: client.ip.clone(),
+        };
+        let summary = format!(
+            "refused: a {} may not {what}",
+            viewer.role.label().to_lowercase()
+        );
+        self.audit_best_effort(by.entry("access.denied", "permission", what, summary))
+            .await;
+    }
+
+    async fn audit_events(
+        &self,
+        caller: &CurrentUser,
+        filter: AuditFilter,
+    ) -> Result<Vec<AuditEvent>, AppError> {
+        access::require(caller, Permission::ViewAudit)?;
+        Ok(self.db.run(move |conn| audit::list(conn, &filter)).await?)
+    }
+}

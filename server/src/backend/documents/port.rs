@@ -1,0 +1,152 @@
+//! The document port (reviews, the portal, invitations) and the upload and
+//! download steps the HTTP handlers take.
+
+use super::super::documents;
+use super::super::VisadeskBackend;
+use crate::auth::password::check_new_password;
+use crate::auth::{now, token};
+use crate::store::sessions::{self, SessionRow};
+use crate::store::users;
+use visadesk_app::api::port::DocumentPort;
+use visadesk_app::api::port::{Actor, RequestSource, SignedIn};
+use visadesk_app::domain::checklist::ChecklistItem;
+use visadesk_app::domain::document::{InvitationInfo, NewInvitation, Portal};
+use visadesk_app::domain::CurrentUser;
+use visadesk_app::AppError;
+impl VisadeskBackend {
+    /// Checks an upload before its bytes are read (see [`documents::upload_target`]).
+    pub async fn upload_target(
+        &self,
+        viewer: &CurrentUser,
+        item_id: &str,
+    ) -> Result<documents::UploadTarget, AppError> {
+        let (viewer, item_id) = (viewer.clone(), item_id.to_string());
+        Ok(self
+            .db
+            .run(move |conn| documents::upload_target(conn, &viewer, &item_id))
+            .await?)
+    }
+
+    /// Records a sealed upload (see [`documents::record_upload`]).
+    pub async fn record_upload(
+        &self,
+        actor: &Actor,
+        target: documents::UploadTarget,
+        storage_key: String,
+        sealed: crate::documents::pipeline::SealedUpload,
+        file_name: String,
+        content_type: &'static str,
+    ) -> Result<ChecklistItem, AppError> {
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::record_upload(
+                conn,
+                viewer,
+                by,
+                &target,
+                &storage_key,
+                &sealed,
+                &file_name,
+                content_type,
+                now,
+            )
+        })
+        .await
+    }
+
+    /// A document the actor may download, the download audited.
+    pub async fn download_target(
+        &self,
+        actor: &Actor,
+        document_id: &str,
+        preview: bool,
+    ) -> Result<
+        (
+            crate::store::documents::DocumentRow,
+            crate::documents::pipeline::StoredVersion,
+        ),
+        AppError,
+    > {
+        let id = document_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::download_target(conn, viewer, by, &id, preview, now)
+        })
+        .await
+    }
+}
+
+#[async_trait::async_trait]
+impl DocumentPort for VisadeskBackend {
+    async fn review_document(
+        &self,
+        actor: &Actor,
+        document_id: &str,
+        accept: bool,
+        reason: String,
+    ) -> Result<ChecklistItem, AppError> {
+        let id = document_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::review_document(conn, viewer, by, &id, accept, &reason, now)
+        })
+        .await
+    }
+
+    async fn portal(&self, viewer: &CurrentUser) -> Result<Portal, AppError> {
+        let viewer = viewer.clone();
+        let max = self.documents.max_upload_bytes;
+        Ok(self
+            .db
+            .run(move |conn| documents::portal(conn, &viewer, max))
+            .await?)
+    }
+
+    async fn invite_applicant(
+        &self,
+        actor: &Actor,
+        client_id: &str,
+    ) -> Result<NewInvitation, AppError> {
+        let id = client_id.to_string();
+        self.write_as(actor, move |conn, viewer, by, now| {
+            documents::invite(conn, viewer, by, &id, now)
+        })
+        .await
+    }
+
+    async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError> {
+        let token = token.to_string();
+        Ok(self
+            .db
+            .run(move |conn| documents::invitation_info(conn, &token, now()))
+            .await?)
+    }
+
+    async fn accept_invitation(
+        &self,
+        token: &str,
+        password: String,
+        client: RequestSource,
+    ) -> Result<SignedIn, AppError> {
+        let info = self.invitation_info(token).await?;
+        check_new_password(&password, &info.email)?;
+        let hash = self.with_hasher(move |p| p.hash(&password)).await?;
+        let raw = token.to_string();
+        let session_token = token::generate()?;
+        let digest = token::digest(&session_token);
+        let max_age = self.max_age_secs;
+        let viewer = self
+            .db
+            .write(move |conn| {
+                let now = now();
+                let user = documents::accept_invitation(conn, &raw, &hash, now)?;
+                let session = SessionRow::new(&user.id, digest, client, now, now + max_age);
+                sessions::insert(conn, &session)?;
+                users::touch_sign_in(conn, &user.id, now)?;
+                user.viewer(session.id)
+            })
+            .await?;
+        tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "joined the portal");
+        Ok(SignedIn {
+            token: session_token,
+            viewer,
+        })
+    }
+}

@@ -1,0 +1,180 @@
+//! The firm's users: creating them (with a checked password), roles and
+//! deactivation.
+
+use super::{access, By, VisadeskBackend};
+use crate::auth::now;
+use crate::auth::password::check_new_password;
+use crate::error::ServerError;
+use crate::store::audit::{self, Entry};
+use crate::store::sessions::{self};
+use crate::store::users;
+use visadesk_app::api::port::Actor;
+use visadesk_app::api::port::UserPort;
+use visadesk_app::domain::validate;
+use visadesk_app::domain::Permission;
+use visadesk_app::domain::{CurrentUser, NewStaffUser, Role, UserSummary};
+use visadesk_app::AppError;
+impl VisadeskBackend {
+    /// Creates a user with a checked password (the admin page, `create-admin`
+    /// and the initial admin), recording who created it.
+    pub async fn add_user(&self, user: NewStaffUser, by: By) -> Result<UserSummary, ServerError> {
+        let email = validate::normalize_email(&user.email).map_err(AppError::from)?;
+        let display_name =
+            validate::normalize_display_name(&user.display_name).map_err(AppError::from)?;
+        check_new_password(&user.password, &email)?;
+        let password = user.password;
+        let hash = self.with_hasher(move |p| p.hash(&password)).await?;
+        let role = user.role;
+        self.db
+            .write(move |conn| {
+                if users::by_email(conn, &email)?.is_some() {
+                    return Err(AppError::Conflict(format!(
+                        "A user with the email {email} already exists."
+                    ))
+                    .into());
+                }
+                let id = uuid::Uuid::new_v4().to_string();
+                let now = now();
+                users::insert(
+                    conn,
+                    &users::NewUserRow {
+                        id: &id,
+                        email: &email,
+                        display_name: &display_name,
+                        role: role.as_str(),
+                        password_hash: &hash,
+                        active: true,
+                        created_at: now,
+                        updated_at: now,
+                        client_id: None,
+                    },
+                )?;
+                audit::append(
+                    conn,
+                    by.entry(
+                        "user.create",
+                        "user",
+                        &id,
+                        format!("created {email} ({display_name}) as {}", role.label()),
+                    ),
+                    now,
+                )?;
+                users::by_id(conn, &id)?
+                    .ok_or_else(|| {
+                        ServerError::Invariant(format!(
+                            "user {id} is gone right after it was written"
+                        ))
+                    })?
+                    .summary()
+            })
+            .await
+    }
+
+    async fn update_user(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        change: impl FnOnce(&mut crate::db::DbConnection, &users::UserRow, i64) -> Result<Entry, ServerError>
+            + Send
+            + 'static,
+    ) -> Result<UserSummary, ServerError> {
+        let (actor_id, user_id) = (actor.user.user_id.clone(), user_id.to_string());
+        self.db
+            .write(move |conn| {
+                let user =
+                    users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?;
+                if user.id == actor_id {
+                    return Err(AppError::Conflict(
+                        "You can't change your own role or deactivate yourself; ask another admin."
+                            .into(),
+                    )
+                    .into());
+                }
+                let now = now();
+                let entry = change(conn, &user, now)?;
+                audit::append(conn, entry, now)?;
+                users::by_id(conn, &user_id)?
+                    .ok_or(AppError::NotFound("user".into()))?
+                    .summary()
+            })
+            .await
+    }
+}
+
+#[async_trait::async_trait]
+impl UserPort for VisadeskBackend {
+    async fn list_users(&self, caller: &CurrentUser) -> Result<Vec<UserSummary>, AppError> {
+        access::require(caller, Permission::ManageUsers)?;
+        let rows = self.db.run(users::all).await?;
+        Ok(rows
+            .iter()
+            .map(users::UserRow::summary)
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    async fn create_user(
+        &self,
+        actor: &Actor,
+        user: NewStaffUser,
+    ) -> Result<UserSummary, AppError> {
+        if !user.role.is_staff() {
+            return Err(AppError::Invalid {
+                field: "role".into(),
+                message: "Choose a staff role.".into(),
+            });
+        }
+        Ok(self.add_user(user, By::actor(actor)).await?)
+    }
+
+    async fn change_role(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        role: Role,
+    ) -> Result<UserSummary, AppError> {
+        let by = By::actor(actor);
+        Ok(self
+            .update_user(actor, user_id, move |conn, user, now| {
+                let before = user.role()?;
+                if before.is_staff() != role.is_staff() {
+                    return Err(AppError::Invalid {
+                        field: "role".into(),
+                        message: "Staff and applicant accounts can't be turned into one another."
+                            .into(),
+                    }
+                    .into());
+                }
+                users::set_role(conn, &user.id, role, now)?;
+                let summary = format!("{}: role {} → {}", user.email, before.label(), role.label());
+                Ok(by.entry("user.role_change", "user", &user.id, summary))
+            })
+            .await?)
+    }
+
+    async fn set_active(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        active: bool,
+    ) -> Result<UserSummary, AppError> {
+        let by = By::actor(actor);
+        Ok(self
+            .update_user(actor, user_id, move |conn, user, now| {
+                users::set_active(conn, &user.id, active, now)?;
+                let entry = if active {
+                    by.entry(
+                        "user.reactivate",
+                        "user",
+                        &user.id,
+                        format!("{}: reactivated", user.email),
+                    )
+                } else {
+                    let ended = sessions::delete_all_for_user(conn, &user.id, None)?;
+                    let summary = format!("{}: deactivated; {ended} session(s) ended", user.email);
+                    by.entry("user.deactivate", "user", &user.id, summary)
+                };
+                Ok(entry)
+            })
+            .await?)
+    }
+}

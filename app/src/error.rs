@@ -116,25 +116,26 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
                 format!(
                     "The form could not be read ({}). Reload the page and try again.",
-                    clip(&detail)
+                    clip(&detail, 160)
                 )
             }
             // On the server, decoding fails only for what a request sent.
             ServerFnErrorErr::Deserialization(detail) if cfg!(feature = "ssr") => format!(
                 "The request could not be read ({}). Reload the page and try again.",
-                clip(&detail)
+                clip(&detail, 160)
             ),
             ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Response(_) => {
                 "The server's answer could not be read. Reload the page and try again.".to_string()
             }
-            other => format!("The request failed: {}", clip(&other.to_string())),
+            other => format!("The request failed: {}", clip(&other.to_string(), 160)),
         };
         AppError::Request(text)
     }
 }
 
-fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(160).collect();
+/// `s` cut to at most `max_chars` characters, with an ellipsis if cut.
+pub(crate) fn clip(s: &str, max_chars: usize) -> String {
+    let mut out: String = s.chars().take(max_chars).collect();
     if out.len() < s.len() {
         out.push('…');
     }

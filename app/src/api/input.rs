@@ -250,12 +250,11 @@ fn json_error(e: &serde_json::Error) -> String {
     }
 }
 
+/// Names and details quoted in a refusal are cut to this many characters.
+const QUOTED_CHARS: usize = 80;
+
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(80).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
+    crate::error::clip(s, QUOTED_CHARS)
 }
 
 #[cfg(test)]

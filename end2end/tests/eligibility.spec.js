@@ -16,7 +16,7 @@ test('the panel follows the profile form with no request to the server', async (
   const details = {
     full_name: `Arjun Rao ${run}`, latin_name: '', email: `arjun.${run}@example.com`, phone: '', address: '',
     date_of_birth: '1996-05-20', nationality: 'IN', passport_number: `K${run % 10000000}`, passport_expiry: '2032-01-01',
-    education: [{ level: 'Master', field: 'Electrical engineering', stem: true, institution: 'IIT Delhi', country: 'IN', completed_on: '2021-06-30' }],
+    education: [{ level: 'master', field: 'Electrical engineering', stem: true, institution: 'IIT Delhi', country: 'IN', completed_on: '2021-06-30' }],
     work: [{ role: 'Engineer', employer: 'Tata', country: 'IN', start_on: '2021-08-01', end_on: '', research_or_teaching: false }],
     languages: [],
   };
@@ -24,7 +24,7 @@ test('the panel follows the profile form with no request to the server', async (
     data: { id: null, base_version: null, details, confirm_duplicate: true },
   });
   expect(res.status()).toBe(200);
-  state.clientId = (await res.json()).Saved.id;
+  state.clientId = (await res.json()).saved.id;
   res = await page.request.post('/api/create_case', { form: { client_id: state.clientId, programme: 'cn_k' } });
   expect(res.status()).toBe(200);
   state.caseId = (await res.json()).id;

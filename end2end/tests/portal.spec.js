@@ -28,7 +28,7 @@ test('staff open a case and invite the applicant', async ({ page }) => {
     data: { id: null, base_version: null, details, confirm_duplicate: true },
   });
   expect(res.status()).toBe(200);
-  state.clientId = (await res.json()).Saved.id;
+  state.clientId = (await res.json()).saved.id;
   res = await page.request.post('/api/create_case', { form: { client_id: state.clientId, programme: 'cn_k' } });
   expect(res.status()).toBe(200);
   state.caseId = (await res.json()).id;

@@ -307,12 +307,12 @@ pub async fn seed(
     let attorneys: Vec<String> = staff
         .iter()
         .filter(|s| s.role == Role::Attorney)
-        .map(|s| s.id.clone())
+        .map(|s| s.id.to_string())
         .collect();
     let paralegals: Vec<String> = staff
         .iter()
         .filter(|s| s.role == Role::Paralegal)
-        .map(|s| s.id.clone())
+        .map(|s| s.id.to_string())
         .collect();
 
     let started = now();

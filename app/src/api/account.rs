@@ -1,6 +1,6 @@
 //! Signing in and out, and one's own sessions.
 
-use crate::domain::{CurrentUser, SessionInfo};
+use crate::domain::{CurrentUser, SessionId, SessionInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -85,7 +85,7 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
 
 /// Ends one of the viewer's own sessions.
 #[server(prefix = "/api", endpoint = "end_session")]
-pub async fn end_session(session_id: String) -> Result<(), AppError> {
+pub async fn end_session(session_id: SessionId) -> Result<(), AppError> {
     respond(
         async move {
             let actor = require(Permission::ManageOwnSessions).await?;

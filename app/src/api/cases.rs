@@ -5,6 +5,7 @@ use crate::domain::case::{
 };
 use crate::domain::checklist::ChecklistItem;
 use crate::domain::task::Task;
+use crate::domain::{CaseId, ClientId, ItemId, TaskId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -37,6 +38,12 @@ fn none_if_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// An id from an optional form field; an empty field is none.
+#[cfg(feature = "ssr")]
+fn id_if_given<Id: From<String>>(s: Option<String>) -> Option<Id> {
+    none_if_empty(s).map(Id::from)
+}
+
 /// A page of cases, filtered by stage, programme, assignee (a user id),
 /// overdue (open and past the target filing date) and client.
 #[server(prefix = "/api", endpoint = "list_cases")]
@@ -54,9 +61,9 @@ pub async fn list_cases(
             let filter = CaseFilter {
                 stage: parse_opt(stage, "stage", |s| s.parse::<Stage>().ok())?,
                 programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
-                assignee: none_if_empty(assignee),
+                assignee: id_if_given(assignee),
                 overdue: overdue.unwrap_or(false),
-                client_id: none_if_empty(client_id),
+                client_id: id_if_given(client_id),
                 page: page.unwrap_or(1).clamp(1, 100_000),
             };
             backend()?.list_cases(&actor.user, filter).await
@@ -67,7 +74,7 @@ pub async fn list_cases(
 
 /// One case with its timeline and the moves the asker may make.
 #[server(prefix = "/api", endpoint = "get_case")]
-pub async fn get_case(id: String) -> Result<CaseDetail, AppError> {
+pub async fn get_case(id: CaseId) -> Result<CaseDetail, AppError> {
     respond(
         async move {
             let actor = require(Permission::ViewCases).await?;
@@ -80,7 +87,7 @@ pub async fn get_case(id: String) -> Result<CaseDetail, AppError> {
 /// Opens a case for a client at Intake.
 #[server(prefix = "/api", endpoint = "create_case")]
 pub async fn create_case(
-    client_id: String,
+    client_id: ClientId,
     programme: String,
     priority: Option<String>,
     attorney_id: Option<String>,
@@ -125,8 +132,8 @@ pub async fn create_case(
                 client_id,
                 programme,
                 priority,
-                attorney_id: none_if_empty(attorney_id),
-                paralegal_id: none_if_empty(paralegal_id),
+                attorney_id: id_if_given(attorney_id),
+                paralegal_id: id_if_given(paralegal_id),
                 target_filing_on,
                 internal_notes,
             };
@@ -139,7 +146,7 @@ pub async fn create_case(
 /// Moves a case to stage `to`, with an optional note for the timeline.
 #[server(prefix = "/api", endpoint = "move_case")]
 pub async fn move_case(
-    id: String,
+    id: CaseId,
     to: String,
     note: Option<String>,
 ) -> Result<CaseDetail, AppError> {
@@ -172,7 +179,7 @@ pub async fn move_case(
 /// `Conflict` with the current case, and nothing is overwritten.
 #[server(prefix = "/api", endpoint = "update_case", input = Json)]
 pub async fn update_case(
-    id: String,
+    id: CaseId,
     base_version: i64,
     edit: CaseEdit,
 ) -> Result<CaseSaveOutcome, AppError> {
@@ -199,7 +206,7 @@ pub async fn case_board(
             let actor = require(Permission::ViewCases).await?;
             let filter = CaseFilter {
                 programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
-                assignee: none_if_empty(assignee),
+                assignee: id_if_given(assignee),
                 overdue: overdue.unwrap_or(false),
                 ..CaseFilter::default()
             };
@@ -212,7 +219,7 @@ pub async fn case_board(
 /// Adds a task (title, optional due date and assignee) to a case.
 #[server(prefix = "/api", endpoint = "add_task")]
 pub async fn add_task(
-    case_id: String,
+    case_id: CaseId,
     title: String,
     due_on: Option<String>,
     assignee_id: Option<String>,
@@ -234,7 +241,7 @@ pub async fn add_task(
 
 /// Marks a task done, or open again.
 #[server(prefix = "/api", endpoint = "set_task_done")]
-pub async fn set_task_done(task_id: String, done: bool) -> Result<Task, AppError> {
+pub async fn set_task_done(task_id: TaskId, done: bool) -> Result<Task, AppError> {
     respond(
         async move {
             let actor = require(Permission::EditCases).await?;
@@ -246,7 +253,7 @@ pub async fn set_task_done(task_id: String, done: bool) -> Result<Task, AppError
 
 /// Deletes a task.
 #[server(prefix = "/api", endpoint = "delete_task")]
-pub async fn delete_task(task_id: String) -> Result<(), AppError> {
+pub async fn delete_task(task_id: TaskId) -> Result<(), AppError> {
     respond(
         async move {
             let actor = require(Permission::EditCases).await?;
@@ -258,7 +265,7 @@ pub async fn delete_task(task_id: String) -> Result<(), AppError> {
 
 /// Adds a document kind (by code) to a case's checklist.
 #[server(prefix = "/api", endpoint = "add_checklist_item")]
-pub async fn add_checklist_item(case_id: String, kind: String) -> Result<ChecklistItem, AppError> {
+pub async fn add_checklist_item(case_id: CaseId, kind: String) -> Result<ChecklistItem, AppError> {
     use crate::domain::checklist::DocumentKind;
     respond(
         async move {
@@ -279,7 +286,7 @@ pub async fn add_checklist_item(case_id: String, kind: String) -> Result<Checkli
 /// Waives a checklist item (`waive`, with a reason) or restores a waived one.
 #[server(prefix = "/api", endpoint = "waive_checklist_item")]
 pub async fn waive_checklist_item(
-    item_id: String,
+    item_id: ItemId,
     waive: bool,
     reason: Option<String>,
 ) -> Result<ChecklistItem, AppError> {

@@ -1,6 +1,7 @@
 //! Clients: list, read, create and edit.
 
 use crate::domain::client::{Client, ClientInput, ClientPage, SaveOutcome};
+use crate::domain::ClientId;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -34,7 +35,7 @@ pub async fn list_clients(
 
 /// One client.
 #[server(prefix = "/api", endpoint = "get_client")]
-pub async fn get_client(id: String) -> Result<Client, AppError> {
+pub async fn get_client(id: ClientId) -> Result<Client, AppError> {
     respond(
         async move {
             let actor = require(Permission::ViewClients).await?;
@@ -48,7 +49,7 @@ pub async fn get_client(id: String) -> Result<Client, AppError> {
 /// back at once, tied to its field; see [`SaveOutcome`] for the outcomes.
 #[server(prefix = "/api", endpoint = "save_client", input = Json)]
 pub async fn save_client(
-    id: Option<String>,
+    id: Option<ClientId>,
     base_version: Option<i64>,
     details: ClientInput,
     confirm_duplicate: bool,

@@ -4,6 +4,7 @@
 
 use crate::domain::checklist::ChecklistItem;
 use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
+use crate::domain::{ClientId, DocumentId, InvitationToken};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -16,7 +17,7 @@ use crate::domain::Permission;
 /// it with a reason the applicant will see.
 #[server(prefix = "/api", endpoint = "review_document")]
 pub async fn review_document(
-    document_id: String,
+    document_id: DocumentId,
     accept: bool,
     reason: Option<String>,
 ) -> Result<ChecklistItem, AppError> {
@@ -45,7 +46,7 @@ pub async fn portal_data() -> Result<Portal, AppError> {
 
 /// Makes a one-time portal link for a client (valid 7 days, single use).
 #[server(prefix = "/api", endpoint = "invite_applicant")]
-pub async fn invite_applicant(client_id: String) -> Result<NewInvitation, AppError> {
+pub async fn invite_applicant(client_id: ClientId) -> Result<NewInvitation, AppError> {
     respond(
         async move {
             let actor = require(Permission::EditClients).await?;
@@ -57,14 +58,14 @@ pub async fn invite_applicant(client_id: String) -> Result<NewInvitation, AppErr
 
 /// What an invitation link's page shows; needs no session (the token is the key).
 #[server(prefix = "/api", endpoint = "invitation_details")]
-pub async fn invitation_details(token: String) -> Result<InvitationInfo, AppError> {
+pub async fn invitation_details(token: InvitationToken) -> Result<InvitationInfo, AppError> {
     respond(async move { backend()?.invitation_info(&token).await }.await)
 }
 
 /// Uses an invitation: sets the password, signs in, and returns where to go.
 #[server(prefix = "/api", endpoint = "accept_invitation")]
 pub async fn accept_invitation(
-    token: String,
+    token: InvitationToken,
     password: String,
     confirm: String,
 ) -> Result<String, AppError> {

@@ -3,6 +3,7 @@
 //! server assess again from the stored profile, never trusting the browser.
 
 use crate::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
+use crate::domain::CaseId;
 use crate::eligibility::Settings;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -38,7 +39,7 @@ pub async fn save_eligibility_settings(settings: Settings) -> Result<Settings, A
 
 /// The case client's profile, the settings and the saved assessments.
 #[server(prefix = "/api", endpoint = "load_case_eligibility")]
-pub async fn load_case_eligibility(case_id: String) -> Result<CaseEligibility, AppError> {
+pub async fn load_case_eligibility(case_id: CaseId) -> Result<CaseEligibility, AppError> {
     respond(
         async move {
             let actor = require(Permission::ViewCases).await?;
@@ -51,7 +52,7 @@ pub async fn load_case_eligibility(case_id: String) -> Result<CaseEligibility, A
 /// Assesses the case's client on `on` (`YYYY-MM-DD`) on the server, from the
 /// stored profile and settings, and keeps the result on the case.
 #[server(prefix = "/api", endpoint = "save_assessment")]
-pub async fn save_assessment(case_id: String, on: String) -> Result<StoredAssessment, AppError> {
+pub async fn save_assessment(case_id: CaseId, on: String) -> Result<StoredAssessment, AppError> {
     respond(
         async move {
             let actor = require(Permission::SaveAssessments).await?;

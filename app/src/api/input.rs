@@ -223,7 +223,7 @@ fn decode<T: DeserializeOwned>(body: &[u8], encoding: Encoding) -> Result<(), St
     result.map_err(|detail| {
         format!(
             "The request could not be read: {}. Nothing was changed.",
-            clip(&detail)
+            crate::error::clip(&detail, DETAIL_CHARS)
         )
     })
 }
@@ -250,8 +250,12 @@ fn json_error(e: &serde_json::Error) -> String {
     }
 }
 
-/// Names and details quoted in a refusal are cut to this many characters.
+/// Names quoted in a refusal are cut to this many characters.
 const QUOTED_CHARS: usize = 80;
+/// The decoder's explanation is cut to this many: enough for the list of
+/// accepted codes of the longest enum (the document kinds), not for a
+/// megabyte of quoted input.
+const DETAIL_CHARS: usize = 600;
 
 fn clip(s: &str) -> String {
     crate::error::clip(s, QUOTED_CHARS)

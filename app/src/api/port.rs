@@ -11,6 +11,9 @@ use crate::domain::checklist::{ChecklistItem, DocumentKind};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::task::{Task, TaskInput};
+use crate::domain::{
+    CaseId, ClientId, DocumentId, InvitationToken, ItemId, SessionId, TaskId, UserId,
+};
 use crate::domain::{CurrentUser, NewStaffUser, Role, SessionInfo, UserSummary};
 use crate::domain::{Programme, Stage};
 use crate::eligibility::Settings;
@@ -40,7 +43,7 @@ pub struct Actor {
 /// the person opened. `details` has been validated.
 #[derive(Clone, Debug)]
 pub struct ClientSave {
-    pub id: Option<String>,
+    pub id: Option<ClientId>,
     pub base_version: Option<i64>,
     pub details: ClientInput,
     /// Save even though other clients share the email or passport number.
@@ -50,11 +53,11 @@ pub struct ClientSave {
 /// A case to open (checked for shape; the backend checks the references).
 #[derive(Clone, Debug)]
 pub struct NewCase {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub programme: Programme,
     pub priority: Priority,
-    pub attorney_id: Option<String>,
-    pub paralegal_id: Option<String>,
+    pub attorney_id: Option<UserId>,
+    pub paralegal_id: Option<UserId>,
     /// `YYYY-MM-DD` or empty.
     pub target_filing_on: String,
     pub internal_notes: String,
@@ -99,7 +102,7 @@ pub trait AccountPort: Send + Sync + 'static {
     /// The caller's open sessions, newest first.
     async fn list_sessions(&self, caller: &CurrentUser) -> Result<Vec<SessionInfo>, AppError>;
     /// Ends one of the actor's own sessions.
-    async fn end_session(&self, actor: &Actor, session_id: &str) -> Result<(), AppError>;
+    async fn end_session(&self, actor: &Actor, session_id: &SessionId) -> Result<(), AppError>;
     /// Ends every session of the actor but the current one; returns how many.
     async fn end_other_sessions(&self, actor: &Actor) -> Result<u64, AppError>;
 }
@@ -116,14 +119,14 @@ pub trait UserPort: Send + Sync + 'static {
     async fn change_role(
         &self,
         actor: &Actor,
-        user_id: &str,
+        user_id: &UserId,
         role: Role,
     ) -> Result<UserSummary, AppError>;
     /// Deactivates (ending every session at once) or reactivates a user.
     async fn set_active(
         &self,
         actor: &Actor,
-        user_id: &str,
+        user_id: &UserId,
         active: bool,
     ) -> Result<UserSummary, AppError>;
 }
@@ -153,7 +156,7 @@ pub trait ClientPort: Send + Sync + 'static {
         page: i64,
     ) -> Result<ClientPage, AppError>;
     /// One client, if the caller may see it.
-    async fn get_client(&self, caller: &CurrentUser, id: &str) -> Result<Client, AppError>;
+    async fn get_client(&self, caller: &CurrentUser, id: &ClientId) -> Result<Client, AppError>;
     /// Creates or updates a client (see [`SaveOutcome`] for the outcomes).
     async fn save_client(&self, actor: &Actor, save: ClientSave) -> Result<SaveOutcome, AppError>;
 }
@@ -168,14 +171,14 @@ pub trait CasePort: Send + Sync + 'static {
         filter: CaseFilter,
     ) -> Result<CasePage, AppError>;
     /// One case with its timeline and the moves the caller may make.
-    async fn get_case(&self, caller: &CurrentUser, id: &str) -> Result<CaseDetail, AppError>;
+    async fn get_case(&self, caller: &CurrentUser, id: &CaseId) -> Result<CaseDetail, AppError>;
     /// Opens a case at Intake with the next reference of the year.
     async fn create_case(&self, actor: &Actor, case: NewCase) -> Result<CaseSummary, AppError>;
     /// Moves a case to another stage, as the stage machine allows for the actor.
     async fn move_case(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &CaseId,
         to: Stage,
         note: String,
     ) -> Result<CaseDetail, AppError>;
@@ -184,7 +187,7 @@ pub trait CasePort: Send + Sync + 'static {
     async fn update_case(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &CaseId,
         base_version: i64,
         edit: CaseEdit,
     ) -> Result<CaseSaveOutcome, AppError>;
@@ -194,30 +197,30 @@ pub trait CasePort: Send + Sync + 'static {
     async fn add_task(
         &self,
         actor: &Actor,
-        case_id: &str,
+        case_id: &CaseId,
         task: TaskInput,
     ) -> Result<Task, AppError>;
     /// Marks a task done or open again.
     async fn set_task_done(
         &self,
         actor: &Actor,
-        task_id: &str,
+        task_id: &TaskId,
         done: bool,
     ) -> Result<Task, AppError>;
     /// Deletes a task.
-    async fn delete_task(&self, actor: &Actor, task_id: &str) -> Result<(), AppError>;
+    async fn delete_task(&self, actor: &Actor, task_id: &TaskId) -> Result<(), AppError>;
     /// Adds a document kind to a case's checklist.
     async fn add_checklist_item(
         &self,
         actor: &Actor,
-        case_id: &str,
+        case_id: &CaseId,
         kind: DocumentKind,
     ) -> Result<ChecklistItem, AppError>;
     /// Waives a checklist item with a reason, or restores a waived one.
     async fn waive_checklist_item(
         &self,
         actor: &Actor,
-        item_id: &str,
+        item_id: &ItemId,
         waive: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError>;
@@ -234,7 +237,7 @@ pub trait DocumentPort: Send + Sync + 'static {
     async fn review_document(
         &self,
         actor: &Actor,
-        document_id: &str,
+        document_id: &DocumentId,
         accept: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError>;
@@ -244,15 +247,15 @@ pub trait DocumentPort: Send + Sync + 'static {
     async fn invite_applicant(
         &self,
         actor: &Actor,
-        client_id: &str,
+        client_id: &ClientId,
     ) -> Result<NewInvitation, AppError>;
     /// What an invitation link's page shows (refused when used or expired).
     /// The token is the key: no caller.
-    async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError>;
+    async fn invitation_info(&self, token: &InvitationToken) -> Result<InvitationInfo, AppError>;
     /// Uses an invitation: sets the applicant's password and signs them in.
     async fn accept_invitation(
         &self,
-        token: &str,
+        token: &InvitationToken,
         password: String,
         source: RequestSource,
     ) -> Result<SignedIn, AppError>;
@@ -276,13 +279,13 @@ pub trait EligibilityPort: Send + Sync + 'static {
     async fn case_eligibility(
         &self,
         caller: &CurrentUser,
-        case_id: &str,
+        case_id: &CaseId,
     ) -> Result<CaseEligibility, AppError>;
     /// Assesses and stores, on the server.
     async fn save_assessment(
         &self,
         actor: &Actor,
-        case_id: &str,
+        case_id: &CaseId,
         on: &str,
     ) -> Result<StoredAssessment, AppError>;
 }

@@ -1,6 +1,6 @@
 //! The admin's user management.
 
-use crate::domain::UserSummary;
+use crate::domain::{UserId, UserSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -54,7 +54,7 @@ pub async fn create_user(
 
 /// Gives a user another role.
 #[server(prefix = "/api", endpoint = "change_role")]
-pub async fn change_role(user_id: String, role: String) -> Result<UserSummary, AppError> {
+pub async fn change_role(user_id: UserId, role: String) -> Result<UserSummary, AppError> {
     respond(
         async move {
             let actor = require(Permission::ManageUsers).await?;
@@ -70,7 +70,7 @@ pub async fn change_role(user_id: String, role: String) -> Result<UserSummary, A
 
 /// Deactivates (ending their sessions at once) or reactivates a user.
 #[server(prefix = "/api", endpoint = "set_user_active")]
-pub async fn set_user_active(user_id: String, active: bool) -> Result<UserSummary, AppError> {
+pub async fn set_user_active(user_id: UserId, active: bool) -> Result<UserSummary, AppError> {
     respond(
         async move {
             let actor = require(Permission::ManageUsers).await?;

@@ -41,8 +41,9 @@ pub fn CaseFilterFields(
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         staff.await.unwrap_or_default().into_iter().map(|s| {
-                            let id = s.id.clone();
-                            view! { <option value=s.id selected=move || current("assignee").as_deref() == Some(id.as_str())>{s.display_name}</option> }
+                            let id = s.id.into_string();
+                            let value = id.clone();
+                            view! { <option value=value selected=move || current("assignee").as_deref() == Some(id.as_str())>{s.display_name}</option> }
                         }).collect_view()
                     })}
                 </Transition>

@@ -6,6 +6,7 @@ use crate::api::documents::review_document;
 use crate::components::form::FormError;
 use crate::domain::document::{format_bytes, DocumentVersion, Review};
 use crate::domain::time::format_utc;
+use crate::domain::DocumentId;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -35,8 +36,8 @@ pub fn Versions(
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
-    let previewing = RwSignal::new(None::<String>);
-    let review = Action::new(move |(id, accept): &(String, bool)| {
+    let previewing = RwSignal::new(None::<DocumentId>);
+    let review = Action::new(move |(id, accept): &(DocumentId, bool)| {
         let (id, accept) = (id.clone(), *accept);
         async move {
             busy.set(true);
@@ -86,9 +87,9 @@ pub fn Versions(
                             <div class="version-actions">
                                 <a class="button button-small button-secondary" href=v.download_path() download="">"Download"</a>
                                 <button type="button" class="button button-small button-secondary"
-                                    aria-expanded=move || (previewing.get().as_deref() == Some(id_is.as_str())).to_string()
+                                    aria-expanded=move || (previewing.get().as_ref() == Some(&id_is)).to_string()
                                     on:click=move |_| previewing.update(|p| {
-                                        *p = if p.as_deref() == Some(id_preview.as_str()) { None } else { Some(id_preview.clone()) };
+                                        *p = if p.as_ref() == Some(&id_preview) { None } else { Some(id_preview.clone()) };
                                     })>
                                     "Preview"
                                 </button>
@@ -127,7 +128,7 @@ pub fn Versions(
                                     </Show>
                                 }
                             })}
-                            <Show when={let id = v.id.clone(); move || previewing.get().as_deref() == Some(id.as_str())}>
+                            <Show when={let id = v.id.clone(); move || previewing.get().as_ref() == Some(&id)}>
                                 {
                                     let path = preview_path.clone();
                                     if is_image {

@@ -6,6 +6,7 @@ use crate::api::eligibility::save_assessment;
 use crate::domain::assessment::{EligibilityContext, StoredAssessment};
 use crate::domain::date::Date;
 use crate::domain::time::format_utc;
+use crate::domain::CaseId;
 use crate::eligibility::{
     assess, field_label, Assessment, Criterion, Outcome, Points, Profile, ProgrammeResult, Source,
     Status, RULES_VERSION,
@@ -201,7 +202,7 @@ pub fn AssessSection(
     context: EligibilityContext,
     /// The case to save on; none on the client page.
     #[prop(optional)]
-    case_id: Option<String>,
+    case_id: Option<CaseId>,
     #[prop(optional)] assessments: Vec<StoredAssessment>,
     /// The client's edit page, to fill in what is missing.
     #[prop(optional)]
@@ -224,7 +225,7 @@ pub fn AssessSection(
     });
     let saved = RwSignal::new(assessments);
     let error = RwSignal::new(None::<String>);
-    let save = Action::new(move |(case_id, on): &(String, String)| {
+    let save = Action::new(move |(case_id, on): &(CaseId, String)| {
         let (case_id, on) = (case_id.clone(), on.clone());
         async move { save_assessment(case_id, on).await }
     });
@@ -283,7 +284,7 @@ pub fn AssessSection(
 fn SavedAssessment(stored: StoredAssessment) -> impl IntoView {
     let assessment = stored.assessment.clone();
     view! {
-        <li class="assessment" data-assessment=stored.id.clone()>
+        <li class="assessment" data-assessment=stored.id.to_string()>
             <details>
                 <summary>
                     <strong>{format!("On {}", stored.assessment.on)}</strong>

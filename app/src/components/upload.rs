@@ -6,6 +6,7 @@
 use crate::domain::document::format_bytes;
 #[cfg(feature = "hydrate")]
 use crate::domain::document::upload_path;
+use crate::domain::ItemId;
 use leptos::prelude::*;
 
 /// Where an upload stands.
@@ -74,7 +75,7 @@ fn too_large(size: u64, max: u64) -> Option<String> {
 /// Upload control for one checklist item. `on_done` runs after a file is stored.
 #[component]
 pub fn Upload(
-    item_id: String,
+    item_id: ItemId,
     /// What the item is, for labels ("Passport (photo page)").
     label: &'static str,
     max_bytes: u64,

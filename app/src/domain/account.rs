@@ -1,25 +1,26 @@
 //! People who sign in, and their sessions, as the UI sees them.
 
+use super::id::{ClientId, SessionId, UserId};
 use super::Role;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in person making a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub user_id: String,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
     /// The id (not the token) of the session this request came with.
-    pub session_id: String,
+    pub session_id: SessionId,
     /// For an applicant, the client record whose cases they see.
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
 }
 
 /// A user as listed on the admin page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSummary {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -42,7 +43,7 @@ pub struct NewStaffUser {
 /// One of the viewer's own sessions (a signed-in browser).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
-    pub id: String,
+    pub id: SessionId,
     /// Unix seconds.
     pub created_at: i64,
     pub last_seen_at: i64,

@@ -1,6 +1,7 @@
 //! Eligibility as the workspace keeps it: the firm's settings, the date the
 //! server calls today, and assessments saved on a case.
 
+use super::id::AssessmentId;
 use crate::eligibility::{Assessment, Profile, Settings};
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,7 @@ pub struct EligibilityContext {
 /// An assessment the server computed and stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredAssessment {
-    pub id: String,
+    pub id: AssessmentId,
     /// The client version it read.
     pub client_version: i64,
     pub created_by_name: String,

@@ -2,6 +2,7 @@
 
 use super::checklist::{ChecklistItem, Progress};
 use super::client::{date, err, FieldMessage};
+use super::id::{CaseId, ClientId, UserId};
 use super::task::{Deadline, Task};
 use super::{Programme, Role, Stage};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ pub const BOARD_CARDS_PER_STAGE: i64 = 50;
 
 /// How urgent a case is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
     Normal,
@@ -62,7 +64,7 @@ impl Priority {
 /// A staff member a case can be assigned to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffRef {
-    pub id: String,
+    pub id: UserId,
     pub display_name: String,
     pub role: Role,
 }
@@ -70,10 +72,10 @@ pub struct StaffRef {
 /// A case as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseSummary {
-    pub id: String,
+    pub id: CaseId,
     /// Readable reference, e.g. VD-2026-0042.
     pub reference: String,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub client_name: String,
     pub programme: Programme,
     pub stage: Stage,
@@ -131,10 +133,10 @@ pub struct CaseFilter {
     pub stage: Option<Stage>,
     pub programme: Option<Programme>,
     /// Cases where this user is the attorney or the paralegal.
-    pub assignee: Option<String>,
+    pub assignee: Option<UserId>,
     /// Only open cases whose target filing date has passed.
     pub overdue: bool,
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     pub page: i64,
 }
 
@@ -199,12 +201,12 @@ impl CaseEdit {
             attorney_id: s
                 .attorney
                 .as_ref()
-                .map(|p| p.id.clone())
+                .map(|p| p.id.to_string())
                 .unwrap_or_default(),
             paralegal_id: s
                 .paralegal
                 .as_ref()
-                .map(|p| p.id.clone())
+                .map(|p| p.id.to_string())
                 .unwrap_or_default(),
             target_filing_on: s.target_filing_on.clone(),
             filed_on: case.filed_on.clone(),
@@ -218,8 +220,8 @@ impl CaseEdit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckedCaseEdit {
     pub priority: Priority,
-    pub attorney_id: Option<String>,
-    pub paralegal_id: Option<String>,
+    pub attorney_id: Option<UserId>,
+    pub paralegal_id: Option<UserId>,
     pub target_filing_on: String,
     pub filed_on: String,
     pub decision_on: String,
@@ -274,7 +276,7 @@ pub fn validate_case_edit(
             format!("The notes are {chars} characters long; the limit is {NOTES_MAX_CHARS}."),
         ));
     }
-    let id = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let id = |s: &str| Some(UserId::new(s.trim())).filter(|id| !id.is_empty());
     match priority {
         Some(priority) if e.is_empty() => Ok(CheckedCaseEdit {
             priority,
@@ -314,6 +316,7 @@ pub fn changed_case_fields(before: &CaseEdit, after: &CaseEdit) -> Vec<&'static 
 
 /// The result of saving a case's details.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CaseSaveOutcome {
     /// Saved; this is the case as stored.
     Saved(Box<CaseDetail>),
@@ -324,7 +327,7 @@ pub enum CaseSaveOutcome {
 
 /// Whether `role` (user `user_id`) may change a case assigned as given:
 /// admins and attorneys any case, paralegals only cases assigned to them.
-pub fn can_edit_case(role: Role, user_id: &str, paralegal_id: Option<&str>) -> bool {
+pub fn can_edit_case(role: Role, user_id: &UserId, paralegal_id: Option<&UserId>) -> bool {
     match role {
         Role::Admin | Role::Attorney => true,
         Role::Paralegal => paralegal_id == Some(user_id),
@@ -355,12 +358,14 @@ mod tests {
 
     #[test]
     fn paralegals_edit_only_the_cases_assigned_to_them() {
-        assert!(can_edit_case(Role::Paralegal, "p1", Some("p1")));
-        assert!(!can_edit_case(Role::Paralegal, "p1", Some("p2")));
-        assert!(!can_edit_case(Role::Paralegal, "p1", None));
-        assert!(can_edit_case(Role::Attorney, "a1", Some("p2")));
-        assert!(can_edit_case(Role::Admin, "x", None));
-        assert!(!can_edit_case(Role::Viewer, "v", Some("v")));
+        let (p1, p2, a1) = (UserId::new("p1"), UserId::new("p2"), UserId::new("a1"));
+        assert!(can_edit_case(Role::Paralegal, &p1, Some(&p1)));
+        assert!(!can_edit_case(Role::Paralegal, &p1, Some(&p2)));
+        assert!(!can_edit_case(Role::Paralegal, &p1, None));
+        assert!(can_edit_case(Role::Attorney, &a1, Some(&p2)));
+        assert!(can_edit_case(Role::Admin, &UserId::new("x"), None));
+        let v = UserId::new("v");
+        assert!(!can_edit_case(Role::Viewer, &v, Some(&v)));
     }
 
     fn edit() -> CaseEdit {
@@ -383,7 +388,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(checked.priority, Priority::High);
-        assert_eq!(checked.attorney_id.as_deref(), Some("a1"));
+        assert_eq!(checked.attorney_id, Some(UserId::new("a1")));
         assert_eq!(checked.paralegal_id, None);
         assert_eq!(checked.internal_notes, "Call back on Monday.");
     }

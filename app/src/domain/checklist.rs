@@ -1,11 +1,13 @@
 //! Document checklists: what each programme asks an applicant for, as data,
 //! and the status of each item on a case.
 
+use super::id::ItemId;
 use super::Programme;
 use serde::{Deserialize, Serialize};
 
 /// A kind of document a programme can ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     Passport,
     Photo,
@@ -200,6 +202,7 @@ pub fn checklist(programme: Programme) -> &'static [ChecklistEntry] {
 
 /// Where a checklist item stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     Missing,
     /// Uploaded, waiting for review.
@@ -257,7 +260,7 @@ impl ItemStatus {
 /// One item of a case's checklist.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistItem {
-    pub id: String,
+    pub id: ItemId,
     pub kind: DocumentKind,
     pub required: bool,
     pub status: ItemStatus,

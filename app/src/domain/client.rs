@@ -1,6 +1,7 @@
 //! Clients of the firm and the profile facts eligibility reads.
 
 use super::date::Date;
+use super::id::ClientId;
 use super::validate::{normalize_email, FieldError};
 use crate::eligibility::{
     is_open_ended, parse_cents, parse_count, EligibilityFacts, JobOffer, Profile,
@@ -18,6 +19,7 @@ pub const SEARCH_COUNT_CAP: i64 = 250;
 
 /// Highest level of an education entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EducationLevel {
     Secondary,
     Vocational,
@@ -150,7 +152,7 @@ impl ClientInput {
 /// A stored client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
-    pub id: String,
+    pub id: ClientId,
     /// Bumped by every save; a save based on an older version is a conflict.
     pub version: i64,
     pub details: ClientInput,
@@ -162,7 +164,7 @@ pub struct Client {
 /// A client as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientSummary {
-    pub id: String,
+    pub id: ClientId,
     pub full_name: String,
     pub latin_name: String,
     pub email: String,
@@ -173,9 +175,11 @@ pub struct ClientSummary {
 
 /// How the client list is ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ClientSort {
     #[default]
     Name,
+    #[serde(rename = "updated")]
     RecentlyUpdated,
     Nationality,
 }
@@ -229,6 +233,7 @@ pub struct ClientPage {
 
 /// The result of saving a client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SaveOutcome {
     /// Saved; this is the stored client.
     Saved(Client),

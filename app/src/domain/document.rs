@@ -2,11 +2,13 @@
 //! of a case, and portal invitations.
 
 use super::checklist::{ChecklistItem, Progress, REASON_MAX_CHARS};
+use super::id::{CaseId, DocumentId, ItemId};
 use super::{Programme, Stage};
 use serde::{Deserialize, Serialize};
 
 /// Where a document version stands in review.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Review {
     Pending,
     Accepted,
@@ -47,7 +49,7 @@ impl Review {
 /// One uploaded version of a checklist item's document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentVersion {
-    pub id: String,
+    pub id: DocumentId,
     pub version: i64,
     pub file_name: String,
     /// The media type its first bytes showed (`application/pdf`, ...).
@@ -127,7 +129,7 @@ pub struct PortalStep {
 /// staff assignments, no tasks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalCase {
-    pub id: String,
+    pub id: CaseId,
     pub reference: String,
     pub programme: Programme,
     pub stage: Stage,
@@ -171,7 +173,7 @@ pub struct InvitationInfo {
 pub const INVITATION_DAYS: i64 = 7;
 
 /// Path of an item's upload endpoint.
-pub fn upload_path(item_id: &str) -> String {
+pub fn upload_path(item_id: &ItemId) -> String {
     format!("/documents/items/{item_id}")
 }
 

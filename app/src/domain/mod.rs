@@ -10,6 +10,7 @@ pub mod client;
 pub mod cookie;
 pub mod date;
 pub mod document;
+pub mod id;
 pub mod permission;
 pub mod programme;
 pub mod role;
@@ -18,8 +19,14 @@ pub mod stage;
 pub mod task;
 pub mod time;
 pub mod validate;
+#[cfg(test)]
+mod wire_spelling;
 
 pub use account::{CurrentUser, NewStaffUser, SessionInfo, UserSummary};
+pub use id::{
+    AssessmentId, CaseId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId, SessionId,
+    TaskId, UserId,
+};
 pub use permission::{Permission, Section};
 pub use programme::Programme;
 pub use role::Role;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Something a person may or may not do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// See the staff dashboard.
     ViewDashboard,
@@ -91,6 +92,7 @@ impl Role {
 
 /// A top-level area of the staff workspace, as shown in the navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Section {
     Dashboard,
     Clients,

@@ -7,16 +7,21 @@ use std::str::FromStr;
 
 /// A visa or permit programme a case can be for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Programme {
     /// China: K visa for young science and technology talent (from 2025-10-01).
+    #[serde(rename = "cn_k")]
     ChinaK,
     /// China: R visa for high-level talent.
+    #[serde(rename = "cn_r")]
     ChinaR,
     /// China: Z visa, behind the Foreigner's Work Permit (A/B/C).
+    #[serde(rename = "cn_z")]
     ChinaZ,
     /// United States: H-1B specialty occupation.
     UsH1b,
     /// Germany: EU Blue Card.
+    #[serde(rename = "de_blue_card")]
     EuBlueCardDe,
 }
 

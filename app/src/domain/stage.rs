@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 /// Where a case stands, from intake to closure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stage {
     Intake,
     EligibilityReview,

@@ -2,6 +2,7 @@
 
 use super::case::StaffRef;
 use super::client::{date, text, FieldMessage, TEXT_MAX_CHARS};
+use super::id::{CaseId, TaskId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// Longest task title.
@@ -12,8 +13,8 @@ pub const TASKS_PER_CASE_MAX: usize = 200;
 /// A task on a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
-    pub id: String,
-    pub case_id: String,
+    pub id: TaskId,
+    pub case_id: CaseId,
     pub title: String,
     /// `YYYY-MM-DD` or empty.
     pub due_on: String,
@@ -38,7 +39,7 @@ pub struct TaskInput {
 pub struct CheckedTask {
     pub title: String,
     pub due_on: String,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
 }
 
 /// Checks a new task: a title is required, the due date must be real.
@@ -47,7 +48,7 @@ pub fn validate_task(input: &TaskInput) -> Result<CheckedTask, Vec<FieldMessage>
     // `text` enforces TASK_TITLE_MAX_CHARS (the same limit as client text).
     let title = text(&mut e, "title", "task title", &input.title, true);
     let (due_on, _) = date(&mut e, "due_on", "due date", &input.due_on);
-    let assignee_id = Some(input.assignee_id.trim().to_string()).filter(|s| !s.is_empty());
+    let assignee_id = Some(UserId::new(input.assignee_id.trim())).filter(|id| !id.is_empty());
     if e.is_empty() {
         Ok(CheckedTask {
             title,
@@ -73,7 +74,7 @@ pub struct Deadline {
     /// "Target filing", or the task's title.
     pub what: String,
     pub is_task: bool,
-    pub case_id: String,
+    pub case_id: CaseId,
     pub reference: String,
     pub client_name: String,
     /// Who it falls to: the task's assignee, or the case's attorney.

@@ -7,7 +7,7 @@ use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::components::layout::RequirePermission;
 use crate::domain::time::format_utc;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
-use crate::domain::{CurrentUser, Permission, Role, UserSummary};
+use crate::domain::{CurrentUser, Permission, Role, UserId, UserSummary};
 use crate::eligibility::{Settings, AGE_SETTING_RANGE};
 use crate::error::AppError;
 use leptos::html;
@@ -170,7 +170,7 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
 #[component]
 fn UserTable(
     users: Vec<UserSummary>,
-    me: String,
+    me: UserId,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetUserActive>,
 ) -> impl IntoView {
@@ -219,7 +219,7 @@ fn UserRow(
         },
         user.email
     );
-    let (id_for_role, id_for_toggle) = (user.id.clone(), user.id.clone());
+    let (id_for_role, id_for_toggle) = (user.id.to_string(), user.id.to_string());
     let roles: Vec<Role> = if user.role.is_staff() {
         Role::STAFF.to_vec()
     } else {

@@ -7,7 +7,7 @@ use crate::components::case_filters::{CaseFilterFields, CaseViews};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{can_edit_case, Board, CaseSummary};
 use crate::domain::stage::offered_moves;
-use crate::domain::{CurrentUser, Permission, Stage};
+use crate::domain::{CaseId, CurrentUser, Permission, Stage, UserId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +26,7 @@ pub fn BoardPage() -> impl IntoView {
 /// A card being dragged: its case, where it is, where it may go.
 #[derive(Clone, Debug, PartialEq)]
 struct Dragging {
-    id: String,
+    id: CaseId,
     reference: String,
     from: Stage,
     allowed: Vec<Stage>,
@@ -39,7 +39,7 @@ struct BoardState {
     dragging: RwSignal<Option<Dragging>>,
     over: RwSignal<Option<Stage>>,
     busy: RwSignal<bool>,
-    mover: Action<(String, String, Stage), ()>,
+    mover: Action<(CaseId, String, Stage), ()>,
 }
 
 #[component]
@@ -49,7 +49,7 @@ fn BoardView(viewer: CurrentUser) -> impl IntoView {
     let reload = RwSignal::new(0u64);
     let status = RwSignal::new(None::<Result<String, AppError>>);
     let busy = RwSignal::new(false);
-    let mover = Action::new(move |(id, reference, to): &(String, String, Stage)| {
+    let mover = Action::new(move |(id, reference, to): &(CaseId, String, Stage)| {
         let (id, reference, to) = (id.clone(), reference.clone(), *to);
         async move {
             busy.set(true);
@@ -83,7 +83,7 @@ fn BoardView(viewer: CurrentUser) -> impl IntoView {
         |(programme, assignee, overdue, _)| case_board(programme, assignee, Some(overdue)),
     );
     let staff = Resource::new(|| (), |_| assignable_staff());
-    let me = viewer.user_id.clone();
+    let me = viewer.user_id.to_string();
     let viewer_id = viewer.user_id.clone();
     view! {
         <div class="page-head">
@@ -116,7 +116,7 @@ fn BoardView(viewer: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn Columns(board: Board, viewer_id: String, state: BoardState) -> impl IntoView {
+fn Columns(board: Board, viewer_id: UserId, state: BoardState) -> impl IntoView {
     view! {
         <div class="board">
             {board.columns.into_iter().map(|col| {
@@ -181,11 +181,11 @@ fn Columns(board: Board, viewer_id: String, state: BoardState) -> impl IntoView 
 }
 
 #[component]
-fn Card(case: CaseSummary, viewer_id: String, state: BoardState) -> impl IntoView {
+fn Card(case: CaseSummary, viewer_id: UserId, state: BoardState) -> impl IntoView {
     let can_edit = can_edit_case(
         state.viewer_role,
         &viewer_id,
-        case.paralegal.as_ref().map(|p| p.id.as_str()),
+        case.paralegal.as_ref().map(|p| &p.id),
     );
     let allowed = if can_edit {
         offered_moves(state.viewer_role, case.stage)

@@ -18,7 +18,7 @@ use crate::domain::case::{CaseDetail, StaffRef};
 use crate::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
 use crate::domain::task::Task;
 use crate::domain::time::format_utc;
-use crate::domain::{CurrentUser, Permission, Stage};
+use crate::domain::{CaseId, CurrentUser, ItemId, Permission, Stage, TaskId};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,7 +35,7 @@ struct Forms {
     task_assignee: RwSignal<String>,
     task_error: RwSignal<Option<AppError>>,
     waive_reason: RwSignal<String>,
-    waiving: RwSignal<Option<String>>,
+    waiving: RwSignal<Option<ItemId>>,
     checklist_error: RwSignal<Option<AppError>>,
     busy: RwSignal<bool>,
     /// Bumped after every successful change: the case reloads.
@@ -77,7 +77,7 @@ pub fn CasePage() -> impl IntoView {
                 forms.reload.get(),
             )
         },
-        |(id, _)| get_case(id),
+        |(id, _)| get_case(CaseId::new(id)),
     );
     let staff = Resource::new(|| (), |_| assignable_staff());
     // Reloads with the case, so saved assessments stay listed after other edits.
@@ -88,7 +88,7 @@ pub fn CasePage() -> impl IntoView {
                 forms.reload.get(),
             )
         },
-        |(id, _)| load_case_eligibility(id),
+        |(id, _)| load_case_eligibility(CaseId::new(id)),
     );
     view! {
         <Title text="Case"/>
@@ -139,7 +139,7 @@ fn or_dash(s: &str) -> String {
 fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
     let s = case.summary.clone();
     let id = s.id.clone();
-    let do_move = Action::new(move |(id, to): &(String, Stage)| {
+    let do_move = Action::new(move |(id, to): &(CaseId, Stage)| {
         let (id, to) = (id.clone(), *to);
         async move {
             forms.busy.set(true);
@@ -249,7 +249,7 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
 /// The case's tasks and deadlines, with a form to add one.
 #[component]
 fn Tasks(
-    case_id: String,
+    case_id: CaseId,
     tasks: Vec<Task>,
     can_edit: bool,
     staff: Vec<StaffRef>,
@@ -257,7 +257,7 @@ fn Tasks(
 ) -> impl IntoView {
     let open = tasks.iter().filter(|t| !t.done).count();
     let overdue = tasks.iter().filter(|t| t.overdue).count();
-    let add = Action::new(move |case_id: &String| {
+    let add = Action::new(move |case_id: &CaseId| {
         let case_id = case_id.clone();
         async move {
             forms.busy.set(true);
@@ -281,7 +281,7 @@ fn Tasks(
             }
         }
     });
-    let change = Action::new(move |(task_id, done): &(String, Option<bool>)| {
+    let change = Action::new(move |(task_id, done): &(TaskId, Option<bool>)| {
         let (task_id, done) = (task_id.clone(), *done);
         async move {
             forms.busy.set(true);
@@ -375,8 +375,8 @@ fn Tasks(
                             <select id="task-assignee" on:change=move |ev| forms.task_assignee.set(event_target_value(&ev))>
                                 <option value="" selected=move || forms.task_assignee.get().is_empty()>"Nobody"</option>
                                 {staff.iter().map(|p| {
-                                    let pid = p.id.clone();
-                                    view! { <option value=p.id.clone() selected=move || forms.task_assignee.get() == pid>{p.display_name.clone()}</option> }
+                                    let pid = p.id.to_string();
+                                    view! { <option value=pid.clone() selected=move || forms.task_assignee.get() == pid>{p.display_name.clone()}</option> }
                                 }).collect_view()}
                             </select>
                             <p class="field-error">{move || field_error("assignee_id").get()}</p>
@@ -394,7 +394,7 @@ fn Tasks(
 /// those who may edit the case) waiving, restoring and adding items.
 #[component]
 fn Checklist(
-    case_id: String,
+    case_id: CaseId,
     items: Vec<ChecklistItem>,
     can_edit: bool,
     max_upload_bytes: u64,
@@ -416,7 +416,7 @@ fn Checklist(
         }
         Err(e) => forms.checklist_error.set(Some(e)),
     };
-    let waive = Action::new(move |(item_id, waive): &(String, bool)| {
+    let waive = Action::new(move |(item_id, waive): &(ItemId, bool)| {
         let (item_id, waive) = (item_id.clone(), *waive);
         async move {
             forms.busy.set(true);
@@ -426,7 +426,7 @@ fn Checklist(
             done(result);
         }
     });
-    let add = Action::new(move |(case_id, kind): &(String, String)| {
+    let add = Action::new(move |(case_id, kind): &(CaseId, String)| {
         let (case_id, kind) = (case_id.clone(), kind.clone());
         async move {
             forms.busy.set(true);
@@ -491,7 +491,7 @@ fn Checklist(
                             } else {
                                 view! {
                                     <Show
-                                        when=move || forms.waiving.get().as_deref() == Some(id_is.as_str())
+                                        when=move || forms.waiving.get().as_ref() == Some(&id_is)
                                         fallback=move || { let id_open = id_open.clone(); view! {
                                             <button type="button" class="button button-small button-secondary"
                                                 aria-label=format!("Waive {label}")

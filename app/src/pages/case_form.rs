@@ -8,7 +8,7 @@ use crate::components::layout::RequirePermission;
 use crate::domain::case::{
     changed_case_fields, CaseDetail, CaseEdit, CaseSaveOutcome, Priority, StaffRef, NOTES_MAX_CHARS,
 };
-use crate::domain::{CurrentUser, Permission, Role};
+use crate::domain::{CaseId, CurrentUser, Permission, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,7 +20,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 pub fn EditCasePage() -> impl IntoView {
     let params = use_params_map();
     let case = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
+        move || CaseId::new(params.read().get("id").unwrap_or_default()),
         get_case,
     );
     let staff = Resource::new(|| (), |_| assignable_staff());
@@ -136,8 +136,8 @@ fn CaseForm(case: CaseDetail, staff: Vec<StaffRef>) -> impl IntoView {
             .iter()
             .filter(|p| roles.contains(&p.role))
             .map(|p| {
-                let pid = p.id.clone();
-                view! { <option value=p.id.clone() selected=move || chosen.get() == pid>{p.display_name.clone()}</option> }
+                let pid = p.id.to_string();
+                view! { <option value=pid.clone() selected=move || chosen.get() == pid>{p.display_name.clone()}</option> }
             })
             .collect_view()
     };

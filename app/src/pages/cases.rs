@@ -44,7 +44,7 @@ fn Cases(viewer: CurrentUser) -> impl IntoView {
         },
     );
     let staff = Resource::new(|| (), |_| assignable_staff());
-    let me = viewer.user_id.clone();
+    let me = viewer.user_id.to_string();
     view! {
         <div class="page-head">
             <h1>"Cases"</h1>

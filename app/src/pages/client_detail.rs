@@ -12,7 +12,7 @@ use crate::domain::client::Client;
 use crate::domain::date::Date;
 use crate::domain::document::INVITATION_DAYS;
 use crate::domain::time::format_utc;
-use crate::domain::{CurrentUser, Permission};
+use crate::domain::{ClientId, CurrentUser, Permission};
 use crate::domain::{Programme, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -26,7 +26,7 @@ pub fn ClientPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     // Everything the page shows loads together: one suspense, no nested ones.
-    let client = Resource::new(id, get_client);
+    let client = Resource::new(id, |id| get_client(ClientId::new(id)));
     let cases = Resource::new(id, |id| list_cases(None, None, None, None, Some(id), None));
     let staff = Resource::new(|| (), |_| assignable_staff());
     let context = Resource::new(|| (), |_| load_eligibility_context());
@@ -176,7 +176,7 @@ fn Profile(client: Client, can_edit: bool) -> impl IntoView {
 /// The client's cases, and a form to open another.
 #[component]
 fn ClientCases(
-    client_id: String,
+    client_id: ClientId,
     cases: Result<CasePage, AppError>,
     staff: Vec<StaffRef>,
     can_open: bool,
@@ -195,7 +195,7 @@ fn ClientCases(
 }
 
 #[component]
-fn NewCaseForm(client_id: String, staff: Vec<StaffRef>) -> impl IntoView {
+fn NewCaseForm(client_id: ClientId, staff: Vec<StaffRef>) -> impl IntoView {
     let create = ServerAction::<CreateCase>::new();
     let error = action_error(create.value());
     let navigate = use_navigate();
@@ -208,7 +208,7 @@ fn NewCaseForm(client_id: String, staff: Vec<StaffRef>) -> impl IntoView {
         staff
             .iter()
             .filter(|s| roles.contains(&s.role))
-            .map(|s| view! { <option value=s.id.clone()>{s.display_name.clone()}</option> })
+            .map(|s| view! { <option value=s.id.to_string()>{s.display_name.clone()}</option> })
             .collect_view()
     };
     view! {
@@ -216,7 +216,7 @@ fn NewCaseForm(client_id: String, staff: Vec<StaffRef>) -> impl IntoView {
             <h2 id="new-case-title">"Open a case"</h2>
             <FormError error/>
             <ActionForm action=create attr:class="grid-form">
-                <input type="hidden" name="client_id" value=client_id/>
+                <input type="hidden" name="client_id" value=client_id.to_string()/>
                 <div class="field">
                     <label for="nc-programme">"Programme"</label>
                     <select id="nc-programme" name="programme">
@@ -261,7 +261,7 @@ fn NewCaseForm(client_id: String, staff: Vec<StaffRef>) -> impl IntoView {
 
 /// Staff make a one-time portal link for the client and copy it to them.
 #[component]
-fn PortalInvite(client_id: String, email: String, can_edit: bool) -> impl IntoView {
+fn PortalInvite(client_id: ClientId, email: String, can_edit: bool) -> impl IntoView {
     if !can_edit {
         return ().into_any();
     }
@@ -286,7 +286,7 @@ fn PortalInvite(client_id: String, email: String, can_edit: bool) -> impl IntoVi
             </p>
             <FormError error/>
             <ActionForm action=invite attr:class="inline-form">
-                <input type="hidden" name="client_id" value=client_id/>
+                <input type="hidden" name="client_id" value=client_id.to_string()/>
                 <button type="submit" class="button button-small" disabled=move || invite.pending().get()>"Make an invitation link"</button>
             </ActionForm>
             {move || invite.value().get().and_then(|r| r.ok()).map(|inv| {

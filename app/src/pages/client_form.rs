@@ -11,7 +11,7 @@ use crate::domain::client::{
     changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
     SaveOutcome, Work, LIST_MAX,
 };
-use crate::domain::{CurrentUser, Permission};
+use crate::domain::{ClientId, CurrentUser, Permission};
 use crate::error::AppError;
 use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use leptos::prelude::*;
@@ -44,7 +44,7 @@ pub fn NewClientPage() -> impl IntoView {
 pub fn EditClientPage() -> impl IntoView {
     let params = use_params_map();
     let client = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
+        move || ClientId::new(params.read().get("id").unwrap_or_default()),
         get_client,
     );
     let context = Resource::new(|| (), |_| load_eligibility_context());

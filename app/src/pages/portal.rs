@@ -10,6 +10,7 @@ use crate::domain::checklist::{ChecklistItem, ItemStatus};
 use crate::domain::document::{PortalCase, Review};
 use crate::domain::time::format_utc;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
+use crate::domain::InvitationToken;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -173,7 +174,9 @@ fn PortalItem(item: ChecklistItem, max_bytes: u64, on_done: Callback<()>) -> imp
 pub fn JoinPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let info = Resource::new(token, invitation_details);
+    let info = Resource::new(token, |token| {
+        invitation_details(InvitationToken::new(token))
+    });
     let action = ServerAction::<AcceptInvitation>::new();
     let error = action_error(action.value());
     Effect::new(move |_| {

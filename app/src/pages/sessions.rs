@@ -70,7 +70,7 @@ fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl 
             </p>
             {(!current).then(|| view! {
                 <ActionForm action=end_one>
-                    <input type="hidden" name="session_id" value=id/>
+                    <input type="hidden" name="session_id" value=id.to_string()/>
                     <button type="submit" class="button button-small button-danger">"End this session"</button>
                 </ActionForm>
             })}

@@ -10,7 +10,7 @@ use crate::db::DbConnection;
 use crate::error::ServerError;
 use crate::store::cases::{self, CaseRow};
 use visadesk_app::domain::case::can_edit_case;
-use visadesk_app::domain::{CurrentUser, Permission, Role};
+use visadesk_app::domain::{ClientId, CurrentUser, Permission, Role, UserId};
 use visadesk_app::AppError;
 
 /// Refuses a caller whose role lacks `permission` (403).
@@ -35,7 +35,9 @@ pub fn visible_case(
     let not_found = || ServerError::from(AppError::NotFound(what.into()));
     let case = cases::row_by_id(conn, case_id)?.ok_or_else(not_found)?;
     let visible = match caller.role {
-        Role::Applicant => caller.client_id.as_deref() == Some(case.client_id.as_str()),
+        Role::Applicant => {
+            caller.client_id.as_ref().map(ClientId::as_str) == Some(case.client_id.as_str())
+        }
         role => role.can(Permission::ViewCases),
     };
     if visible {
@@ -49,7 +51,11 @@ pub fn visible_case(
 /// checklist, reviews and assessments).
 pub fn may_edit_case(caller: &CurrentUser, case: &CaseRow) -> bool {
     caller.role.can(Permission::EditCases)
-        && can_edit_case(caller.role, &caller.user_id, case.paralegal_id.as_deref())
+        && can_edit_case(
+            caller.role,
+            &caller.user_id,
+            case.paralegal_id.clone().map(UserId::from).as_ref(),
+        )
 }
 
 /// The case the caller wants to change: unknown ids are 404, roles that

@@ -9,7 +9,7 @@ use crate::store::{throttle, users};
 use visadesk_app::api::port::AccountPort;
 use visadesk_app::api::port::{Actor, CookiePolicy, SignInRequest, SignedIn};
 use visadesk_app::domain::validate;
-use visadesk_app::domain::{CurrentUser, SessionInfo};
+use visadesk_app::domain::{CurrentUser, SessionId, SessionInfo};
 use visadesk_app::AppError;
 impl VisadeskBackend {
     /// The signed-in person for a session token, if the session is live.
@@ -182,7 +182,7 @@ impl VisadeskBackend {
 fn session_info(row: SessionRow, current: &str) -> SessionInfo {
     SessionInfo {
         current: row.id == current,
-        id: row.id,
+        id: row.id.into(),
         created_at: row.created_at,
         last_seen_at: row.last_seen_at,
         expires_at: row.expires_at,
@@ -240,7 +240,10 @@ impl AccountPort for VisadeskBackend {
 
     async fn sign_out(&self, actor: &Actor) -> Result<(), AppError> {
         let by = By::actor(actor);
-        let (user_id, session_id) = (actor.user.user_id.clone(), actor.user.session_id.clone());
+        let (user_id, session_id) = (
+            actor.user.user_id.to_string(),
+            actor.user.session_id.to_string(),
+        );
         self.db
             .write(move |conn| {
                 sessions::delete_for_user(conn, &user_id, &session_id)?;
@@ -256,8 +259,8 @@ impl AccountPort for VisadeskBackend {
 
     async fn list_sessions(&self, viewer: &CurrentUser) -> Result<Vec<SessionInfo>, AppError> {
         let (user_id, current, idle) = (
-            viewer.user_id.clone(),
-            viewer.session_id.clone(),
+            viewer.user_id.to_string(),
+            viewer.session_id.to_string(),
             self.idle_secs,
         );
         let rows = self
@@ -270,9 +273,9 @@ impl AccountPort for VisadeskBackend {
             .collect())
     }
 
-    async fn end_session(&self, actor: &Actor, session_id: &str) -> Result<(), AppError> {
+    async fn end_session(&self, actor: &Actor, session_id: &SessionId) -> Result<(), AppError> {
         let by = By::actor(actor);
-        let (user_id, id) = (actor.user.user_id.clone(), session_id.to_string());
+        let (user_id, id) = (actor.user.user_id.to_string(), session_id.to_string());
         self.db
             .write(move |conn| {
                 if !sessions::delete_for_user(conn, &user_id, &id)? {
@@ -295,7 +298,10 @@ impl AccountPort for VisadeskBackend {
 
     async fn end_other_sessions(&self, actor: &Actor) -> Result<u64, AppError> {
         let by = By::actor(actor);
-        let (user_id, keep) = (actor.user.user_id.clone(), actor.user.session_id.clone());
+        let (user_id, keep) = (
+            actor.user.user_id.to_string(),
+            actor.user.session_id.to_string(),
+        );
         Ok(self
             .db
             .write(move |conn| {

@@ -13,7 +13,7 @@ use visadesk_app::AppError;
 impl AuditPort for VisadeskBackend {
     async fn record_denied(&self, viewer: &CurrentUser, what: &str, client: &RequestSource) {
         let by = By {
-            id: Some(viewer.user_id.clone()),
+            id: Some(viewer.user_id.to_string()),
             email: viewer.email.clone(),
             ip: client.ip.clone(),
         };

@@ -19,9 +19,9 @@ use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind};
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::stage::{check_move, MoveError};
 use visadesk_app::domain::task::{Task, TaskInput};
-use visadesk_app::domain::CurrentUser;
 use visadesk_app::domain::Permission;
 use visadesk_app::domain::Stage;
+use visadesk_app::domain::{CaseId, CurrentUser, ItemId, TaskId, UserId};
 use visadesk_app::AppError;
 
 #[async_trait::async_trait]
@@ -39,7 +39,7 @@ impl CasePort for VisadeskBackend {
             .await?)
     }
 
-    async fn get_case(&self, viewer: &CurrentUser, id: &str) -> Result<CaseDetail, AppError> {
+    async fn get_case(&self, viewer: &CurrentUser, id: &CaseId) -> Result<CaseDetail, AppError> {
         let (viewer, id) = (viewer.clone(), id.to_string());
         let today = Date::from_unix(now()).to_string();
         let mut detail = self
@@ -53,7 +53,7 @@ impl CasePort for VisadeskBackend {
     async fn update_case(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &CaseId,
         base_version: i64,
         edit: CaseEdit,
     ) -> Result<CaseSaveOutcome, AppError> {
@@ -81,7 +81,7 @@ impl CasePort for VisadeskBackend {
     async fn add_task(
         &self,
         actor: &Actor,
-        case_id: &str,
+        case_id: &CaseId,
         task: TaskInput,
     ) -> Result<Task, AppError> {
         let by = By::actor(actor);
@@ -99,7 +99,7 @@ impl CasePort for VisadeskBackend {
     async fn set_task_done(
         &self,
         actor: &Actor,
-        task_id: &str,
+        task_id: &TaskId,
         done: bool,
     ) -> Result<Task, AppError> {
         let by = By::actor(actor);
@@ -117,7 +117,7 @@ impl CasePort for VisadeskBackend {
     async fn add_checklist_item(
         &self,
         actor: &Actor,
-        case_id: &str,
+        case_id: &CaseId,
         kind: DocumentKind,
     ) -> Result<ChecklistItem, AppError> {
         let case_id = case_id.to_string();
@@ -130,7 +130,7 @@ impl CasePort for VisadeskBackend {
     async fn waive_checklist_item(
         &self,
         actor: &Actor,
-        item_id: &str,
+        item_id: &ItemId,
         waive: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError> {
@@ -141,7 +141,7 @@ impl CasePort for VisadeskBackend {
         .await
     }
 
-    async fn delete_task(&self, actor: &Actor, task_id: &str) -> Result<(), AppError> {
+    async fn delete_task(&self, actor: &Actor, task_id: &TaskId) -> Result<(), AppError> {
         let task_id = task_id.to_string();
         self.write_as(actor, move |conn, viewer, by, now| {
             case_work::delete_task(conn, viewer, by, &task_id, now)
@@ -156,26 +156,27 @@ impl CasePort for VisadeskBackend {
             .db
             .write(move |conn| {
                 let now = now();
-                let client =
-                    clients::by_id(conn, &case.client_id)?.ok_or_else(|| AppError::Invalid {
+                let client = clients::by_id(conn, case.client_id.as_str())?.ok_or_else(|| {
+                    AppError::Invalid {
                         field: "client_id".into(),
                         message: "That client was not found.".into(),
-                    })?;
+                    }
+                })?;
                 check_assignees(
                     conn,
-                    case.attorney_id.as_deref(),
-                    case.paralegal_id.as_deref(),
+                    case.attorney_id.as_ref().map(UserId::as_str),
+                    case.paralegal_id.as_ref().map(UserId::as_str),
                 )?;
                 let today = Date::from_unix(now);
                 let row = CaseRow {
                     id: uuid::Uuid::new_v4().to_string(),
                     reference: cases::next_reference(conn, today.year)?,
-                    client_id: client.id.clone(),
+                    client_id: client.id.to_string(),
                     programme: case.programme.code().into(),
                     stage: Stage::Intake.code().into(),
                     priority: case.priority.code().into(),
-                    attorney_id: case.attorney_id.clone(),
-                    paralegal_id: case.paralegal_id.clone(),
+                    attorney_id: case.attorney_id.clone().map(String::from),
+                    paralegal_id: case.paralegal_id.clone().map(String::from),
                     opened_on: today.to_string(),
                     target_filing_on: case.target_filing_on.clone(),
                     filed_on: String::new(),
@@ -221,7 +222,7 @@ impl CasePort for VisadeskBackend {
     async fn move_case(
         &self,
         actor: &Actor,
-        id: &str,
+        id: &CaseId,
         to: Stage,
         note: String,
     ) -> Result<CaseDetail, AppError> {
@@ -266,7 +267,7 @@ impl CasePort for VisadeskBackend {
     }
 
     async fn dashboard(&self, viewer: &CurrentUser) -> Result<Dashboard, AppError> {
-        let user_id = viewer.user_id.clone();
+        let user_id = viewer.user_id.to_string();
         let now = now();
         let (today, in_14_days) = (
             Date::from_unix(now).to_string(),

@@ -16,7 +16,7 @@ use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, R
 use visadesk_app::domain::client::FieldMessage;
 use visadesk_app::domain::stage::offered_moves;
 use visadesk_app::domain::task::{validate_task, Task, TaskInput, TASKS_PER_CASE_MAX};
-use visadesk_app::domain::{CurrentUser, Role};
+use visadesk_app::domain::{CurrentUser, Role, UserId};
 use visadesk_app::AppError;
 
 /// A case as its page shows it to `viewer` on `today`.
@@ -75,7 +75,10 @@ pub fn check_assignees(
     let mut errors = Vec::new();
     let mut check = |id: Option<&str>, field: &str, roles: &[Role], what: &str| {
         if let Some(id) = id {
-            if !staff.iter().any(|s| s.id == id && roles.contains(&s.role)) {
+            if !staff
+                .iter()
+                .any(|s| s.id.as_str() == id && roles.contains(&s.role))
+            {
                 errors.push(FieldMessage {
                     field: field.into(),
                     message: format!("Choose an active {what}."),
@@ -136,10 +139,13 @@ pub fn update_case(
             conn, viewer, id, today,
         )?)));
     }
-    let reassigns =
-        checked.attorney_id != row.attorney_id || checked.paralegal_id != row.paralegal_id;
+    let same = |chosen: &Option<UserId>, stored: &Option<String>| {
+        chosen.as_ref().map(UserId::as_str) == stored.as_deref()
+    };
+    let attorney_changes = !same(&checked.attorney_id, &row.attorney_id);
+    let reassigns = attorney_changes || !same(&checked.paralegal_id, &row.paralegal_id);
     if reassigns && !can_assign_case(viewer.role) {
-        let field = if checked.attorney_id != row.attorney_id {
+        let field = if attorney_changes {
             "attorney_id"
         } else {
             "paralegal_id"
@@ -153,8 +159,8 @@ pub fn update_case(
     if reassigns {
         check_assignees(
             conn,
-            checked.attorney_id.as_deref(),
-            checked.paralegal_id.as_deref(),
+            checked.attorney_id.as_ref().map(UserId::as_str),
+            checked.paralegal_id.as_ref().map(UserId::as_str),
         )?;
     }
     if !cases::update_if_version(conn, id, base_version, &checked, now)? {
@@ -208,7 +214,7 @@ pub fn add_task(
         case_id: case.id.clone(),
         title: task.title.clone(),
         due_on: task.due_on.clone(),
-        assignee_id: task.assignee_id.clone(),
+        assignee_id: task.assignee_id.clone().map(String::from),
         done: false,
         done_at: None,
         created_by: by.id.clone(),
@@ -295,7 +301,7 @@ fn find_task(conn: &mut DbConnection, task_id: &str, today: &str) -> Result<Task
     })?;
     tasks::for_case(conn, &row.case_id, today)?
         .into_iter()
-        .find(|t| t.id == task_id)
+        .find(|t| t.id.as_str() == task_id)
         .ok_or_else(|| {
             ServerError::Invariant(format!("task {task_id} is missing from its case's list"))
         })
@@ -401,7 +407,7 @@ fn find_item(conn: &mut DbConnection, item_id: &str) -> Result<ChecklistItem, Se
     })?;
     checklist::for_case(conn, &row.case_id)?
         .into_iter()
-        .find(|i| i.id == item_id)
+        .find(|i| i.id.as_str() == item_id)
         .ok_or_else(|| {
             ServerError::Invariant(format!(
                 "checklist item {item_id} is missing from its case's list"

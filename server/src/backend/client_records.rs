@@ -8,8 +8,8 @@ use crate::store::clients;
 use visadesk_app::api::port::ClientPort;
 use visadesk_app::api::port::{Actor, ClientSave};
 use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
-use visadesk_app::domain::CurrentUser;
 use visadesk_app::domain::Permission;
+use visadesk_app::domain::{ClientId, CurrentUser};
 use visadesk_app::AppError;
 
 #[async_trait::async_trait]
@@ -28,7 +28,7 @@ impl ClientPort for VisadeskBackend {
             .await?)
     }
 
-    async fn get_client(&self, caller: &CurrentUser, id: &str) -> Result<Client, AppError> {
+    async fn get_client(&self, caller: &CurrentUser, id: &ClientId) -> Result<Client, AppError> {
         access::require(caller, Permission::ViewClients)?;
         let id = id.to_string();
         self.db
@@ -44,14 +44,17 @@ impl ClientPort for VisadeskBackend {
             .write(move |conn| {
                 let now = now();
                 if !save.confirm_duplicate {
-                    let matches =
-                        clients::likely_duplicates(conn, &save.details, save.id.as_deref())?;
+                    let matches = clients::likely_duplicates(
+                        conn,
+                        &save.details,
+                        save.id.as_ref().map(ClientId::as_str),
+                    )?;
                     if !matches.is_empty() {
                         return Ok(SaveOutcome::PossibleDuplicate(matches));
                     }
                 }
                 let d = &save.details;
-                let id = match (&save.id, save.base_version) {
+                let id = match (save.id.as_ref().map(ClientId::as_str), save.base_version) {
                     (None, _) => {
                         let id = clients::insert(conn, d, by.id.as_deref(), now)?;
                         audit::append(
@@ -79,7 +82,7 @@ impl ClientPort for VisadeskBackend {
                             format!("{}: changed {}", d.full_name, changed.join(", "))
                         };
                         audit::append(conn, by.entry("client.update", "client", id, summary), now)?;
-                        id.clone()
+                        id.to_string()
                     }
                     (Some(_), None) => {
                         return Err(AppError::Request(

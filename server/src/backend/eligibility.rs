@@ -12,7 +12,7 @@ use crate::store::{cases, clients, settings};
 use visadesk_app::api::port::{Actor, EligibilityPort};
 use visadesk_app::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
 use visadesk_app::domain::date::Date;
-use visadesk_app::domain::{CurrentUser, Permission, Role};
+use visadesk_app::domain::{CaseId, CurrentUser, Permission, Role};
 use visadesk_app::eligibility::{assess, Outcome, Settings, RULES_VERSION};
 use visadesk_app::AppError;
 
@@ -118,13 +118,13 @@ pub fn save_assessment(
         // Time-ordered, so assessments saved within a second still list newest first.
         id: uuid::Uuid::now_v7().to_string(),
         case_id: case.id.clone(),
-        client_id: client.id.clone(),
+        client_id: client.id.to_string(),
         client_version: client.version,
         assessed_on: on.to_string(),
         rules_version: RULES_VERSION.to_string(),
         profile: to_json(&profile)?,
         result: to_json(&assessment)?,
-        created_by: Some(viewer.user_id.clone()),
+        created_by: Some(viewer.user_id.to_string()),
         created_by_name: viewer.display_name.clone(),
         created_at: now,
     };
@@ -189,7 +189,7 @@ impl EligibilityPort for VisadeskBackend {
     async fn case_eligibility(
         &self,
         viewer: &CurrentUser,
-        case_id: &str,
+        case_id: &CaseId,
     ) -> Result<CaseEligibility, AppError> {
         let (viewer, case_id) = (viewer.clone(), case_id.to_string());
         let today = Date::from_unix(now());
@@ -202,7 +202,7 @@ impl EligibilityPort for VisadeskBackend {
     async fn save_assessment(
         &self,
         actor: &Actor,
-        case_id: &str,
+        case_id: &CaseId,
         on: &str,
     ) -> Result<StoredAssessment, AppError> {
         let (case_id, on) = (case_id.to_string(), on.to_string());

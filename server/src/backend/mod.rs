@@ -49,7 +49,7 @@ impl By {
 
     fn actor(actor: &Actor) -> By {
         By {
-            id: Some(actor.user.user_id.clone()),
+            id: Some(actor.user.user_id.to_string()),
             email: actor.user.email.clone(),
             ip: actor.source.ip.clone(),
         }

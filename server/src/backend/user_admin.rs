@@ -12,7 +12,7 @@ use visadesk_app::api::port::Actor;
 use visadesk_app::api::port::UserPort;
 use visadesk_app::domain::validate;
 use visadesk_app::domain::Permission;
-use visadesk_app::domain::{CurrentUser, NewStaffUser, Role, UserSummary};
+use visadesk_app::domain::{CurrentUser, NewStaffUser, Role, UserId, UserSummary};
 use visadesk_app::AppError;
 impl VisadeskBackend {
     /// Creates a user with a checked password (the admin page, `create-admin`
@@ -78,7 +78,7 @@ impl VisadeskBackend {
             + Send
             + 'static,
     ) -> Result<UserSummary, ServerError> {
-        let (actor_id, user_id) = (actor.user.user_id.clone(), user_id.to_string());
+        let (actor_id, user_id) = (actor.user.user_id.to_string(), user_id.to_string());
         self.db
             .write(move |conn| {
                 let user =
@@ -129,12 +129,12 @@ impl UserPort for VisadeskBackend {
     async fn change_role(
         &self,
         actor: &Actor,
-        user_id: &str,
+        user_id: &UserId,
         role: Role,
     ) -> Result<UserSummary, AppError> {
         let by = By::actor(actor);
         Ok(self
-            .update_user(actor, user_id, move |conn, user, now| {
+            .update_user(actor, user_id.as_str(), move |conn, user, now| {
                 let before = user.role()?;
                 if before.is_staff() != role.is_staff() {
                     return Err(AppError::Invalid {
@@ -154,12 +154,12 @@ impl UserPort for VisadeskBackend {
     async fn set_active(
         &self,
         actor: &Actor,
-        user_id: &str,
+        user_id: &UserId,
         active: bool,
     ) -> Result<UserSummary, AppError> {
         let by = By::actor(actor);
         Ok(self
-            .update_user(actor, user_id, move |conn, user, now| {
+            .update_user(actor, user_id.as_str(), move |conn, user, now| {
                 users::set_active(conn, &user.id, active, now)?;
                 let entry = if active {
                     by.entry(

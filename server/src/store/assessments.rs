@@ -33,7 +33,7 @@ impl AssessmentRow {
             ServerError::CorruptData(format!("assessment {} is unreadable: {e}", self.id))
         })?;
         Ok(StoredAssessment {
-            id: self.id,
+            id: self.id.into(),
             client_version: self.client_version,
             created_by_name: self.created_by_name,
             created_at: self.created_at,

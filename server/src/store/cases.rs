@@ -269,7 +269,7 @@ pub fn staff(conn: &mut DbConnection) -> Result<Vec<StaffRef>, ServerError> {
         .into_iter()
         .filter_map(|(id, display_name, role)| {
             role.parse::<Role>().ok().map(|role| StaffRef {
-                id,
+                id: id.into(),
                 display_name,
                 role,
             })
@@ -295,7 +295,7 @@ pub fn staff_refs(
                 (
                     id.clone(),
                     StaffRef {
-                        id,
+                        id: id.into(),
                         display_name,
                         role,
                     },
@@ -344,9 +344,9 @@ pub fn summaries(
                     .paralegal_id
                     .as_ref()
                     .and_then(|id| people.get(id).cloned()),
-                id: r.id,
+                id: r.id.into(),
                 reference: r.reference,
-                client_id: r.client_id,
+                client_id: r.client_id.into(),
                 target_filing_on: r.target_filing_on,
                 updated_at: r.updated_at,
             })
@@ -381,12 +381,12 @@ fn list_limited(
         if let Some(user) = &filter.assignee {
             q = q.filter(
                 cases::attorney_id
-                    .eq(user.clone())
-                    .or(cases::paralegal_id.eq(user.clone())),
+                    .eq(user.as_str())
+                    .or(cases::paralegal_id.eq(user.as_str())),
             );
         }
         if let Some(client) = &filter.client_id {
-            q = q.filter(cases::client_id.eq(client.clone()));
+            q = q.filter(cases::client_id.eq(client.as_str()));
         }
         if filter.overdue {
             q = q.filter(cases::stage.eq_any(open_codes())).filter(
@@ -523,8 +523,8 @@ pub fn update_if_version(
     )
     .set((
         cases::priority.eq(edit.priority.code()),
-        cases::attorney_id.eq(&edit.attorney_id),
-        cases::paralegal_id.eq(&edit.paralegal_id),
+        cases::attorney_id.eq(edit.attorney_id.as_ref().map(|id| id.as_str())),
+        cases::paralegal_id.eq(edit.paralegal_id.as_ref().map(|id| id.as_str())),
         cases::target_filing_on.eq(&edit.target_filing_on),
         cases::filed_on.eq(&edit.filed_on),
         cases::decision_on.eq(&edit.decision_on),

@@ -32,7 +32,7 @@ impl ItemRow {
             kind: DocumentKind::from_code(&self.kind)?,
             status: ItemStatus::from_code(&self.status, &self.reason)?,
             required: self.required,
-            id: self.id,
+            id: self.id.into(),
             versions: Vec::new(),
         })
     }

@@ -85,7 +85,7 @@ impl ClientRow {
             ServerError::CorruptData(format!("client {} has an unreadable profile: {e}", self.id))
         })?;
         Ok(Client {
-            id: self.id,
+            id: self.id.into(),
             version: self.version,
             details: ClientInput {
                 full_name: self.full_name,
@@ -109,7 +109,7 @@ impl ClientRow {
 
     fn summary(self) -> ClientSummary {
         ClientSummary {
-            id: self.id,
+            id: self.id.into(),
             full_name: self.full_name,
             latin_name: self.latin_name,
             email: self.email,

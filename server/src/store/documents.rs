@@ -153,7 +153,7 @@ pub fn versions_for_case(
                     .duplicate_of
                     .as_ref()
                     .and_then(|id| names.get(id).cloned()),
-                id: row.id,
+                id: row.id.into(),
                 version: row.version,
                 file_name: row.file_name,
                 content_type: row.content_type,

@@ -104,8 +104,8 @@ pub fn for_case(
                 .assignee_id
                 .as_ref()
                 .and_then(|id| people.get(id).cloned()),
-            id: r.id,
-            case_id: r.case_id,
+            id: r.id.into(),
+            case_id: r.case_id.into(),
             title: r.title,
             due_on: r.due_on,
             done: r.done,
@@ -157,7 +157,7 @@ pub fn deadlines(
             due_on: t.due_on,
             what: t.title,
             is_task: true,
-            case_id: t.case_id,
+            case_id: t.case_id.into(),
             reference,
         })
         .collect())

@@ -37,19 +37,19 @@ impl UserRow {
         session_id: String,
     ) -> Result<visadesk_app::domain::CurrentUser, ServerError> {
         Ok(visadesk_app::domain::CurrentUser {
-            user_id: self.id.clone(),
+            user_id: self.id.clone().into(),
             email: self.email.clone(),
             display_name: self.display_name.clone(),
             role: self.role()?,
-            session_id,
-            client_id: self.client_id.clone(),
+            session_id: session_id.into(),
+            client_id: self.client_id.clone().map(Into::into),
         })
     }
 
     /// As listed on the admin page.
     pub fn summary(&self) -> Result<UserSummary, ServerError> {
         Ok(UserSummary {
-            id: self.id.clone(),
+            id: self.id.clone().into(),
             email: self.email.clone(),
             display_name: self.display_name.clone(),
             role: self.role()?,

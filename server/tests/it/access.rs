@@ -2,8 +2,13 @@
 //! permission matrix: the expected status for each call is spelled out.
 
 use crate::common::{Backend, TestApp};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeSet;
+use visadesk_app::domain::case::{CaseDetail, CaseSummary};
+use visadesk_app::domain::checklist::ChecklistItem;
+use visadesk_app::domain::client::SaveOutcome;
+use visadesk_app::domain::task::Task;
+use visadesk_app::domain::UserSummary;
 
 on_both_databases!(every_endpoint_answers_every_role_as_the_matrix_says);
 
@@ -55,13 +60,14 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
     let details = json!({ "full_name": "Priya Sharma", "latin_name": "", "email": "priya@example.com", "phone": "", "address": "",
         "date_of_birth": "", "nationality": "IN", "passport_number": "", "passport_expiry": "",
         "education": [], "work": [], "languages": [] });
-    let saved: Value = app
-        .call_json(&admin, "save_client", &json!({ "id": null, "base_version": null, "details": details, "confirm_duplicate": true }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let client_id = saved["Saved"]["id"].as_str().unwrap().to_string();
+    let saved = app
+        .ask_json(&admin, "save_client", &json!({ "id": null, "base_version": null, "details": details, "confirm_duplicate": true }))
+        .await;
+    let Ok(SaveOutcome::Saved(client)) = saved else {
+        panic!("the client was not saved: {saved:?}");
+    };
+    let client_id = client.id.to_string();
+    let para_id = para_id.to_string();
     // Every server function called below, to check none was left out.
     let mut covered = BTreeSet::new();
 
@@ -96,8 +102,8 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
 
         // Fresh objects per caller, so every call can succeed when allowed.
         let n = format!("{who:?}").to_lowercase();
-        let target: Value = app
-            .call(
+        let target: UserSummary = app
+            .ask(
                 &admin,
                 "create_user",
                 &[
@@ -108,12 +114,10 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 ],
             )
             .await
-            .json()
-            .await
-            .unwrap();
-        let target_id = target["id"].as_str().unwrap().to_string();
-        let case: Value = app
-            .call(
+            .expect("target user");
+        let target_id = target.id.to_string();
+        let case: CaseSummary = app
+            .ask(
                 &admin,
                 "create_case",
                 &[
@@ -123,35 +127,29 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 ],
             )
             .await
-            .json()
-            .await
-            .unwrap();
-        let case_id = case["id"].as_str().unwrap().to_string();
+            .expect("a case");
+        let case_id = case.id.to_string();
         let mut task_ids = Vec::new();
         for title in ["Book translator", "Chase employer letter"] {
-            let task: Value = app
-                .call(
+            let task: Task = app
+                .ask(
                     &admin,
                     "add_task",
                     &[("case_id", case_id.as_str()), ("title", title)],
                 )
                 .await
-                .json()
-                .await
-                .unwrap();
-            task_ids.push(task["id"].as_str().unwrap().to_string());
+                .expect("a task");
+            task_ids.push(task.id.to_string());
         }
-        let fresh: Value = app
-            .call(&admin, "get_case", &[("id", case_id.as_str())])
+        let fresh: CaseDetail = app
+            .ask(&admin, "get_case", &[("id", case_id.as_str())])
             .await
-            .json()
-            .await
-            .unwrap();
-        let photo_item = fresh["checklist"][1]["id"].as_str().unwrap().to_string();
-        let degree_item = fresh["checklist"][2]["id"].as_str().unwrap().to_string();
+            .expect("the case");
+        let photo_item = fresh.checklist[1].id.to_string();
+        let degree_item = fresh.checklist[2].id.to_string();
         let mut body = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"degree.pdf\"\r\n\r\n%PDF-1.4 degree\r\n--b--\r\n".to_vec();
         body.shrink_to_fit();
-        let uploaded: Value = admin
+        let uploaded: ChecklistItem = admin
             .post(app.url(&format!("/documents/items/{degree_item}")))
             .header("content-type", "multipart/form-data; boundary=b")
             .body(body)
@@ -161,7 +159,7 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             .json()
             .await
             .unwrap();
-        let document_id = uploaded["versions"][0]["id"].as_str().unwrap().to_string();
+        let document_id = uploaded.versions[0].id.to_string();
         // Changing a case: its attorney, admins and its own paralegal.
         let case_writer = match who {
             Nobody => 401,
@@ -348,13 +346,11 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             "{who:?} calling save_client"
         );
         covered.insert("save_client".into());
-        let current: Value = app
-            .call(&admin, "get_case", &[("id", case_id.as_str())])
+        let current: CaseDetail = app
+            .ask(&admin, "get_case", &[("id", case_id.as_str())])
             .await
-            .json()
-            .await
-            .unwrap();
-        let edit = json!({ "id": case_id, "base_version": current["version"], "edit": {
+            .expect("the case");
+        let edit = json!({ "id": case_id, "base_version": current.version, "edit": {
             "priority": "high", "attorney_id": "", "paralegal_id": para_id, "target_filing_on": "",
             "filed_on": "", "decision_on": "", "internal_notes": "Checked by every role" } });
         let status = app

@@ -1,10 +1,12 @@
 //! Cases through the API: references, the stage machine, assignment rules
 //! and filters, on SQLite and PostgreSQL.
 
-use crate::common::error_detail;
-use crate::common::firm::{firm, move_to, open_case};
-use crate::common::Backend;
-use serde_json::{json, Value};
+use crate::common::firm::{firm, move_to, open_case, opened};
+use crate::common::{Backend, Refusal};
+use visadesk_app::domain::audit::AuditEvent;
+use visadesk_app::domain::case::{CaseDetail, CasePage, Dashboard};
+use visadesk_app::domain::{CaseId, Programme, Stage};
+use visadesk_app::AppError;
 
 on_both_databases!(
     cases_get_readable_references_and_move_through_the_stages,
@@ -19,16 +21,19 @@ async fn cases_get_readable_references_and_move_through_the_stages(db: Backend) 
         ("paralegal_id", f.para_id.as_str()),
         ("attorney_id", f.attorney_id.as_str()),
     ];
-    let (status, case) = open_case(&f, &f.para, "cn_k", &assigned).await;
-    assert_eq!(status, 200, "{case}");
-    let year = case["reference"].as_str().unwrap()[3..7].to_string();
-    assert_eq!(case["reference"], format!("VD-{year}-0001"));
-    assert_eq!(case["stage"], "Intake");
-    assert_eq!(case["paralegal"]["display_name"], "Test Person");
-    let (_, second) = open_case(&f, &f.attorney, "us_h1b", &[]).await;
-    assert_eq!(second["reference"], format!("VD-{year}-0002"));
+    let case = opened(&f, &f.para, "cn_k", &assigned).await;
+    let year = case.reference[3..7].to_string();
+    assert_eq!(case.reference, format!("VD-{year}-0001"));
+    assert_eq!(case.stage, Stage::Intake);
+    assert_eq!(case.programme, Programme::ChinaK);
+    assert_eq!(
+        case.paralegal.map(|p| (p.id, p.display_name)),
+        Some((f.para_id.clone(), "Test Person".to_string()))
+    );
+    let second = opened(&f, &f.attorney, "us_h1b", &[]).await;
+    assert_eq!(second.reference, format!("VD-{year}-0002"));
 
-    let id = case["id"].as_str().unwrap().to_string();
+    let id = case.id;
     for to in [
         "eligibility_review",
         "collecting_documents",
@@ -36,106 +41,95 @@ async fn cases_get_readable_references_and_move_through_the_stages(db: Backend) 
         "submitted",
         "awaiting_decision",
     ] {
-        let (status, detail) = move_to(&f, &f.para, &id, to, "").await;
-        assert_eq!(status, 200, "move to {to}: {detail}");
+        let moved = move_to(&f, &f.para, &id, to, "").await;
+        assert!(moved.is_ok(), "move to {to}: {moved:?}");
     }
-    let detail: Value = f
+    let detail: CaseDetail = f
         .app
-        .call(&f.para, "get_case", &[("id", &id)])
+        .ask(&f.para, "get_case", &[("id", id.as_str())])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(detail["summary"]["stage"], "AwaitingDecision");
+        .expect("get case");
+    assert_eq!(detail.summary.stage, Stage::AwaitingDecision);
     assert!(
-        !detail["filed_on"].as_str().unwrap().is_empty(),
+        !detail.filed_on.is_empty(),
         "submitting records the filing date"
     );
-    let offered: Vec<&str> = detail["offered_moves"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m.as_str().unwrap())
-        .collect();
     assert_eq!(
-        offered,
-        vec!["CollectingDocuments", "Withdrawn"],
+        detail.offered_moves,
+        vec![Stage::CollectingDocuments, Stage::Withdrawn],
         "a paralegal is not offered Approved or Refused"
     );
 
     // A request for evidence goes back, then forward again.
-    assert_eq!(
-        move_to(
-            &f,
-            &f.para,
-            &id,
-            "collecting_documents",
-            "RFE: bank statements"
-        )
-        .await
-        .0,
-        200
-    );
+    move_to(
+        &f,
+        &f.para,
+        &id,
+        "collecting_documents",
+        "RFE: bank statements",
+    )
+    .await
+    .expect("back for evidence");
     for to in ["preparing_application", "submitted", "awaiting_decision"] {
-        assert_eq!(move_to(&f, &f.para, &id, to, "").await.0, 200);
+        move_to(&f, &f.para, &id, to, "").await.expect(to);
     }
-    let (status, refused) = move_to(&f, &f.para, &id, "approved", "").await;
-    assert_eq!(status, 409);
     assert_eq!(
-        error_detail(&refused, "conflict"),
-        "Only an attorney or an admin can record \"Approved\"."
+        move_to(&f, &f.para, &id, "approved", "").await,
+        Err((
+            409,
+            AppError::Conflict("Only an attorney or an admin can record \"Approved\".".into())
+        ))
     );
-    let (status, approved) = move_to(&f, &f.attorney, &id, "approved", "Visa granted").await;
-    assert_eq!(status, 200);
-    assert_eq!(approved["summary"]["stage"], "Approved");
-    assert!(!approved["decision_on"].as_str().unwrap().is_empty());
-    let timeline = approved["timeline"].as_array().unwrap();
-    assert_eq!(timeline[0]["to"], "Approved");
-    assert_eq!(timeline[0]["from"], "AwaitingDecision");
-    assert_eq!(timeline[0]["note"], "Visa granted");
-    assert!(timeline.iter().any(|m| m["note"] == "RFE: bank statements"));
-    assert_eq!(timeline.last().unwrap()["note"], "Case opened");
+    let approved = move_to(&f, &f.attorney, &id, "approved", "Visa granted")
+        .await
+        .expect("the attorney records the decision");
+    assert_eq!(approved.summary.stage, Stage::Approved);
+    assert!(!approved.decision_on.is_empty());
+    let timeline = &approved.timeline;
+    assert_eq!(timeline[0].to, Stage::Approved);
+    assert_eq!(timeline[0].from, Some(Stage::AwaitingDecision));
+    assert_eq!(timeline[0].note, "Visa granted");
+    assert!(timeline.iter().any(|m| m.note == "RFE: bank statements"));
+    let first = timeline.last().expect("the opening");
+    assert_eq!((first.from, first.note.as_str()), (None, "Case opened"));
 
-    let events: Value = f
+    let events: Vec<AuditEvent> = f
         .app
-        .call(&f.admin, "audit_events", &[("object", &id)])
+        .ask(&f.admin, "audit_events", &[("object", id.as_str())])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert!(events.as_array().unwrap().iter().any(|e| e["summary"]
-        .as_str()
-        .unwrap()
-        .ends_with("Awaiting decision → Approved")));
+        .expect("audit events");
+    assert!(events
+        .iter()
+        .any(|e| e.summary.ends_with("Awaiting decision → Approved")));
 }
 
 async fn the_stage_machine_and_assignments_refuse_what_they_must(db: Backend) {
     let f = firm(db).await;
-    let (_, case) = open_case(&f, &f.attorney, "de_blue_card", &[]).await;
-    let id = case["id"].as_str().unwrap().to_string();
+    let id = opened(&f, &f.attorney, "de_blue_card", &[]).await.id;
 
-    let (status, body) = move_to(&f, &f.attorney, &id, "submitted", "").await;
-    assert_eq!(status, 409);
-    assert!(error_detail(&body, "conflict")
-        .as_str()
-        .unwrap()
-        .starts_with("A case can't move from \"Intake\" to \"Submitted\""));
+    let Err((409, AppError::Conflict(message))) =
+        move_to(&f, &f.attorney, &id, "submitted", "").await
+    else {
+        panic!("Intake cannot jump to Submitted");
+    };
+    assert!(
+        message.starts_with("A case can't move from \"Intake\" to \"Submitted\""),
+        "{message}"
+    );
     // The paralegal is not assigned to this case.
-    let (status, body) = move_to(&f, &f.para, &id, "eligibility_review", "").await;
-    assert_eq!(status, 403);
-    assert!(error_detail(&body, "not_allowed")
-        .as_str()
-        .unwrap()
-        .contains("assigned paralegal"));
-    let detail: Value = f
+    let Err((403, AppError::NotAllowed(message))) =
+        move_to(&f, &f.para, &id, "eligibility_review", "").await
+    else {
+        panic!("an unassigned paralegal cannot move the case");
+    };
+    assert!(message.contains("assigned paralegal"), "{message}");
+    let detail: CaseDetail = f
         .app
-        .call(&f.para, "get_case", &[("id", &id)])
+        .ask(&f.para, "get_case", &[("id", id.as_str())])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(detail["can_edit"], false);
-    assert_eq!(detail["offered_moves"], json!([]));
+        .expect("the paralegal reads the case");
+    assert!(!detail.can_edit);
+    assert_eq!(detail.offered_moves, vec![]);
 
     let viewer = f
         .app
@@ -147,99 +141,105 @@ async fn the_stage_machine_and_assignments_refuse_what_they_must(db: Backend) {
         )
         .await;
     assert_eq!(
-        move_to(&f, &viewer, &id, "eligibility_review", "").await.0,
-        403
-    );
-    assert_eq!(open_case(&f, &viewer, "cn_k", &[]).await.0, 403);
-    assert_eq!(move_to(&f, &f.attorney, &id, "nope", "").await.0, 400);
-    assert_eq!(
-        move_to(&f, &f.attorney, "no-such-case", "eligibility_review", "")
-            .await
-            .0,
-        404
+        move_to(&f, &viewer, &id, "eligibility_review", "").await,
+        Err((403, AppError::Forbidden))
     );
     assert_eq!(
-        f.app
-            .call(&f.attorney, "get_case", &[("id", "no-such-case")])
-            .await
-            .status(),
-        404
+        open_case(&f, &viewer, "cn_k", &[]).await,
+        Err((403, AppError::Forbidden))
     );
+    let unknown_stage = move_to(&f, &f.attorney, &id, "nope", "").await;
+    assert!(
+        matches!(&unknown_stage, Err((400, AppError::Invalid { field, .. })) if field == "stage"),
+        "{unknown_stage:?}"
+    );
+    let nowhere = CaseId::new("no-such-case");
+    assert_eq!(
+        move_to(&f, &f.attorney, &nowhere, "eligibility_review", "").await,
+        Err((404, AppError::NotFound("case".into())))
+    );
+    let missing: Result<CaseDetail, Refusal> = f
+        .app
+        .ask(&f.attorney, "get_case", &[("id", nowhere.as_str())])
+        .await;
+    assert_eq!(missing, Err((404, AppError::NotFound("case".into()))));
     // Assignments must name active staff of the right role.
-    let (status, body) = open_case(
+    let wrong_role = open_case(
         &f,
         &f.attorney,
         "cn_k",
         &[("paralegal_id", f.attorney_id.as_str())],
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(error_detail(&body, "invalid")["field"], "paralegal_id");
-    assert_eq!(open_case(&f, &f.attorney, "xx_visa", &[]).await.0, 400);
-    assert_eq!(
-        open_case(
-            &f,
-            &f.attorney,
-            "cn_k",
-            &[("target_filing_on", "2026-02-30")]
-        )
-        .await
-        .0,
-        400
+    assert!(
+        matches!(&wrong_role, Err((400, AppError::Invalid { field, .. })) if field == "paralegal_id"),
+        "{wrong_role:?}"
+    );
+    let unknown_programme = open_case(&f, &f.attorney, "xx_visa", &[]).await;
+    assert!(
+        matches!(&unknown_programme, Err((400, AppError::Invalid { field, .. })) if field == "programme"),
+        "{unknown_programme:?}"
+    );
+    let bad_date = open_case(
+        &f,
+        &f.attorney,
+        "cn_k",
+        &[("target_filing_on", "2026-02-30")],
+    )
+    .await;
+    assert!(
+        matches!(&bad_date, Err((400, AppError::Invalid { field, .. })) if field == "target_filing_on"),
+        "{bad_date:?}"
     );
 }
 
 async fn cases_are_filtered_by_stage_programme_assignee_and_overdue(db: Backend) {
     let f = firm(db).await;
     let mine = [("paralegal_id", f.para_id.as_str())];
-    let (_, a) = open_case(&f, &f.admin, "cn_k", &mine).await;
-    let (_, _b) = open_case(
+    let a = opened(&f, &f.admin, "cn_k", &mine).await;
+    opened(
         &f,
         &f.admin,
         "us_h1b",
         &[("target_filing_on", "2020-01-01")],
     )
     .await;
-    let (_, _c) = open_case(
+    opened(
         &f,
         &f.admin,
         "us_h1b",
         &[("target_filing_on", "2999-01-01")],
     )
     .await;
-    move_to(
-        &f,
-        &f.admin,
-        a["id"].as_str().unwrap(),
-        "eligibility_review",
-        "",
-    )
-    .await;
+    move_to(&f, &f.admin, &a.id, "eligibility_review", "")
+        .await
+        .expect("moved");
 
     let list = |form: Vec<(&'static str, String)>| {
         let (app, admin) = (&f.app, &f.admin);
         async move {
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let page: Value = app
-                .call(admin, "list_cases", &form)
+            let page: CasePage = app
+                .ask(admin, "list_cases", &form)
                 .await
-                .json()
-                .await
-                .unwrap();
-            page["total"].as_i64().unwrap()
+                .expect("list cases");
+            page.total
         }
     };
     assert_eq!(list(vec![]).await, 3);
     assert_eq!(list(vec![("programme", "us_h1b".into())]).await, 2);
     assert_eq!(list(vec![("stage", "eligibility_review".into())]).await, 1);
-    assert_eq!(list(vec![("assignee", f.para_id.clone())]).await, 1);
+    assert_eq!(list(vec![("assignee", f.para_id.to_string())]).await, 1);
     assert_eq!(list(vec![("overdue", "true".into())]).await, 1);
-    assert_eq!(list(vec![("client_id", f.client_id.clone())]).await, 3);
-    let res = f
+    assert_eq!(list(vec![("client_id", f.client_id.to_string())]).await, 3);
+    let limbo: Result<CasePage, Refusal> = f
         .app
-        .call(&f.admin, "list_cases", &[("stage", "limbo")])
+        .ask(&f.admin, "list_cases", &[("stage", "limbo")])
         .await;
-    assert_eq!(res.status(), 400);
+    assert!(
+        matches!(&limbo, Err((400, AppError::Invalid { field, .. })) if field == "stage"),
+        "{limbo:?}"
+    );
 }
 
 async fn the_dashboard_counts_the_pipeline_and_lists_what_is_due(db: Backend) {
@@ -253,7 +253,7 @@ async fn the_dashboard_counts_the_pipeline_and_lists_what_is_due(db: Backend) {
         Date::from_unix(secs + 5 * 86_400).to_string(),
         Date::from_unix(secs - 86_400).to_string(),
     );
-    let (_, a) = open_case(
+    let a = opened(
         &f,
         &f.admin,
         "cn_k",
@@ -263,43 +263,36 @@ async fn the_dashboard_counts_the_pipeline_and_lists_what_is_due(db: Backend) {
         ],
     )
     .await;
-    let (_, _b) = open_case(&f, &f.admin, "cn_k", &[("target_filing_on", past.as_str())]).await;
-    let (_, _c) = open_case(&f, &f.admin, "us_h1b", &[]).await;
-    move_to(
-        &f,
-        &f.admin,
-        a["id"].as_str().unwrap(),
-        "eligibility_review",
-        "",
-    )
-    .await;
+    opened(&f, &f.admin, "cn_k", &[("target_filing_on", past.as_str())]).await;
+    opened(&f, &f.admin, "us_h1b", &[]).await;
+    move_to(&f, &f.admin, &a.id, "eligibility_review", "")
+        .await
+        .expect("moved");
 
-    let d: Value = f
+    let d: Dashboard = f
         .app
-        .call(&f.para, "dashboard", &[])
+        .ask(&f.para, "dashboard", &[])
         .await
-        .json()
-        .await
-        .unwrap();
-    let count = |list: &Value, key: &str| {
-        list.as_array()
-            .unwrap()
+        .expect("dashboard");
+    let stage = |s: Stage| d.by_stage.iter().find(|(x, _)| *x == s).map(|(_, n)| *n);
+    let programme = |p: Programme| {
+        d.by_programme
             .iter()
-            .find(|e| e[0] == key)
-            .map(|e| e[1].as_i64().unwrap())
+            .find(|(x, _)| *x == p)
+            .map(|(_, n)| *n)
     };
-    assert_eq!(count(&d["by_stage"], "Intake"), Some(2));
-    assert_eq!(count(&d["by_stage"], "EligibilityReview"), Some(1));
-    assert_eq!(count(&d["by_stage"], "Approved"), Some(0));
-    assert_eq!(count(&d["by_programme"], "ChinaK"), Some(2));
-    assert_eq!(count(&d["by_programme"], "UsH1b"), Some(1));
-    assert_eq!(d["mine"].as_array().unwrap().len(), 1);
-    assert_eq!(d["mine"][0]["id"], a["id"]);
-    assert_eq!(d["deadlines"].as_array().unwrap().len(), 1);
-    assert_eq!(d["deadlines"][0]["due_on"], soon.as_str());
-    assert_eq!(d["deadlines"][0]["what"], "Target filing");
-    assert_eq!(d["deadlines"][0]["case_id"], a["id"]);
-    assert_eq!(d["overdue"], 1);
+    assert_eq!(stage(Stage::Intake), Some(2));
+    assert_eq!(stage(Stage::EligibilityReview), Some(1));
+    assert_eq!(stage(Stage::Approved), Some(0));
+    assert_eq!(programme(Programme::ChinaK), Some(2));
+    assert_eq!(programme(Programme::UsH1b), Some(1));
+    let mine: Vec<&CaseId> = d.mine.iter().map(|c| &c.id).collect();
+    assert_eq!(mine, vec![&a.id]);
+    assert_eq!(d.deadlines.len(), 1);
+    assert_eq!(d.deadlines[0].due_on, soon);
+    assert_eq!(d.deadlines[0].what, "Target filing");
+    assert_eq!(d.deadlines[0].case_id, a.id);
+    assert_eq!(d.overdue, 1);
 
     let viewer = f
         .app
@@ -310,7 +303,8 @@ async fn the_dashboard_counts_the_pipeline_and_lists_what_is_due(db: Backend) {
             "viewer pass phrase",
         )
         .await;
-    assert_eq!(f.app.call(&viewer, "dashboard", &[]).await.status(), 200);
+    let seen: Result<Dashboard, Refusal> = f.app.ask(&viewer, "dashboard", &[]).await;
+    assert!(seen.is_ok(), "{seen:?}");
     let html = f
         .admin
         .get(f.app.url("/"))

@@ -1,8 +1,12 @@
 //! Clients through the API, as staff use them, on SQLite and PostgreSQL.
 
-use crate::common::error_detail;
-use crate::common::{Backend, TestApp};
+use crate::common::{Backend, Refusal, TestApp};
 use serde_json::{json, Value};
+use visadesk_app::domain::audit::AuditEvent;
+use visadesk_app::domain::client::EducationLevel;
+use visadesk_app::domain::client::{Client, ClientPage, SaveOutcome};
+use visadesk_app::domain::ClientId;
+use visadesk_app::AppError;
 
 on_both_databases!(
     staff_create_find_and_edit_clients,
@@ -12,6 +16,7 @@ on_both_databases!(
     likely_duplicates_are_flagged_before_saving,
     bad_client_input_gets_every_field_error_at_once,
     viewers_read_clients_but_cannot_change_them,
+    capitalised_education_levels_of_older_versions_are_converted,
 );
 
 fn wang() -> Value {
@@ -26,7 +31,7 @@ fn wang() -> Value {
         "passport_number": "E1234 5678",
         "passport_expiry": "2031-03-01",
         "education": [{
-            "level": "Master", "field": "Computer science", "stem": true,
+            "level": "master", "field": "Computer science", "stem": true,
             "institution": "Tsinghua University", "country": "CN", "completed_on": "2021-07-01"
         }],
         "work": [{
@@ -40,14 +45,27 @@ fn wang() -> Value {
 async fn save(
     app: &TestApp,
     client: &reqwest::Client,
-    id: Option<&str>,
+    id: Option<&ClientId>,
     version: Option<i64>,
     details: &Value,
     confirm: bool,
-) -> (u16, Value) {
+) -> Result<SaveOutcome, Refusal> {
     let body = json!({ "id": id, "base_version": version, "details": details, "confirm_duplicate": confirm });
-    let res = app.call_json(client, "save_client", &body).await;
-    (res.status().as_u16(), res.json().await.unwrap())
+    app.ask_json(client, "save_client", &body).await
+}
+
+/// The stored client of a save that must have gone through.
+fn saved(outcome: Result<SaveOutcome, Refusal>) -> Client {
+    match outcome {
+        Ok(SaveOutcome::Saved(client)) => client,
+        other => panic!("not saved: {other:?}"),
+    }
+}
+
+async fn list(app: &TestApp, who: &reqwest::Client, form: &[(&str, &str)]) -> ClientPage {
+    app.ask(who, "list_clients", form)
+        .await
+        .expect("list clients")
 }
 
 async fn staff_create_find_and_edit_clients(db: Backend) {
@@ -62,79 +80,47 @@ async fn staff_create_find_and_edit_clients(db: Backend) {
         )
         .await;
 
-    let (status, saved) = save(&app, &para, None, None, &wang(), false).await;
-    assert_eq!(status, 200, "{saved}");
-    let client = &saved["Saved"];
-    assert_eq!(client["version"], 1);
-    assert_eq!(client["details"]["email"], "wang.wei@example.com");
-    assert_eq!(client["details"]["passport_number"], "E12345678");
-    assert_eq!(client["details"]["nationality"], "CN");
-    let id = client["id"].as_str().unwrap().to_string();
+    let client = saved(save(&app, &para, None, None, &wang(), false).await);
+    assert_eq!(client.version, 1);
+    assert_eq!(client.details.email, "wang.wei@example.com");
+    assert_eq!(client.details.passport_number, "E12345678");
+    assert_eq!(client.details.nationality, "CN");
+    assert_eq!(client.details.education[0].level, EducationLevel::Master);
+    let id = client.id.clone();
 
     for q in ["王", "wang wei", "e1234", "CN", "example.com"] {
-        let page: Value = app
-            .call(&para, "list_clients", &[("q", q)])
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(page["total"], 1, "search {q:?}");
-        assert_eq!(page["clients"][0]["id"], id.as_str());
+        let page = list(&app, &para, &[("q", q)]).await;
+        assert_eq!(page.total, 1, "search {q:?}");
+        assert_eq!(page.clients[0].id, id);
     }
-    let none: Value = app
-        .call(&para, "list_clients", &[("q", "nobody")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(none["total"], 0);
+    assert_eq!(list(&app, &para, &[("q", "nobody")]).await.total, 0);
 
-    let got: Value = app
-        .call(&para, "get_client", &[("id", &id)])
+    let got: Client = app
+        .ask(&para, "get_client", &[("id", id.as_str())])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        got["details"]["education"][0]["institution"],
-        "Tsinghua University"
-    );
-    assert_eq!(got["details"]["work"][0]["research_or_teaching"], true);
+        .expect("get client");
+    assert_eq!(got.details.education[0].institution, "Tsinghua University");
+    assert!(got.details.work[0].research_or_teaching);
 
-    let mut edited = got["details"].clone();
+    let mut edited = serde_json::to_value(&got.details).unwrap();
     edited["email"] = json!("wei.wang@example.org");
-    let (status, saved) = save(&app, &para, Some(&id), Some(1), &edited, false).await;
-    assert_eq!(status, 200, "{saved}");
-    assert_eq!(saved["Saved"]["version"], 2);
+    let client = saved(save(&app, &para, Some(&id), Some(1), &edited, false).await);
+    assert_eq!(client.version, 2);
 
-    let events: Value = app
-        .call(&admin, "audit_events", &[("object", &id)])
+    let events: Vec<AuditEvent> = app
+        .ask(&admin, "audit_events", &[("object", id.as_str())])
         .await
-        .json()
-        .await
-        .unwrap();
-    let summaries: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
+        .expect("audit events");
+    let summaries: Vec<&str> = events.iter().map(|e| e.summary.as_str()).collect();
     assert_eq!(summaries, vec!["王伟: changed email", "created 王伟"]);
-    let search = |q: &'static str| {
-        let (app, para) = (&app, &para);
-        async move {
-            let page: Value = app
-                .call(para, "list_clients", &[("q", q)])
-                .await
-                .json()
-                .await
-                .unwrap();
-            page["total"].as_i64().unwrap()
-        }
-    };
     // The search terms follow the edit.
-    assert_eq!(search("wei.wang@example.org").await, 1);
-    assert_eq!(search("example.com").await, 0);
+    assert_eq!(
+        list(&app, &para, &[("q", "wei.wang@example.org")])
+            .await
+            .total,
+        1
+    );
+    assert_eq!(list(&app, &para, &[("q", "example.com")]).await.total, 0);
 
     // Sorting and paging.
     for i in 0..30 {
@@ -142,89 +128,61 @@ async fn staff_create_find_and_edit_clients(db: Backend) {
         other["full_name"] = json!(format!("Client {i:02}"));
         other["email"] = json!(format!("c{i}@example.com"));
         other["passport_number"] = json!(format!("P{i:06}"));
-        assert_eq!(save(&app, &para, None, None, &other, false).await.0, 200);
+        saved(save(&app, &para, None, None, &other, false).await);
     }
-    let first: Value = app
-        .call(&para, "list_clients", &[("sort", "name")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(first["total"], 31);
-    assert_eq!(first["clients"].as_array().unwrap().len(), 25);
-    assert_eq!(first["clients"][0]["full_name"], "Client 00");
-    let second: Value = app
-        .call(&para, "list_clients", &[("sort", "name"), ("page", "2")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(second["clients"].as_array().unwrap().len(), 6);
+    let first = list(&app, &para, &[("sort", "name")]).await;
+    assert_eq!(first.total, 31);
+    assert_eq!(first.clients.len(), 25);
+    assert_eq!(first.clients[0].full_name, "Client 00");
+    let second = list(&app, &para, &[("sort", "name"), ("page", "2")]).await;
+    assert_eq!(second.clients.len(), 6);
     app.exec("UPDATE clients SET updated_at = updated_at + 100 WHERE full_name = 'Client 05'");
-    let recent: Value = app
-        .call(&para, "list_clients", &[("sort", "updated")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(recent["clients"][0]["full_name"], "Client 05");
+    let recent = list(&app, &para, &[("sort", "updated")]).await;
+    assert_eq!(recent.clients[0].full_name, "Client 05");
 }
 
 async fn a_save_based_on_an_old_version_is_a_conflict_that_keeps_the_input(db: Backend) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
-    let (_, saved) = save(&app, &admin, None, None, &wang(), false).await;
-    let id = saved["Saved"]["id"].as_str().unwrap().to_string();
-    let opened = saved["Saved"]["details"].clone();
+    let opened = saved(save(&app, &admin, None, None, &wang(), false).await);
+    let id = opened.id.clone();
+    let opened = serde_json::to_value(&opened.details).unwrap();
 
     let mut first = opened.clone();
     first["passport_number"] = json!("E99999999");
-    assert_eq!(
-        save(&app, &admin, Some(&id), Some(1), &first, false)
-            .await
-            .0,
-        200
-    );
+    saved(save(&app, &admin, Some(&id), Some(1), &first, false).await);
 
     let mut second = opened.clone();
     second["phone"] = json!("+86 139 1111 1111");
-    let (status, outcome) = save(&app, &admin, Some(&id), Some(1), &second, false).await;
-    assert_eq!(status, 200);
-    let current = &outcome["Conflict"];
+    let outcome = save(&app, &admin, Some(&id), Some(1), &second, false).await;
+    let Ok(SaveOutcome::Conflict(current)) = outcome else {
+        panic!("a save on version 1 after version 2 is a conflict: {outcome:?}");
+    };
     assert_eq!(
-        current["version"], 2,
-        "the conflict carries the current version: {outcome}"
+        current.version, 2,
+        "the conflict carries the current version"
     );
-    assert_eq!(current["details"]["passport_number"], "E99999999");
+    assert_eq!(current.details.passport_number, "E99999999");
 
     // Saving again on top of the current version goes through, deliberately.
-    let (status, outcome) = save(&app, &admin, Some(&id), Some(2), &second, false).await;
-    assert_eq!(status, 200);
-    assert_eq!(outcome["Saved"]["version"], 3);
-    assert_eq!(outcome["Saved"]["details"]["phone"], "+86 139 1111 1111");
+    let client = saved(save(&app, &admin, Some(&id), Some(2), &second, false).await);
+    assert_eq!(client.version, 3);
+    assert_eq!(client.details.phone, "+86 139 1111 1111");
 }
 
 async fn likely_duplicates_are_flagged_before_saving(db: Backend) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
-    assert_eq!(save(&app, &admin, None, None, &wang(), false).await.0, 200);
+    saved(save(&app, &admin, None, None, &wang(), false).await);
     let mut again = wang();
     again["email"] = json!("");
-    let (status, outcome) = save(&app, &admin, None, None, &again, false).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        outcome["PossibleDuplicate"][0]["passport_number"],
-        "E12345678"
-    );
-    let page: Value = app
-        .call(&admin, "list_clients", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page["total"], 1, "nothing saved yet");
-    let (_, outcome) = save(&app, &admin, None, None, &again, true).await;
-    assert!(outcome.get("Saved").is_some(), "{outcome}");
+    let outcome = save(&app, &admin, None, None, &again, false).await;
+    let Ok(SaveOutcome::PossibleDuplicate(matches)) = outcome else {
+        panic!("the same passport is a likely duplicate: {outcome:?}");
+    };
+    assert_eq!(matches[0].passport_number, "E12345678");
+    assert_eq!(list(&app, &admin, &[]).await.total, 1, "nothing saved yet");
+    saved(save(&app, &admin, None, None, &again, true).await);
 }
 
 async fn bad_client_input_gets_every_field_error_at_once(db: Backend) {
@@ -236,14 +194,12 @@ async fn bad_client_input_gets_every_field_error_at_once(db: Backend) {
     bad["passport_expiry"] = json!("1990-01-01");
     bad["nationality"] = json!("China");
     bad["education"][0]["completed_on"] = json!("not a date");
-    let (status, body) = save(&app, &admin, None, None, &bad, false).await;
-    assert_eq!(status, 400);
-    let fields: Vec<&str> = error_detail(&body, "invalid_fields")
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let Err((400, AppError::InvalidFields(errors))) =
+        save(&app, &admin, None, None, &bad, false).await
+    else {
+        panic!("bad input is refused field by field");
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     for f in [
         "full_name",
         "date_of_birth",
@@ -254,76 +210,59 @@ async fn bad_client_input_gets_every_field_error_at_once(db: Backend) {
     }
     let mut impossible = wang();
     impossible["passport_expiry"] = json!("1990-01-01");
-    let (status, body) = save(&app, &admin, None, None, &impossible, false).await;
-    assert_eq!(status, 400);
-    assert_eq!(
-        error_detail(&body, "invalid_fields")[0]["field"],
-        "passport_expiry"
-    );
-    // An unknown education level is a clear 400, not a 500.
-    let mut unknown = wang();
-    unknown["education"][0]["level"] = json!("Kindergarten");
-    let res = app.call_json(&admin, "save_client", &json!({ "id": null, "base_version": null, "details": unknown, "confirm_duplicate": false })).await;
-    assert_eq!(res.status(), 400);
-    let page: Value = app
-        .call(&admin, "list_clients", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page["total"], 0);
+    let Err((400, AppError::InvalidFields(errors))) =
+        save(&app, &admin, None, None, &impossible, false).await
+    else {
+        panic!("an expired passport is refused");
+    };
+    assert_eq!(errors[0].field, "passport_expiry");
+    // An unknown education level is a clear 400 naming the levels, not a 500;
+    // so is the capitalised spelling of a real one.
+    for level in ["Kindergarten", "Master"] {
+        let mut unknown = wang();
+        unknown["education"][0]["level"] = json!(level);
+        let refused = save(&app, &admin, None, None, &unknown, false).await;
+        let Err((400, AppError::Request(message))) = &refused else {
+            panic!("level {level:?}: {refused:?}");
+        };
+        assert!(message.contains("master"), "{message}");
+    }
+    assert_eq!(list(&app, &admin, &[]).await.total, 0);
 }
 
 async fn viewers_read_clients_but_cannot_change_them(db: Backend) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin().await;
-    let (_, saved) = save(&app, &admin, None, None, &wang(), false).await;
-    let id = saved["Saved"]["id"].as_str().unwrap().to_string();
+    let id = saved(save(&app, &admin, None, None, &wang(), false).await).id;
     let viewer = app
         .user(&admin, "view@firm.example", "viewer", "viewer pass phrase")
         .await;
-    assert_eq!(app.call(&viewer, "list_clients", &[]).await.status(), 200);
-    assert_eq!(
-        app.call(&viewer, "get_client", &[("id", &id)])
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        save(&app, &viewer, Some(&id), Some(1), &wang(), false)
-            .await
-            .0,
-        403
-    );
-    assert_eq!(save(&app, &viewer, None, None, &wang(), true).await.0, 403);
-    assert_eq!(
-        app.call(&viewer, "get_client", &[("id", "no-such-client")])
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(list(&app, &viewer, &[]).await.total, 1);
+    let got: Result<Client, Refusal> = app.ask(&viewer, "get_client", &[("id", id.as_str())]).await;
+    assert_eq!(got.map(|c| c.id), Ok(id.clone()));
+    for outcome in [
+        save(&app, &viewer, Some(&id), Some(1), &wang(), false).await,
+        save(&app, &viewer, None, None, &wang(), true).await,
+    ] {
+        assert_eq!(outcome, Err((403, AppError::Forbidden)));
+    }
+    let missing: Result<Client, Refusal> = app
+        .ask(&viewer, "get_client", &[("id", "no-such-client")])
+        .await;
+    assert_eq!(missing, Err((404, AppError::NotFound("client".into()))));
 }
 
 async fn search_terms_are_rebuilt_for_clients_saved_before_they_existed(db: Backend) {
     let mut app = TestApp::spawn(db).await;
     let admin = app.admin().await;
-    assert_eq!(save(&app, &admin, None, None, &wang(), false).await.0, 200);
+    saved(save(&app, &admin, None, None, &wang(), false).await);
     // As a database from before the terms table: clients, but no terms.
     app.exec("DELETE FROM client_terms");
-    async fn found(app: &TestApp, admin: &reqwest::Client) -> i64 {
-        let page: Value = app
-            .call(admin, "list_clients", &[("q", "wang")])
-            .await
-            .json()
-            .await
-            .unwrap();
-        page["total"].as_i64().unwrap_or_else(|| panic!("{page}"))
-    }
-    assert_eq!(found(&app, &admin).await, 0);
+    assert_eq!(list(&app, &admin, &[("q", "wang")]).await.total, 0);
     app.restart_with(&[]).await;
     // A new port, so a new client (its Origin header names the old one).
     let admin = app.admin().await;
-    assert_eq!(found(&app, &admin).await, 1);
+    assert_eq!(list(&app, &admin, &[("q", "wang")]).await.total, 1);
     assert!(app.log().contains("search terms built"), "{}", app.log());
 }
 
@@ -336,34 +275,80 @@ async fn a_broad_search_lists_the_first_matches_and_says_there_are_more(db: Back
         other["full_name"] = json!(format!("Wang Wei {i}"));
         other["email"] = json!(format!("w{i}@example.com"));
         other["passport_number"] = json!(format!("W{i:06}"));
-        assert_eq!(save(&app, &admin, None, None, &other, true).await.0, 200);
+        saved(save(&app, &admin, None, None, &other, true).await);
     }
-    let search = |q: &'static str, page: &'static str| {
-        let (app, admin) = (&app, &admin);
-        async move {
-            let page: Value = app
-                .call(admin, "list_clients", &[("q", q), ("page", page)])
-                .await
-                .json()
-                .await
-                .unwrap();
-            page
-        }
-    };
-    let broad = search("wang", "1").await;
-    assert_eq!(broad["more"], true);
-    assert_eq!(broad["total"], SEARCH_COUNT_CAP);
-    assert_eq!(broad["clients"].as_array().unwrap().len(), 25);
+    let broad = list(&app, &admin, &[("q", "wang"), ("page", "1")]).await;
+    assert!(broad.more);
+    assert_eq!(broad.total, SEARCH_COUNT_CAP);
+    assert_eq!(broad.clients.len(), 25);
     // Pages of a broad search are drawn from the same first matches.
-    let again = search("wang", "1").await;
-    assert_eq!(again["clients"], broad["clients"]);
-    let last = search("wang", "10").await;
-    assert_eq!(last["clients"].as_array().unwrap().len(), 25);
+    let again = list(&app, &admin, &[("q", "wang"), ("page", "1")]).await;
+    assert_eq!(again.clients, broad.clients);
+    let last = list(&app, &admin, &[("q", "wang"), ("page", "10")]).await;
+    assert_eq!(last.clients.len(), 25);
     // One more word finds the one client, with an exact count.
-    let one = search("wang 250", "1").await;
-    assert_eq!(
-        (one["total"].clone(), one["more"].clone()),
-        (json!(1), json!(false))
+    let one = list(&app, &admin, &[("q", "wang 250"), ("page", "1")]).await;
+    assert_eq!((one.total, one.more), (1, false));
+    assert_eq!(one.clients[0].full_name, "Wang Wei 250");
+}
+
+/// The snake_case migration, as each backend runs it.
+fn snake_case_migration(db: Backend, which: &str) -> String {
+    let dir = match db {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let path = format!(
+        "{}/../migrations/{dir}/2026-12-03-000011_snake_case_json/{which}.sql",
+        env!("CARGO_MANIFEST_DIR")
     );
-    assert_eq!(one["clients"][0]["full_name"], "Wang Wei 250");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+async fn capitalised_education_levels_of_older_versions_are_converted(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin().await;
+    let mut details = wang();
+    details["education"] = json!([
+        { "level": "bachelor", "field": "Physics", "stem": true, "institution": "PKU", "country": "CN", "completed_on": "2018-07-01" },
+        { "level": "master", "field": "Computer science", "stem": true, "institution": "Tsinghua University", "country": "CN", "completed_on": "2021-07-01" }
+    ]);
+    // A language level that happens to read like an education level is text
+    // the person typed, and stays as typed.
+    details["languages"] = json!([{ "language": "Chess", "test": "FIDE", "level": "Master" }]);
+    let id = saved(save(&app, &admin, None, None, &details, false).await).id;
+    let get = || async {
+        let got: Result<Client, Refusal> =
+            app.ask(&admin, "get_client", &[("id", id.as_str())]).await;
+        got
+    };
+    // As the database of an earlier version held it.
+    app.exec(&snake_case_migration(db, "down"));
+    let stored = |app: &TestApp| {
+        use diesel::prelude::*;
+        use visadesk_server::db::schema::clients;
+        app.db()
+            .run_here(|c| {
+                Ok(clients::table
+                    .find(id.as_str())
+                    .select(clients::profile)
+                    .first::<String>(c)?)
+            })
+            .expect("the stored profile")
+    };
+    let old = stored(&app);
+    assert!(
+        old.contains(r#"{"level":"Bachelor""#) && old.contains(r#"{"level":"Master""#),
+        "{old}"
+    );
+    assert!(
+        matches!(get().await, Err((500, AppError::Internal))),
+        "the old spelling is unreadable now"
+    );
+    app.exec(&snake_case_migration(db, "up"));
+    let client = get().await.expect("readable again");
+    let levels: Vec<EducationLevel> = client.details.education.iter().map(|e| e.level).collect();
+    assert_eq!(levels, [EducationLevel::Bachelor, EducationLevel::Master]);
+    assert_eq!(client.details.languages[0].level, "Master");
+    assert_eq!(client.version, 1, "a change of spelling is not an edit");
 }

@@ -3,13 +3,19 @@
 //! input of every kind (each leaving no row and no file), sealing at rest,
 //! key rotation, and a crash in the middle of uploads.
 
-use crate::common::firm::{firm_with, open_case, Firm};
-use crate::common::Backend;
+use crate::common::firm::{firm_with, opened, Firm};
+use crate::common::{Backend, Refusal};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
+use visadesk_app::domain::audit::AuditEvent;
+use visadesk_app::domain::case::CaseDetail;
+use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus};
+use visadesk_app::domain::{CaseId, ItemId};
+use visadesk_app::AppError;
 
 /// Uploads here are limited to 1 MiB.
 const LIMIT: &[(&str, &str)] = &[("VISADESK_MAX_UPLOAD_MB", "1")];
@@ -46,7 +52,12 @@ fn multipart(file_name: &[u8], bytes: &[u8]) -> Vec<u8> {
     body
 }
 
-async fn post_body(f: &Firm, who: &reqwest::Client, item_id: &str, body: Vec<u8>) -> (u16, Value) {
+async fn post_body(
+    f: &Firm,
+    who: &reqwest::Client,
+    item_id: &ItemId,
+    body: Vec<u8>,
+) -> (u16, Value) {
     let res = who
         .post(f.app.url(&format!("/documents/items/{item_id}")))
         .header(
@@ -64,22 +75,33 @@ async fn post_body(f: &Firm, who: &reqwest::Client, item_id: &str, body: Vec<u8>
 async fn upload(
     f: &Firm,
     who: &reqwest::Client,
-    item_id: &str,
+    item_id: &ItemId,
     name: &str,
     bytes: &[u8],
 ) -> (u16, Value) {
     post_body(f, who, item_id, multipart(name.as_bytes(), bytes)).await
 }
 
+/// The checklist item an accepted upload (201) answers with.
+fn uploaded((status, body): (u16, Value)) -> ChecklistItem {
+    assert_eq!(status, 201, "{body}");
+    serde_json::from_value(body).expect("the upload answers with the checklist item")
+}
+
 /// Staff review a document version (as the admin).
-async fn review(f: &Firm, document_id: &str, accept: bool, reason: &str) -> reqwest::Response {
+async fn review(
+    f: &Firm,
+    document_id: &visadesk_app::domain::DocumentId,
+    accept: bool,
+    reason: &str,
+) -> Result<ChecklistItem, Refusal> {
     let accept = if accept { "true" } else { "false" };
     f.app
-        .call(
+        .ask(
             &f.admin,
             "review_document",
             &[
-                ("document_id", document_id),
+                ("document_id", document_id.as_str()),
                 ("accept", accept),
                 ("reason", reason),
             ],
@@ -87,31 +109,18 @@ async fn review(f: &Firm, document_id: &str, accept: bool, reason: &str) -> reqw
         .await
 }
 
-async fn case(f: &Firm, who: &reqwest::Client, id: &str) -> Value {
-    f.app
-        .call(who, "get_case", &[("id", id)])
-        .await
-        .json()
-        .await
-        .expect("case")
-}
-
 /// Opens a K visa case; returns its id and its checklist item ids by kind.
-async fn k_case(f: &Firm) -> (String, std::collections::HashMap<String, String>) {
-    let (status, opened) = open_case(f, &f.admin, "cn_k", &[]).await;
-    assert_eq!(status, 200, "{opened}");
-    let id = opened["id"].as_str().expect("case id").to_string();
-    let detail = case(f, &f.admin, &id).await;
-    let items = detail["checklist"]
-        .as_array()
-        .expect("checklist")
-        .iter()
-        .map(|i| {
-            (
-                i["kind"].as_str().unwrap_or_default().to_string(),
-                i["id"].as_str().unwrap_or_default().to_string(),
-            )
-        })
+async fn k_case(f: &Firm) -> (CaseId, HashMap<DocumentKind, ItemId>) {
+    let id = opened(f, &f.admin, "cn_k", &[]).await.id;
+    let detail: CaseDetail = f
+        .app
+        .ask(&f.admin, "get_case", &[("id", id.as_str())])
+        .await
+        .expect("the case");
+    let items = detail
+        .checklist
+        .into_iter()
+        .map(|i| (i.kind, i.id))
         .collect();
     (id, items)
 }
@@ -148,21 +157,20 @@ fn stored(f: &Firm) -> (usize, usize, usize) {
 async fn upload_review_versions_and_download(db: Backend) {
     let f = firm_with(db, LIMIT).await;
     let (case_id, items) = k_case(&f).await;
-    let passport = &items["Passport"];
-    let photo = &items["Photo"];
+    let passport = &items[&DocumentKind::Passport];
+    let photo = &items[&DocumentKind::Photo];
     let first = pdf(300_000, 1);
 
     let (status, item) = upload(&f, &f.para, passport, "passport scan.pdf", &first).await;
     assert_eq!(status, 403, "the paralegal is not assigned: {item}");
-    let (status, item) = upload(&f, &f.admin, passport, "passport scan.pdf", &first).await;
-    assert_eq!(status, 201, "{item}");
-    assert_eq!(item["status"], "Uploaded");
-    let v1 = &item["versions"][0];
-    assert_eq!(v1["version"], 1);
-    assert_eq!(v1["file_name"], "passport scan.pdf");
-    assert_eq!(v1["content_type"], "application/pdf");
-    assert_eq!(v1["size"], 300_000);
-    let v1_id = v1["id"].as_str().unwrap().to_string();
+    let item = uploaded(upload(&f, &f.admin, passport, "passport scan.pdf", &first).await);
+    assert_eq!(item.status, ItemStatus::Uploaded);
+    let v1 = &item.versions[0];
+    assert_eq!(v1.version, 1);
+    assert_eq!(v1.file_name, "passport scan.pdf");
+    assert_eq!(v1.content_type, "application/pdf");
+    assert_eq!(v1.size, 300_000);
+    let v1_id = v1.id.clone();
 
     // Downloads: the exact bytes, as an attachment, never sniffed.
     let res = f
@@ -197,42 +205,47 @@ async fn upload_review_versions_and_download(db: Backend) {
         .app
         .data_dir()
         .join("documents/objects")
-        .join(&case_id)
-        .join(&v1_id);
+        .join(case_id.as_str())
+        .join(v1_id.as_str());
     let raw = std::fs::read(&object).expect("stored object");
     assert!(raw.starts_with(b"VDOC"));
     assert!(!raw.windows(9).any(|w| w == b"%PDF-1.7\n"));
 
     // The same bytes again on the case are flagged.
-    let (status, item) = upload(&f, &f.admin, photo, "copy.pdf", &first).await;
-    assert_eq!(status, 201, "{item}");
+    let item = uploaded(upload(&f, &f.admin, photo, "copy.pdf", &first).await);
     assert_eq!(
-        item["versions"][0]["duplicate_of"],
-        "Passport (photo page), version 1"
+        item.versions[0].duplicate_of.as_deref(),
+        Some("Passport (photo page), version 1")
     );
 
     // Reject with a reason; a reason is required.
-    let res = review(&f, &v1_id, false, " ").await;
-    assert_eq!(res.status(), 400);
-    let res = review(&f, &v1_id, false, "The photo page is cut off").await;
-    assert_eq!(res.status(), 200);
-    let item: Value = res.json().await.unwrap();
-    assert_eq!(item["status"]["Rejected"], "The photo page is cut off");
+    let refused = review(&f, &v1_id, false, " ").await;
+    assert!(
+        matches!(&refused, Err((400, AppError::Invalid { field, .. })) if field == "reason"),
+        "{refused:?}"
+    );
+    let item = review(&f, &v1_id, false, "The photo page is cut off")
+        .await
+        .expect("rejected");
+    assert_eq!(
+        item.status,
+        ItemStatus::Rejected("The photo page is cut off".into())
+    );
 
     // A new version; the old one is kept and can no longer be reviewed.
     let second = pdf(200_000, 2);
-    let (status, item) = upload(&f, &f.admin, passport, "passport-v2.pdf", &second).await;
-    assert_eq!(status, 201, "{item}");
-    assert_eq!(item["versions"].as_array().unwrap().len(), 2);
-    assert_eq!(item["versions"][0]["version"], 2);
-    assert_eq!(item["versions"][0]["duplicate_of"], Value::Null);
-    let v2_id = item["versions"][0]["id"].as_str().unwrap().to_string();
-    let res = review(&f, &v1_id, true, "").await;
-    assert_eq!(res.status(), 409);
-    let res = review(&f, &v2_id, true, "").await;
-    assert_eq!(res.status(), 200);
-    let item: Value = res.json().await.unwrap();
-    assert_eq!(item["status"], "Accepted");
+    let item = uploaded(upload(&f, &f.admin, passport, "passport-v2.pdf", &second).await);
+    assert_eq!(item.versions.len(), 2);
+    assert_eq!(item.versions[0].version, 2);
+    assert_eq!(item.versions[0].duplicate_of, None);
+    let v2_id = item.versions[0].id.clone();
+    let stale = review(&f, &v1_id, true, "").await;
+    assert!(
+        matches!(stale, Err((409, AppError::Conflict(_)))),
+        "{stale:?}"
+    );
+    let item = review(&f, &v2_id, true, "").await.expect("accepted");
+    assert_eq!(item.status, ItemStatus::Accepted);
     let old = f
         .admin
         .get(f.app.url(&format!("/documents/{v1_id}")))
@@ -259,14 +272,12 @@ async fn upload_review_versions_and_download(db: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let audit: Value = f
+    let audit: Vec<AuditEvent> = f
         .app
-        .call(&f.admin, "audit_events", &[("action", "document.download")])
+        .ask(&f.admin, "audit_events", &[("action", "document.download")])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert!(audit.as_array().map_or(0, |a| a.len()) >= 3, "{audit}");
+        .expect("audit events");
+    assert!(audit.len() >= 3, "{audit:?}");
     let (rows, objects, temps) = stored(&f);
     assert_eq!((rows, objects, temps), (3, 3, 0));
 }
@@ -274,7 +285,7 @@ async fn upload_review_versions_and_download(db: Backend) {
 async fn bad_uploads_leave_no_row_and_no_file(db: Backend) {
     let f = firm_with(db, LIMIT).await;
     let (_case_id, items) = k_case(&f).await;
-    let item = items["Passport"].clone();
+    let item = items[&DocumentKind::Passport].clone();
     let cases: [(&str, Vec<u8>, u16, &str); 9] = [
         (
             "over the limit",
@@ -349,7 +360,8 @@ async fn bad_uploads_leave_no_row_and_no_file(db: Backend) {
         .unwrap();
     assert_eq!(res.status(), 400);
     // Unknown item; signed out.
-    let (status, _) = upload(&f, &f.admin, "no-such-item", "a.pdf", &pdf(1000, 9)).await;
+    let nowhere = ItemId::new("no-such-item");
+    let (status, _) = upload(&f, &f.admin, &nowhere, "a.pdf", &pdf(1000, 9)).await;
     assert_eq!(status, 404);
     let (status, _) = upload(&f, &f.app.client(), &item, "a.pdf", &pdf(1000, 9)).await;
     assert_eq!(status, 401);
@@ -407,9 +419,8 @@ async fn damaged_bytes_and_wrong_keys_are_never_served(db: Backend) {
     let mut f = firm_with(db, &[("VISADESK_DOCUMENT_KEY", key)]).await;
     let (case_id, items) = k_case(&f).await;
     let bytes = pdf(500_000, 12);
-    let (status, item) = upload(&f, &f.admin, &items["Cv"], "cv.pdf", &bytes).await;
-    assert_eq!(status, 201, "{item}");
-    let id = item["versions"][0]["id"].as_str().unwrap().to_string();
+    let item = uploaded(upload(&f, &f.admin, &items[&DocumentKind::Cv], "cv.pdf", &bytes).await);
+    let id = item.versions[0].id.to_string();
     let get = |f: &Firm, admin: reqwest::Client, id: String| {
         let url = f.app.url(&format!("/documents/{id}"));
         async move {
@@ -446,7 +457,7 @@ async fn damaged_bytes_and_wrong_keys_are_never_served(db: Backend) {
         .app
         .data_dir()
         .join("documents/objects")
-        .join(&case_id)
+        .join(case_id.as_str())
         .join(&id);
     let mut raw = std::fs::read(&object).unwrap();
     raw[300_000] ^= 0x40;
@@ -460,7 +471,7 @@ async fn damaged_bytes_and_wrong_keys_are_never_served(db: Backend) {
 async fn a_crash_during_uploads_leaves_every_row_with_its_file(db: Backend) {
     let mut f = firm_with(db, &[("VISADESK_MAX_UPLOAD_MB", "8")]).await;
     let (_case_id, items) = k_case(&f).await;
-    let item_ids: Vec<String> = items.values().cloned().collect();
+    let item_ids: Vec<ItemId> = items.values().cloned().collect();
     let cookie = session_cookie_of(&f).await;
     let addr = f.app.base.trim_start_matches("http://").to_string();
     let base = f.app.base.clone();
@@ -494,8 +505,18 @@ async fn a_crash_during_uploads_leaves_every_row_with_its_file(db: Backend) {
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    let before = stored(&f).0;
+    // Kill once some uploads have finished (others are then mid-file): wait
+    // for the first rows rather than a fixed time, which a busy machine may
+    // not be given.
+    let mut before = 0;
+    for _ in 0..1200 {
+        before = stored(&f).0;
+        if before >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(before >= 1, "no upload finished in two minutes");
     // kill -9, then start again on the same data.
     let pid = f.app.pid().expect("pid");
     let killed = std::process::Command::new("kill")

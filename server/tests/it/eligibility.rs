@@ -1,154 +1,161 @@
 //! Eligibility on the server: firm settings, assessments saved on cases
 //! (recomputed from the stored profile), and the `eligibility check` command.
 
-use crate::common::firm::{firm, open_case};
-use crate::common::Backend;
+use crate::common::firm::{firm, opened, Firm};
+use crate::common::{Backend, Refusal};
 use serde_json::{json, Value};
 use std::process::Command;
+use visadesk_app::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
+use visadesk_app::domain::audit::AuditEvent;
+use visadesk_app::domain::client::{Client, SaveOutcome};
+use visadesk_app::domain::CaseId;
+use visadesk_app::eligibility::{Assessment, Outcome, Settings};
+use visadesk_app::AppError;
 
 /// Gives the firm's client a K-visa profile: 31 on 2026-11-24, STEM master's.
-async fn give_profile(f: &crate::common::firm::Firm, born: &str) {
-    let current: Value = f
+async fn give_profile(f: &Firm, born: &str) {
+    let current: Client = f
         .app
-        .call(&f.admin, "get_client", &[("id", f.client_id.as_str())])
+        .ask(&f.admin, "get_client", &[("id", f.client_id.as_str())])
         .await
-        .json()
-        .await
-        .unwrap();
-    let body = json!({ "id": f.client_id, "base_version": current["version"], "confirm_duplicate": false, "details": {
+        .expect("the firm's client");
+    let body = json!({ "id": f.client_id, "base_version": current.version, "confirm_duplicate": false, "details": {
         "full_name": "Priya Sharma", "latin_name": "", "email": "priya@example.com", "phone": "", "address": "",
         "date_of_birth": born, "nationality": "IN", "passport_number": "Z1234567", "passport_expiry": "2030-01-01",
-        "education": [{ "level": "Master", "field": "Physics", "stem": true, "institution": "IISc", "country": "IN", "completed_on": "2020-06-30" }],
+        "education": [{ "level": "master", "field": "Physics", "stem": true, "institution": "IISc", "country": "IN", "completed_on": "2020-06-30" }],
         "work": [], "languages": [],
         "eligibility": { "institution_well_known": true }
     }});
-    let res = f.app.call_json(&f.admin, "save_client", &body).await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let saved: Result<SaveOutcome, Refusal> = f.app.ask_json(&f.admin, "save_client", &body).await;
+    assert!(matches!(saved, Ok(SaveOutcome::Saved(_))), "{saved:?}");
 }
 
-fn outcome<'a>(assessment: &'a Value, programme: &str) -> &'a str {
-    assessment["programmes"]
-        .as_array()
-        .unwrap()
+/// The outcome for one programme (by code) of an assessment.
+fn outcome(assessment: &Assessment, programme: &str) -> Outcome {
+    assessment
+        .programmes
         .iter()
-        .find(|p| p["programme"] == programme)
-        .and_then(|p| p["outcome"].as_str())
-        .unwrap()
+        .find(|p| p.programme == programme)
+        .map(|p| p.outcome)
+        .unwrap_or_else(|| panic!("{programme} was not assessed"))
 }
 
 async fn save_assessment(
-    f: &crate::common::firm::Firm,
+    f: &Firm,
     who: &reqwest::Client,
-    case_id: &str,
+    case_id: &CaseId,
     on: &str,
-) -> (u16, Value) {
-    let res = f
-        .app
-        .call(who, "save_assessment", &[("case_id", case_id), ("on", on)])
-        .await;
-    (res.status().as_u16(), res.json().await.unwrap())
+) -> Result<StoredAssessment, Refusal> {
+    f.app
+        .ask(
+            who,
+            "save_assessment",
+            &[("case_id", case_id.as_str()), ("on", on)],
+        )
+        .await
 }
 
 async fn saves_assessments_computed_on_the_server(db: Backend) {
     let f = firm(db).await;
     give_profile(&f, "1995-03-01").await;
-    let (status, case) = open_case(&f, &f.attorney, "cn_k", &[]).await;
-    assert_eq!(status, 200);
-    let case_id = case["id"].as_str().unwrap();
+    let case_id = opened(&f, &f.attorney, "cn_k", &[]).await.id;
 
     // The browser sends only the case and the date: the server reads the stored profile.
-    let (status, before) = save_assessment(&f, &f.attorney, case_id, "2025-09-30").await;
-    assert_eq!(status, 200, "{before}");
-    assert_eq!(outcome(&before["assessment"], "cn_k"), "ineligible");
-    let (_, after) = save_assessment(&f, &f.attorney, case_id, "2025-10-01").await;
-    assert_eq!(outcome(&after["assessment"], "cn_k"), "eligible");
-    assert_eq!(after["assessment"]["on"], "2025-10-01");
-    assert!(after["assessment"]["rules_version"].as_str().is_some());
-    assert_eq!(after["created_by_name"], "Test Person");
+    let before = save_assessment(&f, &f.attorney, &case_id, "2025-09-30")
+        .await
+        .expect("assessed");
+    assert_eq!(outcome(&before.assessment, "cn_k"), Outcome::Ineligible);
+    let after = save_assessment(&f, &f.attorney, &case_id, "2025-10-01")
+        .await
+        .expect("assessed");
+    assert_eq!(outcome(&after.assessment, "cn_k"), Outcome::Eligible);
+    assert_eq!(after.assessment.on.to_string(), "2025-10-01");
+    assert!(!after.assessment.rules_version.is_empty());
+    assert_eq!(after.created_by_name, "Test Person");
 
-    let listed: Value = f
+    let listed: CaseEligibility = f
         .app
-        .call(&f.para, "load_case_eligibility", &[("case_id", case_id)])
+        .ask(
+            &f.para,
+            "load_case_eligibility",
+            &[("case_id", case_id.as_str())],
+        )
         .await
-        .json()
-        .await
-        .unwrap();
-    let saved = listed["assessments"].as_array().unwrap();
-    assert_eq!(saved.len(), 2);
-    assert_eq!(saved[0]["id"], after["id"], "newest first");
-    assert_eq!(listed["profile"]["date_of_birth"], "1995-03-01");
-    assert_eq!(
-        listed["context"]["can_save"], false,
+        .expect("the case's eligibility");
+    let ids: Vec<_> = listed.assessments.iter().map(|a| &a.id).collect();
+    assert_eq!(ids, vec![&after.id, &before.id], "newest first");
+    assert_eq!(listed.profile.date_of_birth, "1995-03-01");
+    assert!(
+        !listed.context.can_save,
         "a paralegal not assigned to the case is not offered the save button"
     );
 
-    let audit: Value = f
+    let audit: Vec<AuditEvent> = f
         .app
-        .call(&f.admin, "audit_events", &[("action", "assessment.save")])
+        .ask(&f.admin, "audit_events", &[("action", "assessment.save")])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(audit.as_array().unwrap().len(), 2);
-    assert!(audit[0]["summary"]
-        .as_str()
-        .unwrap()
-        .contains("eligible: cn_k"));
+        .expect("audit events");
+    assert_eq!(audit.len(), 2);
+    assert!(audit[0].summary.contains("eligible: cn_k"), "{audit:?}");
 }
 
 async fn assessments_use_the_firms_settings(db: Backend) {
     let f = firm(db).await;
     give_profile(&f, "1985-01-01").await; // 41 on 2026-11-24
-    let (_, case) = open_case(&f, &f.attorney, "cn_k", &[]).await;
-    let case_id = case["id"].as_str().unwrap();
-    let (_, first) = save_assessment(&f, &f.attorney, case_id, "2026-11-24").await;
-    assert_eq!(outcome(&first["assessment"], "cn_k"), "eligible");
+    let case_id = opened(&f, &f.attorney, "cn_k", &[]).await.id;
+    let first = save_assessment(&f, &f.attorney, &case_id, "2026-11-24")
+        .await
+        .expect("assessed");
+    assert_eq!(outcome(&first.assessment, "cn_k"), Outcome::Eligible);
 
     // Only admins change settings, and only to sensible values.
     let settings = [
         ("settings[k_visa_max_age]", "35"),
         ("settings[z_permit_b_max_age]", "60"),
     ];
-    let res = f
+    let by_attorney: Result<Settings, Refusal> = f
         .app
-        .call(&f.attorney, "save_eligibility_settings", &settings)
+        .ask(&f.attorney, "save_eligibility_settings", &settings)
         .await;
-    assert_eq!(res.status(), 403);
+    assert_eq!(by_attorney, Err((403, AppError::Forbidden)));
     let silly = [
         ("settings[k_visa_max_age]", "7"),
         ("settings[z_permit_b_max_age]", "60"),
     ];
-    let res = f
+    let refused: Result<Settings, Refusal> = f
         .app
-        .call(&f.admin, "save_eligibility_settings", &silly)
+        .ask(&f.admin, "save_eligibility_settings", &silly)
         .await;
-    assert_eq!(res.status(), 400);
-    assert!(res.text().await.unwrap().contains("between 18 and 99"));
-    let res = f
+    let Err((400, AppError::Invalid { field, message })) = refused else {
+        panic!("an age of 7 is refused: {refused:?}");
+    };
+    assert!(field.contains("k_visa_max_age"), "{field}");
+    assert!(message.contains("between 18 and 99"), "{message}");
+    let saved: Settings = f
         .app
-        .call(&f.admin, "save_eligibility_settings", &settings)
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        .ask(&f.admin, "save_eligibility_settings", &settings)
+        .await
+        .expect("saved");
+    assert_eq!(saved.k_visa_max_age, 35);
 
-    let context: Value = f
+    let context: EligibilityContext = f
         .app
-        .call(&f.para, "load_eligibility_context", &[])
+        .ask(&f.para, "load_eligibility_context", &[])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(context["settings"]["k_visa_max_age"], 35);
-    assert_eq!(context["can_save"], true);
+        .expect("the context");
+    assert_eq!(context.settings.k_visa_max_age, 35);
+    assert!(context.can_save);
 
-    let (_, second) = save_assessment(&f, &f.attorney, case_id, "2026-11-24").await;
-    assert_eq!(outcome(&second["assessment"], "cn_k"), "ineligible");
-    assert_eq!(second["assessment"]["settings"]["k_visa_max_age"], 35);
+    let second = save_assessment(&f, &f.attorney, &case_id, "2026-11-24")
+        .await
+        .expect("assessed");
+    assert_eq!(outcome(&second.assessment, "cn_k"), Outcome::Ineligible);
+    assert_eq!(second.assessment.settings.k_visa_max_age, 35);
 }
 
 async fn only_staff_who_edit_cases_save_assessments(db: Backend) {
     let f = firm(db).await;
-    let (_, case) = open_case(&f, &f.attorney, "us_h1b", &[]).await;
-    let case_id = case["id"].as_str().unwrap();
+    let case_id = opened(&f, &f.attorney, "us_h1b", &[]).await.id;
     let viewer = f
         .app
         .user(
@@ -158,22 +165,35 @@ async fn only_staff_who_edit_cases_save_assessments(db: Backend) {
             "viewer pass phrase",
         )
         .await;
-    let (status, _) = save_assessment(&f, &viewer, case_id, "2026-11-24").await;
-    assert_eq!(status, 403);
+    assert_eq!(
+        save_assessment(&f, &viewer, &case_id, "2026-11-24").await,
+        Err((403, AppError::Forbidden))
+    );
     // A viewer still sees the eligibility of the case.
-    let res = f
+    let seen: Result<CaseEligibility, Refusal> = f
         .app
-        .call(&viewer, "load_case_eligibility", &[("case_id", case_id)])
+        .ask(
+            &viewer,
+            "load_case_eligibility",
+            &[("case_id", case_id.as_str())],
+        )
         .await;
-    assert_eq!(res.status(), 200);
-    let (status, body) = save_assessment(&f, &f.attorney, case_id, "2026-02-30").await;
-    assert_eq!(status, 400);
-    assert!(body.to_string().contains("real date"), "{body}");
-    let (status, _) = save_assessment(&f, &f.attorney, "no-such-case", "2026-11-24").await;
-    assert_eq!(status, 404);
+    assert!(seen.is_ok(), "{seen:?}");
+    let refused = save_assessment(&f, &f.attorney, &case_id, "2026-02-30").await;
+    let Err((400, AppError::Invalid { message, .. })) = &refused else {
+        panic!("an impossible date is refused: {refused:?}");
+    };
+    assert!(message.contains("real date"), "{message}");
+    let nowhere = CaseId::new("no-such-case");
+    assert_eq!(
+        save_assessment(&f, &f.attorney, &nowhere, "2026-11-24").await,
+        Err((404, AppError::NotFound("case".into())))
+    );
     let anonymous = f.app.client();
-    let (status, _) = save_assessment(&f, &anonymous, case_id, "2026-11-24").await;
-    assert_eq!(status, 401);
+    assert_eq!(
+        save_assessment(&f, &anonymous, &case_id, "2026-11-24").await,
+        Err((401, AppError::NotSignedIn))
+    );
 }
 
 on_both_databases!(
@@ -224,12 +244,17 @@ fn example() -> String {
 fn cli_assesses_the_documented_example() {
     let (code, out, err) = check(&[&example(), "--on", "2026-11-24"], None);
     assert_eq!(code, 0, "{err}");
-    let result: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(result["on"], "2026-11-24");
-    assert_eq!(outcome(&result, "cn_k"), "eligible");
-    assert_eq!(outcome(&result, "de_blue_card"), "eligible");
-    assert_eq!(outcome(&result, "us_h1b"), "ineligible");
-    assert_eq!(result["programmes"].as_array().unwrap().len(), 5);
+    let raw: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        raw["programmes"][0]["outcome"], "eligible",
+        "snake_case codes"
+    );
+    let result: Assessment = serde_json::from_str(&out).unwrap();
+    assert_eq!(result.on.to_string(), "2026-11-24");
+    assert_eq!(outcome(&result, "cn_k"), Outcome::Eligible);
+    assert_eq!(outcome(&result, "de_blue_card"), Outcome::Eligible);
+    assert_eq!(outcome(&result, "us_h1b"), Outcome::Ineligible);
+    assert_eq!(result.programmes.len(), 5);
 }
 
 #[test]
@@ -239,20 +264,19 @@ fn cli_checks_one_programme_and_reports_missing_fields() {
         Some("{}"),
     );
     assert_eq!(code, 0);
-    let result: Value = serde_json::from_str(&out).unwrap();
-    let programmes = result["programmes"].as_array().unwrap();
-    assert_eq!(programmes.len(), 1);
-    assert_eq!(programmes[0]["outcome"], "needs_information");
-    assert!(programmes[0]["missing"]
-        .as_array()
-        .unwrap()
+    let result: Assessment = serde_json::from_str(&out).unwrap();
+    assert_eq!(result.programmes.len(), 1);
+    let blue_card = &result.programmes[0];
+    assert_eq!(blue_card.outcome, Outcome::NeedsInformation);
+    assert!(blue_card
+        .missing
         .iter()
         .any(|m| m == "eligibility.job_offer"));
 }
 
 #[test]
 fn cli_refuses_malformed_json_with_line_and_column() {
-    let (code, out, err) = check(&["-"], Some("{\n  \"date_of_birth\": \"1990-01-01\",\n  \"education\": [ { \"level\": \"Master\" ],\n}\n"));
+    let (code, out, err) = check(&["-"], Some("{\n  \"date_of_birth\": \"1990-01-01\",\n  \"education\": [ { \"level\": \"master\" ],\n}\n"));
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("is not valid JSON: line 3, column"), "{err}");
@@ -262,7 +286,11 @@ fn cli_refuses_malformed_json_with_line_and_column() {
         err.contains("does not have the documented form: line 1"),
         "{err}"
     );
-    assert!(err.contains("Doctorate"), "{err}");
+    assert!(err.contains("doctorate"), "{err}");
+    // The capitalised levels of earlier versions are refused the same way.
+    let (code, _, err) = check(&["-"], Some(r#"{"education": [{"level": "Master"}]}"#));
+    assert_eq!(code, 2);
+    assert!(err.contains("`master`"), "{err}");
     let (code, _, err) = check(&["/no/such/profile.json"], None);
     assert_eq!(code, 2);
     assert!(err.contains("could not read the profile"), "{err}");
@@ -275,7 +303,7 @@ fn cli_refuses_unknown_fields_by_name() {
     let (code, out, err) = check(
         &["-"],
         Some(
-            r#"{"date_of_birth": "1990-01-01", "eligibilty": {}, "education": [{"level": "Master", "stemm": true}]}"#,
+            r#"{"date_of_birth": "1990-01-01", "eligibilty": {}, "education": [{"level": "master", "stemm": true}]}"#,
         ),
     );
     assert_eq!(code, 2, "{out}");

@@ -1,9 +1,15 @@
 //! The applicant portal: invitations (one use, seven days), joining, and
 //! what an applicant may see and do. Anything not theirs answers 404.
 
-use crate::common::firm::{firm, open_case, Firm};
-use crate::common::Backend;
-use serde_json::{json, Value};
+use crate::common::firm::{firm, opened, Firm};
+use crate::common::{Backend, Refusal};
+use serde_json::json;
+use visadesk_app::domain::case::CaseSummary;
+use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus};
+use visadesk_app::domain::client::SaveOutcome;
+use visadesk_app::domain::document::{InvitationInfo, NewInvitation, Portal};
+use visadesk_app::domain::{ClientId, DocumentId, ItemId, UserSummary};
+use visadesk_app::AppError;
 
 fn pdf(seed: u8) -> Vec<u8> {
     let mut b = b"%PDF-1.4\n".to_vec();
@@ -11,7 +17,7 @@ fn pdf(seed: u8) -> Vec<u8> {
     b
 }
 
-async fn upload(f: &Firm, who: &reqwest::Client, item_id: &str, bytes: &[u8]) -> u16 {
+async fn upload(f: &Firm, who: &reqwest::Client, item_id: &ItemId, bytes: &[u8]) -> u16 {
     let boundary = "portal-test-boundary";
     let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\n\r\n").into_bytes();
     body.extend_from_slice(bytes);
@@ -30,33 +36,31 @@ async fn upload(f: &Firm, who: &reqwest::Client, item_id: &str, bytes: &[u8]) ->
 }
 
 /// A second client record, with its own email.
-async fn other_client(f: &Firm) -> String {
+async fn other_client(f: &Firm) -> ClientId {
     let body = json!({ "id": null, "base_version": null, "confirm_duplicate": false, "details": {
         "full_name": "Lukas Becker", "latin_name": "", "email": "lukas@example.com", "phone": "", "address": "",
         "date_of_birth": "1990-02-01", "nationality": "DE", "passport_number": "C01X00T47", "passport_expiry": "2031-01-01",
         "education": [], "work": [], "languages": []
     }});
-    let saved: Value = f
-        .app
-        .call_json(&f.admin, "save_client", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
-    saved["Saved"]["id"].as_str().unwrap().to_string()
+    match f.app.ask_json(&f.admin, "save_client", &body).await {
+        Ok(SaveOutcome::Saved(client)) => client.id,
+        other => panic!("not saved: {other:?}"),
+    }
 }
 
 /// Invites a client and returns the token of the link.
-async fn invite(f: &Firm, client_id: &str) -> String {
-    let res = f
+async fn invite(f: &Firm, client_id: &ClientId) -> String {
+    let invitation: NewInvitation = f
         .app
-        .call(&f.para, "invite_applicant", &[("client_id", client_id)])
-        .await;
-    assert_eq!(res.status(), 200);
-    let invitation: Value = res.json().await.unwrap();
-    invitation["path"]
-        .as_str()
-        .unwrap()
+        .ask(
+            &f.para,
+            "invite_applicant",
+            &[("client_id", client_id.as_str())],
+        )
+        .await
+        .expect("invited");
+    invitation
+        .path
         .trim_start_matches("/portal/join/")
         .to_string()
 }
@@ -79,26 +83,55 @@ async fn join(f: &Firm, token: &str, password: &str) -> (u16, reqwest::Client) {
     (res.status().as_u16(), browser)
 }
 
-async fn portal(f: &Firm, who: &reqwest::Client) -> (u16, Value) {
-    let res = f.app.call(who, "portal", &[]).await;
-    (
-        res.status().as_u16(),
-        res.json().await.unwrap_or(Value::Null),
-    )
+async fn portal(f: &Firm, who: &reqwest::Client) -> Result<Portal, Refusal> {
+    f.app.ask(who, "portal", &[]).await
+}
+
+/// Staff review a document version.
+async fn review(
+    f: &Firm,
+    who: &reqwest::Client,
+    document: &DocumentId,
+    accept: bool,
+    reason: &str,
+) -> Result<ChecklistItem, Refusal> {
+    let accept = if accept { "true" } else { "false" };
+    f.app
+        .ask(
+            who,
+            "review_document",
+            &[
+                ("document_id", document.as_str()),
+                ("accept", accept),
+                ("reason", reason),
+            ],
+        )
+        .await
+}
+
+async fn set_active(f: &Firm, user_id: &visadesk_app::domain::UserId, active: &str) {
+    let user: Result<UserSummary, Refusal> = f
+        .app
+        .ask(
+            &f.admin,
+            "set_user_active",
+            &[("user_id", user_id.as_str()), ("active", active)],
+        )
+        .await;
+    assert_eq!(user.map(|u| u.active.to_string()), Ok(active.to_string()));
 }
 
 async fn invitations_work_once_and_expire(db: Backend) {
     let f = firm(db).await;
     let token = invite(&f, &f.client_id).await;
-    let info: Value = f
+    let info: InvitationInfo = f
         .app
-        .call(&f.app.client(), "invitation_details", &[("token", &token)])
+        .ask(&f.app.client(), "invitation_details", &[("token", &token)])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(info["client_name"], "Priya Sharma");
-    assert_eq!(info["email"], "priya@example.com");
+        .expect("the link's page");
+    assert_eq!(info.client_name, "Priya Sharma");
+    assert_eq!(info.email, "priya@example.com");
+    assert!(!info.has_account);
 
     let browser = f.app.client();
     let res = f
@@ -133,8 +166,7 @@ async fn invitations_work_once_and_expire(db: Backend) {
     assert_eq!(res.status(), 400);
     let (status, applicant) = join(&f, &token, "my own long pass phrase").await;
     assert_eq!(status, 200);
-    let (status, _) = portal(&f, &applicant).await;
-    assert_eq!(status, 200);
+    assert!(portal(&f, &applicant).await.is_ok());
     // The link's page is in the access log, without the token.
     let page = f
         .app
@@ -182,9 +214,9 @@ async fn invitations_work_once_and_expire(db: Backend) {
     let token = invite(&f, &f.client_id).await;
     let (status, _) = join(&f, &token, "a brand new pass phrase").await;
     assert_eq!(status, 200);
-    let (status, _) = portal(&f, &applicant).await;
     assert_eq!(
-        status, 401,
+        portal(&f, &applicant).await,
+        Err((401, AppError::NotSignedIn)),
         "a new password ends the sessions of the old one"
     );
     let applicant = f.app.client();
@@ -196,15 +228,7 @@ async fn invitations_work_once_and_expire(db: Backend) {
 
     // An invitation never brings back an account the firm deactivated.
     let user_id = f.app.user_id(&applicant).await;
-    let res = f
-        .app
-        .call(
-            &f.admin,
-            "set_user_active",
-            &[("user_id", &user_id), ("active", "false")],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    set_active(&f, &user_id, "false").await;
     let token = invite(&f, &f.client_id).await;
     let (status, _) = join(&f, &token, "yet another pass phrase").await;
     assert_eq!(status, 409);
@@ -214,13 +238,7 @@ async fn invitations_work_once_and_expire(db: Backend) {
         .sign_in(&applicant, "priya@example.com", "a brand new pass phrase")
         .await;
     assert_eq!(res.status(), 401);
-    f.app
-        .call(
-            &f.admin,
-            "set_user_active",
-            &[("user_id", &user_id), ("active", "true")],
-        )
-        .await;
+    set_active(&f, &user_id, "true").await;
     let res = f
         .app
         .sign_in(&applicant, "priya@example.com", "a brand new pass phrase")
@@ -229,37 +247,43 @@ async fn invitations_work_once_and_expire(db: Backend) {
 
     // A client without an email cannot be invited; staff roles only.
     f.app.exec("UPDATE clients SET email = ''");
-    let res = f
+    let no_email: Result<NewInvitation, Refusal> = f
         .app
-        .call(&f.para, "invite_applicant", &[("client_id", &f.client_id)])
-        .await;
-    assert_eq!(res.status(), 400);
-    let res = f
-        .app
-        .call(
-            &applicant,
+        .ask(
+            &f.para,
             "invite_applicant",
-            &[("client_id", &f.client_id)],
+            &[("client_id", f.client_id.as_str())],
         )
         .await;
-    assert_eq!(res.status(), 403);
+    assert!(
+        matches!(no_email, Err((400, AppError::Invalid { .. }))),
+        "{no_email:?}"
+    );
+    let by_applicant: Result<NewInvitation, Refusal> = f
+        .app
+        .ask(
+            &applicant,
+            "invite_applicant",
+            &[("client_id", f.client_id.as_str())],
+        )
+        .await;
+    assert_eq!(by_applicant, Err((403, AppError::Forbidden)));
 }
 
 async fn an_applicant_reaches_only_their_own_case(db: Backend) {
     let f = firm(db).await;
-    let (_, case_a) = open_case(&f, &f.admin, "cn_k", &[]).await;
-    let case_a = case_a["id"].as_str().unwrap().to_string();
+    let case_a = opened(&f, &f.admin, "cn_k", &[]).await.id;
     let lukas = other_client(&f).await;
-    let res = f
+    let case_b: CaseSummary = f
         .app
-        .call(
+        .ask(
             &f.admin,
             "create_case",
-            &[("client_id", &lukas), ("programme", "us_h1b")],
+            &[("client_id", lukas.as_str()), ("programme", "us_h1b")],
         )
-        .await;
-    let case_b: Value = res.json().await.unwrap();
-    let case_b = case_b["id"].as_str().unwrap().to_string();
+        .await
+        .expect("Lukas's case");
+    let case_b = case_b.id;
     f.app.exec(&format!("UPDATE cases SET internal_notes = 'Fee dispute; do not tell the client' WHERE id = '{case_a}'"));
 
     let (_, a) = join(
@@ -270,37 +294,25 @@ async fn an_applicant_reaches_only_their_own_case(db: Backend) {
     .await;
     let (_, b) = join(&f, &invite(&f, &lukas).await, "lukas's long pass phrase").await;
 
-    let (status, mine) = portal(&f, &a).await;
-    assert_eq!(status, 200);
-    let cases = mine["cases"].as_array().unwrap();
-    assert_eq!(cases.len(), 1);
-    assert_eq!(cases[0]["id"], case_a.as_str());
+    let mine = portal(&f, &a).await.expect("Priya's portal");
+    let ids: Vec<_> = mine.cases.iter().map(|c| &c.id).collect();
+    assert_eq!(ids, vec![&case_a]);
     assert!(
-        !mine.to_string().contains("Fee dispute"),
+        !format!("{mine:?}").contains("Fee dispute"),
         "no internal notes in the portal"
     );
-    let item_a = cases[0]["checklist"][0]["id"].as_str().unwrap().to_string();
-    let (_, theirs) = portal(&f, &b).await;
-    assert_eq!(theirs["cases"][0]["id"], case_b.as_str());
-    let item_b = theirs["cases"][0]["checklist"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let item_a = mine.cases[0].checklist[0].id.clone();
+    let theirs = portal(&f, &b).await.expect("Lukas's portal");
+    assert_eq!(theirs.cases[0].id, case_b);
+    let item_b = theirs.cases[0].checklist[0].id.clone();
 
     // Upload to one's own case; not to another's.
     assert_eq!(upload(&f, &a, &item_a, &pdf(1)).await, 201);
     assert_eq!(upload(&f, &a, &item_b, &pdf(2)).await, 404);
     assert_eq!(upload(&f, &b, &item_b, &pdf(3)).await, 201);
-    let (_, mine) = portal(&f, &a).await;
-    let doc_a = mine["cases"][0]["checklist"][0]["versions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (_, theirs) = portal(&f, &b).await;
-    let doc_b = theirs["cases"][0]["checklist"][0]["versions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let newest = |portal: Portal| portal.cases[0].checklist[0].versions[0].id.clone();
+    let doc_a = newest(portal(&f, &a).await.expect("portal"));
+    let doc_b = newest(portal(&f, &b).await.expect("portal"));
 
     // Download one's own; another's is 404, as is any preview or review.
     let res = a
@@ -318,28 +330,16 @@ async fn an_applicant_reaches_only_their_own_case(db: Backend) {
         let res = a.get(f.app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), 404, "{path}");
     }
-    let res = f
-        .app
-        .call(
-            &a,
-            "review_document",
-            &[("document_id", &doc_b), ("accept", "true")],
-        )
-        .await;
     assert_eq!(
-        res.status(),
-        403,
+        review(&f, &a, &doc_b, true, "").await,
+        Err((403, AppError::Forbidden)),
         "reviewing is staff work: refused alike for any document"
     );
-    let res = f
-        .app
-        .call(
-            &a,
-            "review_document",
-            &[("document_id", &doc_a), ("accept", "true")],
-        )
-        .await;
-    assert_eq!(res.status(), 403, "applicants do not review");
+    assert_eq!(
+        review(&f, &a, &doc_a, true, "").await,
+        Err((403, AppError::Forbidden)),
+        "applicants do not review"
+    );
 
     // Nothing of the staff area: pages send them to the portal, data is refused.
     for page in ["/", "/clients", &format!("/cases/{case_a}"), "/admin"] {
@@ -347,50 +347,29 @@ async fn an_applicant_reaches_only_their_own_case(db: Backend) {
         assert_eq!(res.status(), 303, "{page}");
         assert_eq!(res.headers()["location"], "/portal", "{page}");
     }
-    for (endpoint, form) in [
+    let staff_data: [(&str, Vec<(&str, &str)>); 4] = [
         ("get_case", vec![("id", case_a.as_str())]),
         ("list_cases", vec![]),
         ("get_client", vec![("id", f.client_id.as_str())]),
         ("list_clients", vec![]),
-    ] {
-        let res = f.app.call(&a, endpoint, &form).await;
-        assert_eq!(res.status(), 403, "{endpoint}");
+    ];
+    for (endpoint, form) in staff_data {
+        let refused: Result<serde_json::Value, Refusal> = f.app.ask(&a, endpoint, &form).await;
+        assert_eq!(refused, Err((403, AppError::Forbidden)), "{endpoint}");
     }
 
     // Staff reject; the applicant sees why and uploads again; staff accept.
-    let res = f
-        .app
-        .call(
-            &f.admin,
-            "review_document",
-            &[
-                ("document_id", &doc_a),
-                ("accept", "false"),
-                ("reason", "Blurred: scan it again please"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let (_, mine) = portal(&f, &a).await;
+    review(&f, &f.admin, &doc_a, false, "Blurred: scan it again please")
+        .await
+        .expect("rejected");
+    let mine = portal(&f, &a).await.expect("portal");
     assert_eq!(
-        mine["cases"][0]["checklist"][0]["status"]["Rejected"],
-        "Blurred: scan it again please"
+        mine.cases[0].checklist[0].status,
+        ItemStatus::Rejected("Blurred: scan it again please".into())
     );
     assert_eq!(upload(&f, &a, &item_a, &pdf(4)).await, 201);
-    let (_, mine) = portal(&f, &a).await;
-    let v2 = mine["cases"][0]["checklist"][0]["versions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let res = f
-        .app
-        .call(
-            &f.admin,
-            "review_document",
-            &[("document_id", &v2), ("accept", "true")],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let v2 = newest(portal(&f, &a).await.expect("portal"));
+    review(&f, &f.admin, &v2, true, "").await.expect("accepted");
     assert_eq!(
         upload(&f, &a, &item_a, &pdf(5)).await,
         409,
@@ -398,35 +377,34 @@ async fn an_applicant_reaches_only_their_own_case(db: Backend) {
     );
     // Waived items, and the staff's reasons for waiving, stay out of the portal;
     // nobody uploads to a waived item.
-    let cv = theirs["cases"][0]["checklist"]
-        .as_array()
-        .unwrap()
+    let cv = theirs.cases[0]
+        .checklist
         .iter()
-        .find(|i| i["kind"] == "Cv")
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .unwrap();
-    let res = f
+        .find(|i| i.kind == DocumentKind::Cv)
+        .map(|i| i.id.clone())
+        .expect("an H-1B case asks for a CV");
+    let waived: Result<ChecklistItem, Refusal> = f
         .app
-        .call(
+        .ask(
             &f.admin,
             "waive_checklist_item",
             &[
-                ("item_id", &cv),
+                ("item_id", cv.as_str()),
                 ("waive", "true"),
                 ("reason", "Partner firm holds it; fee note 7"),
             ],
         )
         .await;
-    assert_eq!(res.status(), 200);
-    let (_, theirs) = portal(&f, &b).await;
-    assert!(!theirs.to_string().contains("fee note 7"), "{theirs}");
-    assert!(!theirs.to_string().contains(&cv));
+    assert!(waived.is_ok(), "{waived:?}");
+    let theirs = portal(&f, &b).await.expect("portal");
+    let seen = format!("{theirs:?}");
+    assert!(!seen.contains("fee note 7"), "{seen}");
+    assert!(!seen.contains(cv.as_str()));
     assert_eq!(upload(&f, &b, &cv, &pdf(6)).await, 409);
     assert_eq!(upload(&f, &f.admin, &cv, &pdf(6)).await, 409);
 
     // Staff are not applicants: the portal is refused to them.
-    let (status, _) = portal(&f, &f.admin).await;
-    assert_eq!(status, 403);
+    assert_eq!(portal(&f, &f.admin).await, Err((403, AppError::Forbidden)));
 }
 
 on_both_databases!(

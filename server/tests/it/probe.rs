@@ -54,13 +54,13 @@ async fn a_client_name_cannot_break_out_of_the_page(db: Backend) {
         r#"X </title><meta http-equiv="refresh" content="0;url=https://evil.example/">"#,
         r#"Y </script><script>alert(1)</script>"#,
     ] {
-        let saved: Value = app
-            .call_json(&admin, "save_client", &client_body(name))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let id = saved["Saved"]["id"].as_str().expect("saved").to_string();
+        let saved = app
+            .ask_json(&admin, "save_client", &client_body(name))
+            .await;
+        let Ok(visadesk_app::domain::client::SaveOutcome::Saved(client)) = saved else {
+            panic!("not saved: {saved:?}");
+        };
+        let id = client.id;
         let html = admin
             .get(app.url(&format!("/clients/{id}")))
             .send()

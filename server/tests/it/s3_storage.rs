@@ -372,17 +372,15 @@ async fn the_server_keeps_documents_in_the_bucket() {
         ("VISADESK_MAX_UPLOAD_MB", "12"),
     ];
     let f = crate::common::firm::firm_with(crate::common::Backend::Sqlite, &env).await;
-    let (status, opened) = crate::common::firm::open_case(&f, &f.admin, "cn_k", &[]).await;
-    assert_eq!(status, 200, "{opened}");
-    let case_id = opened["id"].as_str().unwrap().to_string();
-    let detail: serde_json::Value = f
+    let case_id = crate::common::firm::opened(&f, &f.admin, "cn_k", &[])
+        .await
+        .id;
+    let detail: visadesk_app::domain::case::CaseDetail = f
         .app
-        .call(&f.admin, "get_case", &[("id", &case_id)])
+        .ask(&f.admin, "get_case", &[("id", case_id.as_str())])
         .await
-        .json()
-        .await
-        .unwrap();
-    let item = detail["checklist"][0]["id"].as_str().unwrap().to_string();
+        .expect("the case");
+    let item = detail.checklist[0].id.clone();
 
     let mut file = b"%PDF-1.5\n".to_vec();
     file.extend(pattern(10 * 1024 * 1024));
@@ -404,8 +402,8 @@ async fn the_server_keeps_documents_in_the_bucket() {
     assert_eq!(res.status(), 415);
     let res = send(file.clone()).await.unwrap();
     assert_eq!(res.status(), 201);
-    let answer: serde_json::Value = res.json().await.unwrap();
-    let doc = answer["versions"][0]["id"].as_str().unwrap().to_string();
+    let answer: visadesk_app::domain::checklist::ChecklistItem = res.json().await.unwrap();
+    let doc = answer.versions[0].id.clone();
 
     let res = f
         .admin

@@ -121,7 +121,7 @@ pub fn record_upload(
         key_id: sealed.key_id.clone(),
         wrapped_key: sealed.wrapped_key.clone(),
         duplicate_of: duplicate.as_ref().map(|d| d.id.clone()),
-        uploaded_by: Some(viewer.user_id.clone()),
+        uploaded_by: Some(viewer.user_id.to_string()),
         uploaded_by_name: viewer.display_name.clone(),
         by_applicant: viewer.role == Role::Applicant,
         uploaded_at: now,
@@ -176,7 +176,7 @@ pub fn item_with_versions(
     let mut versions = documents::versions_for_case(conn, &row.case_id)?;
     checklist::for_case(conn, &row.case_id)?
         .into_iter()
-        .find(|i| i.id == item_id)
+        .find(|i| i.id.as_str() == item_id)
         .map(|mut item| {
             item.versions = versions.remove(item_id).unwrap_or_default();
             item
@@ -197,7 +197,7 @@ pub fn checklist_with_versions(
     Ok(checklist::for_case(conn, case_id)?
         .into_iter()
         .map(|mut item| {
-            item.versions = versions.remove(&item.id).unwrap_or_default();
+            item.versions = versions.remove(item.id.as_str()).unwrap_or_default();
             item
         })
         .collect())
@@ -312,7 +312,7 @@ pub fn portal(
     max_upload_bytes: u64,
 ) -> Result<Portal, ServerError> {
     let client_id = match (viewer.role, &viewer.client_id) {
-        (Role::Applicant, Some(id)) => id.clone(),
+        (Role::Applicant, Some(id)) => id.to_string(),
         _ => return Err(AppError::Forbidden.into()),
     };
     let client = clients::by_id(conn, &client_id)?.ok_or_else(|| not_found("client"))?;
@@ -338,7 +338,7 @@ pub fn portal(
             .filter(|i| !matches!(i.status, ItemStatus::Waived(_)))
             .collect();
         out.push(PortalCase {
-            id: case.id,
+            id: case.id.into(),
             reference: case.reference,
             programme,
             stage,
@@ -389,7 +389,7 @@ pub fn invite(
         client_id: client_id.to_string(),
         email: email.clone(),
         token_hash: token::digest(&token),
-        created_by: Some(viewer.user_id.clone()),
+        created_by: Some(viewer.user_id.to_string()),
         created_by_name: viewer.display_name.clone(),
         created_at: now,
         expires_at: now + INVITATION_DAYS * 86_400,

@@ -11,7 +11,7 @@ use visadesk_app::api::port::DocumentPort;
 use visadesk_app::api::port::{Actor, RequestSource, SignedIn};
 use visadesk_app::domain::checklist::ChecklistItem;
 use visadesk_app::domain::document::{InvitationInfo, NewInvitation, Portal};
-use visadesk_app::domain::CurrentUser;
+use visadesk_app::domain::{ClientId, CurrentUser, DocumentId, InvitationToken};
 use visadesk_app::AppError;
 impl VisadeskBackend {
     /// Checks an upload before its bytes are read (see [`documents::upload_target`]).
@@ -79,7 +79,7 @@ impl DocumentPort for VisadeskBackend {
     async fn review_document(
         &self,
         actor: &Actor,
-        document_id: &str,
+        document_id: &DocumentId,
         accept: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError> {
@@ -102,7 +102,7 @@ impl DocumentPort for VisadeskBackend {
     async fn invite_applicant(
         &self,
         actor: &Actor,
-        client_id: &str,
+        client_id: &ClientId,
     ) -> Result<NewInvitation, AppError> {
         let id = client_id.to_string();
         self.write_as(actor, move |conn, viewer, by, now| {
@@ -111,8 +111,8 @@ impl DocumentPort for VisadeskBackend {
         .await
     }
 
-    async fn invitation_info(&self, token: &str) -> Result<InvitationInfo, AppError> {
-        let token = token.to_string();
+    async fn invitation_info(&self, token: &InvitationToken) -> Result<InvitationInfo, AppError> {
+        let token = token.as_str().to_string();
         Ok(self
             .db
             .run(move |conn| documents::invitation_info(conn, &token, now()))
@@ -121,14 +121,14 @@ impl DocumentPort for VisadeskBackend {
 
     async fn accept_invitation(
         &self,
-        token: &str,
+        token: &InvitationToken,
         password: String,
         client: RequestSource,
     ) -> Result<SignedIn, AppError> {
         let info = self.invitation_info(token).await?;
         check_new_password(&password, &info.email)?;
         let hash = self.with_hasher(move |p| p.hash(&password)).await?;
-        let raw = token.to_string();
+        let raw = token.as_str().to_string();
         let session_token = token::generate()?;
         let digest = token::digest(&session_token);
         let max_age = self.max_age_secs;

@@ -1,18 +1,21 @@
 //! A small firm for case tests: an admin, an attorney, a paralegal and one
 //! client, with helpers to open and move cases.
 
-use super::{Backend, TestApp};
-use serde_json::{json, Value};
+use super::{Backend, Refusal, TestApp};
+use serde_json::json;
+use visadesk_app::domain::case::{CaseDetail, CaseSummary};
+use visadesk_app::domain::client::SaveOutcome;
+use visadesk_app::domain::{CaseId, ClientId, UserId};
 
 /// The people and the client every case test starts from.
 pub struct Firm {
     pub app: TestApp,
     pub admin: reqwest::Client,
     pub attorney: reqwest::Client,
-    pub attorney_id: String,
+    pub attorney_id: UserId,
     pub para: reqwest::Client,
-    pub para_id: String,
-    pub client_id: String,
+    pub para_id: UserId,
+    pub client_id: ClientId,
 }
 
 pub async fn firm(db: Backend) -> Firm {
@@ -45,13 +48,10 @@ pub async fn firm_with(db: Backend, env: &[(&str, &str)]) -> Firm {
         "date_of_birth": "1994-11-05", "nationality": "IN", "passport_number": "Z1234567", "passport_expiry": "2030-01-01",
         "education": [], "work": [], "languages": []
     }});
-    let saved: Value = app
-        .call_json(&admin, "save_client", &body)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let client_id = saved["Saved"]["id"].as_str().unwrap().to_string();
+    let client_id = match app.ask_json(&admin, "save_client", &body).await {
+        Ok(SaveOutcome::Saved(client)) => client.id,
+        other => panic!("the firm's client was not saved: {other:?}"),
+    };
     Firm {
         app,
         admin,
@@ -63,31 +63,46 @@ pub async fn firm_with(db: Backend, env: &[(&str, &str)]) -> Firm {
     }
 }
 
+/// Opens a case for the firm's client, with extra form fields.
 pub async fn open_case(
     f: &Firm,
     who: &reqwest::Client,
     programme: &str,
     extra: &[(&str, &str)],
-) -> (u16, Value) {
+) -> Result<CaseSummary, Refusal> {
     let mut form = vec![
         ("client_id", f.client_id.as_str()),
         ("programme", programme),
     ];
     form.extend_from_slice(extra);
-    let res = f.app.call(who, "create_case", &form).await;
-    (res.status().as_u16(), res.json().await.unwrap())
+    f.app.ask(who, "create_case", &form).await
 }
 
+/// Opens a case that must open.
+pub async fn opened(
+    f: &Firm,
+    who: &reqwest::Client,
+    programme: &str,
+    extra: &[(&str, &str)],
+) -> CaseSummary {
+    open_case(f, who, programme, extra)
+        .await
+        .unwrap_or_else(|refusal| panic!("a {programme} case did not open: {refusal:?}"))
+}
+
+/// Moves a case to the stage with code `to`.
 pub async fn move_to(
     f: &Firm,
     who: &reqwest::Client,
-    id: &str,
+    id: &CaseId,
     to: &str,
     note: &str,
-) -> (u16, Value) {
-    let res = f
-        .app
-        .call(who, "move_case", &[("id", id), ("to", to), ("note", note)])
-        .await;
-    (res.status().as_u16(), res.json().await.unwrap())
+) -> Result<CaseDetail, Refusal> {
+    f.app
+        .ask(
+            who,
+            "move_case",
+            &[("id", id.as_str()), ("to", to), ("note", note)],
+        )
+        .await
 }

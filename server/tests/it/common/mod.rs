@@ -8,12 +8,14 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use reqwest::{redirect, Client, Response};
+use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use visadesk_app::AppError;
 use visadesk_server::config::DatabaseUrl;
 use visadesk_server::db::Db;
 
@@ -249,15 +251,34 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Calls a server function with form-encoded arguments and reads its
+    /// answer into the app's own types (see [`answer`]).
+    pub async fn ask<T: DeserializeOwned>(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, Refusal> {
+        answer(self.call(client, endpoint, form).await).await
+    }
+
+    /// Calls a server function that takes JSON and reads its answer.
+    pub async fn ask_json<T: DeserializeOwned>(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, Refusal> {
+        answer(self.call_json(client, endpoint, body).await).await
+    }
+
     /// The user id of whoever `client` is signed in as.
-    pub async fn user_id(&self, client: &Client) -> String {
-        let me: serde_json::Value = self
-            .call(client, "signed_in_user", &[])
+    pub async fn user_id(&self, client: &Client) -> visadesk_app::domain::UserId {
+        let me: Option<visadesk_app::domain::CurrentUser> = self
+            .ask(client, "signed_in_user", &[])
             .await
-            .json()
-            .await
-            .expect("viewer");
-        me["user_id"].as_str().unwrap_or_default().to_string()
+            .expect("signed_in_user answers");
+        me.expect("signed in").user_id
     }
 
     /// Signs in and returns the response.
@@ -362,6 +383,30 @@ async fn start(
     // Keep draining stdout so the server never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (base, child)
+}
+
+/// A server function's refusal: the HTTP status and the app's error.
+pub type Refusal = (u16, AppError);
+
+/// A server function's answer: `T` on 200, else the status and the
+/// [`AppError`] the body carries. A body that is neither fails the test.
+pub async fn answer<T: DeserializeOwned>(res: Response) -> Result<T, Refusal> {
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("response body");
+    if status == 200 {
+        Ok(serde_json::from_str(&body).unwrap_or_else(|e| {
+            panic!(
+                "the answer is not a {}: {e}\n{body}",
+                std::any::type_name::<T>()
+            )
+        }))
+    } else {
+        Err((
+            status,
+            serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("a {status} answer is not an AppError: {e}\n{body}")),
+        ))
+    }
 }
 
 /// The value of the session cookie in a response's Set-Cookie headers.

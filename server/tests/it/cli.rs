@@ -3,6 +3,8 @@
 use crate::common::{Backend, TestApp};
 use std::io::Write;
 use std::process::{Command, Stdio};
+use visadesk_app::domain::case::{CaseDetail, CasePage, CaseSummary};
+use visadesk_app::domain::client::ClientPage;
 
 fn visadesk(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_visadesk"))
@@ -193,31 +195,24 @@ async fn seed_demo_builds_a_firm_once(db: Backend) {
             .status(),
         200
     );
-    let page: serde_json::Value = app
-        .call(&para, "list_cases", &[])
+    let page: CasePage = app
+        .ask(&para, "list_cases", &[])
         .await
-        .json()
+        .expect("the demo cases");
+    assert_eq!(page.total, 40);
+    let detail: CaseDetail = app
+        .ask(&para, "get_case", &[("id", page.cases[0].id.as_str())])
         .await
-        .unwrap();
-    assert_eq!(page["total"], 40);
-    let any_case = page["cases"][0]["id"].as_str().unwrap().to_string();
-    let detail: serde_json::Value = app
-        .call(&para, "get_case", &[("id", &any_case)])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .expect("a demo case");
     assert_eq!(
-        detail["timeline"].as_array().unwrap().last().unwrap()["note"],
-        "Case opened"
+        detail.timeline.last().map(|m| m.note.as_str()),
+        Some("Case opened")
     );
-    let clients: serde_json::Value = app
-        .call(&para, "list_clients", &[("q", "王伟")])
+    let clients: ClientPage = app
+        .ask(&para, "list_clients", &[("q", "王伟")])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert!(clients["total"].as_i64().unwrap() >= 1);
+        .expect("the demo clients");
+    assert!(clients.total >= 1);
     // Once only: a firm with clients is never mixed with demo data.
     let (ok, _, err) = visadesk(&app, &["seed-demo"], "");
     assert!(!ok);
@@ -232,27 +227,20 @@ async fn seed_demo_scale_makes_n_clients_and_cases(db: Backend) {
     assert!(ok, "{out}{err}");
     assert!(out.contains("seeded 1500 clients and 1500 cases"), "{out}");
     let admin = app.admin().await;
-    let page: serde_json::Value = app
-        .call(&admin, "list_cases", &[])
+    let page: CasePage = app
+        .ask(&admin, "list_cases", &[])
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page["total"], 1500);
+        .expect("the seeded cases");
+    assert_eq!(page.total, 1500);
     // Numbering continues after the seeded cases.
-    let client_id = page["cases"][0]["client_id"].as_str().unwrap().to_string();
-    let case: serde_json::Value = app
-        .call(
+    let client_id = page.cases[0].client_id.as_str();
+    let case: CaseSummary = app
+        .ask(
             &admin,
             "create_case",
-            &[("client_id", &client_id), ("programme", "cn_k")],
+            &[("client_id", client_id), ("programme", "cn_k")],
         )
         .await
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        case["reference"].as_str().unwrap().ends_with("-1501"),
-        "{case}"
-    );
+        .expect("a new case");
+    assert!(case.reference.ends_with("-1501"), "{}", case.reference);
 }

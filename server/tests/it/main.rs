@@ -6,7 +6,7 @@
 mod common;
 
 mod access;
-mod api;
+mod audit;
 mod case_work;
 mod cases;
 mod cli;
@@ -15,5 +15,8 @@ mod documents;
 mod eligibility;
 mod portal;
 mod probe;
+mod requests;
 mod s3_storage;
 mod schema;
+mod sign_in;
+mod users;

@@ -171,13 +171,11 @@ fn settings_form(k: &str, z: &str) -> Vec<(String, String)> {
 }
 
 async fn saved_settings(app: &TestApp, who: &reqwest::Client) -> Settings {
-    let context: Value = app
-        .call(who, "load_eligibility_context", &[])
+    let context: visadesk_app::domain::assessment::EligibilityContext = app
+        .ask(who, "load_eligibility_context", &[])
         .await
-        .json()
-        .await
-        .unwrap();
-    serde_json::from_value(context["settings"].clone()).unwrap()
+        .expect("the eligibility context");
+    context.settings
 }
 
 async fn post_form(

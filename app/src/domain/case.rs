@@ -4,7 +4,7 @@ use super::checklist::{ChecklistItem, Progress};
 use super::client::{date, err, FieldMessage};
 use super::id::{CaseId, ClientId, UserId};
 use super::task::{Deadline, Task};
-use super::{Programme, Role, Stage};
+use super::{Permission, Programme, Role, Stage};
 use serde::{Deserialize, Serialize};
 
 /// Cases per page of the list.
@@ -326,19 +326,17 @@ pub enum CaseSaveOutcome {
 }
 
 /// Whether `role` (user `user_id`) may change a case assigned as given:
-/// admins and attorneys any case, paralegals only cases assigned to them.
+/// with [`Permission::EditAnyCase`] any case, with only
+/// [`Permission::EditCases`] the cases assigned to them as paralegal.
 pub fn can_edit_case(role: Role, user_id: &UserId, paralegal_id: Option<&UserId>) -> bool {
-    match role {
-        Role::Admin | Role::Attorney => true,
-        Role::Paralegal => paralegal_id == Some(user_id),
-        Role::Viewer | Role::Applicant => false,
-    }
+    role.can(Permission::EditAnyCase)
+        || (role.can(Permission::EditCases) && paralegal_id == Some(user_id))
 }
 
 /// Whether `role` may change who a case is assigned to: attorneys and
 /// admins; a paralegal can't hand a case over or take one.
 pub fn can_assign_case(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Attorney)
+    role.can(Permission::AssignCases)
 }
 
 /// The case reference for the `n`th case opened in `year`.

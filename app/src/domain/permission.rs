@@ -27,6 +27,12 @@ pub enum Permission {
     /// Change a case: its stage, details, tasks, checklist and document
     /// reviews (which cases also depends on who they are assigned to).
     EditCases,
+    /// Change any case, not only those assigned to one as paralegal.
+    EditAnyCase,
+    /// Change who a case is assigned to.
+    AssignCases,
+    /// Record a case's decision (Approved or Refused).
+    RecordDecisions,
     /// Save an eligibility assessment on a case.
     SaveAssessments,
     /// Change the firm's eligibility settings.
@@ -35,7 +41,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ViewDashboard,
         Permission::ViewClients,
         Permission::ViewCases,
@@ -45,6 +51,9 @@ impl Permission {
         Permission::EditClients,
         Permission::CreateCases,
         Permission::EditCases,
+        Permission::EditAnyCase,
+        Permission::AssignCases,
+        Permission::RecordDecisions,
         Permission::SaveAssessments,
         Permission::EditFirmSettings,
     ];
@@ -61,6 +70,9 @@ impl Permission {
             Permission::EditClients => "edit_clients",
             Permission::CreateCases => "create_cases",
             Permission::EditCases => "edit_cases",
+            Permission::EditAnyCase => "edit_any_case",
+            Permission::AssignCases => "assign_cases",
+            Permission::RecordDecisions => "record_decisions",
             Permission::SaveAssessments => "save_assessments",
             Permission::EditFirmSettings => "edit_firm_settings",
         }
@@ -79,6 +91,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         EditClients | CreateCases | EditCases | SaveAssessments => {
             matches!(role, Admin | Attorney | Paralegal)
         }
+        EditAnyCase | AssignCases | RecordDecisions => matches!(role, Admin | Attorney),
         ManageOwnSessions => true,
     }
 }
@@ -161,12 +174,13 @@ mod tests {
         const T: bool = true;
         const F: bool = false;
         [
-            // dash clients cases users own-sessions audit edit-clients create-cases edit-cases assessments settings
-            (Admin, [T, T, T, T, T, T, T, T, T, T, T]),
-            (Attorney, [T, T, T, F, T, F, T, T, T, T, F]),
-            (Paralegal, [T, T, T, F, T, F, T, T, T, T, F]),
-            (Viewer, [T, T, T, F, T, F, F, F, F, F, F]),
-            (Applicant, [F, F, F, F, T, F, F, F, F, F, F]),
+            // dash clients cases users own-sessions audit edit-clients create-cases
+            // edit-cases edit-any-case assign decide assessments settings
+            (Admin, [T, T, T, T, T, T, T, T, T, T, T, T, T, T]),
+            (Attorney, [T, T, T, F, T, F, T, T, T, T, T, T, T, F]),
+            (Paralegal, [T, T, T, F, T, F, T, T, T, F, F, F, T, F]),
+            (Viewer, [T, T, T, F, T, F, F, F, F, F, F, F, F, F]),
+            (Applicant, [F, F, F, F, T, F, F, F, F, F, F, F, F, F]),
         ]
     };
 

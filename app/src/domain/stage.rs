@@ -1,7 +1,7 @@
 //! The stage machine of a case: where an application stands and which moves
 //! are allowed. Pure, so the UI offers exactly what the server accepts.
 
-use super::Role;
+use super::{Permission, Role};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -166,7 +166,7 @@ fn choices(from: Stage) -> String {
 /// Whether `role` may move a case from `from` to `to`. Object-level checks
 /// (a paralegal edits only cases assigned to them) come on top of this.
 pub fn check_move(role: Role, from: Stage, to: Stage) -> Result<(), MoveError> {
-    if !matches!(role, Role::Admin | Role::Attorney | Role::Paralegal) {
+    if !role.can(Permission::EditCases) {
         return Err(MoveError::RoleCannotMove);
     }
     if from == to {
@@ -175,7 +175,7 @@ pub fn check_move(role: Role, from: Stage, to: Stage) -> Result<(), MoveError> {
     if !from.next_stages().contains(&to) {
         return Err(MoveError::NotAllowed { from, to });
     }
-    if matches!(to, Stage::Approved | Stage::Refused) && role == Role::Paralegal {
+    if matches!(to, Stage::Approved | Stage::Refused) && !role.can(Permission::RecordDecisions) {
         return Err(MoveError::OutcomeNeedsAttorney(to));
     }
     Ok(())

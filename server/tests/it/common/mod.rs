@@ -418,14 +418,3 @@ pub fn session_cookie(res: &Response) -> Option<String> {
         .find(|c| c.starts_with("visadesk_session="))
         .map(str::to_string)
 }
-
-/// The `detail` of an `AppError` body when it is of `kind` (its snake_case
-/// tag), else `Null`, so a check on the wrong kind of error fails.
-pub fn error_detail<'a>(body: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
-    static NULL: serde_json::Value = serde_json::Value::Null;
-    if body["error"] == kind {
-        &body["detail"]
-    } else {
-        &NULL
-    }
-}

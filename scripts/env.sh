@@ -12,5 +12,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # that scripts/bootstrap makes; server/tests/s3_storage.rs runs it.
 export VISADESK_MOTO_VENV="${VISADESK_MOTO_VENV:-$HOME/.cache/visadesk/moto}"
 export VISADESK_MOTO_SERVER="${VISADESK_MOTO_SERVER:-$VISADESK_MOTO_VENV/bin/moto_server}"
+# aiosmtpd (a real SMTP server for the email tests) and icalendar, in a venv
+# that scripts/bootstrap makes; server/tests/it/common/smtp.rs runs it.
+export VISADESK_PYTOOLS_VENV="${VISADESK_PYTOOLS_VENV:-$HOME/.cache/visadesk/pytools}"
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }

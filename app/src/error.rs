@@ -32,6 +32,10 @@ pub enum AppError {
     /// Too many failed sign-ins from this account or address.
     #[error("Too many failed sign-in attempts. Try again in {}.", wait_text(*retry_after_secs))]
     Throttled { retry_after_secs: u64 },
+    /// Too many requests of one kind (e.g. reset links) from this address
+    /// or for this account.
+    #[error("Too many requests. Try again in {}.", wait_text(*retry_after_secs))]
+    RateLimited { retry_after_secs: u64 },
     /// A field broke an input rule.
     #[error("{message}")]
     Invalid { field: String, message: String },
@@ -61,7 +65,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Invalid { .. } | AppError::InvalidFields(_) | AppError::Request(_) => 400,
-            AppError::Throttled { .. } => 429,
+            AppError::Throttled { .. } | AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
         }
     }

@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
+                <Route path=path!("/forgot-password") view=pages::password_reset::ForgotPasswordPage/>
+                <Route path=path!("/reset-password/:token") view=pages::password_reset::ResetPasswordPage/>
                 <Route path=path!("/portal") view=pages::portal::PortalPage/>
                 <Route path=path!("/portal/join/:token") view=pages::portal::JoinPage/>
                 <ParentRoute path=path!("") view=Shell>
@@ -63,7 +65,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id/edit") view=pages::case_form::EditCasePage/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage/>
                     <Route path=path!("/admin/audit") view=pages::audit::AuditPage/>
+                    <Route path=path!("/admin/outbox") view=pages::outbox::OutboxListPage/>
+                    <Route path=path!("/admin/outbox/:id") view=pages::outbox::OutboxMessagePage/>
                     <Route path=path!("/account/sessions") view=pages::sessions::SessionsPage/>
+                    <Route path=path!("/notifications") view=pages::notices::NoticesPage/>
                 </ParentRoute>
             </Routes>
         </Router>

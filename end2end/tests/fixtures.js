@@ -36,4 +36,52 @@ async function signIn(page, email, password) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-module.exports = { test, expect: base.expect, ADMIN, hydrated, signIn };
+/** The folder the test SMTP server writes each received email to. */
+const MAIL_DIR = process.env.E2E_MAIL_DIR || '';
+
+/** Decodes one MIME part's body by its Content-Transfer-Encoding. */
+function decodePart(headers, body) {
+  const encoding = (/^content-transfer-encoding:\s*(\S+)/im.exec(headers) || [])[1] || '7bit';
+  if (/quoted-printable/i.test(encoding)) {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  return body;
+}
+
+/** Every received email: its headers, subject, recipient and text part. */
+function receivedMail() {
+  const fs = require('fs');
+  const path = require('path');
+  if (!MAIL_DIR || !fs.existsSync(MAIL_DIR)) return [];
+  return fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')).map((f) => {
+    const raw = fs.readFileSync(path.join(MAIL_DIR, f), 'utf8');
+    const [head] = raw.split(/\r?\n\r?\n/);
+    const header = (name) => ((new RegExp(`^${name}:\\s*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head) || [])[1] || '').replace(/\r?\n[ \t]/g, ' ');
+    const boundary = (/boundary="?([^";\r\n]+)"?/i.exec(raw) || [])[1];
+    let text = '';
+    for (const part of boundary ? raw.split(`--${boundary}`) : [raw]) {
+      const [partHead, ...rest] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
+      if (/content-type:\s*text\/plain/i.test(partHead)) text = decodePart(partHead, rest.join('\n\n'));
+    }
+    return { to: header('To'), subject: header('Subject'), text, mtime: fs.statSync(path.join(MAIL_DIR, f)).mtimeMs };
+  }).sort((a, b) => a.mtime - b.mtime);
+}
+
+/** Waits for an email to `address` whose subject matches, and returns it. */
+async function waitForMail(address, subject) {
+  let found;
+  await base.expect(async () => {
+    found = receivedMail().filter((m) => m.to.includes(address) && subject.test(m.subject)).pop();
+    base.expect(found, `an email to ${address} matching ${subject}`).toBeTruthy();
+  }).toPass({ timeout: 30_000 });
+  return found;
+}
+
+/** The first link in an email's text that contains `part`. */
+function linkIn(mail, part) {
+  return mail.text.split(/\s+/).find((w) => w.startsWith('http') && w.includes(part));
+}
+
+module.exports = { test, expect: base.expect, ADMIN, hydrated, signIn, MAIL_DIR, receivedMail, waitForMail, linkIn };

@@ -35,7 +35,7 @@ test('staff open a case and invite the applicant', async ({ page }) => {
 
   await page.goto(`/clients/${state.clientId}`);
   await hydrated(page);
-  await page.getByRole('button', { name: 'Make an invitation link' }).click();
+  await page.getByRole('button', { name: 'Email an invitation' }).click();
   const link = page.locator('#invite-link');
   await expect(link).toHaveValue(/\/portal\/join\//);
   state.link = await link.inputValue();

@@ -177,6 +177,60 @@ pub struct Config {
     #[arg(long, env = "VISADESK_S3_PREFIX", default_value = "", global = true)]
     pub s3_prefix: String,
 
+    /// SMTP server for outgoing email: smtp://host:port (plain, only to a
+    /// loopback host; STARTTLS is required for any other host) or
+    /// smtps://host:port (TLS); user:password@ before the host signs in.
+    /// Unset: email waits in the outbox (Admin > Outbox).
+    #[arg(long, env = "VISADESK_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender address of Visadesk's email; the firm's name is its display name.
+    #[arg(
+        long,
+        env = "VISADESK_MAIL_FROM",
+        default_value = "visadesk@localhost",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Seconds before a failed email is tried again; each later wait doubles (at most 6 hours).
+    #[arg(
+        long,
+        env = "VISADESK_MAIL_RETRY_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub mail_retry_secs: i64,
+
+    /// Attempts before an email is marked failed for an admin to retry.
+    #[arg(
+        long,
+        env = "VISADESK_MAIL_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub mail_max_attempts: i32,
+
+    /// Seconds an instance holds an email it is sending; after a crash the
+    /// email is sent again once this has passed. Keep it above 60 (SMTP
+    /// conversations time out after 30 seconds).
+    #[arg(
+        long,
+        env = "VISADESK_MAIL_LEASE_SECS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub mail_lease_secs: i64,
+
+    /// Milliseconds between looks at the outbox when nothing was due.
+    #[arg(
+        long,
+        env = "VISADESK_MAIL_POLL_MS",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub mail_poll_ms: u64,
+
     /// Log filter (tracing EnvFilter syntax).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -203,6 +257,14 @@ impl Config {
             )),
             None => Ok(DatabaseUrl::Sqlite(self.data_dir.join("visadesk.db"))),
         }
+    }
+
+    /// The SMTP URL, if one is set (an empty value counts as unset).
+    pub fn smtp_url(&self) -> Option<&str> {
+        self.smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
     }
 
     /// True when the public URL is https.

@@ -10,6 +10,8 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod http;
+pub mod mail;
+pub mod notify;
 pub mod seed;
 pub mod serve;
 pub mod store;

@@ -49,7 +49,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let started = std::time::Instant::now();
     http::limits::check_every_server_fn_has_a_rule()?;
     let db = open_database(&config)?;
-    let backend = Arc::new(VisadeskBackend::new(db, &config)?);
+    let listener = TcpListener::bind(config.addr)?;
+    let local = listener.local_addr()?;
+    let backend = Arc::new(VisadeskBackend::new(db, &config)?.listening_on(&config, local));
     sweep_documents(&config, &backend)?;
     bootstrap_admin(&config, &backend).await?;
 
@@ -71,11 +73,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         trusted_proxies: config.trusted_proxies.clone(),
     };
     purge_periodically(backend.clone());
+    start_mail_worker(&config, &backend)?;
     let routes = generate_route_list(visadesk_app::App);
     let port: SharedBackend = backend.clone();
 
-    let listener = TcpListener::bind(config.addr)?;
-    let local = listener.local_addr()?;
     let server = HttpServer::new(move || {
         let port = port.clone();
         let options = leptos_options.clone();
@@ -190,6 +191,58 @@ fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> Result<(), ServerErr
         handle.stop(true).await;
     });
     Ok(())
+}
+
+/// Starts delivering the outbox when an SMTP server is set; without one,
+/// email waits in the outbox (the admin's Outbox page shows it).
+fn start_mail_worker(config: &Config, backend: &VisadeskBackend) -> Result<(), ServerError> {
+    let Some(worker) = mail_worker(config, backend.db().clone())? else {
+        tracing::warn!("no SMTP server set (VISADESK_SMTP_URL): email waits in the outbox");
+        return Ok(());
+    };
+    actix_web::rt::spawn(worker.run());
+    Ok(())
+}
+
+/// The mail worker the configuration asks for, checked; `None` without SMTP.
+pub fn mail_worker(
+    config: &Config,
+    db: Db,
+) -> Result<Option<crate::mail::worker::Worker>, ServerError> {
+    use crate::mail::smtp::{Smtp, SmtpUrl};
+    use crate::mail::worker::{RetryPolicy, Worker};
+    let Some(url) = config.smtp_url() else {
+        return Ok(None);
+    };
+    let url = SmtpUrl::parse(url).map_err(ServerError::Config)?;
+    if config.mail_retry_secs < 1 || config.mail_max_attempts < 1 || config.mail_lease_secs < 5 {
+        return Err(ServerError::Config(
+            "VISADESK_MAIL_RETRY_SECS and VISADESK_MAIL_MAX_ATTEMPTS must be at least 1, \
+             VISADESK_MAIL_LEASE_SECS at least 5"
+                .into(),
+        ));
+    }
+    Ok(Some(Worker {
+        db,
+        smtp: Smtp::new(&url, &config.mail_from)?,
+        name: format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
+        retry: RetryPolicy {
+            base_secs: config.mail_retry_secs,
+            max_attempts: config.mail_max_attempts,
+        },
+        lease_secs: config.mail_lease_secs,
+        poll: std::time::Duration::from_millis(config.mail_poll_ms.max(50)),
+        batch: 20,
+    }))
+}
+
+/// This machine's name, for the mail worker's leases.
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "visadesk".into())
 }
 
 /// Deletes expired sessions and stale throttle rows every ten minutes.

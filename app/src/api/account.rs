@@ -1,6 +1,6 @@
 //! Signing in and out, and one's own sessions.
 
-use crate::domain::{CurrentUser, SessionId, SessionInfo};
+use crate::domain::{CurrentUser, ResetInfo, ResetToken, SessionId, SessionInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -102,6 +102,58 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
         async move {
             let actor = require(Permission::ManageOwnSessions).await?;
             backend()?.end_other_sessions(&actor).await
+        }
+        .await,
+    )
+}
+
+/// Emails a password reset link if the address belongs to an account. The
+/// answer is the same whether or not it does.
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    respond(
+        async move {
+            backend()?
+                .request_password_reset(email, request_source())
+                .await
+        }
+        .await,
+    )
+}
+
+/// What a reset link's page shows; refused when the link is used or expired.
+#[server(prefix = "/api", endpoint = "password_reset_details")]
+pub async fn password_reset_details(token: ResetToken) -> Result<ResetInfo, AppError> {
+    respond(async move { backend()?.password_reset_info(&token).await }.await)
+}
+
+/// Uses a reset link: sets the password, ends every other session, signs
+/// this browser in, and returns where to go.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(
+    token: ResetToken,
+    password: String,
+    confirm: String,
+) -> Result<String, AppError> {
+    respond(
+        async move {
+            if password != confirm {
+                return Err(AppError::Invalid {
+                    field: "confirm".into(),
+                    message: "The two passwords are not the same.".into(),
+                });
+            }
+            let backend = backend()?;
+            let policy = backend.cookie_policy();
+            let signed_in = backend
+                .reset_password(&token, password, request_source())
+                .await?;
+            super::context::set_session_cookie(&signed_in.token, &policy);
+            Ok(if signed_in.viewer.role == crate::domain::Role::Applicant {
+                "/portal".to_string()
+            } else {
+                "/".to_string()
+            })
         }
         .await,
     )

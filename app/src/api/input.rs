@@ -7,7 +7,7 @@
 use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 
-use super::{account, audit, cases, clients, documents, eligibility, users};
+use super::{account, audit, cases, clients, documents, eligibility, mail, notices, users};
 
 /// How a server function's arguments travel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +59,9 @@ pub fn rules() -> Vec<InputRule> {
         rule::<account::MySessions>(Form),
         rule::<account::EndSession>(Form),
         rule::<account::EndOtherSessions>(Form),
+        rule::<account::RequestPasswordReset>(Form),
+        rule::<account::PasswordResetDetails>(Form),
+        rule::<account::ResetPassword>(Form),
         rule::<audit::AuditEvents>(Form),
         rule::<cases::ListCases>(Form),
         rule::<cases::GetCase>(Form),
@@ -89,6 +92,16 @@ pub fn rules() -> Vec<InputRule> {
         rule::<users::CreateUser>(Form),
         rule::<users::ChangeRole>(Form),
         rule::<users::SetUserActive>(Form),
+        rule::<users::SendPasswordReset>(Form),
+        rule::<mail::ListOutbox>(Form),
+        rule::<mail::ReadOutboxMessage>(Form),
+        rule::<mail::RetryOutbox>(Form),
+        rule::<mail::LoadFirmProfile>(Form),
+        rule::<mail::SaveFirmProfile>(Form),
+        rule::<notices::MyNotices>(Form),
+        rule::<notices::UnreadNotices>(Form),
+        rule::<notices::MarkNoticeRead>(Form),
+        rule::<notices::MarkAllNoticesRead>(Form),
     ]
 }
 

@@ -8,6 +8,8 @@ pub mod cases;
 pub mod clients;
 pub mod documents;
 pub mod eligibility;
+pub mod mail;
+pub mod notices;
 pub mod users;
 
 #[cfg(feature = "ssr")]

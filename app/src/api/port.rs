@@ -10,11 +10,16 @@ use crate::domain::case::{
 use crate::domain::checklist::{ChecklistItem, DocumentKind};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
+use crate::domain::mail::{FirmProfile, OutboxEntry, OutboxMessage, OutboxPage, OutboxStatus};
+use crate::domain::notice::NoticePage;
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{
-    CaseId, ClientId, DocumentId, InvitationToken, ItemId, SessionId, TaskId, UserId,
+    CaseId, ClientId, DocumentId, InvitationToken, ItemId, NoticeId, OutboxId, ResetToken,
+    SessionId, TaskId, UserId,
 };
-use crate::domain::{CurrentUser, NewStaffUser, Role, SessionInfo, UserSummary};
+use crate::domain::{
+    CurrentUser, NewStaffUser, ResetInfo, ResetSent, Role, SessionInfo, UserSummary,
+};
 use crate::domain::{Programme, Stage};
 use crate::eligibility::Settings;
 use crate::error::AppError;
@@ -105,6 +110,23 @@ pub trait AccountPort: Send + Sync + 'static {
     async fn end_session(&self, actor: &Actor, session_id: &SessionId) -> Result<(), AppError>;
     /// Ends every session of the actor but the current one; returns how many.
     async fn end_other_sessions(&self, actor: &Actor) -> Result<u64, AppError>;
+    /// Emails a password reset link if `email` belongs to an active account;
+    /// answers the same either way. Throttled per address and per account.
+    async fn request_password_reset(
+        &self,
+        email: String,
+        source: RequestSource,
+    ) -> Result<(), AppError>;
+    /// What a reset link's page shows (refused when used or expired).
+    async fn password_reset_info(&self, token: &ResetToken) -> Result<ResetInfo, AppError>;
+    /// Uses a reset link: sets the password, ends every session of the
+    /// account, and signs this browser in.
+    async fn reset_password(
+        &self,
+        token: &ResetToken,
+        password: String,
+        source: RequestSource,
+    ) -> Result<SignedIn, AppError>;
 }
 
 /// The firm's users, as admins manage them.
@@ -129,6 +151,40 @@ pub trait UserPort: Send + Sync + 'static {
         user_id: &UserId,
         active: bool,
     ) -> Result<UserSummary, AppError>;
+    /// Emails a staff member a link to choose a new password.
+    async fn send_password_reset(
+        &self,
+        actor: &Actor,
+        user_id: &UserId,
+    ) -> Result<ResetSent, AppError>;
+}
+
+/// Outgoing email: the outbox as admins see it, and the firm's name.
+#[async_trait::async_trait]
+pub trait MailPort: Send + Sync + 'static {
+    /// A page of the outbox, newest first, optionally of one status.
+    async fn outbox(
+        &self,
+        caller: &CurrentUser,
+        status: Option<OutboxStatus>,
+        page: i64,
+    ) -> Result<OutboxPage, AppError>;
+    /// One email, with its text unless it holds a single-use link.
+    async fn outbox_message(
+        &self,
+        caller: &CurrentUser,
+        id: &OutboxId,
+    ) -> Result<OutboxMessage, AppError>;
+    /// Queues a failed email again, for an attempt now.
+    async fn retry_outbox(&self, actor: &Actor, id: &OutboxId) -> Result<OutboxEntry, AppError>;
+    /// The firm's name and the like, as emails show them.
+    async fn firm_profile(&self, caller: &CurrentUser) -> Result<FirmProfile, AppError>;
+    /// Replaces the firm profile.
+    async fn save_firm_profile(
+        &self,
+        actor: &Actor,
+        firm: FirmProfile,
+    ) -> Result<FirmProfile, AppError>;
 }
 
 /// The audit trail.
@@ -290,17 +346,46 @@ pub trait EligibilityPort: Send + Sync + 'static {
     ) -> Result<StoredAssessment, AppError>;
 }
 
+/// What staff are told in the app (the bell): their own notices only.
+#[async_trait::async_trait]
+pub trait NoticePort: Send + Sync + 'static {
+    /// A page of the caller's notices, newest first, with the unread count.
+    async fn notices(&self, caller: &CurrentUser, page: i64) -> Result<NoticePage, AppError>;
+    /// How many of the caller's notices are unread.
+    async fn unread_notices(&self, caller: &CurrentUser) -> Result<i64, AppError>;
+    /// Marks one of the caller's notices read (404 when it is not theirs).
+    async fn mark_notice_read(&self, caller: &CurrentUser, id: &NoticeId) -> Result<(), AppError>;
+    /// Marks all of the caller's notices read; returns how many were unread.
+    async fn mark_all_notices_read(&self, caller: &CurrentUser) -> Result<u64, AppError>;
+}
+
 /// Everything the UI's server functions ask of the backend: every area's
 /// port. Anything that implements them all is a `Backend`; server functions
 /// reach it with `backend()` and call any area's methods (bring the area's
 /// trait into scope).
 pub trait Backend:
-    AccountPort + UserPort + AuditPort + ClientPort + CasePort + DocumentPort + EligibilityPort
+    AccountPort
+    + UserPort
+    + AuditPort
+    + ClientPort
+    + CasePort
+    + DocumentPort
+    + EligibilityPort
+    + MailPort
+    + NoticePort
 {
 }
 
 impl<T> Backend for T where
-    T: AccountPort + UserPort + AuditPort + ClientPort + CasePort + DocumentPort + EligibilityPort
+    T: AccountPort
+        + UserPort
+        + AuditPort
+        + ClientPort
+        + CasePort
+        + DocumentPort
+        + EligibilityPort
+        + MailPort
+        + NoticePort
 {
 }
 

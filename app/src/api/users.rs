@@ -1,6 +1,6 @@
 //! The admin's user management.
 
-use crate::domain::{UserId, UserSummary};
+use crate::domain::{ResetSent, UserId, UserSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -75,6 +75,18 @@ pub async fn set_user_active(user_id: UserId, active: bool) -> Result<UserSummar
         async move {
             let actor = require(Permission::ManageUsers).await?;
             backend()?.set_active(&actor, &user_id, active).await
+        }
+        .await,
+    )
+}
+
+/// Emails a staff member a link to choose a new password.
+#[server(prefix = "/api", endpoint = "send_password_reset")]
+pub async fn send_password_reset(user_id: UserId) -> Result<ResetSent, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ManageUsers).await?;
+            backend()?.send_password_reset(&actor, &user_id).await
         }
         .await,
     )

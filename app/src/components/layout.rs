@@ -1,6 +1,8 @@
 //! The signed-in layout: header, navigation for the viewer's role, user menu.
 
 use crate::api::account::SignOut;
+use crate::api::notices::unread_notices;
+use crate::domain::notice::badge_text;
 use crate::domain::{CurrentUser, Permission, Section};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -13,6 +15,7 @@ pub type ViewerResource = Resource<Result<Option<CurrentUser>, AppError>>;
 #[component]
 pub fn Shell() -> impl IntoView {
     let viewer = expect_context::<ViewerResource>();
+    provide_context(NoticesChanged(RwSignal::new(0)));
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Visadesk"</span></header> }>
@@ -35,9 +38,15 @@ pub fn Shell() -> impl IntoView {
     }
 }
 
+/// Bumped when the viewer's notices change (read, marked all read), so the
+/// bell counts again.
+#[derive(Clone, Copy)]
+pub struct NoticesChanged(pub RwSignal<u32>);
+
 #[component]
 fn TopBar(viewer: CurrentUser) -> impl IntoView {
     let sections = Section::visible_to(viewer.role);
+    let has_bell = viewer.role.can(Permission::ViewDashboard);
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Visadesk"</A>
@@ -49,8 +58,39 @@ fn TopBar(viewer: CurrentUser) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
+            <Show when=move || has_bell>
+                <Bell/>
+            </Show>
             <UserMenu viewer/>
         </header>
+    }
+}
+
+/// The bell: the number of unread notices, linking to their list. It
+/// counts again on every navigation and when notices are read.
+#[component]
+fn Bell() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let changed = use_context::<NoticesChanged>().map(|c| c.0);
+    let unread = Resource::new(
+        move || (location.pathname.get(), changed.map(|c| c.get())),
+        |_| unread_notices(),
+    );
+    let count = move || unread.get().and_then(|r| r.ok()).unwrap_or(0);
+    view! {
+        <A href="/notifications" attr:class="bell" attr:aria-label=move || match count() {
+            0 => "Notifications: none unread".to_string(),
+            1 => "Notifications: 1 unread".to_string(),
+            n => format!("Notifications: {n} unread"),
+        }>
+            <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/>
+                <path d="M13.73 21a2 2 0 0 1-3.46 0"/>
+            </svg>
+            <Transition fallback=|| ()>
+                {move || badge_text(count()).map(|t| view! { <span class="bell-count">{t}</span> })}
+            </Transition>
+        </A>
     }
 }
 

@@ -53,3 +53,23 @@ pub struct SessionInfo {
     /// True for the session the list was asked for with.
     pub current: bool,
 }
+
+/// Minutes a password reset link works.
+pub const RESET_MINUTES: i64 = 60;
+
+/// What a password reset link's page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetInfo {
+    /// The account's email, so the person knows which account it is.
+    pub email: String,
+    /// Unix seconds when the link stops working.
+    pub expires_at: i64,
+}
+
+/// A reset link an admin sent to a staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetSent {
+    pub email: String,
+    /// Unix seconds when the link stops working.
+    pub expires_at: i64,
+}

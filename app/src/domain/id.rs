@@ -97,30 +97,51 @@ id_type!(
     /// An assessment kept on a case.
     AssessmentId
 );
+id_type!(
+    /// An email in the outbox.
+    OutboxId
+);
+id_type!(
+    /// Something a staff member is told in the app (the bell).
+    NoticeId
+);
 
-/// The secret in a portal invitation's link: whoever holds it may use the
-/// invitation, so it never appears in logs (`Debug` hides it).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct InvitationToken(String);
+macro_rules! secret_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
 
-impl InvitationToken {
-    /// Wraps a token from a link or a new invitation.
-    pub fn new(token: impl Into<String>) -> Self {
-        InvitationToken(token.into())
-    }
+        impl $name {
+            /// Wraps a token from a link or a new one.
+            pub fn new(token: impl Into<String>) -> Self {
+                $name(token.into())
+            }
 
-    /// The token as text (to hash it, or to build the link).
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            /// The token as text (to hash it, or to build the link).
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(..)"))
+            }
+        }
+    };
 }
 
-impl fmt::Debug for InvitationToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("InvitationToken(..)")
-    }
-}
+secret_type!(
+    /// The secret in a portal invitation's link: whoever holds it may use the
+    /// invitation, so it never appears in logs (`Debug` hides it).
+    InvitationToken
+);
+secret_type!(
+    /// The secret in a password reset link (`Debug` hides it).
+    ResetToken
+);
 
 #[cfg(test)]
 mod tests {
@@ -142,5 +163,6 @@ mod tests {
         let token = InvitationToken::new("s3cret-token");
         assert!(!format!("{token:?}").contains("s3cret"));
         assert_eq!(token.as_str(), "s3cret-token");
+        assert!(!format!("{:?}", ResetToken::new("s3cret")).contains("s3cret"));
     }
 }

@@ -11,6 +11,8 @@ pub mod cookie;
 pub mod date;
 pub mod document;
 pub mod id;
+pub mod mail;
+pub mod notice;
 pub mod permission;
 pub mod programme;
 pub mod role;
@@ -22,10 +24,10 @@ pub mod validate;
 #[cfg(test)]
 mod wire_spelling;
 
-pub use account::{CurrentUser, NewStaffUser, SessionInfo, UserSummary};
+pub use account::{CurrentUser, NewStaffUser, ResetInfo, ResetSent, SessionInfo, UserSummary};
 pub use id::{
-    AssessmentId, CaseId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId, SessionId,
-    TaskId, UserId,
+    AssessmentId, CaseId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId, NoticeId,
+    OutboxId, ResetToken, SessionId, TaskId, UserId,
 };
 pub use permission::{Permission, Section};
 pub use programme::Programme;

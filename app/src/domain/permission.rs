@@ -35,13 +35,15 @@ pub enum Permission {
     RecordDecisions,
     /// Save an eligibility assessment on a case.
     SaveAssessments,
-    /// Change the firm's eligibility settings.
+    /// Change the firm's settings (eligibility, the firm's name in emails).
     EditFirmSettings,
+    /// See the outbox of email, read queued email and retry failed email.
+    ManageOutbox,
 }
 
 impl Permission {
     /// Every permission, in the order of the matrix.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ViewDashboard,
         Permission::ViewClients,
         Permission::ViewCases,
@@ -56,6 +58,7 @@ impl Permission {
         Permission::RecordDecisions,
         Permission::SaveAssessments,
         Permission::EditFirmSettings,
+        Permission::ManageOutbox,
     ];
 
     /// The stable name used in the audit trail.
@@ -75,6 +78,7 @@ impl Permission {
             Permission::RecordDecisions => "record_decisions",
             Permission::SaveAssessments => "save_assessments",
             Permission::EditFirmSettings => "edit_firm_settings",
+            Permission::ManageOutbox => "manage_outbox",
         }
     }
 }
@@ -87,7 +91,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ViewDashboard | ViewClients | ViewCases => {
             matches!(role, Admin | Attorney | Paralegal | Viewer)
         }
-        ManageUsers | ViewAudit | EditFirmSettings => role == Admin,
+        ManageUsers | ViewAudit | EditFirmSettings | ManageOutbox => role == Admin,
         EditClients | CreateCases | EditCases | SaveAssessments => {
             matches!(role, Admin | Attorney | Paralegal)
         }
@@ -175,12 +179,12 @@ mod tests {
         const F: bool = false;
         [
             // dash clients cases users own-sessions audit edit-clients create-cases
-            // edit-cases edit-any-case assign decide assessments settings
-            (Admin, [T, T, T, T, T, T, T, T, T, T, T, T, T, T]),
-            (Attorney, [T, T, T, F, T, F, T, T, T, T, T, T, T, F]),
-            (Paralegal, [T, T, T, F, T, F, T, T, T, F, F, F, T, F]),
-            (Viewer, [T, T, T, F, T, F, F, F, F, F, F, F, F, F]),
-            (Applicant, [F, F, F, F, T, F, F, F, F, F, F, F, F, F]),
+            // edit-cases edit-any-case assign decide assessments settings outbox
+            (Admin, [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T]),
+            (Attorney, [T, T, T, F, T, F, T, T, T, T, T, T, T, F, F]),
+            (Paralegal, [T, T, T, F, T, F, T, T, T, F, F, F, T, F, F]),
+            (Viewer, [T, T, T, F, T, F, F, F, F, F, F, F, F, F, F]),
+            (Applicant, [F, F, F, F, T, F, F, F, F, F, F, F, F, F, F]),
         ]
     };
 

@@ -5,6 +5,7 @@ use super::case::Priority;
 use super::checklist::{DocumentKind, ItemStatus};
 use super::client::{ClientSort, EducationLevel};
 use super::document::Review;
+use super::mail::{MailCategory, OutboxStatus};
 use super::{Permission, Programme, Role, Section, Stage};
 use crate::eligibility::{Outcome, Status};
 use serde::de::DeserializeOwned;
@@ -49,6 +50,12 @@ fn unit_enums_travel_as_their_codes() {
     }
     for k in DocumentKind::ALL {
         spelled(k, k.code());
+    }
+    for s in OutboxStatus::ALL {
+        spelled(s, s.code());
+    }
+    for c in MailCategory::ALL {
+        spelled(c, c.code());
     }
     for s in Section::ALL {
         spelled(s, &s.label().to_lowercase());

@@ -1,15 +1,12 @@
 //! `/admin`: users, roles and access (admins only).
 
-use crate::api::eligibility::{load_eligibility_context, save_eligibility_settings};
-use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
-use crate::components::field::Field;
+use super::firm_settings::FirmSettings;
+use crate::api::users::{list_users, ChangeRole, CreateUser, SendPasswordReset, SetUserActive};
 use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::components::layout::RequirePermission;
 use crate::domain::time::format_utc;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::{CurrentUser, Permission, Role, UserId, UserSummary};
-use crate::eligibility::{Settings, AGE_SETTING_RANGE};
-use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,6 +26,7 @@ fn Users(viewer: CurrentUser) -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
+    let send_reset = ServerAction::<SendPasswordReset>::new();
     let users = Resource::new(
         move || {
             (
@@ -44,6 +42,15 @@ fn Users(viewer: CurrentUser) -> impl IntoView {
         action_error(change_role.value())
             .get()
             .or_else(|| action_error(set_active.value()).get())
+            .or_else(|| action_error(send_reset.value()).get())
+    });
+    let reset_sent = Signal::derive(move || match send_reset.value().get() {
+        Some(Ok(sent)) => Some(format!(
+            "A password reset link is on its way to {}; it works until {}.",
+            sent.email,
+            format_utc(sent.expires_at)
+        )),
+        _ => None,
     });
     let row_success =
         Signal::derive(
@@ -64,21 +71,24 @@ fn Users(viewer: CurrentUser) -> impl IntoView {
             },
         );
     let me = viewer.user_id.clone();
-    let context = Resource::new(|| (), |_| load_eligibility_context());
 
     view! {
         <h1>"Admin"</h1>
-        <p><A href="/admin/audit">"Audit trail"</A> " — every sign-in, change and refused request."</p>
+        <ul class="admin-links">
+            <li><A href="/admin/audit">"Audit trail"</A> " — every sign-in, change and refused request."</li>
+            <li><A href="/admin/outbox">"Outbox"</A> " — every email Visadesk sends, and what the mail server answered."</li>
+        </ul>
         <section aria-labelledby="users-title" class="card">
             <h2 id="users-title">"Users"</h2>
             <FormError error=row_error/>
             <FormSuccess message=row_success/>
+            <FormSuccess message=reset_sent/>
             <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
                 {move || {
                     let me = me.clone();
                     Suspend::new(async move {
                         match users.await {
-                            Ok(list) => view! { <UserTable users=list me change_role set_active/> }.into_any(),
+                            Ok(list) => view! { <UserTable users=list me change_role set_active send_reset/> }.into_any(),
                             Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                         }
                     })
@@ -86,84 +96,7 @@ fn Users(viewer: CurrentUser) -> impl IntoView {
             </Transition>
         </section>
         <NewUserForm create/>
-        <Transition fallback=|| view! { <p class="muted">"Loading settings…"</p> }>
-            {move || Suspend::new(async move {
-                match context.await {
-                    Ok(c) => view! { <EligibilitySettingsForm current=c.settings/> }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-/// The firm's eligibility settings, where public sources are vague.
-#[component]
-fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
-    let k_age = RwSignal::new(current.k_visa_max_age.to_string());
-    let b_age = RwSignal::new(current.z_permit_b_max_age.to_string());
-    let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<String>);
-    let save = Action::new(move |settings: &Settings| {
-        let settings = *settings;
-        async move { save_eligibility_settings(settings).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(s)) => {
-            error.set(None);
-            done.set(Some(format!(
-                "Saved: K visa age limit {}, work permit Category B age limit {}. Every assessment from now on uses them.",
-                s.k_visa_max_age, s.z_permit_b_max_age
-            )));
-        }
-        Some(Err(e)) => {
-            done.set(None);
-            error.set(Some(e));
-        }
-        None => {}
-    });
-    let (lo, hi) = AGE_SETTING_RANGE;
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        done.set(None);
-        let parse = |v: RwSignal<String>| v.get_untracked().trim().parse::<u32>().ok();
-        match (parse(k_age), parse(b_age)) {
-            (Some(k), Some(b)) => {
-                save.dispatch(Settings {
-                    k_visa_max_age: k,
-                    z_permit_b_max_age: b,
-                });
-            }
-            (None, _) => error.set(Some(AppError::Invalid {
-                field: "k_visa_max_age".into(),
-                message: format!("Write the K visa age limit as a whole number from {lo} to {hi}."),
-            })),
-            (_, None) => error.set(Some(AppError::Invalid {
-                field: "z_permit_b_max_age".into(),
-                message: format!(
-                    "Write the Category B age limit as a whole number from {lo} to {hi}."
-                ),
-            })),
-        }
-    };
-    let err =
-        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(f)));
-    view! {
-        <section aria-labelledby="settings-title" class="card">
-            <h2 id="settings-title">"Eligibility settings"</h2>
-            <p class="hint small">"Where a public source sets no number, the firm decides. Every criterion that rests on a setting says so."</p>
-            <form novalidate on:submit=submit>
-                <div class="grid-form">
-                    <Field label="K visa: oldest age counted as \"young\"".into() id="s-k-age".into() value=k_age error=err("k_visa_max_age") kind="number" hint="The decree sets no age limit; default 45."/>
-                    <Field label="Work permit Category B: oldest age".into() id="s-b-age".into() value=b_age error=err("z_permit_b_max_age") kind="number" hint="The standard says 60, with exceptions where truly needed; default 60."/>
-                </div>
-                {move || error.get().filter(|e| e.message_for("k_visa_max_age").is_none() && e.message_for("z_permit_b_max_age").is_none()).map(|e| view! {
-                    <p class="alert alert-error" role="alert">{e.to_string()}</p>
-                })}
-                <p class="alert alert-success" role="status" hidden=move || done.get().is_none()>{move || done.get()}</p>
-                <button type="submit" class="button" disabled=move || save.pending().get()>"Save settings"</button>
-            </form>
-        </section>
+        <FirmSettings/>
     }
 }
 
@@ -173,6 +106,7 @@ fn UserTable(
     me: UserId,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetUserActive>,
+    send_reset: ServerAction<SendPasswordReset>,
 ) -> impl IntoView {
     view! {
         <div class="table-wrap">
@@ -192,7 +126,7 @@ fn UserTable(
                         .into_iter()
                         .map(|u| {
                             let is_me = u.id == me;
-                            view! { <UserRow user=u is_me change_role set_active/> }
+                            view! { <UserRow user=u is_me change_role set_active send_reset/> }
                         })
                         .collect_view()}
                 </tbody>
@@ -207,6 +141,7 @@ fn UserRow(
     is_me: bool,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetUserActive>,
+    send_reset: ServerAction<SendPasswordReset>,
 ) -> impl IntoView {
     let select_id = format!("role-{}", user.id);
     let role_label = format!("Role for {}", user.email);
@@ -220,6 +155,9 @@ fn UserRow(
         user.email
     );
     let (id_for_role, id_for_toggle) = (user.id.to_string(), user.id.to_string());
+    let id_for_reset = user.id.to_string();
+    let reset_label = format!("Email {} a password reset link", user.email);
+    let can_reset = !is_me && user.active && user.role.is_staff();
     let roles: Vec<Role> = if user.role.is_staff() {
         Role::STAFF.to_vec()
     } else {
@@ -261,6 +199,15 @@ fn UserRow(
                             aria-label=toggle_label.clone()
                         >
                             {if active { "Deactivate" } else { "Reactivate" }}
+                        </button>
+                    </ActionForm>
+                })}
+                {can_reset.then(|| view! {
+                    <ActionForm action=send_reset attr:class="inline-form">
+                        <input type="hidden" name="user_id" value=id_for_reset/>
+                        <button type="submit" class="button button-small button-secondary" aria-label=reset_label
+                            disabled=move || send_reset.pending().get()>
+                            "Send reset link"
                         </button>
                     </ActionForm>
                 })}

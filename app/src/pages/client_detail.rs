@@ -287,20 +287,24 @@ fn PortalInvite(client_id: ClientId, email: String, can_edit: bool) -> impl Into
             <FormError error/>
             <ActionForm action=invite attr:class="inline-form">
                 <input type="hidden" name="client_id" value=client_id.to_string()/>
-                <button type="submit" class="button button-small" disabled=move || invite.pending().get()>"Make an invitation link"</button>
+                <button type="submit" class="button button-small" disabled=move || invite.pending().get()>"Email an invitation"</button>
             </ActionForm>
             {move || invite.value().get().and_then(|r| r.ok()).map(|inv| {
                 let link = format!("{}{}", origin.get(), inv.path);
                 let to_copy = link.clone();
+                let said = if inv.emailed {
+                    format!("The invitation is on its way to {} (the link works until {}). You can also copy it into a message of your own:", inv.email, format_utc(inv.expires_at))
+                } else {
+                    format!("Send this link to {} (valid until {}):", inv.email, format_utc(inv.expires_at))
+                };
                 view! {
                     <div class="invite-link" role="status">
-                        <label for="invite-link">{format!("Send this link to {} (valid until {}):", inv.email, format_utc(inv.expires_at))}</label>
+                        <label for="invite-link">{said}</label>
                         <input id="invite-link" type="text" readonly value=link/>
                         <button type="button" class="button button-small button-secondary" on:click=move |_| {
                             let _ = window().navigator().clipboard().write_text(&to_copy);
                             copied.set(true);
                         }>{move || if copied.get() { "Copied" } else { "Copy link" }}</button>
-                        <p class="muted small">"Email is not configured, so the link is not sent for you: copy it into your message to the client."</p>
                     </div>
                 }
             })}

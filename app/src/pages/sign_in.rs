@@ -62,6 +62,7 @@ pub fn SignInPage() -> impl IntoView {
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <p class="small"><a href="/forgot-password">"Forgot your password?"</a></p>
             </section>
         </main>
     }

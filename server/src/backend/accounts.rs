@@ -7,9 +7,9 @@ use crate::store::audit::{self, Entry};
 use crate::store::sessions::{self, SessionRow};
 use crate::store::{throttle, users};
 use visadesk_app::api::port::AccountPort;
-use visadesk_app::api::port::{Actor, CookiePolicy, SignInRequest, SignedIn};
+use visadesk_app::api::port::{Actor, CookiePolicy, RequestSource, SignInRequest, SignedIn};
 use visadesk_app::domain::validate;
-use visadesk_app::domain::{CurrentUser, SessionId, SessionInfo};
+use visadesk_app::domain::{CurrentUser, ResetInfo, ResetToken, SessionId, SessionInfo};
 use visadesk_app::AppError;
 impl VisadeskBackend {
     /// The signed-in person for a session token, if the session is live.
@@ -318,5 +318,26 @@ impl AccountPort for VisadeskBackend {
                 Ok(ended)
             })
             .await?)
+    }
+
+    async fn request_password_reset(
+        &self,
+        email: String,
+        source: RequestSource,
+    ) -> Result<(), AppError> {
+        Ok(self.request_reset(email, source).await?)
+    }
+
+    async fn password_reset_info(&self, token: &ResetToken) -> Result<ResetInfo, AppError> {
+        Ok(self.reset_info(token).await?)
+    }
+
+    async fn reset_password(
+        &self,
+        token: &ResetToken,
+        password: String,
+        source: RequestSource,
+    ) -> Result<SignedIn, AppError> {
+        Ok(self.use_reset(token, password, source).await?)
     }
 }

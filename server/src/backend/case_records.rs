@@ -5,6 +5,7 @@ use super::case_work::{case_detail, check_assignees, editable_case};
 use super::{access, case_work, By, VisadeskBackend};
 use crate::auth::now;
 use crate::error::ServerError;
+use crate::notify;
 use crate::store::audit::{self};
 use crate::store::cases::{self, CaseRow, EventRow};
 use crate::store::clients;
@@ -85,13 +86,28 @@ impl CasePort for VisadeskBackend {
         task: TaskInput,
     ) -> Result<Task, AppError> {
         let by = By::actor(actor);
-        let (viewer, case_id) = (actor.user.clone(), case_id.to_string());
+        let (viewer, case_id, mail) = (actor.user.clone(), case_id.to_string(), self.mail.clone());
         Ok(self
             .db
             .write(move |conn| {
                 let now = now();
                 let today = Date::from_unix(now).to_string();
-                case_work::add_task(conn, &viewer, &by, &case_id, &task, now, &today)
+                let task = case_work::add_task(conn, &viewer, &by, &case_id, &task, now, &today)?;
+                if let (Some(assignee), Some(case)) =
+                    (&task.assignee, cases::row_by_id(conn, &case_id)?)
+                {
+                    notify::task_assigned(
+                        conn,
+                        &mail,
+                        &case,
+                        &task.title,
+                        &task.due_on,
+                        assignee.id.as_str(),
+                        &viewer,
+                        now,
+                    )?;
+                }
+                Ok(task)
             })
             .await?)
     }
@@ -120,9 +136,13 @@ impl CasePort for VisadeskBackend {
         case_id: &CaseId,
         kind: DocumentKind,
     ) -> Result<ChecklistItem, AppError> {
-        let case_id = case_id.to_string();
+        let (case_id, mail) = (case_id.to_string(), self.mail.clone());
         self.write_as(actor, move |conn, viewer, by, now| {
-            case_work::add_checklist_item(conn, viewer, by, &case_id, kind, now)
+            let item = case_work::add_checklist_item(conn, viewer, by, &case_id, kind, now)?;
+            if let Some(case) = cases::row_by_id(conn, &case_id)? {
+                notify::item_added(conn, &mail, &case, item.kind.label(), now)?;
+            }
+            Ok(item)
         })
         .await
     }
@@ -227,7 +247,7 @@ impl CasePort for VisadeskBackend {
         note: String,
     ) -> Result<CaseDetail, AppError> {
         let by = By::actor(actor);
-        let (viewer, id) = (actor.user.clone(), id.to_string());
+        let (viewer, id, mail) = (actor.user.clone(), id.to_string(), self.mail.clone());
         Ok(self
             .db
             .write(move |conn| {
@@ -261,6 +281,7 @@ impl CasePort for VisadeskBackend {
                 )?;
                 let summary = format!("{}: {} → {}", row.reference, from.label(), to.label());
                 audit::append(conn, by.entry("case.stage", "case", &row.id, summary), now)?;
+                notify::stage_changed(conn, &mail, &row, to, now)?;
                 case_detail(conn, &viewer, &id, &Date::from_unix(now).to_string())
             })
             .await?)

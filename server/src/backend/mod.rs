@@ -8,6 +8,9 @@ mod case_work;
 mod client_records;
 pub mod documents;
 mod eligibility;
+mod notices;
+mod outbox;
+mod password_reset;
 mod user_admin;
 
 use crate::auth::now;
@@ -83,6 +86,7 @@ pub struct VisadeskBackend {
     max_age_secs: i64,
     secure_cookie: bool,
     documents: crate::documents::pipeline::Documents,
+    mail: crate::mail::MailSettings,
 }
 
 impl VisadeskBackend {
@@ -102,6 +106,7 @@ impl VisadeskBackend {
             max_age_secs: config.session_max_hours * 3600,
             secure_cookie: config.https(),
             documents: crate::documents::open(config)?,
+            mail: crate::mail::MailSettings::from_config(config),
         })
     }
 
@@ -126,18 +131,37 @@ impl VisadeskBackend {
             .await?)
     }
 
+    /// The backend of a server listening on `local`: without a public URL,
+    /// links in emails point there.
+    pub fn listening_on(mut self, config: &Config, local: std::net::SocketAddr) -> Self {
+        if config.public_url.is_none() {
+            self.mail = crate::mail::MailSettings::for_address(config, local);
+            tracing::warn!(links = %self.mail.public_base, "VISADESK_PUBLIC_URL is not set: links in emails point at this address");
+        }
+        self
+    }
+
+    /// What every email needs to know about this install.
+    pub fn mail(&self) -> &crate::mail::MailSettings {
+        &self.mail
+    }
+
     /// The database this backend uses.
     pub fn db(&self) -> &Db {
         &self.db
     }
 
-    /// Deletes expired sessions and stale throttle rows; returns how many.
+    /// Deletes expired sessions, stale throttle rows, expired reset links
+    /// and sent email older than 30 days; returns how many.
     pub async fn purge(&self) -> Result<u64, ServerError> {
         let idle = self.idle_secs;
         self.db
             .run(move |conn| {
                 let now = now();
-                Ok(sessions::purge_expired(conn, now, idle)? + throttle::purge_stale(conn, now)?)
+                Ok(sessions::purge_expired(conn, now, idle)?
+                    + throttle::purge_stale(conn, now)?
+                    + crate::store::password_resets::purge_expired(conn, now - 86_400)?
+                    + crate::store::outbox::purge_sent(conn, now - 30 * 86_400)?)
             })
             .await
     }

@@ -12,7 +12,7 @@ use visadesk_app::api::port::Actor;
 use visadesk_app::api::port::UserPort;
 use visadesk_app::domain::validate;
 use visadesk_app::domain::Permission;
-use visadesk_app::domain::{CurrentUser, NewStaffUser, Role, UserId, UserSummary};
+use visadesk_app::domain::{CurrentUser, NewStaffUser, ResetSent, Role, UserId, UserSummary};
 use visadesk_app::AppError;
 impl VisadeskBackend {
     /// Creates a user with a checked password (the admin page, `create-admin`
@@ -176,5 +176,13 @@ impl UserPort for VisadeskBackend {
                 Ok(entry)
             })
             .await?)
+    }
+
+    async fn send_password_reset(
+        &self,
+        actor: &Actor,
+        user_id: &UserId,
+    ) -> Result<ResetSent, AppError> {
+        Ok(self.send_reset(actor, user_id).await?)
     }
 }

@@ -217,7 +217,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        message_id -> Text,
+        category -> Text,
+        recipient_id -> Nullable<Text>,
+        to_address -> Text,
+        to_name -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        sensitive -> Bool,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        lease_until -> Nullable<BigInt>,
+        leased_by -> Text,
+        last_error -> Text,
+        created_at -> BigInt,
+        sent_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        requested_by -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        case_id -> Nullable<Text>,
+        title -> Text,
+        link -> Text,
+        created_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(assessments -> cases (case_id));
 diesel::joinable!(cases -> clients (client_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -240,5 +290,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     invitations,
     firm_settings,
-    assessments
+    assessments,
+    outbox,
+    password_resets,
+    notifications
 );

@@ -28,6 +28,8 @@ pub fn redacted_request_line(req: &actix_web::dev::ServiceRequest) -> String {
     let path = req.path();
     let shown = if path.starts_with("/portal/join/") {
         "/portal/join/[token]".to_string()
+    } else if path.starts_with("/reset-password/") {
+        "/reset-password/[token]".to_string()
     } else {
         match req.query_string() {
             "" => path.to_string(),
@@ -50,6 +52,8 @@ pub fn is_applicant_page(path: &str) -> bool {
 /// server functions (which check the session themselves).
 pub fn is_public_path(path: &str) -> bool {
     path == "/sign-in"
+        || path == "/forgot-password"
+        || path.starts_with("/reset-password/")
         || path.starts_with("/portal/join/")
         || path == "/healthz"
         || path == "/favicon.ico"
@@ -69,6 +73,10 @@ mod tests {
         let line = redacted_request_line(&req);
         assert!(!line.contains("SECRET"), "{line}");
         assert!(line.starts_with("GET /portal/join/[token]"), "{line}");
+        let req = actix_web::test::TestRequest::with_uri("/reset-password/SECRETtoken123")
+            .to_srv_request();
+        let line = redacted_request_line(&req);
+        assert!(!line.contains("SECRET"), "{line}");
         let req = actix_web::test::TestRequest::with_uri("/cases?stage=intake").to_srv_request();
         assert!(redacted_request_line(&req).starts_with("GET /cases?stage=intake"));
     }

@@ -4,25 +4,17 @@ use crate::db::schema::firm_settings;
 use crate::db::DbConnection;
 use crate::error::ServerError;
 use diesel::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use visadesk_app::domain::mail::FirmProfile;
 use visadesk_app::eligibility::Settings;
 
 const ELIGIBILITY: &str = "eligibility";
+const FIRM: &str = "firm";
 
 /// The firm's eligibility settings; the defaults until an admin saves some.
 pub fn eligibility(conn: &mut DbConnection) -> Result<Settings, ServerError> {
-    let value: Option<String> = firm_settings::table
-        .find(ELIGIBILITY)
-        .select(firm_settings::value)
-        .first(conn)
-        .optional()?;
-    match value {
-        None => Ok(Settings::default()),
-        Some(json) => serde_json::from_str(&json).map_err(|e| {
-            ServerError::CorruptData(format!(
-                "the stored eligibility settings are unreadable: {e}"
-            ))
-        }),
-    }
+    get(conn, ELIGIBILITY, "eligibility settings")
 }
 
 /// Replaces the eligibility settings.
@@ -32,9 +24,54 @@ pub fn set_eligibility(
     by: Option<&str>,
     now: i64,
 ) -> Result<(), ServerError> {
-    let json = serde_json::to_string(settings)
+    set(conn, ELIGIBILITY, settings, by, now)
+}
+
+/// The firm's name and the like, as emails show them.
+pub fn firm(conn: &mut DbConnection) -> Result<FirmProfile, ServerError> {
+    get(conn, FIRM, "firm profile")
+}
+
+/// Replaces the firm profile.
+pub fn set_firm(
+    conn: &mut DbConnection,
+    firm: &FirmProfile,
+    by: Option<&str>,
+    now: i64,
+) -> Result<(), ServerError> {
+    set(conn, FIRM, firm, by, now)
+}
+
+/// A setting group, or its defaults until one is saved.
+fn get<T: DeserializeOwned + Default>(
+    conn: &mut DbConnection,
+    name: &str,
+    what: &str,
+) -> Result<T, ServerError> {
+    let value: Option<String> = firm_settings::table
+        .find(name)
+        .select(firm_settings::value)
+        .first(conn)
+        .optional()?;
+    match value {
+        None => Ok(T::default()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            ServerError::CorruptData(format!("the stored {what} cannot be read: {e}"))
+        }),
+    }
+}
+
+/// Replaces a setting group.
+fn set<T: Serialize>(
+    conn: &mut DbConnection,
+    name: &str,
+    value: &T,
+    by: Option<&str>,
+    now: i64,
+) -> Result<(), ServerError> {
+    let json = serde_json::to_string(value)
         .map_err(|e| ServerError::CorruptData(format!("settings could not be stored: {e}")))?;
-    let updated = diesel::update(firm_settings::table.find(ELIGIBILITY))
+    let updated = diesel::update(firm_settings::table.find(name))
         .set((
             firm_settings::value.eq(&json),
             firm_settings::updated_at.eq(now),
@@ -44,7 +81,7 @@ pub fn set_eligibility(
     if updated == 0 {
         diesel::insert_into(firm_settings::table)
             .values((
-                firm_settings::name.eq(ELIGIBILITY),
+                firm_settings::name.eq(name),
                 firm_settings::value.eq(&json),
                 firm_settings::updated_at.eq(now),
                 firm_settings::updated_by.eq(by),

@@ -66,6 +66,42 @@ pub fn keys(email: &str, ip: &str) -> [(String, Rule); 3] {
     ]
 }
 
+/// Three reset links per account in 15 minutes, then none for 15 minutes.
+pub const RESET_ACCOUNT: Rule = Rule {
+    max_failures: 3,
+    window_secs: 900,
+    lock_secs: 900,
+};
+/// Ten reset requests from one address in 15 minutes, then none for 15 minutes.
+pub const RESET_ADDRESS: Rule = Rule {
+    max_failures: 10,
+    window_secs: 900,
+    lock_secs: 900,
+};
+
+/// The throttle keys of a password reset request for `email` from `ip`
+/// (counted whether or not the account exists).
+pub fn reset_keys(email: &str, ip: &str) -> [(String, Rule); 2] {
+    [
+        (format!("reset-account:{email}"), RESET_ACCOUNT),
+        (format!("reset-address:{ip}"), RESET_ADDRESS),
+    ]
+}
+
+/// Counts one request on each key, or refuses it with the seconds until
+/// the lock ends. Call inside a write transaction after [`serialize`].
+pub fn count_request(
+    conn: &mut DbConnection,
+    keys: &[(String, Rule)],
+    now: i64,
+) -> Result<Result<(), u64>, ServerError> {
+    if let Some(retry_after_secs) = locked_for(conn, keys, now)? {
+        return Ok(Err(retry_after_secs));
+    }
+    record_failure(conn, keys, now)?;
+    Ok(Ok(()))
+}
+
 /// Seconds an attempt on `email` waits before its password is checked.
 pub fn account_delay(conn: &mut DbConnection, email: &str, now: i64) -> Result<u64, ServerError> {
     let failures: Option<i32> = login_throttle::table

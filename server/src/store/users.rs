@@ -75,6 +75,18 @@ pub struct NewUserRow<'a> {
     pub client_id: Option<&'a str>,
 }
 
+/// The active applicant accounts of a client (who hear about its cases).
+pub fn applicants_of(
+    conn: &mut DbConnection,
+    client_id: &str,
+) -> Result<Vec<UserRow>, ServerError> {
+    Ok(users::table
+        .filter(users::client_id.eq(client_id))
+        .filter(users::active.eq(true))
+        .select(UserRow::as_select())
+        .load(conn)?)
+}
+
 /// The user with this (normalised) email.
 pub fn by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, ServerError> {
     Ok(users::table

@@ -13,6 +13,8 @@ mod cli;
 mod clients;
 mod documents;
 mod eligibility;
+mod mail;
+mod notices;
 mod portal;
 mod probe;
 mod requests;

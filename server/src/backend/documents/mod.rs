@@ -10,16 +10,18 @@ use crate::auth::token;
 use crate::db::DbConnection;
 use crate::documents::pipeline::{SealedUpload, StoredVersion};
 use crate::error::ServerError;
+use crate::mail::{compose, MailSettings, Outgoing};
 use crate::store::cases::{self};
 use crate::store::checklist;
 use crate::store::documents::{self, DocumentRow};
 use crate::store::invitations::{self, InvitationRow};
-use crate::store::{audit, clients, users};
+use crate::store::{audit, clients, settings, users};
 use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
 use visadesk_app::domain::document::{
     check_review, format_bytes, InvitationInfo, NewInvitation, Portal, PortalCase, PortalStep,
     Review, INVITATION_DAYS,
 };
+use visadesk_app::domain::mail::MailCategory;
 use visadesk_app::domain::{CurrentUser, Permission, Programme, Role};
 use visadesk_app::AppError;
 
@@ -360,6 +362,7 @@ pub fn invite(
     conn: &mut DbConnection,
     viewer: &CurrentUser,
     by: &By,
+    mail: &MailSettings,
     client_id: &str,
     now: i64,
 ) -> Result<NewInvitation, ServerError> {
@@ -396,21 +399,38 @@ pub fn invite(
         used_at: None,
     };
     invitations::replace_for_client(conn, &row)?;
+    let path = format!("/portal/join/{token}");
+    let firm = settings::firm(conn)?.name;
+    let name = client.details.full_name.clone();
+    let recipient_id = users::by_email(conn, &email)?.map(|u| u.id.into());
+    crate::mail::queue(
+        conn,
+        mail,
+        Outgoing {
+            category: MailCategory::Invitation,
+            recipient_id,
+            to_address: email.clone(),
+            to_name: name.clone(),
+            letter: compose::invitation(&firm, &name, mail.link(&path), row.expires_at),
+            sensitive: false,
+        },
+        now,
+    )?;
     audit::append(
         conn,
         by.entry(
             "portal.invite",
             "client",
             client_id,
-            format!("invited {email} to the portal (link valid {INVITATION_DAYS} days)"),
+            format!("invited {email} to the portal (link valid {INVITATION_DAYS} days, emailed)"),
         ),
         now,
     )?;
     Ok(NewInvitation {
-        path: format!("/portal/join/{token}"),
+        path,
         email,
         expires_at: row.expires_at,
-        emailed: false,
+        emailed: true,
     })
 }
 

@@ -5,11 +5,14 @@ use super::super::documents;
 use super::super::VisadeskBackend;
 use crate::auth::password::check_new_password;
 use crate::auth::{now, token};
+use crate::notify;
 use crate::store::sessions::{self, SessionRow};
-use crate::store::users;
+use crate::store::{cases, users};
 use visadesk_app::api::port::DocumentPort;
 use visadesk_app::api::port::{Actor, RequestSource, SignedIn};
 use visadesk_app::domain::checklist::ChecklistItem;
+use visadesk_app::domain::checklist::ItemStatus;
+use visadesk_app::domain::document::Review;
 use visadesk_app::domain::document::{InvitationInfo, NewInvitation, Portal};
 use visadesk_app::domain::{ClientId, CurrentUser, DocumentId, InvitationToken};
 use visadesk_app::AppError;
@@ -37,8 +40,9 @@ impl VisadeskBackend {
         file_name: String,
         content_type: &'static str,
     ) -> Result<ChecklistItem, AppError> {
+        let mail = self.mail.clone();
         self.write_as(actor, move |conn, viewer, by, now| {
-            documents::record_upload(
+            let item = documents::record_upload(
                 conn,
                 viewer,
                 by,
@@ -48,7 +52,19 @@ impl VisadeskBackend {
                 &file_name,
                 content_type,
                 now,
-            )
+            )?;
+            if let Some(case) = cases::row_by_id(conn, &target.case_id)? {
+                notify::document_uploaded(
+                    conn,
+                    &mail,
+                    &case,
+                    target.label,
+                    &file_name,
+                    viewer,
+                    now,
+                )?;
+            }
+            Ok(item)
         })
         .await
     }
@@ -83,9 +99,21 @@ impl DocumentPort for VisadeskBackend {
         accept: bool,
         reason: String,
     ) -> Result<ChecklistItem, AppError> {
-        let id = document_id.to_string();
+        let (id, mail) = (document_id.to_string(), self.mail.clone());
         self.write_as(actor, move |conn, viewer, by, now| {
-            documents::review_document(conn, viewer, by, &id, accept, &reason, now)
+            let item = documents::review_document(conn, viewer, by, &id, accept, &reason, now)?;
+            let review = match &item.status {
+                ItemStatus::Accepted => Some(Review::Accepted),
+                ItemStatus::Rejected(reason) => Some(Review::Rejected(reason.clone())),
+                _ => None,
+            };
+            let case_id = crate::store::documents::by_id(conn, &id)?.map(|d| d.case_id);
+            if let (Some(review), Some(case_id)) = (review, case_id) {
+                if let Some(case) = cases::row_by_id(conn, &case_id)? {
+                    notify::document_reviewed(conn, &mail, &case, item.kind.label(), &review, now)?;
+                }
+            }
+            Ok(item)
         })
         .await
     }
@@ -104,9 +132,9 @@ impl DocumentPort for VisadeskBackend {
         actor: &Actor,
         client_id: &ClientId,
     ) -> Result<NewInvitation, AppError> {
-        let id = client_id.to_string();
+        let (id, mail) = (client_id.to_string(), self.mail.clone());
         self.write_as(actor, move |conn, viewer, by, now| {
-            documents::invite(conn, viewer, by, &id, now)
+            documents::invite(conn, viewer, by, &mail, &id, now)
         })
         .await
     }

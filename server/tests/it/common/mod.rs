@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod firm;
+pub mod smtp;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
@@ -199,6 +200,22 @@ impl TestApp {
     /// Runs SQL on the app's database.
     pub fn exec(&self, sql: &str) {
         self.try_exec(sql).expect("exec sql");
+    }
+
+    /// The number a `SELECT COUNT(*) AS n ...` query answers.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let sql = sql.to_string();
+        self.db()
+            .run_here(move |c| {
+                use diesel::RunQueryDsl;
+                Ok(diesel::sql_query(sql).get_result::<N>(c)?.n)
+            })
+            .expect("count query")
     }
 
     /// Runs SQL on the app's database, returning the database's refusal.

@@ -1,0 +1,122 @@
+//! `/notifications`: what the staff member was told, newest first. Opening
+//! one marks it read and goes to the thing itself.
+
+use crate::api::notices::{mark_notice_read, my_notices, MarkAllNoticesRead, MarkNoticeRead};
+use crate::components::form::{action_error, FormError};
+use crate::components::layout::{NoticesChanged, RequirePermission};
+use crate::domain::notice::Notice;
+use crate::domain::time::format_utc;
+use crate::domain::{CurrentUser, Permission};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// The notifications page.
+#[component]
+pub fn NoticesPage() -> impl IntoView {
+    view! {
+        <Title text="Notifications"/>
+        <RequirePermission permission=Permission::ViewDashboard page=|_: CurrentUser| view! { <Notices/> }/>
+    }
+}
+
+#[component]
+fn Notices() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let mark_one = ServerAction::<MarkNoticeRead>::new();
+    let mark_all = ServerAction::<MarkAllNoticesRead>::new();
+    let changed = use_context::<NoticesChanged>().map(|c| c.0);
+    let list = Resource::new(
+        move || (page(), mark_one.version().get(), mark_all.version().get()),
+        |(page, _, _)| my_notices(page),
+    );
+    Effect::new(move |_| {
+        mark_one.version().get();
+        mark_all.version().get();
+        if let Some(c) = changed {
+            c.update(|n| *n += 1);
+        }
+    });
+    let error = Signal::derive(move || {
+        action_error(mark_one.value())
+            .get()
+            .or_else(|| action_error(mark_all.value()).get())
+    });
+    view! {
+        <h1>"Notifications"</h1>
+        <FormError error/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(p) if p.notices.is_empty() => view! {
+                        <div class="empty"><p>"Nothing yet. Uploads and messages on your cases, and tasks given to you, will show here."</p></div>
+                    }.into_any(),
+                    Ok(p) => {
+                        let (page_no, has_more, unread) = (p.page, p.has_more, p.unread);
+                        view! {
+                            <div class="toolbar">
+                                <p class="muted">{match unread { 0 => "All read.".to_string(), 1 => "1 unread.".to_string(), n => format!("{n} unread.") }}</p>
+                                {(unread > 0).then(|| view! {
+                                    <ActionForm action=mark_all attr:class="inline-form">
+                                        <button type="submit" class="button button-small button-secondary">"Mark all read"</button>
+                                    </ActionForm>
+                                })}
+                            </div>
+                            <ul class="notices card">
+                                {p.notices.into_iter().map(|n| view! { <NoticeItem notice=n mark_one/> }).collect_view()}
+                            </ul>
+                            <p class="pager">
+                                {(page_no > 0).then(|| view! { <a class="button button-secondary" href=format!("/notifications?page={}", page_no - 1)>"Newer"</a> })}
+                                " "
+                                {has_more.then(|| view! { <a class="button button-secondary" href=format!("/notifications?page={}", page_no + 1)>"Older"</a> })}
+                            </p>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NoticeItem(notice: Notice, mark_one: ServerAction<MarkNoticeRead>) -> impl IntoView {
+    let unread = notice.read_at.is_none();
+    let navigate = use_navigate();
+    let (id, link) = (notice.id.clone(), notice.link.clone());
+    let open = move |ev: leptos::ev::MouseEvent| {
+        if !unread {
+            return;
+        }
+        ev.prevent_default();
+        let (id, link, navigate) = (id.clone(), link.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            if let Err(e) = mark_notice_read(id).await {
+                leptos::logging::warn!("could not mark a notice read: {e}");
+            }
+            navigate(&link, Default::default());
+        });
+    };
+    let id_for_form = notice.id.to_string();
+    view! {
+        <li class="notice" class:unread=unread>
+            <div class="notice-body">
+                <a href=notice.link.clone() on:click=open>{notice.title.clone()}</a>
+                <p class="muted small">{notice.kind.label()} " · " {format_utc(notice.created_at)}</p>
+            </div>
+            {unread.then(|| view! {
+                <ActionForm action=mark_one attr:class="inline-form">
+                    <input type="hidden" name="id" value=id_for_form/>
+                    <button type="submit" class="button button-small button-secondary" aria-label=format!("Mark read: {}", notice.title)>"Mark read"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,234 @@
+//! Who is told what when something happens on a case. Applicants hear by
+//! email; staff in the app (the bell) and by email. Everything here runs in
+//! the transaction of the change, so a refused change tells nobody.
+
+use crate::db::DbConnection;
+use crate::error::ServerError;
+use crate::mail::compose::{self, Letter};
+use crate::mail::{self, MailSettings, Outgoing};
+use crate::store::cases::CaseRow;
+use crate::store::notifications::{self, NoticeRow};
+use crate::store::{settings, users};
+use visadesk_app::domain::document::Review;
+use visadesk_app::domain::mail::MailCategory;
+use visadesk_app::domain::notice::NoticeKind;
+use visadesk_app::domain::{CurrentUser, Programme, Stage, UserId};
+
+/// Emails every active applicant account of the case's client.
+fn tell_applicants(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    category: MailCategory,
+    letter: impl Fn(&str, &str, String) -> Letter,
+    now: i64,
+) -> Result<usize, ServerError> {
+    let applicants = users::applicants_of(conn, &case.client_id)?;
+    if applicants.is_empty() {
+        return Ok(0);
+    }
+    let firm = settings::firm(conn)?.name;
+    for user in &applicants {
+        mail::queue(
+            conn,
+            mail,
+            Outgoing {
+                category,
+                recipient_id: Some(UserId::new(user.id.clone())),
+                to_address: user.email.clone(),
+                to_name: user.display_name.clone(),
+                letter: letter(&firm, &user.display_name, mail.link("/portal")),
+                sensitive: false,
+            },
+            now,
+        )?;
+    }
+    Ok(applicants.len())
+}
+
+/// A notice in the app and an email for one staff member (not `actor`,
+/// who knows already, and only while their account is active).
+#[allow(clippy::too_many_arguments)]
+fn tell_staff(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    user_id: &str,
+    actor: &CurrentUser,
+    kind: NoticeKind,
+    category: MailCategory,
+    case: &CaseRow,
+    title: &str,
+    letter: impl Fn(&str, &str, String) -> Letter,
+    now: i64,
+) -> Result<bool, ServerError> {
+    if actor.user_id.as_str() == user_id {
+        return Ok(false);
+    }
+    let Some(user) = users::by_id(conn, user_id)?.filter(|u| u.active) else {
+        return Ok(false);
+    };
+    let path = format!("/cases/{}", case.id);
+    notifications::insert(
+        conn,
+        &NoticeRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: user.id.clone(),
+            kind: kind.code().into(),
+            case_id: Some(case.id.clone()),
+            title: title.to_string(),
+            link: path.clone(),
+            created_at: now,
+            read_at: None,
+        },
+    )?;
+    let firm = settings::firm(conn)?.name;
+    mail::queue(
+        conn,
+        mail,
+        Outgoing {
+            category,
+            recipient_id: Some(UserId::new(user.id.clone())),
+            to_address: user.email.clone(),
+            to_name: user.display_name.clone(),
+            letter: letter(&firm, &user.display_name, mail.link(&path)),
+            sensitive: false,
+        },
+        now,
+    )?;
+    Ok(true)
+}
+
+fn programme_label(case: &CaseRow) -> &'static str {
+    case.programme
+        .parse::<Programme>()
+        .map_or("visa", |p| p.label())
+}
+
+/// The case moved to `to`: its applicants hear it in plain words.
+pub fn stage_changed(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    to: Stage,
+    now: i64,
+) -> Result<(), ServerError> {
+    let programme = programme_label(case);
+    tell_applicants(
+        conn,
+        mail,
+        case,
+        MailCategory::StageChanged,
+        |firm, name, link| compose::stage_changed(firm, name, programme, to.plain_words(), link),
+        now,
+    )?;
+    Ok(())
+}
+
+/// A document was reviewed: its applicants hear the outcome (and why).
+pub fn document_reviewed(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    label: &str,
+    review: &Review,
+    now: i64,
+) -> Result<(), ServerError> {
+    tell_applicants(
+        conn,
+        mail,
+        case,
+        MailCategory::DocumentReviewed,
+        |firm, name, link| match review {
+            Review::Rejected(reason) => compose::document_rejected(firm, name, label, reason, link),
+            _ => compose::document_accepted(firm, name, label, link),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// A document was added to the case's checklist: its applicants hear it.
+pub fn item_added(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    label: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    tell_applicants(
+        conn,
+        mail,
+        case,
+        MailCategory::ItemAdded,
+        |firm, name, link| compose::item_added(firm, name, label, link),
+        now,
+    )?;
+    Ok(())
+}
+
+/// A document was uploaded: the case's attorney and paralegal hear it.
+pub fn document_uploaded(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    label: &str,
+    file_name: &str,
+    by: &CurrentUser,
+    now: i64,
+) -> Result<(), ServerError> {
+    let title = format!("{} uploaded {label} to {}", by.display_name, case.reference);
+    let mut told = Vec::new();
+    for staff in [&case.attorney_id, &case.paralegal_id]
+        .into_iter()
+        .flatten()
+    {
+        if told.contains(staff) {
+            continue;
+        }
+        tell_staff(
+            conn,
+            mail,
+            staff,
+            by,
+            NoticeKind::DocumentUploaded,
+            MailCategory::DocumentUploaded,
+            case,
+            &title,
+            |firm, name, link| compose::document_uploaded(firm, name, &title, file_name, link),
+            now,
+        )?;
+        told.push(staff.clone());
+    }
+    Ok(())
+}
+
+/// A task was given to `assignee`: they hear it, unless they gave it themself.
+#[allow(clippy::too_many_arguments)]
+pub fn task_assigned(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    task_title: &str,
+    due_on: &str,
+    assignee: &str,
+    by: &CurrentUser,
+    now: i64,
+) -> Result<(), ServerError> {
+    let title = format!(
+        "{} gave you a task on {}: {task_title}",
+        by.display_name, case.reference
+    );
+    tell_staff(
+        conn,
+        mail,
+        assignee,
+        by,
+        NoticeKind::TaskAssigned,
+        MailCategory::TaskAssigned,
+        case,
+        &title,
+        |firm, name, link| compose::task_assigned(firm, name, &title, due_on, link),
+        now,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,663 @@
+//! Email through a real SMTP server on loopback: what arrives (who, subject,
+//! both parts, headers, links), and the outbox that never loses or doubles
+//! an email when the server is down, refuses, or Visadesk is killed.
+
+use crate::common::firm::{firm_with, Firm};
+use crate::common::smtp::{free_port, Received, SinkMode, SmtpSink};
+use crate::common::{Backend, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use std::time::Duration;
+use visadesk_app::domain::case::CasePage;
+use visadesk_app::domain::document::NewInvitation;
+use visadesk_app::domain::mail::{
+    FirmProfile, OutboxEntry, OutboxMessage, OutboxPage, OutboxStatus,
+};
+use visadesk_app::domain::{CurrentUser, ResetInfo, ResetSent, UserSummary};
+use visadesk_app::AppError;
+
+on_both_databases!(
+    an_invitation_arrives_in_both_parts_from_the_firm_with_a_working_link,
+    a_forgotten_password_is_reset_once_through_the_emailed_link,
+    a_reset_answers_the_same_for_unknown_addresses_and_is_throttled,
+    mail_waits_while_the_smtp_server_is_down_and_arrives_once_when_it_is_up,
+    a_refused_email_fails_after_its_last_attempt_and_an_admin_can_retry_it,
+    without_smtp_mail_waits_and_admins_can_read_it_but_not_reset_links,
+    names_with_line_breaks_cannot_add_headers,
+    a_server_killed_mid_send_resends_once_with_the_same_message_id,
+);
+
+/// The environment that sends mail to `sink`, retrying every second.
+fn mail_env(sink_url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("VISADESK_SMTP_URL", sink_url.to_string()),
+        ("VISADESK_MAIL_FROM", "visadesk@firm.example".into()),
+        ("VISADESK_MAIL_RETRY_SECS", "1".into()),
+        ("VISADESK_MAIL_POLL_MS", "100".into()),
+        ("VISADESK_MAIL_LEASE_SECS", "5".into()),
+    ]
+}
+
+fn borrowed<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn firm_mailing_to(db: Backend, sink_url: &str, extra: &[(&'static str, &str)]) -> Firm {
+    let env = mail_env(sink_url);
+    let mut env = borrowed(&env);
+    env.extend_from_slice(extra);
+    firm_with(db, &env).await
+}
+
+async fn invite(f: &Firm) -> NewInvitation {
+    f.app
+        .ask(
+            &f.para,
+            "invite_applicant",
+            &[("client_id", f.client_id.as_str())],
+        )
+        .await
+        .expect("an invitation")
+}
+
+async fn outbox(app: &TestApp, admin: &reqwest::Client, status: &str) -> OutboxPage {
+    app.ask(admin, "list_outbox", &[("status", status), ("page", "0")])
+        .await
+        .expect("the outbox")
+}
+
+/// Waits until the outbox's newest row satisfies `done`.
+async fn wait_for_row(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    done: impl Fn(&OutboxEntry) -> bool,
+) -> OutboxEntry {
+    for _ in 0..300 {
+        let page = outbox(app, admin, "").await;
+        if let Some(e) = page.entries.first().filter(|e| done(e)) {
+            return e.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the outbox did not get there: {:?}",
+        outbox(app, admin, "").await.entries
+    );
+}
+
+fn assert_two_parts(mail: &Received) {
+    assert!(
+        mail.raw.contains("multipart/alternative"),
+        "not multipart/alternative:\n{}",
+        mail.raw
+    );
+    assert!(mail.raw.contains("text/plain"), "{}", mail.raw);
+    assert!(mail.raw.contains("text/html"), "{}", mail.raw);
+}
+
+async fn an_invitation_arrives_in_both_parts_from_the_firm_with_a_working_link(db: Backend) {
+    let sink = SmtpSink::start().await;
+    let f = firm_mailing_to(db, &sink.url(), &[]).await;
+    let renamed: FirmProfile = f
+        .app
+        .ask(
+            &f.admin,
+            "save_firm_profile",
+            &[("name", "Chen & Partners\r\nBcc: x@evil.example")],
+        )
+        .await
+        .expect("renamed");
+    assert_eq!(renamed.name, "Chen & Partners Bcc: x@evil.example");
+    let renamed: FirmProfile = f
+        .app
+        .ask(
+            &f.admin,
+            "save_firm_profile",
+            &[("name", "Chen & Partners")],
+        )
+        .await
+        .expect("renamed");
+    assert_eq!(renamed.name, "Chen & Partners");
+
+    let invitation = invite(&f).await;
+    assert!(invitation.emailed);
+    let mail = sink.wait_for(1).await.remove(0);
+    assert_eq!(mail.envelope_to, "priya@example.com");
+    assert_eq!(
+        (mail.to.as_str(), mail.to_name.as_str()),
+        ("priya@example.com", "Priya Sharma")
+    );
+    assert_eq!(
+        (mail.from.as_str(), mail.from_name.as_str()),
+        ("visadesk@firm.example", "Chen & Partners")
+    );
+    assert_eq!(
+        mail.subject,
+        "Chen & Partners invites you to your case portal"
+    );
+    assert!(!mail.message_id.is_empty());
+    assert_two_parts(&mail);
+    let link = format!("{}{}", f.app.base, invitation.path);
+    assert_eq!(
+        mail.link(&format!("{}/portal/join/", f.app.base)),
+        Some(link.clone())
+    );
+    assert!(
+        mail.html.contains(&format!("href=\"{link}\"")),
+        "{}",
+        mail.html
+    );
+    assert!(mail.text.contains("Chen & Partners") && mail.html.contains("Chen &amp; Partners"));
+    assert!(!mail.header_names.iter().any(|h| h == "bcc"));
+
+    // The emailed link is the applicant's way in.
+    let token = link.rsplit('/').next().expect("token");
+    let applicant = f.app.client();
+    let to: String = f
+        .app
+        .ask(
+            &applicant,
+            "accept_invitation",
+            &[
+                ("token", token),
+                ("password", "applicant pass phrase"),
+                ("confirm", "applicant pass phrase"),
+            ],
+        )
+        .await
+        .expect("joined with the emailed link");
+    assert_eq!(to, "/portal");
+
+    let sent = wait_for_row(&f.app, &f.admin, |e| e.status == OutboxStatus::Sent).await;
+    assert_eq!(sent.attempts, 1);
+    assert_eq!(sent.subject, mail.subject);
+    // The token never reaches the log.
+    assert!(
+        !f.app.log().contains(token),
+        "the log holds the invitation token"
+    );
+}
+
+async fn a_forgotten_password_is_reset_once_through_the_emailed_link(db: Backend) {
+    let sink = SmtpSink::start().await;
+    let f = firm_mailing_to(db, &sink.url(), &[]).await;
+    let old_session = f.app.admin().await;
+    let anon = f.app.client();
+    let () = f
+        .app
+        .ask(
+            &anon,
+            "request_password_reset",
+            &[("email", " Att@Firm.example ")],
+        )
+        .await
+        .expect("asked");
+    let mail = sink.wait_for(1).await.remove(0);
+    assert_eq!(mail.to, "att@firm.example");
+    assert_eq!(mail.subject, "Reset your Visadesk password");
+    assert_two_parts(&mail);
+    let link = mail
+        .link(&format!("{}/reset-password/", f.app.base))
+        .expect("a reset link in the text part");
+    assert!(mail.html.contains(&format!("href=\"{link}\"")));
+    let token = link.rsplit('/').next().expect("token").to_string();
+
+    let info: ResetInfo = f
+        .app
+        .ask(&anon, "password_reset_details", &[("token", &token)])
+        .await
+        .expect("a live link");
+    assert_eq!(info.email, "att@firm.example");
+
+    // A mismatch or a weak password is refused, and the link still works.
+    let refused = f
+        .app
+        .ask::<String>(
+            &anon,
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", "new attorney phrase"),
+                ("confirm", "other"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err((400, AppError::Invalid { ref field, .. })) if field == "confirm"),
+        "{refused:?}"
+    );
+    let refused = f
+        .app
+        .ask::<String>(
+            &anon,
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", "password"),
+                ("confirm", "password"),
+            ],
+        )
+        .await;
+    assert!(matches!(refused, Err((400, _))), "{refused:?}");
+
+    let went: String = f
+        .app
+        .ask(
+            &anon,
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", "new attorney phrase"),
+                ("confirm", "new attorney phrase"),
+            ],
+        )
+        .await
+        .expect("reset");
+    assert_eq!(went, "/");
+    // Signed in with the new password; the attorney's earlier session is over.
+    let me: Option<CurrentUser> = f.app.ask(&anon, "signed_in_user", &[]).await.expect("me");
+    assert_eq!(me.expect("signed in").email, "att@firm.example");
+    let ended = f.app.ask::<CasePage>(&f.attorney, "list_cases", &[]).await;
+    assert!(
+        matches!(ended, Err((401, AppError::NotSignedIn))),
+        "{ended:?}"
+    );
+    assert_eq!(
+        f.app
+            .sign_in(&f.app.client(), "att@firm.example", "attorney pass phrase")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        f.app
+            .sign_in(&f.app.client(), "att@firm.example", "new attorney phrase")
+            .await
+            .status(),
+        200
+    );
+    // Other accounts keep their sessions.
+    assert!(f
+        .app
+        .ask::<Vec<UserSummary>>(&old_session, "list_users", &[])
+        .await
+        .is_ok());
+
+    // Used once: the link is dead now, and says so.
+    let again = f
+        .app
+        .ask::<ResetInfo>(
+            &f.app.client(),
+            "password_reset_details",
+            &[("token", &token)],
+        )
+        .await;
+    assert!(
+        matches!(again, Err((409, AppError::Conflict(ref m))) if m.contains("expired or has already been used")),
+        "{again:?}"
+    );
+    let again = f
+        .app
+        .ask::<String>(
+            &f.app.client(),
+            "reset_password",
+            &[
+                ("token", &token),
+                ("password", "third attorney phrase"),
+                ("confirm", "third attorney phrase"),
+            ],
+        )
+        .await;
+    assert!(matches!(again, Err((409, _))), "{again:?}");
+
+    // The account is told its password changed.
+    let changed = sink.wait_for(2).await.remove(1);
+    assert_eq!(changed.subject, "Your Visadesk password was changed");
+    assert!(changed.text.contains("signed out"));
+
+    // An expired link is dead too.
+    let () = f
+        .app
+        .ask(
+            &anon,
+            "request_password_reset",
+            &[("email", "para@firm.example")],
+        )
+        .await
+        .expect("asked");
+    let mail = sink.wait_for(3).await.remove(2);
+    let token = mail
+        .link(&format!("{}/reset-password/", f.app.base))
+        .expect("link")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    f.app
+        .exec("UPDATE password_resets SET expires_at = 1 WHERE used_at IS NULL");
+    let expired = f
+        .app
+        .ask::<ResetInfo>(&anon, "password_reset_details", &[("token", &token)])
+        .await;
+    assert!(matches!(expired, Err((409, _))), "{expired:?}");
+
+    // An admin can send a staff member a link; applicants get invitations instead.
+    let para_id = f.para_id.to_string();
+    let sent: ResetSent = f
+        .app
+        .ask(
+            &old_session,
+            "send_password_reset",
+            &[("user_id", &para_id)],
+        )
+        .await
+        .expect("sent");
+    assert_eq!(sent.email, "para@firm.example");
+    let mail = sink.wait_for(4).await.remove(3);
+    assert_eq!(mail.subject, "Set a new Visadesk password");
+    assert!(
+        mail.text.contains("Administrator sent you this link"),
+        "{}",
+        mail.text
+    );
+    let unknown = f
+        .app
+        .ask::<ResetSent>(
+            &old_session,
+            "send_password_reset",
+            &[("user_id", "no-such-user")],
+        )
+        .await;
+    assert!(matches!(unknown, Err((404, _))), "{unknown:?}");
+
+    // Every step is in the audit trail.
+    let log = f.app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('auth.reset_requested', 'auth.password_reset', 'user.reset_link_sent')");
+    assert_eq!(log, 4);
+    assert!(!f.app.log().contains(&token), "the log holds a reset token");
+}
+
+async fn a_reset_answers_the_same_for_unknown_addresses_and_is_throttled(db: Backend) {
+    let sink = SmtpSink::start().await;
+    let f = firm_mailing_to(db, &sink.url(), &[]).await;
+    let anon = f.app.client();
+    let unknown = f
+        .app
+        .ask::<()>(
+            &anon,
+            "request_password_reset",
+            &[("email", "nobody@firm.example")],
+        )
+        .await;
+    let known = f
+        .app
+        .ask::<()>(&anon, "request_password_reset", &[("email", ADMIN_EMAIL)])
+        .await;
+    assert_eq!(unknown, known);
+    assert!(known.is_ok());
+    let got = sink.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        sink.received().len(),
+        1,
+        "only the real account gets an email"
+    );
+    assert_eq!(got[0].to, ADMIN_EMAIL);
+
+    let bad = f
+        .app
+        .ask::<()>(
+            &anon,
+            "request_password_reset",
+            &[("email", "not an address")],
+        )
+        .await;
+    assert!(
+        matches!(bad, Err((400, AppError::Invalid { ref field, .. })) if field == "email"),
+        "{bad:?}"
+    );
+
+    // Three links per account in 15 minutes, known or not.
+    for _ in 0..2 {
+        f.app
+            .ask::<()>(
+                &anon,
+                "request_password_reset",
+                &[("email", "nobody@firm.example")],
+            )
+            .await
+            .expect("allowed");
+    }
+    let throttled = f
+        .app
+        .ask::<()>(
+            &anon,
+            "request_password_reset",
+            &[("email", "nobody@firm.example")],
+        )
+        .await;
+    assert!(
+        matches!(throttled, Err((429, AppError::RateLimited { .. }))),
+        "{throttled:?}"
+    );
+    // The admin's own password still works: a reset request changes nothing until used.
+    assert_eq!(
+        f.app
+            .sign_in(&f.app.client(), ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+}
+
+async fn mail_waits_while_the_smtp_server_is_down_and_arrives_once_when_it_is_up(db: Backend) {
+    let port = free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let f = firm_mailing_to(db, &url, &[]).await;
+    invite(&f).await;
+    let waiting = wait_for_row(&f.app, &f.admin, |e| e.attempts >= 2).await;
+    assert_eq!(waiting.status, OutboxStatus::Queued);
+    assert!(!waiting.last_error.is_empty(), "{waiting:?}");
+    // Nothing else failed: the app still serves.
+    assert!(f
+        .app
+        .ask::<Vec<UserSummary>>(&f.admin, "list_users", &[])
+        .await
+        .is_ok());
+
+    let sink = SmtpSink::start_on(port, SinkMode::default()).await;
+    let sent = wait_for_row(&f.app, &f.admin, |e| e.status == OutboxStatus::Sent).await;
+    assert!(sent.attempts >= 2);
+    assert!(sent.last_error.is_empty());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sink.received().len(), 1, "sent exactly once");
+}
+
+async fn a_refused_email_fails_after_its_last_attempt_and_an_admin_can_retry_it(db: Backend) {
+    let mut sink = SmtpSink::start_on(
+        free_port(),
+        SinkMode {
+            refuse: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let f = firm_mailing_to(db, &sink.url(), &[("VISADESK_MAIL_MAX_ATTEMPTS", "2")]).await;
+    invite(&f).await;
+    let failed = wait_for_row(&f.app, &f.admin, |e| e.status == OutboxStatus::Failed).await;
+    assert_eq!(failed.attempts, 2);
+    assert!(failed.last_error.contains("451"), "{}", failed.last_error);
+    let page = outbox(&f.app, &f.admin, "failed").await;
+    assert_eq!(page.entries.len(), 1);
+    assert!(page.counts.contains(&(OutboxStatus::Failed, 1)));
+
+    // Only an admin retries, and only a failed email.
+    let id = failed.id.to_string();
+    let refused = f
+        .app
+        .ask::<OutboxEntry>(&f.attorney, "retry_outbox", &[("id", &id)])
+        .await;
+    assert!(matches!(refused, Err((403, _))), "{refused:?}");
+    sink.stop().await;
+    sink.run(SinkMode::default()).await;
+    let retried: OutboxEntry = f
+        .app
+        .ask(&f.admin, "retry_outbox", &[("id", &id)])
+        .await
+        .expect("retried");
+    assert_eq!(
+        (retried.status, retried.attempts),
+        (OutboxStatus::Queued, 0)
+    );
+    let sent = wait_for_row(&f.app, &f.admin, |e| e.status == OutboxStatus::Sent).await;
+    assert_eq!(sent.attempts, 1);
+    assert_eq!(sink.wait_for(1).await.len(), 1);
+    let again = f
+        .app
+        .ask::<OutboxEntry>(&f.admin, "retry_outbox", &[("id", &id)])
+        .await;
+    assert!(
+        matches!(again, Err((409, AppError::Conflict(ref m))) if m.contains("this one is sent")),
+        "{again:?}"
+    );
+    let unknown = f
+        .app
+        .ask::<OutboxEntry>(&f.admin, "retry_outbox", &[("id", "no-such-email")])
+        .await;
+    assert!(matches!(unknown, Err((404, _))), "{unknown:?}");
+}
+
+async fn without_smtp_mail_waits_and_admins_can_read_it_but_not_reset_links(db: Backend) {
+    let f = firm_with(db, &[]).await;
+    let invitation = invite(&f).await;
+    let () = f
+        .app
+        .ask(
+            &f.app.client(),
+            "request_password_reset",
+            &[("email", "para@firm.example")],
+        )
+        .await
+        .expect("asked");
+    let page = outbox(&f.app, &f.admin, "").await;
+    assert!(!page.smtp_configured);
+    assert_eq!(page.entries.len(), 2);
+    assert!(page
+        .entries
+        .iter()
+        .all(|e| e.status == OutboxStatus::Queued && e.attempts == 0));
+    let (reset, invited) = (&page.entries[0], &page.entries[1]);
+    assert!(reset.sensitive && !invited.sensitive);
+
+    let read: OutboxMessage = f
+        .app
+        .ask(
+            &f.admin,
+            "read_outbox_message",
+            &[("id", invited.id.as_str())],
+        )
+        .await
+        .expect("read");
+    assert!(read.text_body.expect("shown").contains(&invitation.path));
+    assert!(
+        read.message_id.starts_with('<') && read.message_id.ends_with("@127.0.0.1>"),
+        "{}",
+        read.message_id
+    );
+    let hidden: OutboxMessage = f
+        .app
+        .ask(
+            &f.admin,
+            "read_outbox_message",
+            &[("id", reset.id.as_str())],
+        )
+        .await
+        .expect("read");
+    assert_eq!(
+        hidden.text_body, None,
+        "a reset link is never shown to an admin"
+    );
+    let unknown = f
+        .app
+        .ask::<OutboxMessage>(&f.admin, "read_outbox_message", &[("id", "nope")])
+        .await;
+    assert!(matches!(unknown, Err((404, _))), "{unknown:?}");
+    let bad = f
+        .app
+        .ask::<OutboxPage>(
+            &f.admin,
+            "list_outbox",
+            &[("status", "lost"), ("page", "0")],
+        )
+        .await;
+    assert!(
+        matches!(bad, Err((400, AppError::Invalid { ref message, .. })) if message.contains("queued, sending, sent, failed")),
+        "{bad:?}"
+    );
+    for who in [&f.attorney, &f.para] {
+        let refused = f
+            .app
+            .ask::<OutboxPage>(who, "list_outbox", &[("status", ""), ("page", "0")])
+            .await;
+        assert!(matches!(refused, Err((403, _))), "{refused:?}");
+    }
+}
+
+async fn names_with_line_breaks_cannot_add_headers(db: Backend) {
+    let sink = SmtpSink::start().await;
+    let f = firm_mailing_to(db, &sink.url(), &[]).await;
+    // Staff names are one line by validation; a stored name with a break
+    // (an older row, or a direct import) is still sent on one line.
+    f.app.exec("UPDATE users SET display_name = 'Para\r\nBcc: victim@evil.example' WHERE email = 'para@firm.example'");
+    let () = f
+        .app
+        .ask(
+            &f.app.client(),
+            "request_password_reset",
+            &[("email", "para@firm.example")],
+        )
+        .await
+        .expect("asked");
+    let mail = sink.wait_for(1).await.remove(0);
+    assert!(
+        !mail.header_names.iter().any(|h| h == "bcc"),
+        "{}",
+        mail.raw
+    );
+    assert_eq!(mail.envelope_to, "para@firm.example");
+    assert_eq!(mail.to_name, "Para Bcc: victim@evil.example");
+}
+
+async fn a_server_killed_mid_send_resends_once_with_the_same_message_id(db: Backend) {
+    // The SMTP server takes the message, then waits before saying 250: the
+    // kill lands between the send and Visadesk recording it.
+    let mut sink = SmtpSink::start_on(
+        free_port(),
+        SinkMode {
+            delay_secs: 30.0,
+            ..Default::default()
+        },
+    )
+    .await;
+    let env = mail_env(&sink.url());
+    let mut f = firm_mailing_to(db, &sink.url(), &[]).await;
+    invite(&f).await;
+    let first = sink.wait_for(1).await.remove(0);
+    let pid = f.app.pid().expect("pid");
+    std::process::Command::new("kill")
+        .arg("-9")
+        .arg(pid.to_string())
+        .status()
+        .expect("kill -9");
+    f.app.wait().await;
+    sink.stop().await;
+    sink.run(SinkMode::default()).await;
+    f.app.restart_with(&borrowed(&env)).await;
+    let admin = f.app.admin().await;
+    let sent = wait_for_row(&f.app, &admin, |e| e.status == OutboxStatus::Sent).await;
+    assert_eq!(sent.attempts, 2, "claimed again once its lease ran out");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let all = sink.received();
+    assert_eq!(all.len(), 2, "the one email, and its one resend");
+    assert!(
+        all.iter().all(|m| m.message_id == first.message_id),
+        "the resend keeps its Message-ID"
+    );
+}

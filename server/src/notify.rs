@@ -232,3 +232,55 @@ pub fn task_assigned(
     )?;
     Ok(())
 }
+
+/// A message on the case's thread: from the firm, its applicants hear it;
+/// from the applicant, the case's attorney and paralegal (bell and email).
+/// The email quotes the text only when the firm allows it.
+pub fn message_sent(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    body: &str,
+    by: &CurrentUser,
+    now: i64,
+) -> Result<(), ServerError> {
+    let quote = settings::firm(conn)?.message_text_in_email;
+    let words = quote.then_some(body);
+    if by.role != visadesk_app::domain::Role::Applicant {
+        tell_applicants(
+            conn,
+            mail,
+            case,
+            MailCategory::Message,
+            |firm, name, link| {
+                compose::message_to_applicant(firm, name, &by.display_name, words, link)
+            },
+            now,
+        )?;
+        return Ok(());
+    }
+    let title = format!("{} wrote on {}", by.display_name, case.reference);
+    let mut told = Vec::new();
+    for staff in [&case.attorney_id, &case.paralegal_id]
+        .into_iter()
+        .flatten()
+    {
+        if told.contains(staff) {
+            continue;
+        }
+        tell_staff(
+            conn,
+            mail,
+            staff,
+            by,
+            NoticeKind::MessageReceived,
+            MailCategory::Message,
+            case,
+            &title,
+            |firm, name, link| compose::message_to_staff(firm, name, &title, words, link),
+            now,
+        )?;
+        told.push(staff.clone());
+    }
+    Ok(())
+}

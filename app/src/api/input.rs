@@ -7,7 +7,9 @@
 use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 
-use super::{account, audit, cases, clients, documents, eligibility, mail, notices, users};
+use super::{
+    account, audit, cases, clients, documents, eligibility, mail, messages, notices, users,
+};
 
 /// How a server function's arguments travel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +100,9 @@ pub fn rules() -> Vec<InputRule> {
         rule::<mail::RetryOutbox>(Form),
         rule::<mail::LoadFirmProfile>(Form),
         rule::<mail::SaveFirmProfile>(Form),
+        rule::<messages::CaseThread>(Form),
+        rule::<messages::SendMessage>(Form),
+        rule::<messages::MarkThreadSeen>(Form),
         rule::<notices::MyNotices>(Form),
         rule::<notices::UnreadNotices>(Form),
         rule::<notices::MarkNoticeRead>(Form),

@@ -72,14 +72,24 @@ pub async fn load_firm_profile() -> Result<FirmProfile, AppError> {
     )
 }
 
-/// Renames the firm in emails.
+/// Renames the firm in emails, and chooses whether message emails quote
+/// the message (a checkbox: present means yes).
 #[server(prefix = "/api", endpoint = "save_firm_profile")]
-pub async fn save_firm_profile(name: String) -> Result<FirmProfile, AppError> {
+pub async fn save_firm_profile(
+    name: String,
+    message_text_in_email: Option<String>,
+) -> Result<FirmProfile, AppError> {
     respond(
         async move {
             let actor = require(Permission::EditFirmSettings).await?;
             backend()?
-                .save_firm_profile(&actor, FirmProfile { name })
+                .save_firm_profile(
+                    &actor,
+                    FirmProfile {
+                        name,
+                        message_text_in_email: message_text_in_email.is_some(),
+                    },
+                )
                 .await
         }
         .await,

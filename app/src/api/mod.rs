@@ -9,6 +9,7 @@ pub mod clients;
 pub mod documents;
 pub mod eligibility;
 pub mod mail;
+pub mod messages;
 pub mod notices;
 pub mod users;
 

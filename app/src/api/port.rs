@@ -11,6 +11,7 @@ use crate::domain::checklist::{ChecklistItem, DocumentKind};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
 use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::mail::{FirmProfile, OutboxEntry, OutboxMessage, OutboxPage, OutboxStatus};
+use crate::domain::message::{Message, Thread};
 use crate::domain::notice::NoticePage;
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{
@@ -359,6 +360,26 @@ pub trait NoticePort: Send + Sync + 'static {
     async fn mark_all_notices_read(&self, caller: &CurrentUser) -> Result<u64, AppError>;
 }
 
+/// Each case's thread between the firm and the applicant.
+#[async_trait::async_trait]
+pub trait MessagePort: Send + Sync + 'static {
+    /// The case's thread, if the caller may see the case (404 otherwise).
+    async fn thread(&self, caller: &CurrentUser, case_id: &CaseId) -> Result<Thread, AppError>;
+    /// Adds a message (checked with `check_message`) and tells the other side.
+    async fn send_message(
+        &self,
+        actor: &Actor,
+        case_id: &CaseId,
+        body: String,
+    ) -> Result<Message, AppError>;
+    /// Records that the caller has read the thread now.
+    async fn mark_thread_seen(
+        &self,
+        caller: &CurrentUser,
+        case_id: &CaseId,
+    ) -> Result<(), AppError>;
+}
+
 /// Everything the UI's server functions ask of the backend: every area's
 /// port. Anything that implements them all is a `Backend`; server functions
 /// reach it with `backend()` and call any area's methods (bring the area's
@@ -373,6 +394,7 @@ pub trait Backend:
     + EligibilityPort
     + MailPort
     + NoticePort
+    + MessagePort
 {
 }
 
@@ -386,6 +408,7 @@ impl<T> Backend for T where
         + EligibilityPort
         + MailPort
         + NoticePort
+        + MessagePort
 {
 }
 

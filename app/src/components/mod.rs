@@ -6,4 +6,5 @@ pub mod eligibility;
 pub mod field;
 pub mod form;
 pub mod layout;
+pub mod messages;
 pub mod upload;

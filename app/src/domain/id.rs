@@ -105,6 +105,10 @@ id_type!(
     /// Something a staff member is told in the app (the bell).
     NoticeId
 );
+id_type!(
+    /// A message in a case's thread.
+    MessageId
+);
 
 macro_rules! secret_type {
     ($(#[$doc:meta])* $name:ident) => {

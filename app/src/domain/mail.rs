@@ -78,11 +78,13 @@ pub enum MailCategory {
     DocumentUploaded,
     /// (Staff) a task was given to them.
     TaskAssigned,
+    /// A new message on a case, for the other side.
+    Message,
 }
 
 impl MailCategory {
     /// Every category.
-    pub const ALL: [MailCategory; 8] = [
+    pub const ALL: [MailCategory; 9] = [
         MailCategory::Invitation,
         MailCategory::PasswordReset,
         MailCategory::PasswordChanged,
@@ -91,6 +93,7 @@ impl MailCategory {
         MailCategory::ItemAdded,
         MailCategory::DocumentUploaded,
         MailCategory::TaskAssigned,
+        MailCategory::Message,
     ];
 
     /// The stored and wire code.
@@ -104,6 +107,7 @@ impl MailCategory {
             MailCategory::ItemAdded => "item_added",
             MailCategory::DocumentUploaded => "document_uploaded",
             MailCategory::TaskAssigned => "task_assigned",
+            MailCategory::Message => "message",
         }
     }
 
@@ -123,6 +127,7 @@ impl MailCategory {
             MailCategory::ItemAdded => "Document requested",
             MailCategory::DocumentUploaded => "Document uploaded",
             MailCategory::TaskAssigned => "Task assigned",
+            MailCategory::Message => "New message",
         }
     }
 }
@@ -176,12 +181,17 @@ pub struct OutboxMessage {
 pub struct FirmProfile {
     /// The firm's name, in every email's sender name and signature.
     pub name: String,
+    /// Whether an email announcing a message quotes its text. Off by
+    /// default: email leaves the firm's control.
+    #[serde(default)]
+    pub message_text_in_email: bool,
 }
 
 impl Default for FirmProfile {
     fn default() -> Self {
         FirmProfile {
             name: "Visadesk".into(),
+            message_text_in_email: false,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod date;
 pub mod document;
 pub mod id;
 pub mod mail;
+pub mod message;
 pub mod notice;
 pub mod permission;
 pub mod programme;
@@ -26,8 +27,8 @@ mod wire_spelling;
 
 pub use account::{CurrentUser, NewStaffUser, ResetInfo, ResetSent, SessionInfo, UserSummary};
 pub use id::{
-    AssessmentId, CaseId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId, NoticeId,
-    OutboxId, ResetToken, SessionId, TaskId, UserId,
+    AssessmentId, CaseId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId, MessageId,
+    NoticeId, OutboxId, ResetToken, SessionId, TaskId, UserId,
 };
 pub use permission::{Permission, Section};
 pub use programme::Programme;

@@ -23,17 +23,20 @@ pub enum NoticeKind {
     DocumentUploaded,
     /// (Staff) a task was given to them.
     TaskAssigned,
+    /// (Staff) the applicant wrote on a case assigned to them.
+    MessageReceived,
 }
 
 impl NoticeKind {
     /// Every kind.
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::StageChanged,
         NoticeKind::DocumentAccepted,
         NoticeKind::DocumentRejected,
         NoticeKind::ItemAdded,
         NoticeKind::DocumentUploaded,
         NoticeKind::TaskAssigned,
+        NoticeKind::MessageReceived,
     ];
 
     /// The stored and wire code.
@@ -45,6 +48,7 @@ impl NoticeKind {
             NoticeKind::ItemAdded => "item_added",
             NoticeKind::DocumentUploaded => "document_uploaded",
             NoticeKind::TaskAssigned => "task_assigned",
+            NoticeKind::MessageReceived => "message_received",
         }
     }
 
@@ -62,6 +66,7 @@ impl NoticeKind {
             NoticeKind::ItemAdded => "Document requested",
             NoticeKind::DocumentUploaded => "Document uploaded",
             NoticeKind::TaskAssigned => "Task assigned",
+            NoticeKind::MessageReceived => "New message",
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::components::documents::Versions;
 use crate::components::eligibility::AssessSection;
 use crate::components::form::FormError;
 use crate::components::layout::RequirePermission;
+use crate::components::messages::Messages;
 use crate::components::upload::{Upload, UploadTracker};
 use crate::domain::case::{CaseDetail, StaffRef};
 use crate::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
@@ -220,6 +221,7 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
         </div>
         <Checklist case_id=id.clone() items=case.checklist.clone() can_edit=case.can_edit max_upload_bytes=case.max_upload_bytes forms/>
         <Tasks case_id=id.clone() tasks=case.tasks.clone() can_edit=case.can_edit staff forms/>
+        <Messages case_id=id.clone() applicant=false/>
         <section class="card" aria-labelledby="notes-title">
             <h2 id="notes-title">"Internal notes"</h2>
             {if case.internal_notes.is_empty() {

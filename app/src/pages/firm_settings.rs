@@ -5,7 +5,7 @@ use crate::api::eligibility::{load_eligibility_context, save_eligibility_setting
 use crate::api::mail::{load_firm_profile, SaveFirmProfile};
 use crate::components::field::Field;
 use crate::components::form::{action_error, FormError, FormSuccess};
-use crate::domain::mail::FIRM_NAME_MAX;
+use crate::domain::mail::{FirmProfile, FIRM_NAME_MAX};
 use crate::eligibility::{Settings, AGE_SETTING_RANGE};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -19,7 +19,7 @@ pub fn FirmSettings() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading the firm's name…"</p> }>
             {move || Suspend::new(async move {
                 match firm.await {
-                    Ok(f) => view! { <FirmNameForm current=f.name/> }.into_any(),
+                    Ok(f) => view! { <FirmNameForm current=f/> }.into_any(),
                     Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -37,11 +37,19 @@ pub fn FirmSettings() -> impl IntoView {
 
 /// The firm's name, which signs every email.
 #[component]
-fn FirmNameForm(current: String) -> impl IntoView {
+fn FirmNameForm(current: FirmProfile) -> impl IntoView {
     let save = ServerAction::<SaveFirmProfile>::new();
     let error = action_error(save.value());
     let saved = Signal::derive(move || match save.value().get() {
-        Some(Ok(f)) => Some(format!("Saved: emails now come from \"{}\".", f.name)),
+        Some(Ok(f)) => Some(format!(
+            "Saved: emails now come from \"{}\"{}.",
+            f.name,
+            if f.message_text_in_email {
+                " and quote messages"
+            } else {
+                ""
+            }
+        )),
         _ => None,
     });
     view! {
@@ -52,13 +60,20 @@ fn FirmNameForm(current: String) -> impl IntoView {
             <Show when=move || error.get().is_some_and(|e| e.field() != Some("name"))>
                 <FormError error/>
             </Show>
-            <ActionForm action=save attr:class="inline-form" attr:novalidate="novalidate">
+            <ActionForm action=save attr:class="stack" attr:novalidate="novalidate">
                 <div class="field">
                     <label for="firm-name">"Firm name"</label>
-                    <input id="firm-name" type="text" name="name" value=current required maxlength=FIRM_NAME_MAX.to_string()/>
+                    <input id="firm-name" type="text" name="name" value=current.name required maxlength=FIRM_NAME_MAX.to_string()/>
                     <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("name"))}</p>
                 </div>
-                <button type="submit" class="button" disabled=move || save.pending().get()>"Save name"</button>
+                <div class="field">
+                    <label class="checkbox">
+                        <input type="checkbox" name="message_text_in_email" value="on" checked=current.message_text_in_email/>
+                        " Quote a message's text in the email that announces it"
+                    </label>
+                    <p class="hint small">"Off: the email says who wrote and links to the message. Email leaves the firm's control, so leave it off unless clients ask."</p>
+                </div>
+                <div><button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button></div>
             </ActionForm>
         </section>
     }

@@ -5,6 +5,7 @@
 use crate::api::account::SignOut;
 use crate::api::documents::{invitation_details, portal_data, AcceptInvitation};
 use crate::components::form::{action_error, FormError};
+use crate::components::messages::Messages;
 use crate::components::upload::{Upload, UploadTracker};
 use crate::domain::checklist::{ChecklistItem, ItemStatus};
 use crate::domain::document::{PortalCase, Review};
@@ -85,6 +86,7 @@ fn PortalCaseCard(case: PortalCase, max_bytes: u64, on_done: Callback<()>) -> im
         .count();
     let current = case.stage;
     let complete = case.progress.complete();
+    let case_id = case.id.clone();
     view! {
         <section class="card portal-case" aria-labelledby=format!("case-{}", case.id)>
             <h2 id=format!("case-{}", case.id)>{case.programme.label()} <span class="muted small">" · " {case.reference.clone()}</span></h2>
@@ -116,6 +118,7 @@ fn PortalCaseCard(case: PortalCase, max_bytes: u64, on_done: Callback<()>) -> im
                 }).collect_view()}
             </ul>
         </section>
+        <Messages case_id=case_id applicant=true/>
     }
     .into_any()
 }

@@ -8,6 +8,7 @@ mod case_work;
 mod client_records;
 pub mod documents;
 mod eligibility;
+mod messages;
 mod notices;
 mod outbox;
 mod password_reset;

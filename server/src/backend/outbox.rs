@@ -146,7 +146,10 @@ impl MailPort for VisadeskBackend {
             field: "name".into(),
             message,
         })?;
-        let firm = FirmProfile { name };
+        let firm = FirmProfile {
+            name,
+            message_text_in_email: firm.message_text_in_email,
+        };
         let by = By::actor(actor);
         let saved = firm.clone();
         self.db
@@ -159,7 +162,15 @@ impl MailPort for VisadeskBackend {
                         "settings.firm",
                         "settings",
                         "firm",
-                        format!("named the firm \"{}\" in emails", saved.name),
+                        format!(
+                            "named the firm \"{}\" in emails; message text {} in emails",
+                            saved.name,
+                            if saved.message_text_in_email {
+                                "included"
+                            } else {
+                                "left out"
+                            }
+                        ),
                     ),
                     now,
                 )

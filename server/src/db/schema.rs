@@ -265,7 +265,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_messages (id) {
+        id -> Text,
+        case_id -> Text,
+        author_id -> Nullable<Text>,
+        author_name -> Text,
+        from_firm -> Bool,
+        body -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    message_reads (case_id, user_id) {
+        case_id -> Text,
+        user_id -> Text,
+        from_firm -> Bool,
+        seen_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(case_messages -> cases (case_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(assessments -> cases (case_id));
@@ -293,5 +315,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessments,
     outbox,
     password_resets,
-    notifications
+    notifications,
+    case_messages,
+    message_reads
 );

@@ -277,6 +277,39 @@ pub fn task_assigned(firm: &str, to_name: &str, title: &str, due: &str, link: St
     draft.link("Open the case", link).sign(firm)
 }
 
+/// (Applicant) a new message from the firm; its text only if `words`.
+pub fn message_to_applicant(
+    firm: &str,
+    to_name: &str,
+    author: &str,
+    words: Option<&str>,
+    link: String,
+) -> Letter {
+    let mut draft = Draft::new(format!("New message from {firm}"), to_name).para(format!(
+        "{author} of {firm} has written to you about your case."
+    ));
+    draft = match words {
+        Some(w) => draft.quote(w),
+        None => draft.para("Read it, and answer if you like, in your portal."),
+    };
+    draft.link("Read the message", link).sign(firm)
+}
+
+/// (Staff) the applicant wrote on a case assigned to them.
+pub fn message_to_staff(
+    firm: &str,
+    to_name: &str,
+    title: &str,
+    words: Option<&str>,
+    link: String,
+) -> Letter {
+    let mut draft = Draft::new(title.to_string(), to_name).para(format!("{title}."));
+    if let Some(w) = words {
+        draft = draft.quote(w);
+    }
+    draft.link("Read and reply", link).sign(firm)
+}
+
 /// A quoted block of someone's words (kept for messages and reasons).
 pub fn quoted(firm: &str, to_name: &str, subject: String, intro: &str, words: &str) -> Letter {
     Draft::new(subject, to_name)

@@ -8,6 +8,7 @@ pub mod checklist;
 pub mod clients;
 pub mod documents;
 pub mod invitations;
+pub mod messages;
 pub mod notifications;
 pub mod outbox;
 pub mod password_resets;

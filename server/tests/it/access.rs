@@ -230,6 +230,25 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 },
             ),
             ("load_firm_profile", vec![], signed_in_only(who == Admin)),
+            // Staff read every case's thread and write on those they may change.
+            (
+                "case_thread",
+                vec![("case_id", case_id.clone())],
+                signed_in_only(staff),
+            ),
+            (
+                "send_message",
+                vec![
+                    ("case_id", case_id.clone()),
+                    ("body", "Your appointment is on Monday.".into()),
+                ],
+                case_writer,
+            ),
+            (
+                "mark_thread_seen",
+                vec![("case_id", case_id.clone())],
+                signed_in_only(staff),
+            ),
             // Everyone on staff has their own notices.
             (
                 "my_notices",

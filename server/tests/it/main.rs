@@ -14,6 +14,7 @@ mod clients;
 mod documents;
 mod eligibility;
 mod mail;
+mod messages;
 mod notices;
 mod portal;
 mod probe;

@@ -1,0 +1,176 @@
+//! A case's thread between the firm and the applicant, on the staff case
+//! page and in the portal: the messages (links shown safely), who has seen
+//! them, and a box to write in that keeps its text when sending fails.
+
+use crate::api::messages::{case_thread, mark_thread_seen, send_message};
+use crate::domain::message::{linkify, Message, Segment, Thread, MESSAGE_MAX_CHARS};
+use crate::domain::time::format_utc;
+use crate::domain::CaseId;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The thread of `case_id`. `applicant`: seen from the portal (the firm is
+/// "they"), else from the firm's side.
+#[component]
+pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
+    let sent_count = RwSignal::new(0u32);
+    let id_for_thread = case_id.clone();
+    let thread = Resource::new(
+        move || sent_count.get(),
+        move |_| case_thread(id_for_thread.clone()),
+    );
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let id_for_send = case_id.clone();
+    let send = Action::new(move |text: &String| {
+        let (id, text) = (id_for_send.clone(), text.clone());
+        async move { send_message(id, text).await }
+    });
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            body.set(String::new());
+            sent_count.update(|n| *n += 1);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    // Reading the thread marks it seen (once per load with something new).
+    let id_for_seen = case_id.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(t)) = thread.get() {
+            if t.unread > 0 || t.messages.iter().any(|m| m.from_firm == applicant) {
+                let id = id_for_seen.clone();
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = mark_thread_seen(id).await {
+                        leptos::logging::warn!("could not mark the thread seen: {e}");
+                    }
+                });
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = body.get_untracked();
+        if text.trim().is_empty() {
+            error.set(Some(AppError::Invalid {
+                field: "body".into(),
+                message: "Write a message first.".into(),
+            }));
+            return;
+        }
+        send.dispatch(text);
+    };
+    let box_id = format!("message-{case_id}");
+    let title_id = format!("{box_id}-title");
+    let hint_id = format!("{box_id}-hint");
+    let labelled_by = title_id.clone();
+    let count = move || body.with(|b| b.chars().count());
+    view! {
+        <section class="card messages" aria-labelledby=labelled_by id="messages">
+            <h2 id=title_id>
+                {if applicant { "Messages with your firm" } else { "Messages with the applicant" }}
+            </h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading messages…"</p> }>
+                {move || Suspend::new(async move {
+                    match thread.await {
+                        Ok(t) => view! { <ThreadView thread=t applicant/> }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Show when=move || thread.get().and_then(|t| t.ok()).is_some_and(|t| t.can_write)>
+                <form class="stack message-form" novalidate on:submit=submit>
+                    <label for=box_id.clone()>{if applicant { "Write to your firm" } else { "Write to the applicant" }}</label>
+                    <textarea id=box_id.clone() rows="4" maxlength=MESSAGE_MAX_CHARS.to_string()
+                        prop:value=move || body.get()
+                        on:input=move |ev| body.set(event_target_value(&ev))
+                        aria-describedby=hint_id.clone()></textarea>
+                    <p id=hint_id.clone() class="hint small">
+                        {move || format!("{} of {MESSAGE_MAX_CHARS} characters. Text only; web addresses become links.", count())}
+                        {(!applicant).then_some(" The applicant sees this; internal notes stay on the case's details.")}
+                    </p>
+                    {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+                    <div><button type="submit" class="button" disabled=move || send.pending().get()>
+                        {move || if send.pending().get() { "Sending…" } else { "Send" }}
+                    </button></div>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ThreadView(thread: Thread, applicant: bool) -> impl IntoView {
+    if thread.messages.is_empty() {
+        return view! {
+            <p class="muted">{if applicant {
+                "No messages yet. Ask your firm anything about your case here."
+            } else {
+                "No messages yet."
+            }}</p>
+        }
+        .into_any();
+    }
+    let other_seen = thread.other_seen_at;
+    let last_mine = thread
+        .messages
+        .iter()
+        .rposition(|m| m.from_firm != applicant)
+        .map(|i| thread.messages[i].created_at);
+    let seen_line = match (last_mine, other_seen) {
+        (Some(mine), Some(seen)) if seen >= mine => Some(format!(
+            "Seen by {} {}",
+            if applicant {
+                "the firm"
+            } else {
+                "the applicant"
+            },
+            format_utc(seen)
+        )),
+        (Some(_), _) => Some(format!(
+            "Not yet seen by {}",
+            if applicant {
+                "the firm"
+            } else {
+                "the applicant"
+            }
+        )),
+        _ => None,
+    };
+    view! {
+        {(thread.unread > 0).then(|| view! {
+            <p class="badge badge-new">{match thread.unread { 1 => "1 new message".to_string(), n => format!("{n} new messages") }}</p>
+        })}
+        <ol class="thread">
+            {thread.messages.into_iter().map(|m| view! { <MessageItem message=m applicant/> }).collect_view()}
+        </ol>
+        {seen_line.map(|s| view! { <p class="muted small seen">{s}</p> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn MessageItem(message: Message, applicant: bool) -> impl IntoView {
+    let mine = message.from_firm != applicant;
+    let parts = linkify(&message.body)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => view! { <span>{t}</span> }.into_any(),
+            Segment::Link(url) => view! {
+                <a href=url.clone() target="_blank" rel="noopener noreferrer nofollow">{url.clone()}</a>
+            }
+            .into_any(),
+        })
+        .collect_view();
+    view! {
+        <li class="bubble" class:mine=mine>
+            <p class="bubble-meta small">
+                <strong>{message.author_name.clone()}</strong>
+                {(!message.from_firm && !applicant).then_some(" (applicant)")}
+                " · " {format_utc(message.created_at)}
+            </p>
+            <p class="bubble-text">{parts}</p>
+        </li>
+    }
+}

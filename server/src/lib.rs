@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod backend;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod db;

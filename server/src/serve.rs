@@ -87,6 +87,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         App::new()
             .app_data(web::Data::new(state.clone()))
             .route("/healthz", web::get().to(http::health::healthz))
+            .route("/calendar/{token}", web::get().to(http::calendar::feed))
             .route(
                 "/documents/items/{item_id}",
                 web::post().to(http::documents::upload),

@@ -158,3 +158,39 @@ pub async fn reset_password(
         .await,
     )
 }
+
+/// Whether the caller has a calendar feed, and since when.
+#[server(prefix = "/api", endpoint = "my_calendar_feed")]
+pub async fn my_calendar_feed() -> Result<crate::domain::account::CalendarFeed, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewDashboard).await?;
+            backend()?.calendar_feed(&actor.user).await
+        }
+        .await,
+    )
+}
+
+/// Makes a new calendar feed URL (the old one stops working).
+#[server(prefix = "/api", endpoint = "renew_calendar_feed")]
+pub async fn renew_calendar_feed() -> Result<crate::domain::account::NewCalendarFeed, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewDashboard).await?;
+            backend()?.renew_calendar_feed(&actor).await
+        }
+        .await,
+    )
+}
+
+/// Ends the caller's calendar feed.
+#[server(prefix = "/api", endpoint = "revoke_calendar_feed")]
+pub async fn revoke_calendar_feed() -> Result<(), AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ViewDashboard).await?;
+            backend()?.revoke_calendar_feed(&actor).await
+        }
+        .await,
+    )
+}

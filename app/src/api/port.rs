@@ -1,6 +1,7 @@
 //! The port `app` needs from the server: implemented in the `server` crate
 //! (diesel, argon2) and reached through Leptos context.
 
+use crate::domain::account::{CalendarFeed, NewCalendarFeed};
 use crate::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
 use crate::domain::audit::{AuditEvent, AuditFilter};
 use crate::domain::case::{
@@ -380,6 +381,17 @@ pub trait MessagePort: Send + Sync + 'static {
     ) -> Result<(), AppError>;
 }
 
+/// A staff member's private calendar feed of their tasks and filing dates.
+#[async_trait::async_trait]
+pub trait CalendarPort: Send + Sync + 'static {
+    /// Whether the caller has a feed, and since when.
+    async fn calendar_feed(&self, caller: &CurrentUser) -> Result<CalendarFeed, AppError>;
+    /// Makes a new feed URL; the old one stops working.
+    async fn renew_calendar_feed(&self, actor: &Actor) -> Result<NewCalendarFeed, AppError>;
+    /// Ends the caller's feed: its URL answers 404 from now on.
+    async fn revoke_calendar_feed(&self, actor: &Actor) -> Result<(), AppError>;
+}
+
 /// Everything the UI's server functions ask of the backend: every area's
 /// port. Anything that implements them all is a `Backend`; server functions
 /// reach it with `backend()` and call any area's methods (bring the area's
@@ -395,6 +407,7 @@ pub trait Backend:
     + MailPort
     + NoticePort
     + MessagePort
+    + CalendarPort
 {
 }
 
@@ -409,6 +422,7 @@ impl<T> Backend for T where
         + MailPort
         + NoticePort
         + MessagePort
+        + CalendarPort
 {
 }
 

@@ -73,3 +73,18 @@ pub struct ResetSent {
     /// Unix seconds when the link stops working.
     pub expires_at: i64,
 }
+
+/// A staff member's private calendar feed, as their account page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeed {
+    /// Unix seconds when the current feed URL was made; `None`: no feed.
+    pub created_at: Option<i64>,
+}
+
+/// A feed URL just made: shown once (only a hash of its token is kept).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCalendarFeed {
+    /// The path of the feed (`/calendar/<token>.ics`).
+    pub path: String,
+    pub created_at: i64,
+}

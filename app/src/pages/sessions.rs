@@ -1,6 +1,9 @@
 //! `/account/sessions`: the viewer's own signed-in browsers.
 
-use crate::api::account::{my_sessions, EndOtherSessions, EndSession};
+use crate::api::account::{
+    my_calendar_feed, my_sessions, EndOtherSessions, EndSession, RenewCalendarFeed,
+    RevokeCalendarFeed,
+};
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::RequirePermission;
 use crate::domain::time::format_utc;
@@ -12,8 +15,11 @@ use leptos_meta::Title;
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     view! {
-        <Title text="Your sessions"/>
-        <RequirePermission permission=Permission::ManageOwnSessions page=|_: CurrentUser| view! { <Sessions/> }/>
+        <Title text="Your sessions and calendar"/>
+        <RequirePermission permission=Permission::ManageOwnSessions page=|v: CurrentUser| view! {
+            <Sessions/>
+            {v.role.can(Permission::ViewDashboard).then(|| view! { <CalendarFeedCard/> })}
+        }/>
     }
 }
 
@@ -75,5 +81,71 @@ fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl 
                 </ActionForm>
             })}
         </li>
+    }
+}
+
+/// The staff member's private calendar feed: make, renew or end it.
+#[component]
+fn CalendarFeedCard() -> impl IntoView {
+    let renew = ServerAction::<RenewCalendarFeed>::new();
+    let revoke = ServerAction::<RevokeCalendarFeed>::new();
+    let feed = Resource::new(
+        move || (renew.version().get(), revoke.version().get()),
+        |_| my_calendar_feed(),
+    );
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Ok(o) = window().location().origin() {
+            origin.set(o);
+        }
+    });
+    let error = Signal::derive(move || {
+        action_error(renew.value())
+            .get()
+            .or_else(|| action_error(revoke.value()).get())
+    });
+    let new_url = move || {
+        (renew.version().get() > revoke.version().get())
+            .then(|| renew.value().get().and_then(|r| r.ok()))
+            .flatten()
+            .map(|f| format!("{}{}", origin.get(), f.path))
+    };
+    view! {
+        <section class="card" aria-labelledby="calendar-title">
+            <h2 id="calendar-title">"Calendar feed"</h2>
+            <p class="muted small">"Your open tasks with a due date and your cases' target filing dates, in any calendar app (Outlook, Google Calendar, Apple Calendar) that subscribes to a web address. Keep the address private: anyone who has it sees those dates."</p>
+            <FormError error/>
+            {move || new_url().map(|url| view! {
+                <div class="invite-link" role="status">
+                    <label for="calendar-url">"Subscribe to this address (shown once; make a new one if you lose it):"</label>
+                    <input id="calendar-url" type="text" readonly value=url/>
+                </div>
+            })}
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match feed.await {
+                        Ok(f) => match f.created_at {
+                            Some(at) => view! {
+                                <p>{format!("Your feed was made {}.", format_utc(at))}</p>
+                                <div class="inline-form">
+                                    <ActionForm action=renew attr:class="inline-form">
+                                        <button type="submit" class="button button-secondary">"Make a new address"</button>
+                                    </ActionForm>
+                                    <ActionForm action=revoke attr:class="inline-form">
+                                        <button type="submit" class="button button-danger">"End the feed"</button>
+                                    </ActionForm>
+                                </div>
+                            }.into_any(),
+                            None => view! {
+                                <ActionForm action=renew attr:class="inline-form">
+                                    <button type="submit" class="button">"Make a calendar feed"</button>
+                                </ActionForm>
+                            }.into_any(),
+                        },
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

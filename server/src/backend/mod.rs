@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod audit_trail;
+mod calendar_feed;
 mod case_records;
 mod case_work;
 mod client_records;

@@ -286,6 +286,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_feeds (user_id) {
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(case_messages -> cases (case_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -317,5 +325,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     notifications,
     case_messages,
-    message_reads
+    message_reads,
+    calendar_feeds
 );

@@ -1,5 +1,6 @@
 //! HTTP concerns around the Leptos app: middleware and plain endpoints.
 
+pub mod calendar;
 pub mod documents;
 pub mod health;
 pub mod limits;
@@ -30,6 +31,8 @@ pub fn redacted_request_line(req: &actix_web::dev::ServiceRequest) -> String {
         "/portal/join/[token]".to_string()
     } else if path.starts_with("/reset-password/") {
         "/reset-password/[token]".to_string()
+    } else if path.starts_with("/calendar/") {
+        "/calendar/[token].ics".to_string()
     } else {
         match req.query_string() {
             "" => path.to_string(),
@@ -54,6 +57,7 @@ pub fn is_public_path(path: &str) -> bool {
     path == "/sign-in"
         || path == "/forgot-password"
         || path.starts_with("/reset-password/")
+        || path.starts_with("/calendar/")
         || path.starts_with("/portal/join/")
         || path == "/healthz"
         || path == "/favicon.ico"

@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod calendar_feeds;
 pub mod cases;
 pub mod checklist;
 pub mod clients;

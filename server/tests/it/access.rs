@@ -249,6 +249,10 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 vec![("case_id", case_id.clone())],
                 signed_in_only(staff),
             ),
+            // Every staff member's own calendar feed (made, then ended).
+            ("my_calendar_feed", vec![], signed_in_only(staff)),
+            ("renew_calendar_feed", vec![], signed_in_only(staff)),
+            ("revoke_calendar_feed", vec![], signed_in_only(staff)),
             // Everyone on staff has their own notices.
             (
                 "my_notices",

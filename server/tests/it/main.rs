@@ -7,6 +7,7 @@ mod common;
 
 mod access;
 mod audit;
+mod calendar;
 mod case_work;
 mod cases;
 mod cli;

@@ -33,7 +33,8 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn python() -> PathBuf {
+/// The Python of the test tools' venv (aiosmtpd, icalendar).
+pub fn python() -> PathBuf {
     let venv = std::env::var_os("VISADESK_PYTOOLS_VENV")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/visadesk/pytools")))

@@ -2,7 +2,8 @@
 // sends, and these tests read the links from there. Staff invite an
 // applicant, who joins with the emailed link and uploads; the paralegal's
 // bell counts the upload; staff reject the document and the applicant gets
-// the reason by email; a forgotten password is reset through its link.
+// the reason by email; the applicant and the paralegal exchange messages;
+// a forgotten password is reset through its link.
 const { test, expect, ADMIN, hydrated, signIn, MAIL_DIR, waitForMail, linkIn } = require('./fixtures');
 
 const run = Date.now();
@@ -87,6 +88,42 @@ test('the paralegal sees the upload on the bell, opens it and rejects the docume
   expect(linkIn(mail, '/portal')).toBeTruthy();
 });
 
+test('the applicant writes, the paralegal sees it new, reads and replies, and the applicant sees the reply', async ({ page, browser }) => {
+  await signIn(page, applicant.email, applicant.password);
+  await expect(page.getByRole('heading', { name: 'Your case' })).toBeVisible();
+  await hydrated(page);
+  const box = page.getByLabel('Write to your firm');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByText('Write a message first.')).toBeVisible();
+  await box.fill('Which pages of the passport do you need? https://example.com/help');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.locator('.bubble', { hasText: 'Which pages of the passport' })).toBeVisible();
+  await expect(page.locator('.bubble a', { hasText: 'https://example.com/help' })).toHaveAttribute('rel', 'noopener noreferrer nofollow');
+  await expect(box).toHaveValue('');
+  await expect(page.getByText('Not yet seen by the firm')).toBeVisible();
+
+  const staff = await (await browser.newContext()).newPage();
+  await signIn(staff, para.email, para.password);
+  await hydrated(staff);
+  await expect(staff.getByRole('link', { name: 'Notifications: 1 unread' })).toBeVisible();
+  await staff.goto(`/cases/${state.caseId}`);
+  await hydrated(staff);
+  await expect(staff.getByText('1 new message')).toBeVisible();
+  await expect(staff.locator('.bubble', { hasText: 'Which pages of the passport' })).toBeVisible();
+  await staff.getByLabel('Write to the applicant').fill('The photo page only, in colour.');
+  await staff.getByRole('button', { name: 'Send' }).click();
+  await expect(staff.locator('.bubble.mine', { hasText: 'The photo page only' })).toBeVisible();
+  await staff.context().close();
+
+  const mail = await waitForMail(applicant.email, /New message from/);
+  expect(mail.text).not.toContain('The photo page only');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByText('1 new message')).toBeVisible();
+  await expect(page.locator('.bubble', { hasText: 'The photo page only, in colour.' })).toBeVisible();
+  await expect(page.getByText(/Seen by the firm/)).toBeVisible();
+});
+
 test('a forgotten password is reset through the emailed link', async ({ page }) => {
   await page.goto('/sign-in');
   await hydrated(page);
@@ -102,11 +139,11 @@ test('a forgotten password is reset through the emailed link', async ({ page }) 
   await page.goto(link);
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
-  await page.getByLabel('New password').fill('para second phrase');
+  await page.getByLabel('New password', { exact: true }).fill('para second phrase');
   await page.getByLabel('Type it again').fill('para other phrase');
   await page.getByRole('button', { name: 'Save and sign in' }).click();
   await expect(page.getByText('The two passwords are not the same.')).toBeVisible();
-  await expect(page.getByLabel('New password')).toHaveValue('para second phrase');
+  await expect(page.getByLabel('New password', { exact: true })).toHaveValue('para second phrase');
   await page.getByLabel('Type it again').fill('para second phrase');
   await page.getByRole('button', { name: 'Save and sign in' }).click();
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();

@@ -156,7 +156,7 @@ fn UserRow(
     );
     let (id_for_role, id_for_toggle) = (user.id.to_string(), user.id.to_string());
     let id_for_reset = user.id.to_string();
-    let reset_label = format!("Email {} a password reset link", user.email);
+    let reset_label = format!("Send a password reset link to {}", user.email);
     let can_reset = !is_me && user.active && user.role.is_staff();
     let roles: Vec<Role> = if user.role.is_staff() {
         Role::STAFF.to_vec()

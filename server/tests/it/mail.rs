@@ -25,6 +25,79 @@ on_both_databases!(
     a_server_killed_mid_send_resends_once_with_the_same_message_id,
 );
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgresql_database_send_each_email_once() {
+    if crate::common::postgres_url().is_none() {
+        return;
+    }
+    let sink = SmtpSink::start().await;
+    // The production-like lease (60 s): on a loaded test machine a batch can
+    // outlast a 5 s lease, and a reclaimed row is a deliberate resend.
+    let mut env = mail_env(&sink.url());
+    env.retain(|(k, _)| *k != "VISADESK_MAIL_LEASE_SECS");
+    env.push(("VISADESK_MAIL_LEASE_SECS", "60".into()));
+    let env = borrowed(&env);
+    let app = TestApp::spawn_with(Backend::Postgres, &env).await;
+    let other = app.spawn_sibling(&env).await;
+    // 300 emails appear at once, as a burst of changes on both instances would make.
+    app.exec(
+        "INSERT INTO outbox (id, message_id, category, recipient_id, to_address, to_name, subject, \
+         text_body, html_body, sensitive, status, attempts, next_attempt_at, lease_until, leased_by, \
+         last_error, created_at, sent_at) \
+         SELECT 'bulk-' || n, '<bulk-' || n || '@firm.example>', 'invitation', NULL, \
+         'client' || n || '@example.com', 'Client ' || n, 'Email ' || n, 'Hello', '<p>Hello</p>', \
+         false, 'queued', 0, 0, NULL, '', '', 0, NULL FROM generate_series(1, 300) AS n",
+    );
+    let received = sink.wait_for(300).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let received_now = sink.received();
+    assert_eq!(received_now.len(), 300, "no email sent twice");
+    let mut ids: Vec<&str> = received_now.iter().map(|m| m.message_id.as_str()).collect();
+    ids.sort();
+    let twice: Vec<&&str> = ids
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    assert!(twice.is_empty(), "sent twice: {twice:?}");
+    assert_eq!(received.len(), 300);
+    // Every row ends sent (a row whose attempt failed on a busy connection
+    // is sent on its next attempt, still once).
+    // (Waits up to 90 s: a loaded machine can hold a last write a while.)
+    for _ in 0..300 {
+        if app.count("SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent'") == 300 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let sent = app.count("SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent'");
+    if sent != 300 {
+        let log = format!("{}{}", app.log(), other.log());
+        let lines: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("ERROR") || l.contains("WARN") || l.contains("retry"))
+            .collect();
+        let admin = app.admin().await;
+        let stuck: Vec<OutboxEntry> = outbox(&app, &admin, "queued")
+            .await
+            .entries
+            .into_iter()
+            .chain(outbox(&app, &admin, "sending").await.entries)
+            .chain(outbox(&app, &admin, "failed").await.entries)
+            .collect();
+        panic!(
+            "{sent} of 300 sent; stuck: {stuck:?}; log:\n{}",
+            lines.join("\n")
+        );
+    }
+    assert_eq!(sink.received().len(), 300, "still no email sent twice");
+    let retried = app.count("SELECT COUNT(*) AS n FROM outbox WHERE attempts > 1");
+    eprintln!("{retried} email(s) needed a second attempt");
+    let workers = app.count("SELECT COUNT(DISTINCT leased_by) AS n FROM outbox");
+    eprintln!("300 emails sent by {workers} instance(s)");
+    assert!(workers >= 1);
+}
+
 /// The environment that sends mail to `sink`, retrying every second.
 fn mail_env(sink_url: &str) -> Vec<(&'static str, String)> {
     vec![

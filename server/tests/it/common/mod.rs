@@ -155,6 +155,24 @@ impl TestApp {
         self.child = child;
     }
 
+    /// Starts a second instance on the same PostgreSQL database (its own
+    /// data folder), as behind a load balancer; stopped when dropped.
+    pub async fn spawn_sibling(&self, env: &[(&str, &str)]) -> Sibling {
+        let pg = self
+            .pg
+            .as_ref()
+            .expect("siblings share a PostgreSQL database");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD)
+            .expect("write password file");
+        let (base, child) = start(dir.path().to_path_buf(), Some(pg.url.clone()), env).await;
+        Sibling {
+            base,
+            _child: child,
+            _dir: dir,
+        }
+    }
+
     /// The environment that points the `visadesk` command at this app's data.
     pub fn command_env(&self) -> Vec<(String, String)> {
         let mut env = vec![(
@@ -400,6 +418,20 @@ async fn start(
     // Keep draining stdout so the server never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (base, child)
+}
+
+/// A second instance of a [`TestApp`].
+pub struct Sibling {
+    pub base: String,
+    _child: Child,
+    _dir: TempDir,
+}
+
+impl Sibling {
+    /// What the instance logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("server.log")).unwrap_or_default()
+    }
 }
 
 /// A server function's refusal: the HTTP status and the app's error.

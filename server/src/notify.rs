@@ -98,6 +98,34 @@ fn tell_staff(
     Ok(true)
 }
 
+/// Tells the case's attorney and paralegal (once each, not `by`).
+#[allow(clippy::too_many_arguments)]
+fn tell_case_staff(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    case: &CaseRow,
+    by: &CurrentUser,
+    (kind, category): (NoticeKind, MailCategory),
+    title: &str,
+    letter: impl Fn(&str, &str, String) -> Letter,
+    now: i64,
+) -> Result<(), ServerError> {
+    let mut told: Vec<&String> = Vec::new();
+    for staff in [&case.attorney_id, &case.paralegal_id]
+        .into_iter()
+        .flatten()
+    {
+        if told.contains(&staff) {
+            continue;
+        }
+        tell_staff(
+            conn, mail, staff, by, kind, category, case, title, &letter, now,
+        )?;
+        told.push(staff);
+    }
+    Ok(())
+}
+
 fn programme_label(case: &CaseRow) -> &'static str {
     case.programme
         .parse::<Programme>()
@@ -177,29 +205,16 @@ pub fn document_uploaded(
     now: i64,
 ) -> Result<(), ServerError> {
     let title = format!("{} uploaded {label} to {}", by.display_name, case.reference);
-    let mut told = Vec::new();
-    for staff in [&case.attorney_id, &case.paralegal_id]
-        .into_iter()
-        .flatten()
-    {
-        if told.contains(staff) {
-            continue;
-        }
-        tell_staff(
-            conn,
-            mail,
-            staff,
-            by,
-            NoticeKind::DocumentUploaded,
-            MailCategory::DocumentUploaded,
-            case,
-            &title,
-            |firm, name, link| compose::document_uploaded(firm, name, &title, file_name, link),
-            now,
-        )?;
-        told.push(staff.clone());
-    }
-    Ok(())
+    tell_case_staff(
+        conn,
+        mail,
+        case,
+        by,
+        (NoticeKind::DocumentUploaded, MailCategory::DocumentUploaded),
+        &title,
+        |firm, name, link| compose::document_uploaded(firm, name, &title, file_name, link),
+        now,
+    )
 }
 
 /// A task was given to `assignee`: they hear it, unless they gave it themself.
@@ -260,27 +275,14 @@ pub fn message_sent(
         return Ok(());
     }
     let title = format!("{} wrote on {}", by.display_name, case.reference);
-    let mut told = Vec::new();
-    for staff in [&case.attorney_id, &case.paralegal_id]
-        .into_iter()
-        .flatten()
-    {
-        if told.contains(staff) {
-            continue;
-        }
-        tell_staff(
-            conn,
-            mail,
-            staff,
-            by,
-            NoticeKind::MessageReceived,
-            MailCategory::Message,
-            case,
-            &title,
-            |firm, name, link| compose::message_to_staff(firm, name, &title, words, link),
-            now,
-        )?;
-        told.push(staff.clone());
-    }
-    Ok(())
+    tell_case_staff(
+        conn,
+        mail,
+        case,
+        by,
+        (NoticeKind::MessageReceived, MailCategory::Message),
+        &title,
+        |firm, name, link| compose::message_to_staff(firm, name, &title, words, link),
+        now,
+    )
 }

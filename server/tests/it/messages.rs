@@ -3,10 +3,9 @@
 //! announce a message (with its text only when the firm allows), and bad
 //! input refused with the typed text left alone.
 
-use crate::common::firm::{firm_with, opened, Firm};
+use crate::common::firm::{firm_with, join_portal, opened, Firm};
 use crate::common::smtp::SmtpSink;
 use crate::common::Backend;
-use visadesk_app::domain::document::NewInvitation;
 use visadesk_app::domain::mail::FirmProfile;
 use visadesk_app::domain::message::{Message, Thread};
 use visadesk_app::domain::notice::{NoticeKind, NoticePage};
@@ -31,33 +30,7 @@ async fn setup(db: Backend, sink: &SmtpSink) -> (Firm, reqwest::Client, CaseId) 
     .await;
     let para = f.para_id.to_string();
     let case = opened(&f, &f.admin, "cn_z", &[("paralegal_id", &para)]).await;
-    let invitation: NewInvitation = f
-        .app
-        .ask(
-            &f.admin,
-            "invite_applicant",
-            &[("client_id", f.client_id.as_str())],
-        )
-        .await
-        .expect("invited");
-    let token = invitation
-        .path
-        .trim_start_matches("/portal/join/")
-        .to_string();
-    let applicant = f.app.client();
-    let _: String = f
-        .app
-        .ask(
-            &applicant,
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("password", "applicant pass phrase"),
-                ("confirm", "applicant pass phrase"),
-            ],
-        )
-        .await
-        .expect("joined");
+    let applicant = join_portal(&f).await;
     sink.wait_for(1).await;
     (f, applicant, case.id)
 }

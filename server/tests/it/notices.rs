@@ -2,12 +2,11 @@
 //! review, a new document needed), staff by the bell and email (an upload
 //! on their case, a task given to them). A refused change tells nobody.
 
-use crate::common::firm::{firm_with, move_to, opened, Firm};
+use crate::common::firm::{firm_with, join_portal, move_to, opened, Firm};
 use crate::common::smtp::{Received, SmtpSink};
 use crate::common::Backend;
 use visadesk_app::domain::case::CaseDetail;
 use visadesk_app::domain::checklist::ChecklistItem;
-use visadesk_app::domain::document::NewInvitation;
 use visadesk_app::domain::notice::{NoticeKind, NoticePage};
 use visadesk_app::domain::task::Task;
 use visadesk_app::domain::CaseId;
@@ -39,33 +38,7 @@ async fn firm_with_applicant(db: Backend, sink: &SmtpSink) -> (Firm, reqwest::Cl
         &[("attorney_id", &att), ("paralegal_id", &para)],
     )
     .await;
-    let invitation: NewInvitation = f
-        .app
-        .ask(
-            &f.admin,
-            "invite_applicant",
-            &[("client_id", f.client_id.as_str())],
-        )
-        .await
-        .expect("invited");
-    let token = invitation
-        .path
-        .trim_start_matches("/portal/join/")
-        .to_string();
-    let applicant = f.app.client();
-    let _: String = f
-        .app
-        .ask(
-            &applicant,
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("password", "applicant pass phrase"),
-                ("confirm", "applicant pass phrase"),
-            ],
-        )
-        .await
-        .expect("joined");
+    let applicant = join_portal(&f).await;
     sink.wait_for(1).await;
     (f, applicant, case.id)
 }

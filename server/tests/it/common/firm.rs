@@ -106,3 +106,36 @@ pub async fn move_to(
         )
         .await
 }
+
+/// Invites the firm's client to the portal and joins as them; returns the
+/// applicant's browser, signed in.
+pub async fn join_portal(f: &Firm) -> reqwest::Client {
+    let invitation: visadesk_app::domain::document::NewInvitation = f
+        .app
+        .ask(
+            &f.admin,
+            "invite_applicant",
+            &[("client_id", f.client_id.as_str())],
+        )
+        .await
+        .expect("invited");
+    let token = invitation
+        .path
+        .trim_start_matches("/portal/join/")
+        .to_string();
+    let applicant = f.app.client();
+    let _: String = f
+        .app
+        .ask(
+            &applicant,
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("password", "applicant pass phrase"),
+                ("confirm", "applicant pass phrase"),
+            ],
+        )
+        .await
+        .expect("joined");
+    applicant
+}

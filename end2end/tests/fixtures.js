@@ -31,7 +31,7 @@ async function hydrated(page) {
 async function signIn(page, email, password) {
   await page.goto('/sign-in');
   await hydrated(page);
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }

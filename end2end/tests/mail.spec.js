@@ -130,7 +130,7 @@ test('a forgotten password is reset through the emailed link', async ({ page }) 
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
   await hydrated(page);
-  await page.getByLabel('Email').fill(para.email);
+  await page.getByLabel('Email', { exact: true }).fill(para.email);
   await page.getByRole('button', { name: 'Email me a link' }).click();
   await expect(page.getByText(`If ${para.email} belongs to an account`)).toBeVisible();
 

@@ -12,7 +12,7 @@ test('the admin signs in, creates a paralegal and signs out', async ({ page }) =
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/sign-in\?next=\/admin$/);
   await hydrated(page);
-  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Email', { exact: true }).fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 
@@ -21,7 +21,7 @@ test('the admin signs in, creates a paralegal and signs out', async ({ page }) =
   await hydrated(page);
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' })).toBeVisible();
 
-  await page.getByLabel('Email').fill(PARALEGAL.email);
+  await page.getByLabel('Email', { exact: true }).fill(PARALEGAL.email);
   await page.getByLabel('Full name').fill(PARALEGAL.name);
   await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Paralegal' });
   await page.getByLabel('Initial password').fill(PARALEGAL.password);
@@ -32,7 +32,7 @@ test('the admin signs in, creates a paralegal and signs out', async ({ page }) =
   await expect(row).toContainText(PARALEGAL.name);
   await expect(page.getByLabel(`Role for ${PARALEGAL.email}`, { exact: true })).toHaveValue('paralegal');
   // The form is cleared for the next user.
-  await expect(page.getByLabel('Email')).toHaveValue('');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('');
 
   await page.locator('.usermenu summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -59,7 +59,7 @@ test('the paralegal signs in, sees no Admin entry, and is refused /admin', async
 test('a wrong password shows a clear message and keeps the typed email', async ({ page }) => {
   await signIn(page, ADMIN.email, 'not the right password');
   await expect(page.getByRole('alert')).toHaveText('The email or password is incorrect.');
-  await expect(page.getByLabel('Email')).toHaveValue(ADMIN.email);
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue(ADMIN.email);
   await expect(page).toHaveURL(/\/sign-in/);
 });
 

@@ -76,21 +76,26 @@ fn Bell() -> impl IntoView {
         move || (location.pathname.get(), changed.map(|c| c.get())),
         |_| unread_notices(),
     );
-    let count = move || unread.get().and_then(|r| r.ok()).unwrap_or(0);
-    view! {
-        <A href="/notifications" attr:class="bell" attr:aria-label=move || match count() {
+    let bell = |count: i64| {
+        let label = match count {
             0 => "Notifications: none unread".to_string(),
             1 => "Notifications: 1 unread".to_string(),
             n => format!("Notifications: {n} unread"),
-        }>
-            <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-                <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/>
-                <path d="M13.73 21a2 2 0 0 1-3.46 0"/>
-            </svg>
-            <Transition fallback=|| ()>
-                {move || badge_text(count()).map(|t| view! { <span class="bell-count">{t}</span> })}
-            </Transition>
-        </A>
+        };
+        view! {
+            <A href="/notifications" attr:class="bell" attr:aria-label=label>
+                <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                    <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/>
+                    <path d="M13.73 21a2 2 0 0 1-3.46 0"/>
+                </svg>
+                {badge_text(count).map(|t| view! { <span class="bell-count">{t}</span> })}
+            </A>
+        }
+    };
+    view! {
+        <Transition fallback=move || bell(0)>
+            {move || Suspend::new(async move { bell(unread.await.unwrap_or(0)) })}
+        </Transition>
     }
 }
 

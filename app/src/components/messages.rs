@@ -66,20 +66,9 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
     let hint_id = format!("{box_id}-hint");
     let labelled_by = title_id.clone();
     let count = move || body.with(|b| b.chars().count());
-    view! {
-        <section class="card messages" aria-labelledby=labelled_by id="messages">
-            <h2 id=title_id>
-                {if applicant { "Messages with your firm" } else { "Messages with the applicant" }}
-            </h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading messages…"</p> }>
-                {move || Suspend::new(async move {
-                    match thread.await {
-                        Ok(t) => view! { <ThreadView thread=t applicant/> }.into_any(),
-                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <Show when=move || thread.get().and_then(|t| t.ok()).is_some_and(|t| t.can_write)>
+    let form = move || {
+        let (box_id, hint_id) = (box_id.clone(), hint_id.clone());
+        view! {
                 <form class="stack message-form" novalidate on:submit=submit>
                     <label for=box_id.clone()>{if applicant { "Write to your firm" } else { "Write to the applicant" }}</label>
                     <textarea id=box_id.clone() rows="4" maxlength=MESSAGE_MAX_CHARS.to_string()
@@ -95,7 +84,28 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
                         {move || if send.pending().get() { "Sending…" } else { "Send" }}
                     </button></div>
                 </form>
-            </Show>
+        }
+    };
+    view! {
+        <section class="card messages" aria-labelledby=labelled_by>
+            <h2 id=title_id>
+                {if applicant { "Messages with your firm" } else { "Messages with the applicant" }}
+            </h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading messages…"</p> }>
+                {move || { let form = form.clone(); Suspend::new(async move {
+                    match thread.await {
+                        Ok(t) => {
+                            let can_write = t.can_write;
+                            view! {
+                                <ThreadView thread=t applicant/>
+                                {can_write.then(|| form())}
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}}
+            </Transition>
+
         </section>
     }
 }

@@ -98,7 +98,7 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
                             let can_write = t.can_write;
                             view! {
                                 <ThreadView thread=t applicant/>
-                                {can_write.then(|| form())}
+                                {can_write.then(form)}
                             }.into_any()
                         }
                         Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),

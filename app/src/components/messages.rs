@@ -76,8 +76,11 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
                         on:input=move |ev| body.set(event_target_value(&ev))
                         aria-describedby=hint_id.clone()></textarea>
                     <p id=hint_id.clone() class="hint small">
-                        {move || format!("{} of {MESSAGE_MAX_CHARS} characters. Text only; web addresses become links.", count())}
-                        {(!applicant).then_some(" The applicant sees this; internal notes stay on the case's details.")}
+                        {move || format!(
+                            "{} of {MESSAGE_MAX_CHARS} characters. Text only; web addresses become links.{}",
+                            count(),
+                            if applicant { "" } else { " The applicant sees this; internal notes stay on the case's details." }
+                        )}
                     </p>
                     {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
                     <div><button type="submit" class="button" disabled=move || send.pending().get()>
@@ -177,8 +180,11 @@ fn MessageItem(message: Message, applicant: bool) -> impl IntoView {
         <li class="bubble" class:mine=mine>
             <p class="bubble-meta small">
                 <strong>{message.author_name.clone()}</strong>
-                {(!message.from_firm && !applicant).then_some(" (applicant)")}
-                " · " {format_utc(message.created_at)}
+                {format!(
+                    "{} · {}",
+                    if !message.from_firm && !applicant { " (applicant)" } else { "" },
+                    format_utc(message.created_at)
+                )}
             </p>
             <p class="bubble-text">{parts}</p>
         </li>

@@ -65,6 +65,11 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
     let title_id = format!("{box_id}-title");
     let hint_id = format!("{box_id}-hint");
     let labelled_by = title_id.clone();
+    // The thread renders in the browser only, after hydration: the server's
+    // HTML holds none of it, so the two can never disagree (a mismatch on
+    // the staff case page duplicated the thread and broke the page).
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     let count = move || body.with(|b| b.chars().count());
     let form = move || {
         let (box_id, hint_id) = (box_id.clone(), hint_id.clone());
@@ -89,7 +94,9 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
                 </form>
         }
     };
-    view! {
+    let section = move || {
+        let (labelled_by, title_id, form) = (labelled_by.clone(), title_id.clone(), form.clone());
+        view! {
         <section class="card messages" aria-labelledby=labelled_by>
             <h2 id=title_id>
                 {if applicant { "Messages with your firm" } else { "Messages with the applicant" }}
@@ -110,7 +117,9 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
             </Transition>
 
         </section>
-    }
+        }
+    };
+    view! { <Show when=move || mounted.get()>{section.clone()}</Show> }
 }
 
 #[component]

@@ -10,9 +10,19 @@ use diesel::prelude::*;
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::Programme;
 
+/// What a feed event stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// An open task's due date.
+    Task,
+    /// An open case's target filing date.
+    Filing,
+}
+
 /// One all-day event of a feed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FeedEvent {
+    pub kind: EventKind,
     /// Stable across fetches, so calendar apps update rather than duplicate.
     pub uid: String,
     /// `YYYY-MM-DD`.
@@ -66,6 +76,7 @@ pub fn events(conn: &mut DbConnection, user_id: &str) -> Result<Vec<FeedEvent>, 
     let mut out: Vec<FeedEvent> = tasks
         .into_iter()
         .map(|(id, due, title, case_id, reference, client)| FeedEvent {
+            kind: EventKind::Task,
             uid: format!("task-{id}"),
             date: due,
             summary: format!("{title} ({reference})"),
@@ -78,6 +89,7 @@ pub fn events(conn: &mut DbConnection, user_id: &str) -> Result<Vec<FeedEvent>, 
                 .map(|(case_id, on, reference, programme, client)| {
                     let programme = programme.parse::<Programme>().map_or("visa", |p| p.label());
                     FeedEvent {
+                        kind: EventKind::Filing,
                         uid: format!("filing-{case_id}"),
                         date: on,
                         summary: format!("Target filing: {reference} ({programme})"),
@@ -183,6 +195,7 @@ mod tests {
     #[test]
     fn text_values_are_escaped_and_long_lines_folded() {
         let e = FeedEvent {
+            kind: EventKind::Task,
             uid: "task-1".into(),
             date: "2026-12-31".into(),
             summary: "Call; then write, \\ done\nnow".into(),

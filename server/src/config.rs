@@ -231,6 +231,16 @@ pub struct Config {
     )]
     pub mail_poll_ms: u64,
 
+    /// Seconds between checks for a due daily digest (sent once a day from
+    /// the firm's hour, set on the Admin page); 0 sends no digest at all.
+    #[arg(
+        long,
+        env = "VISADESK_DIGEST_CHECK_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub digest_check_secs: u64,
+
     /// Log filter (tracing EnvFilter syntax).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod documents;
 pub mod error;
 pub mod http;

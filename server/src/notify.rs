@@ -1,25 +1,77 @@
 //! Who is told what when something happens on a case. Applicants hear by
-//! email; staff in the app (the bell) and by email. Everything here runs in
-//! the transaction of the change, so a refused change tells nobody.
+//! email; staff in the app (the bell) and by email. Each email goes as its
+//! recipient chose: at once, in the daily digest, or not. Everything here
+//! runs in the transaction of the change, so a refused change tells nobody.
 
 use crate::db::DbConnection;
 use crate::error::ServerError;
 use crate::mail::compose::{self, Letter};
 use crate::mail::{self, MailSettings, Outgoing};
 use crate::store::cases::CaseRow;
+use crate::store::digests::{self, DigestItemRow};
 use crate::store::notifications::{self, NoticeRow};
-use crate::store::{settings, users};
+use crate::store::users::UserRow;
+use crate::store::{mail_preferences, settings, users};
+use visadesk_app::domain::delivery::Delivery;
 use visadesk_app::domain::document::Review;
-use visadesk_app::domain::mail::MailCategory;
+use visadesk_app::domain::mail::{one_line, MailCategory};
 use visadesk_app::domain::notice::NoticeKind;
 use visadesk_app::domain::{CurrentUser, Programme, Stage, UserId};
 
-/// Emails every active applicant account of the case's client.
+/// Sends `letter` to `user` as they chose for `category`: queued now, kept
+/// for their next daily digest (its subject, `detail` and `link`), or not
+/// by email at all.
+#[allow(clippy::too_many_arguments)]
+fn deliver(
+    conn: &mut DbConnection,
+    mail: &MailSettings,
+    user: &UserRow,
+    category: MailCategory,
+    letter: Letter,
+    detail: &str,
+    link: String,
+    now: i64,
+) -> Result<(), ServerError> {
+    match mail_preferences::delivery(conn, &user.id, category)? {
+        Delivery::AtOnce => {
+            mail::queue(
+                conn,
+                mail,
+                Outgoing {
+                    category,
+                    recipient_id: Some(UserId::new(user.id.clone())),
+                    to_address: user.email.clone(),
+                    to_name: user.display_name.clone(),
+                    letter,
+                    sensitive: false,
+                },
+                now,
+            )?;
+        }
+        Delivery::Digest => digests::insert(
+            conn,
+            &DigestItemRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                user_id: user.id.clone(),
+                category: category.code().into(),
+                subject: one_line(&letter.subject),
+                detail: detail.to_string(),
+                link,
+                created_at: now,
+                digest_day: None,
+            },
+        )?,
+        Delivery::Off => {}
+    }
+    Ok(())
+}
+
+/// Emails every active applicant account of the case's client (as each chose).
 fn tell_applicants(
     conn: &mut DbConnection,
     mail: &MailSettings,
     case: &CaseRow,
-    category: MailCategory,
+    (category, detail): (MailCategory, &str),
     letter: impl Fn(&str, &str, String) -> Letter,
     now: i64,
 ) -> Result<usize, ServerError> {
@@ -28,18 +80,17 @@ fn tell_applicants(
         return Ok(0);
     }
     let firm = settings::firm(conn)?.name;
+    let link = mail.link("/portal");
     for user in &applicants {
-        mail::queue(
+        let letter = letter(&firm, &user.display_name, link.clone());
+        deliver(
             conn,
             mail,
-            Outgoing {
-                category,
-                recipient_id: Some(UserId::new(user.id.clone())),
-                to_address: user.email.clone(),
-                to_name: user.display_name.clone(),
-                letter: letter(&firm, &user.display_name, mail.link("/portal")),
-                sensitive: false,
-            },
+            user,
+            category,
+            letter,
+            detail,
+            link.clone(),
             now,
         )?;
     }
@@ -55,7 +106,7 @@ fn tell_staff(
     user_id: &str,
     actor: &CurrentUser,
     kind: NoticeKind,
-    category: MailCategory,
+    (category, detail): (MailCategory, &str),
     case: &CaseRow,
     title: &str,
     letter: impl Fn(&str, &str, String) -> Letter,
@@ -82,19 +133,9 @@ fn tell_staff(
         },
     )?;
     let firm = settings::firm(conn)?.name;
-    mail::queue(
-        conn,
-        mail,
-        Outgoing {
-            category,
-            recipient_id: Some(UserId::new(user.id.clone())),
-            to_address: user.email.clone(),
-            to_name: user.display_name.clone(),
-            letter: letter(&firm, &user.display_name, mail.link(&path)),
-            sensitive: false,
-        },
-        now,
-    )?;
+    let link = mail.link(&path);
+    let letter = letter(&firm, &user.display_name, link.clone());
+    deliver(conn, mail, &user, category, letter, detail, link, now)?;
     Ok(true)
 }
 
@@ -105,7 +146,7 @@ fn tell_case_staff(
     mail: &MailSettings,
     case: &CaseRow,
     by: &CurrentUser,
-    (kind, category): (NoticeKind, MailCategory),
+    (kind, category, detail): (NoticeKind, MailCategory, &str),
     title: &str,
     letter: impl Fn(&str, &str, String) -> Letter,
     now: i64,
@@ -119,7 +160,16 @@ fn tell_case_staff(
             continue;
         }
         tell_staff(
-            conn, mail, staff, by, kind, category, case, title, &letter, now,
+            conn,
+            mail,
+            staff,
+            by,
+            kind,
+            (category, detail),
+            case,
+            title,
+            &letter,
+            now,
         )?;
         told.push(staff);
     }
@@ -145,7 +195,7 @@ pub fn stage_changed(
         conn,
         mail,
         case,
-        MailCategory::StageChanged,
+        (MailCategory::StageChanged, to.plain_words()),
         |firm, name, link| compose::stage_changed(firm, name, programme, to.plain_words(), link),
         now,
     )?;
@@ -161,11 +211,15 @@ pub fn document_reviewed(
     review: &Review,
     now: i64,
 ) -> Result<(), ServerError> {
+    let detail = match review {
+        Review::Rejected(reason) => format!("Why: {reason}"),
+        _ => String::new(),
+    };
     tell_applicants(
         conn,
         mail,
         case,
-        MailCategory::DocumentReviewed,
+        (MailCategory::DocumentReviewed, &detail),
         |firm, name, link| match review {
             Review::Rejected(reason) => compose::document_rejected(firm, name, label, reason, link),
             _ => compose::document_accepted(firm, name, label, link),
@@ -187,7 +241,7 @@ pub fn item_added(
         conn,
         mail,
         case,
-        MailCategory::ItemAdded,
+        (MailCategory::ItemAdded, ""),
         |firm, name, link| compose::item_added(firm, name, label, link),
         now,
     )?;
@@ -210,7 +264,11 @@ pub fn document_uploaded(
         mail,
         case,
         by,
-        (NoticeKind::DocumentUploaded, MailCategory::DocumentUploaded),
+        (
+            NoticeKind::DocumentUploaded,
+            MailCategory::DocumentUploaded,
+            &format!("File: {file_name}"),
+        ),
         &title,
         |firm, name, link| compose::document_uploaded(firm, name, &title, file_name, link),
         now,
@@ -233,13 +291,18 @@ pub fn task_assigned(
         "{} gave you a task on {}: {task_title}",
         by.display_name, case.reference
     );
+    let due = if due_on.is_empty() {
+        String::new()
+    } else {
+        format!("Due on {due_on}.")
+    };
     tell_staff(
         conn,
         mail,
         assignee,
         by,
         NoticeKind::TaskAssigned,
-        MailCategory::TaskAssigned,
+        (MailCategory::TaskAssigned, &due),
         case,
         &title,
         |firm, name, link| compose::task_assigned(firm, name, &title, due_on, link),
@@ -266,7 +329,7 @@ pub fn message_sent(
             conn,
             mail,
             case,
-            MailCategory::Message,
+            (MailCategory::Message, ""),
             |firm, name, link| {
                 compose::message_to_applicant(firm, name, &by.display_name, words, link)
             },
@@ -280,7 +343,7 @@ pub fn message_sent(
         mail,
         case,
         by,
-        (NoticeKind::MessageReceived, MailCategory::Message),
+        (NoticeKind::MessageReceived, MailCategory::Message, ""),
         &title,
         |firm, name, link| compose::message_to_staff(firm, name, &title, words, link),
         now,

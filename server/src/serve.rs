@@ -74,6 +74,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     };
     purge_periodically(backend.clone());
     start_mail_worker(&config, &backend)?;
+    start_digest(&config, &backend);
     let routes = generate_route_list(visadesk_app::App);
     let port: SharedBackend = backend.clone();
 
@@ -203,6 +204,21 @@ fn start_mail_worker(config: &Config, backend: &VisadeskBackend) -> Result<(), S
     };
     actix_web::rt::spawn(worker.run());
     Ok(())
+}
+
+/// Checks for a due daily digest every `VISADESK_DIGEST_CHECK_SECS` (0:
+/// never; a firm that wants none sets that on every instance).
+fn start_digest(config: &Config, backend: &VisadeskBackend) {
+    if config.digest_check_secs == 0 {
+        tracing::warn!("VISADESK_DIGEST_CHECK_SECS is 0: no daily digest is sent");
+        return;
+    }
+    actix_web::rt::spawn(crate::digest::run_periodically(
+        backend.db().clone(),
+        backend.mail().clone(),
+        format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
+        std::time::Duration::from_secs(config.digest_check_secs),
+    ));
 }
 
 /// The mail worker the configuration asks for, checked; `None` without SMTP.

@@ -1,5 +1,7 @@
-//! Outgoing email: the admin's outbox, and the firm's name that signs it.
+//! Outgoing email: the admin's outbox, the firm's name that signs it, when
+//! the daily digest goes out, and each person's own email choices.
 
+use crate::domain::delivery::{DigestSchedule, MailChoices, MailPreferences};
 use crate::domain::mail::{FirmProfile, OutboxEntry, OutboxMessage, OutboxPage};
 use crate::domain::OutboxId;
 use crate::error::AppError;
@@ -90,6 +92,58 @@ pub async fn save_firm_profile(
                         message_text_in_email: message_text_in_email.is_some(),
                     },
                 )
+                .await
+        }
+        .await,
+    )
+}
+
+/// The caller's own email choices (every role has some).
+#[server(prefix = "/api", endpoint = "my_mail_preferences")]
+pub async fn my_mail_preferences() -> Result<MailPreferences, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ManageOwnSessions).await?;
+            backend()?.mail_preferences(&actor.user).await
+        }
+        .await,
+    )
+}
+
+/// Saves the caller's email choices, sent as `choices[<category>]=<delivery>`.
+#[server(prefix = "/api", endpoint = "save_mail_preferences")]
+pub async fn save_mail_preferences(
+    #[server(default)] choices: MailChoices,
+) -> Result<MailPreferences, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::ManageOwnSessions).await?;
+            backend()?.save_mail_preferences(&actor, choices).await
+        }
+        .await,
+    )
+}
+
+/// When the firm's daily digest goes out.
+#[server(prefix = "/api", endpoint = "load_digest_schedule")]
+pub async fn load_digest_schedule() -> Result<DigestSchedule, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::EditFirmSettings).await?;
+            backend()?.digest_schedule(&actor.user).await
+        }
+        .await,
+    )
+}
+
+/// Sets the hour (0 to 23) and the time zone of the firm's daily digest.
+#[server(prefix = "/api", endpoint = "save_digest_schedule")]
+pub async fn save_digest_schedule(time_zone: String, hour: u8) -> Result<DigestSchedule, AppError> {
+    respond(
+        async move {
+            let actor = require(Permission::EditFirmSettings).await?;
+            backend()?
+                .save_digest_schedule(&actor, DigestSchedule { time_zone, hour })
                 .await
         }
         .await,

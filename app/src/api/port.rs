@@ -10,6 +10,7 @@ use crate::domain::case::{
 };
 use crate::domain::checklist::{ChecklistItem, DocumentKind};
 use crate::domain::client::{Client, ClientInput, ClientPage, ClientSort, SaveOutcome};
+use crate::domain::delivery::{DigestSchedule, MailChoices, MailPreferences};
 use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::mail::{FirmProfile, OutboxEntry, OutboxMessage, OutboxPage, OutboxStatus};
 use crate::domain::message::{Message, Thread};
@@ -187,6 +188,22 @@ pub trait MailPort: Send + Sync + 'static {
         actor: &Actor,
         firm: FirmProfile,
     ) -> Result<FirmProfile, AppError>;
+    /// The caller's own email choices, and when the daily digest goes out.
+    async fn mail_preferences(&self, caller: &CurrentUser) -> Result<MailPreferences, AppError>;
+    /// Saves the caller's choices; a category left out keeps its choice.
+    async fn save_mail_preferences(
+        &self,
+        actor: &Actor,
+        choices: MailChoices,
+    ) -> Result<MailPreferences, AppError>;
+    /// When the firm's daily digest goes out.
+    async fn digest_schedule(&self, caller: &CurrentUser) -> Result<DigestSchedule, AppError>;
+    /// Sets the digest's hour and time zone (an IANA name the server knows).
+    async fn save_digest_schedule(
+        &self,
+        actor: &Actor,
+        schedule: DigestSchedule,
+    ) -> Result<DigestSchedule, AppError>;
 }
 
 /// The audit trail.

@@ -117,7 +117,7 @@ fn UserMenu(viewer: CurrentUser) -> impl IntoView {
             <div class="usermenu-panel">
                 <p class="muted small">{viewer.email.clone()}</p>
                 <Show when=move || can_sessions>
-                    <A href="/account/sessions">"Your sessions and calendar"</A>
+                    <A href="/account/sessions">"Your account"</A>
                 </Show>
                 <ActionForm action=sign_out>
                     <button type="submit" class="button button-secondary">"Sign out"</button>

@@ -3,6 +3,7 @@
 pub mod case_filters;
 pub mod documents;
 pub mod eligibility;
+pub mod email_choices;
 pub mod field;
 pub mod form;
 pub mod layout;

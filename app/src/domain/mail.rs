@@ -80,11 +80,14 @@ pub enum MailCategory {
     TaskAssigned,
     /// A new message on a case, for the other side.
     Message,
+    /// (Staff) the daily digest: their overdue and due-soon tasks, their
+    /// cases' filings within a week, and what they chose to hear then.
+    Digest,
 }
 
 impl MailCategory {
     /// Every category.
-    pub const ALL: [MailCategory; 9] = [
+    pub const ALL: [MailCategory; 10] = [
         MailCategory::Invitation,
         MailCategory::PasswordReset,
         MailCategory::PasswordChanged,
@@ -94,6 +97,7 @@ impl MailCategory {
         MailCategory::DocumentUploaded,
         MailCategory::TaskAssigned,
         MailCategory::Message,
+        MailCategory::Digest,
     ];
 
     /// The stored and wire code.
@@ -108,6 +112,7 @@ impl MailCategory {
             MailCategory::DocumentUploaded => "document_uploaded",
             MailCategory::TaskAssigned => "task_assigned",
             MailCategory::Message => "message",
+            MailCategory::Digest => "digest",
         }
     }
 
@@ -128,7 +133,17 @@ impl MailCategory {
             MailCategory::DocumentUploaded => "Document uploaded",
             MailCategory::TaskAssigned => "Task assigned",
             MailCategory::Message => "New message",
+            MailCategory::Digest => "Daily digest",
         }
+    }
+
+    /// Security emails go out whatever a person chose: a reset link, word
+    /// that the password changed. (An invitation has no account to choose.)
+    pub fn is_security(self) -> bool {
+        matches!(
+            self,
+            MailCategory::PasswordReset | MailCategory::PasswordChanged
+        )
     }
 }
 

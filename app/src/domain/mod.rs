@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod client;
 pub mod cookie;
 pub mod date;
+pub mod delivery;
 pub mod document;
 pub mod id;
 pub mod mail;

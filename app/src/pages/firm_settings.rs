@@ -2,9 +2,12 @@
 //! eligibility settings where public sources are vague.
 
 use crate::api::eligibility::{load_eligibility_context, save_eligibility_settings};
-use crate::api::mail::{load_firm_profile, SaveFirmProfile};
+use crate::api::mail::{
+    load_digest_schedule, load_firm_profile, SaveDigestSchedule, SaveFirmProfile,
+};
 use crate::components::field::Field;
 use crate::components::form::{action_error, FormError, FormSuccess};
+use crate::domain::delivery::{DigestSchedule, COMMON_TIME_ZONES};
 use crate::domain::mail::{FirmProfile, FIRM_NAME_MAX};
 use crate::eligibility::{Settings, AGE_SETTING_RANGE};
 use crate::error::AppError;
@@ -15,11 +18,20 @@ use leptos::prelude::*;
 pub fn FirmSettings() -> impl IntoView {
     let context = Resource::new(|| (), |_| load_eligibility_context());
     let firm = Resource::new(|| (), |_| load_firm_profile());
+    let digest = Resource::new(|| (), |_| load_digest_schedule());
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the firm's name…"</p> }>
             {move || Suspend::new(async move {
                 match firm.await {
                     Ok(f) => view! { <FirmNameForm current=f/> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Transition fallback=|| view! { <p class="muted">"Loading the digest's hour…"</p> }>
+            {move || Suspend::new(async move {
+                match digest.await {
+                    Ok(d) => view! { <DigestForm current=d/> }.into_any(),
                     Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -72,6 +84,56 @@ fn FirmNameForm(current: FirmProfile) -> impl IntoView {
                         " Quote a message's text in the email that announces it"
                     </label>
                     <p class="hint small">"Off: the email says who wrote and links to the message. Email leaves the firm's control, so leave it off unless clients ask."</p>
+                </div>
+                <div><button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button></div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// When the daily digest goes out: an hour in the firm's time zone.
+#[component]
+fn DigestForm(current: DigestSchedule) -> impl IntoView {
+    let save = ServerAction::<SaveDigestSchedule>::new();
+    let error = action_error(save.value());
+    let saved = Signal::derive(move || match save.value().get() {
+        Some(Ok(d)) => Some(format!(
+            "Saved: the daily digest goes out from {} every day.",
+            d.describe()
+        )),
+        _ => None,
+    });
+    let general = Signal::derive(move || {
+        error
+            .get()
+            .filter(|e| !matches!(e.field(), Some("time_zone" | "hour")))
+    });
+    let hours = (0u8..24)
+        .map(|h| view! { <option value=h.to_string() selected=h == current.hour>{format!("{h:02}:00")}</option> })
+        .collect_view();
+    let zones = COMMON_TIME_ZONES
+        .iter()
+        .map(|z| view! { <option value=*z></option> })
+        .collect_view();
+    view! {
+        <section aria-labelledby="digest-title" class="card">
+            <h2 id="digest-title">"Daily digest"</h2>
+            <p class="hint small">"Each morning staff get one email with their overdue tasks, what is due today and tomorrow, and their cases' target filings within 7 days; anyone who chose \"In the daily digest\" for some news gets it there. Nobody gets an empty digest."</p>
+            <FormSuccess message=saved/>
+            <FormError error=general/>
+            <ActionForm action=save attr:class="grid-form" attr:novalidate="novalidate">
+                <div class="field">
+                    <label for="digest-zone">"The firm's time zone"</label>
+                    <input id="digest-zone" type="text" name="time_zone" value=current.time_zone list="digest-zones" required autocomplete="off" spellcheck="false"/>
+                    <datalist id="digest-zones">{zones}</datalist>
+                    <p class="hint small">"An IANA name, such as Asia/Shanghai or Europe/Berlin."</p>
+                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("time_zone"))}</p>
+                </div>
+                <div class="field">
+                    <label for="digest-hour">"Sent from"</label>
+                    <select id="digest-hour" name="hour">{hours}</select>
+                    <p class="hint small">"Local time in that zone."</p>
+                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("hour"))}</p>
                 </div>
                 <div><button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button></div>
             </ActionForm>

@@ -4,6 +4,7 @@
 
 use crate::api::account::SignOut;
 use crate::api::documents::{invitation_details, portal_data, AcceptInvitation};
+use crate::components::email_choices::EmailChoices;
 use crate::components::form::{action_error, FormError};
 use crate::components::messages::Messages;
 use crate::components::upload::{Upload, UploadTracker};
@@ -11,7 +12,7 @@ use crate::domain::checklist::{ChecklistItem, ItemStatus};
 use crate::domain::document::{PortalCase, Review};
 use crate::domain::time::format_utc;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
-use crate::domain::InvitationToken;
+use crate::domain::{InvitationToken, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -58,6 +59,7 @@ pub fn PortalPage() -> impl IntoView {
                                     <p class="card">"Your firm has not opened a case for you yet."</p>
                                 })}
                                 {portal.cases.into_iter().map(|c| view! { <PortalCaseCard case=c max_bytes=max on_done/> }).collect_view()}
+                                <EmailChoices role=Role::Applicant/>
                             </main>
                         }.into_any()
                     }

@@ -1,9 +1,11 @@
-//! `/account/sessions`: the viewer's own signed-in browsers.
+//! `/account/sessions`: the viewer's own account: signed-in browsers, how
+//! email reaches them, and (staff) their calendar feed.
 
 use crate::api::account::{
     my_calendar_feed, my_sessions, EndOtherSessions, EndSession, RenewCalendarFeed,
     RevokeCalendarFeed,
 };
+use crate::components::email_choices::EmailChoices;
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::RequirePermission;
 use crate::domain::time::format_utc;
@@ -15,9 +17,10 @@ use leptos_meta::Title;
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     view! {
-        <Title text="Your sessions and calendar"/>
+        <Title text="Your account"/>
         <RequirePermission permission=Permission::ManageOwnSessions page=|v: CurrentUser| view! {
             <Sessions/>
+            <EmailChoices role=v.role/>
             {v.role.can(Permission::ViewDashboard).then(|| view! { <CalendarFeedCard/> })}
         }/>
     }

@@ -7,6 +7,7 @@ mod calendar_feed;
 mod case_records;
 mod case_work;
 mod client_records;
+mod delivery;
 pub mod documents;
 mod eligibility;
 mod messages;

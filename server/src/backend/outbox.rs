@@ -1,5 +1,5 @@
-//! The mail port: the outbox as admins see it, and the firm profile that
-//! every email is signed with.
+//! The mail port: the outbox as admins see it, the firm profile that every
+//! email is signed with, and (in `delivery`) each person's email choices.
 
 use super::{access, By, VisadeskBackend};
 use crate::auth::now;
@@ -7,6 +7,7 @@ use crate::error::ServerError;
 use crate::store::outbox::{self, OutboxRow};
 use crate::store::{audit, settings};
 use visadesk_app::api::port::{Actor, MailPort};
+use visadesk_app::domain::delivery::{DigestSchedule, MailChoices, MailPreferences};
 use visadesk_app::domain::mail::{
     check_firm_name, FirmProfile, MailCategory, OutboxEntry, OutboxMessage, OutboxPage,
     OutboxStatus, OUTBOX_PAGE,
@@ -177,5 +178,33 @@ impl MailPort for VisadeskBackend {
             })
             .await?;
         Ok(firm)
+    }
+
+    async fn mail_preferences(&self, caller: &CurrentUser) -> Result<MailPreferences, AppError> {
+        access::require(caller, Permission::ManageOwnSessions)?;
+        Ok(self.preferences_of(caller).await?)
+    }
+
+    async fn save_mail_preferences(
+        &self,
+        actor: &Actor,
+        choices: MailChoices,
+    ) -> Result<MailPreferences, AppError> {
+        access::require(&actor.user, Permission::ManageOwnSessions)?;
+        self.save_preferences(actor, choices).await
+    }
+
+    async fn digest_schedule(&self, caller: &CurrentUser) -> Result<DigestSchedule, AppError> {
+        access::require(caller, Permission::EditFirmSettings)?;
+        Ok(self.db.run(settings::digest).await?)
+    }
+
+    async fn save_digest_schedule(
+        &self,
+        actor: &Actor,
+        schedule: DigestSchedule,
+    ) -> Result<DigestSchedule, AppError> {
+        access::require(&actor.user, Permission::EditFirmSettings)?;
+        self.save_schedule(actor, schedule).await
     }
 }

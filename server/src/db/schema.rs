@@ -294,7 +294,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_preferences (user_id, category) {
+        user_id -> Text,
+        category -> Text,
+        delivery -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    digest_items (id) {
+        id -> Text,
+        user_id -> Text,
+        category -> Text,
+        subject -> Text,
+        detail -> Text,
+        link -> Text,
+        created_at -> BigInt,
+        digest_day -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    digest_runs (day) {
+        day -> Text,
+        ran_by -> Text,
+        ran_at -> BigInt,
+        emails -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(mail_preferences -> users (user_id));
+diesel::joinable!(digest_items -> users (user_id));
 diesel::joinable!(case_messages -> cases (case_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
@@ -326,5 +359,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     case_messages,
     message_reads,
-    calendar_feeds
+    calendar_feeds,
+    mail_preferences,
+    digest_items,
+    digest_runs
 );

@@ -15,8 +15,23 @@ pub struct Letter {
 /// A paragraph or a button of a letter.
 enum Block {
     Para(String),
-    Link { label: String, url: String },
+    Link {
+        label: String,
+        url: String,
+    },
     Quote(String),
+    List {
+        heading: String,
+        items: Vec<DigestLine>,
+    },
+}
+
+/// One line of a digest: what, more words (may be empty), and a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigestLine {
+    pub text: String,
+    pub detail: String,
+    pub link: String,
 }
 
 /// Builds a letter from blocks, in both parts, signed by the firm.
@@ -58,6 +73,16 @@ impl Draft {
         self
     }
 
+    fn list(mut self, heading: &str, items: Vec<DigestLine>) -> Draft {
+        if !items.is_empty() {
+            self.blocks.push(Block::List {
+                heading: heading.into(),
+                items,
+            });
+        }
+        self
+    }
+
     fn sign(self, firm: &str) -> Letter {
         let mut text = format!("{}\n\n", self.greeting);
         let mut html = format!(
@@ -84,6 +109,34 @@ impl Draft {
                         escape(label),
                         escape(url)
                     ));
+                }
+                Block::List { heading, items } => {
+                    text.push_str(&format!("{heading}\n"));
+                    html.push_str(&format!(
+                        "<h3 style=\"font-size:1rem;margin:1.25rem 0 .25rem\">{}</h3><ul style=\"padding-left:1.25rem\">",
+                        escape(heading)
+                    ));
+                    for item in items {
+                        text.push_str(&format!("- {}\n", item.text));
+                        html.push_str(&format!(
+                            "<li><a href=\"{}\">{}</a>",
+                            escape(&item.link),
+                            escape(&item.text)
+                        ));
+                        if !item.detail.is_empty() {
+                            for line in item.detail.lines() {
+                                text.push_str(&format!("  {line}\n"));
+                            }
+                            html.push_str(&format!(
+                                "<br><span style=\"color:#52606d;white-space:pre-wrap\">{}</span>",
+                                escape(&item.detail)
+                            ));
+                        }
+                        text.push_str(&format!("  {}\n", item.link));
+                        html.push_str("</li>");
+                    }
+                    text.push('\n');
+                    html.push_str("</ul>");
                 }
                 Block::Quote(q) => {
                     for line in q.lines() {
@@ -310,6 +363,79 @@ pub fn message_to_staff(
     draft.link("Read and reply", link).sign(firm)
 }
 
+/// What one person's daily digest holds, section by section.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DigestContent {
+    pub overdue: Vec<DigestLine>,
+    pub due_today: Vec<DigestLine>,
+    pub due_tomorrow: Vec<DigestLine>,
+    pub filings: Vec<DigestLine>,
+    /// What happened since the last digest, for the categories they chose
+    /// to hear about in it.
+    pub news: Vec<DigestLine>,
+}
+
+impl DigestContent {
+    /// Whether there is nothing to send.
+    pub fn is_empty(&self) -> bool {
+        self.overdue.is_empty()
+            && self.due_today.is_empty()
+            && self.due_tomorrow.is_empty()
+            && self.filings.is_empty()
+            && self.news.is_empty()
+    }
+}
+
+/// The daily digest of `day` (`YYYY-MM-DD`); `settings` links to where its
+/// reader chooses what comes by email.
+pub fn digest(
+    firm: &str,
+    to_name: &str,
+    day: &str,
+    content: DigestContent,
+    settings: String,
+) -> Letter {
+    let mut counts = Vec::new();
+    for (n, what) in [
+        (content.overdue.len(), "overdue"),
+        (content.due_today.len(), "due today"),
+        (content.due_tomorrow.len(), "due tomorrow"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {what}"));
+        }
+    }
+    if !content.filings.is_empty() {
+        counts.push(format!("{} to file this week", content.filings.len()));
+    }
+    if !content.news.is_empty() {
+        counts.push(format!(
+            "{} update{}",
+            content.news.len(),
+            plural(content.news.len())
+        ));
+    }
+    Draft::new(
+        format!("Your daily digest for {day}: {}", counts.join(", ")),
+        to_name,
+    )
+    .list("Overdue tasks", content.overdue)
+    .list("Tasks due today", content.due_today)
+    .list("Tasks due tomorrow", content.due_tomorrow)
+    .list("Target filings in the next 7 days", content.filings)
+    .list("Since your last digest", content.news)
+    .link("Choose what comes by email", settings)
+    .sign(firm)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// A quoted block of someone's words (kept for messages and reasons).
 pub fn quoted(firm: &str, to_name: &str, subject: String, intro: &str, words: &str) -> Letter {
     Draft::new(subject, to_name)
@@ -338,6 +464,39 @@ mod tests {
         assert!(l.html.contains("Chen &amp; Partners"));
         assert!(l.html.contains("Dear Ana &lt;Silva&gt;,"));
         assert!(!l.html.contains("<Silva>"));
+    }
+
+    #[test]
+    fn a_digest_lists_each_section_with_links_in_both_parts() {
+        let line = |text: &str, detail: &str| DigestLine {
+            text: text.into(),
+            detail: detail.into(),
+            link: "https://v.example/cases/1".into(),
+        };
+        let l = digest(
+            "F",
+            "Li Wei",
+            "2026-12-03",
+            DigestContent {
+                overdue: vec![line("Call <Priya>", "Was due on 2026-12-01.")],
+                news: vec![line("Your Passport was accepted", ""), line("x", "")],
+                ..Default::default()
+            },
+            "https://v.example/account/sessions".into(),
+        );
+        assert_eq!(
+            l.subject,
+            "Your daily digest for 2026-12-03: 1 overdue, 2 updates"
+        );
+        assert!(l.text.contains("Overdue tasks\n- Call <Priya>\n  Was due on 2026-12-01.\n  https://v.example/cases/1\n"));
+        assert!(
+            !l.text.contains("Tasks due today"),
+            "empty sections are left out"
+        );
+        assert!(l
+            .html
+            .contains("<a href=\"https://v.example/cases/1\">Call &lt;Priya&gt;</a>"));
+        assert!(l.text.contains("https://v.example/account/sessions"));
     }
 
     #[test]

@@ -6,11 +6,13 @@ use crate::error::ServerError;
 use diesel::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use visadesk_app::domain::delivery::DigestSchedule;
 use visadesk_app::domain::mail::FirmProfile;
 use visadesk_app::eligibility::Settings;
 
 const ELIGIBILITY: &str = "eligibility";
 const FIRM: &str = "firm";
+const DIGEST: &str = "digest";
 
 /// The firm's eligibility settings; the defaults until an admin saves some.
 pub fn eligibility(conn: &mut DbConnection) -> Result<Settings, ServerError> {
@@ -40,6 +42,21 @@ pub fn set_firm(
     now: i64,
 ) -> Result<(), ServerError> {
     set(conn, FIRM, firm, by, now)
+}
+
+/// When the daily digest goes out; 08:00 UTC until an admin sets it.
+pub fn digest(conn: &mut DbConnection) -> Result<DigestSchedule, ServerError> {
+    get(conn, DIGEST, "digest schedule")
+}
+
+/// Replaces the digest schedule.
+pub fn set_digest(
+    conn: &mut DbConnection,
+    schedule: &DigestSchedule,
+    by: Option<&str>,
+    now: i64,
+) -> Result<(), ServerError> {
+    set(conn, DIGEST, schedule, by, now)
 }
 
 /// A setting group, or its defaults until one is saved.

@@ -253,6 +253,19 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             ("my_calendar_feed", vec![], signed_in_only(staff)),
             ("renew_calendar_feed", vec![], signed_in_only(staff)),
             ("revoke_calendar_feed", vec![], signed_in_only(staff)),
+            // Everyone chooses how their own email comes; admins set the digest's hour.
+            ("my_mail_preferences", vec![], signed_in_only(true)),
+            (
+                "save_mail_preferences",
+                vec![("choices[message]", "digest".into())],
+                signed_in_only(true),
+            ),
+            ("load_digest_schedule", vec![], signed_in_only(who == Admin)),
+            (
+                "save_digest_schedule",
+                vec![("time_zone", "Asia/Shanghai".into()), ("hour", "9".into())],
+                signed_in_only(who == Admin),
+            ),
             // Everyone on staff has their own notices.
             (
                 "my_notices",

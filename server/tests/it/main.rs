@@ -12,6 +12,7 @@ mod case_work;
 mod cases;
 mod cli;
 mod clients;
+mod digest;
 mod documents;
 mod eligibility;
 mod mail;

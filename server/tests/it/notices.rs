@@ -43,14 +43,16 @@ async fn firm_with_applicant(db: Backend, sink: &SmtpSink) -> (Firm, reqwest::Cl
     (f, applicant, case.id)
 }
 
-async fn case(f: &Firm, id: &CaseId) -> CaseDetail {
+/// The case as the admin sees it.
+pub(crate) async fn case(f: &Firm, id: &CaseId) -> CaseDetail {
     f.app
         .ask(&f.admin, "get_case", &[("id", id.as_str())])
         .await
         .expect("the case")
 }
 
-async fn upload(f: &Firm, who: &reqwest::Client, item: &str) -> ChecklistItem {
+/// Uploads a small PDF to a checklist item as `who`.
+pub(crate) async fn upload(f: &Firm, who: &reqwest::Client, item: &str) -> ChecklistItem {
     let body = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"passport.pdf\"\r\n\r\n%PDF-1.4 passport\r\n--b--\r\n".to_vec();
     who.post(f.app.url(&format!("/documents/items/{item}")))
         .header("content-type", "multipart/form-data; boundary=b")

@@ -2,14 +2,16 @@
 //! email; security email always), and the daily digest at the firm's hour,
 //! sent once per day even with several instances.
 
-use crate::common::firm::{firm_with, join_portal, opened, Firm};
+use crate::common::firm::{firm_with, opened, Firm};
 use crate::common::smtp::{Received, SmtpSink};
 use crate::common::{Backend, Refusal};
+use crate::notices::firm_with_applicant;
 use std::time::Duration;
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::delivery::{Delivery, DigestSchedule, MailPreferences};
 use visadesk_app::domain::mail::MailCategory;
 use visadesk_app::domain::task::Task;
+use visadesk_app::domain::CaseId;
 use visadesk_app::AppError;
 
 on_both_databases!(
@@ -46,6 +48,39 @@ fn delivery_of(prefs: &MailPreferences, category: MailCategory) -> Option<Delive
         .map(|p| p.delivery)
 }
 
+/// Gives `assignee` a task on the case, due on `due` (may be empty).
+async fn add_task(f: &Firm, case_id: &CaseId, title: &str, due: &str, assignee: &str) -> Task {
+    f.app
+        .ask(
+            &f.admin,
+            "add_task",
+            &[
+                ("case_id", case_id.as_str()),
+                ("title", title),
+                ("due_on", due),
+                ("assignee_id", assignee),
+            ],
+        )
+        .await
+        .expect("a task")
+}
+
+/// Sets when the digest goes out, as `who`.
+async fn schedule(
+    f: &Firm,
+    who: &reqwest::Client,
+    time_zone: &str,
+    hour: &str,
+) -> Result<DigestSchedule, Refusal> {
+    f.app
+        .ask(
+            who,
+            "save_digest_schedule",
+            &[("time_zone", time_zone), ("hour", hour)],
+        )
+        .await
+}
+
 fn to<'a>(mail: &'a [Received], address: &str) -> Vec<&'a Received> {
     mail.iter().filter(|m| m.to == address).collect()
 }
@@ -73,18 +108,8 @@ fn utc_day(offset_days: i64) -> String {
 
 async fn each_person_chooses_how_email_comes_and_security_email_always_does(db: Backend) {
     let sink = SmtpSink::start().await;
-    let e = env(&sink, "0");
-    let f = firm_with(db, &borrowed(&e)).await;
-    let (att, para) = (f.attorney_id.to_string(), f.para_id.to_string());
-    let case = opened(
-        &f,
-        &f.admin,
-        "cn_k",
-        &[("attorney_id", &att), ("paralegal_id", &para)],
-    )
-    .await;
-    let applicant = join_portal(&f).await;
-    sink.wait_for(1).await; // the invitation
+    let (f, applicant, case_id) = firm_with_applicant(db, &sink).await;
+    let att = f.attorney_id.to_string();
 
     // Until they choose, everything comes at once (and staff get the digest).
     let mine: MailPreferences = f
@@ -196,10 +221,10 @@ async fn each_person_chooses_how_email_comes_and_security_email_always_does(db: 
         3
     );
 
-    crate::common::firm::move_to(&f, &f.admin, &case.id, "eligibility_review", "")
+    crate::common::firm::move_to(&f, &f.admin, &case_id, "eligibility_review", "")
         .await
         .expect("moved");
-    let item = crate::notices::case(&f, &case.id).await.checklist[0]
+    let item = crate::notices::case(&f, &case_id).await.checklist[0]
         .id
         .to_string();
     let uploaded = crate::notices::upload(&f, &applicant, &item).await;
@@ -216,26 +241,14 @@ async fn each_person_chooses_how_email_comes_and_security_email_always_does(db: 
         )
         .await
         .expect("rejected");
-    let _: Task = f
-        .app
-        .ask(
-            &f.admin,
-            "add_task",
-            &[
-                ("case_id", case.id.as_str()),
-                ("title", "Check the degree"),
-                ("assignee_id", &att),
-            ],
-        )
-        .await
-        .expect("a task for the attorney");
+    add_task(&f, &case_id, "Check the degree", "", &att).await;
     let _: visadesk_app::domain::message::Message = f
         .app
         .ask(
             &f.admin,
             "send_message",
             &[
-                ("case_id", case.id.as_str()),
+                ("case_id", case_id.as_str()),
                 ("body", "We filed your papers."),
             ],
         )
@@ -302,77 +315,39 @@ async fn each_person_chooses_how_email_comes_and_security_email_always_does(db: 
     let refused: Result<DigestSchedule, Refusal> =
         f.app.ask(&applicant, "load_digest_schedule", &[]).await;
     assert_eq!(refused, Err((403, AppError::Forbidden)));
-    let refused: Result<DigestSchedule, Refusal> = f
-        .app
-        .ask(
-            &applicant,
-            "save_digest_schedule",
-            &[("time_zone", "UTC"), ("hour", "0")],
-        )
-        .await;
+    let refused = schedule(&f, &applicant, "UTC", "0").await;
     assert_eq!(refused, Err((403, AppError::Forbidden)));
 }
 
 async fn the_daily_digest_holds_the_agenda_and_the_news_and_goes_out_once_a_day(db: Backend) {
     let sink = SmtpSink::start().await;
-    let e = env(&sink, "0");
-    let mut f = firm_with(db, &borrowed(&e)).await;
-    let (att, para) = (f.attorney_id.to_string(), f.para_id.to_string());
-    let case = opened(
-        &f,
-        &f.admin,
-        "cn_k",
-        &[("attorney_id", &att), ("paralegal_id", &para)],
-    )
-    .await;
-    let applicant = join_portal(&f).await;
-    sink.wait_for(1).await;
+    let (mut f, applicant, case_id) = firm_with_applicant(db, &sink).await;
     choose(&f, &applicant, &[("choices[stage_changed]", "digest")])
         .await
         .expect("saved");
     choose(&f, &f.para, &[("choices[digest]", "off")])
         .await
         .expect("saved");
+    let att = f.attorney_id.to_string();
     for (title, due) in [
         ("Call the employer", utc_day(-2)),
         ("Translate the degree", utc_day(0)),
         ("Book the medical", utc_day(1)),
         ("Renew the police record", utc_day(5)),
     ] {
-        let _: Task = f
-            .app
-            .ask(
-                &f.admin,
-                "add_task",
-                &[
-                    ("case_id", case.id.as_str()),
-                    ("title", title),
-                    ("due_on", &due),
-                    ("assignee_id", &att),
-                ],
-            )
-            .await
-            .expect("a task");
+        add_task(&f, &case_id, title, &due, &att).await;
     }
     f.app.exec(&format!(
         "UPDATE cases SET target_filing_on = '{}' WHERE id = '{}'",
         utc_day(3),
-        case.id
+        case_id
     ));
-    crate::common::firm::move_to(&f, &f.admin, &case.id, "eligibility_review", "")
+    crate::common::firm::move_to(&f, &f.admin, &case_id, "eligibility_review", "")
         .await
         .expect("moved");
     let before = settled(&sink).await.len();
 
-    let _: DigestSchedule = f
-        .app
-        .ask(
-            &f.admin,
-            "save_digest_schedule",
-            &[("time_zone", "UTC"), ("hour", "0")],
-        )
-        .await
-        .expect("scheduled");
+    let _ = schedule(&f, &f.admin, "UTC", "0").await.expect("scheduled");
     let e = env(&sink, "1");
     f.app.restart_with(&borrowed(&e)).await;
     let mail = sink.wait_for(before + 2).await;
@@ -397,7 +372,7 @@ async fn the_daily_digest_holds_the_agenda_and_the_news_and_goes_out_once_a_day(
     assert!(!text.contains("Renew the police record"), "due in 5 days");
     assert!(digest
         .link(&f.app.base)
-        .is_some_and(|l| l.starts_with(&format!("{}/cases/{}", f.app.base, case.id))));
+        .is_some_and(|l| l.starts_with(&format!("{}/cases/{}", f.app.base, case_id))));
     assert!(digest.html.contains("Book the medical"));
     let news = to(mail, "priya@example.com")
         .pop()
@@ -445,14 +420,7 @@ async fn the_digest_schedule_takes_a_known_time_zone_and_an_hour_of_the_day(db: 
         .await
         .expect("the schedule");
     assert_eq!(current, DigestSchedule::default());
-    let refused: Result<DigestSchedule, Refusal> = f
-        .app
-        .ask(
-            &f.admin,
-            "save_digest_schedule",
-            &[("time_zone", "Asia/Shangai"), ("hour", "9")],
-        )
-        .await;
+    let refused = schedule(&f, &f.admin, "Asia/Shangai", "9").await;
     let Err((400, AppError::Invalid { field, message })) = refused else {
         panic!("a misspelt time zone: {refused:?}");
     };
@@ -461,25 +429,12 @@ async fn the_digest_schedule_takes_a_known_time_zone_and_an_hour_of_the_day(db: 
         message.contains("\"Asia/Shangai\" is not a time zone"),
         "{message}"
     );
-    let refused: Result<DigestSchedule, Refusal> = f
-        .app
-        .ask(
-            &f.admin,
-            "save_digest_schedule",
-            &[("time_zone", "Asia/Shanghai"), ("hour", "24")],
-        )
-        .await;
+    let refused = schedule(&f, &f.admin, "Asia/Shanghai", "24").await;
     assert!(
         matches!(&refused, Err((400, AppError::Invalid { field, .. })) if field == "hour"),
         "{refused:?}"
     );
-    let saved: DigestSchedule = f
-        .app
-        .ask(
-            &f.admin,
-            "save_digest_schedule",
-            &[("time_zone", " Asia/Shanghai "), ("hour", "9")],
-        )
+    let saved = schedule(&f, &f.admin, " Asia/Shanghai ", "9")
         .await
         .expect("saved");
     assert_eq!(
@@ -495,14 +450,7 @@ async fn the_digest_schedule_takes_a_known_time_zone_and_an_hour_of_the_day(db: 
         .await
         .expect("choices");
     assert_eq!(shown.digest, saved, "staff see when their digest comes");
-    let refused: Result<DigestSchedule, Refusal> = f
-        .app
-        .ask(
-            &f.para,
-            "save_digest_schedule",
-            &[("time_zone", "UTC"), ("hour", "1")],
-        )
-        .await;
+    let refused = schedule(&f, &f.para, "UTC", "1").await;
     assert_eq!(refused, Err((403, AppError::Forbidden)));
 }
 
@@ -518,29 +466,8 @@ async fn two_instances_send_the_days_digest_once() {
     let mut f = firm_with(Backend::Postgres, &borrowed(&e)).await;
     let att = f.attorney_id.to_string();
     let case = opened(&f, &f.admin, "cn_k", &[("attorney_id", &att)]).await;
-    let _: Task = f
-        .app
-        .ask(
-            &f.admin,
-            "add_task",
-            &[
-                ("case_id", case.id.as_str()),
-                ("title", "Book the medical"),
-                ("due_on", &utc_day(1)),
-                ("assignee_id", &att),
-            ],
-        )
-        .await
-        .expect("a task");
-    let _: DigestSchedule = f
-        .app
-        .ask(
-            &f.admin,
-            "save_digest_schedule",
-            &[("time_zone", "UTC"), ("hour", "0")],
-        )
-        .await
-        .expect("scheduled");
+    add_task(&f, &case.id, "Book the medical", &utc_day(1), &att).await;
+    let _ = schedule(&f, &f.admin, "UTC", "0").await.expect("scheduled");
     let e = env(&sink, "1");
     let _other = f.app.spawn_sibling(&borrowed(&e)).await;
     f.app.restart_with(&borrowed(&e)).await;

@@ -20,7 +20,10 @@ on_both_databases!(
 
 /// A firm mailing to `sink`, whose client has joined the portal; returns
 /// the applicant's browser and a case with the attorney and paralegal on it.
-async fn firm_with_applicant(db: Backend, sink: &SmtpSink) -> (Firm, reqwest::Client, CaseId) {
+pub(crate) async fn firm_with_applicant(
+    db: Backend,
+    sink: &SmtpSink,
+) -> (Firm, reqwest::Client, CaseId) {
     let url = sink.url();
     let f = firm_with(
         db,

@@ -4,12 +4,15 @@ use crate::api::account::signed_in_user;
 use crate::components::layout::{Shell, ViewerResource};
 use crate::pages;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The stylesheet sits with the bundle under its version (`pkg/<version>`),
+    // so it is cached for good and a new build is a new URL.
+    let stylesheet = format!("/{}/visadesk.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -18,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" type="image/svg+xml" href="/assets/favicon.svg"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -44,7 +48,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/visadesk.css"/>
         <Title formatter=document_title/>
         <Router>
             <Routes fallback=pages::not_found::NotFound>

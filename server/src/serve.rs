@@ -6,9 +6,8 @@ use crate::db::write_tx;
 use crate::db::Db;
 use crate::error::ServerError;
 use crate::http::{self, HttpState};
-use actix_files::Files;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{from_fn, Logger};
+use actix_web::middleware::{from_fn, Compress, Logger};
 use actix_web::{web, App, HttpServer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -55,17 +54,17 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     sweep_documents(&config, &backend)?;
     bootstrap_admin(&config, &backend).await?;
 
-    let site_root = config.site_root.to_string_lossy().to_string();
-    let leptos_options = LeptosOptions::builder()
-        .output_name("visadesk")
-        .site_root(site_root.clone())
-        .site_pkg_dir("pkg")
-        .site_addr(config.addr)
-        .reload_port(config.reload_port)
-        .build();
     let live_reload = std::env::var_os("LEPTOS_WATCH")
         .is_some()
         .then_some(config.reload_port);
+    let site = http::assets::Site::open(&config.site_root, live_reload.is_some());
+    let leptos_options = LeptosOptions::builder()
+        .output_name("visadesk")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir(site.pkg_url_dir())
+        .site_addr(config.addr)
+        .reload_port(config.reload_port)
+        .build();
     let state = HttpState {
         backend: backend.clone(),
         public_origin: config.public_origin(),
@@ -98,7 +97,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
                 "/documents/{id}/preview",
                 web::get().to(http::documents::preview),
             )
-            .configure(|cfg| static_files(cfg, &site_root))
+            .configure(|cfg| site.configure(cfg))
             .leptos_routes_with_context(routes.clone(), context, move || {
                 visadesk_app::shell(options.clone())
             })
@@ -107,6 +106,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             .wrap(from_fn(http::limits::check_server_fn_input))
             .wrap(from_fn(http::origin::check))
             .wrap(from_fn(http::security::headers))
+            // Pages and API answers compressed as the browser asks (the
+            // bundle comes precompressed; documents are left as stored).
+            .wrap(Compress::default())
             .wrap(from_fn(http::trace::request_id))
             .wrap(
                 Logger::new("%{request}xi %s %b %Dms request=%{x-request-id}o")
@@ -163,20 +165,6 @@ fn sweep_documents(config: &Config, backend: &VisadeskBackend) -> Result<(), Ser
     }
     tracing::info!(storage = %backend.documents().storage.describe(), "documents stored in");
     Ok(())
-}
-
-/// Serves the browser bundle and assets, if they have been built.
-fn static_files(cfg: &mut web::ServiceConfig, site_root: &str) {
-    for (mount, dir) in [
-        ("/pkg", format!("{site_root}/pkg")),
-        ("/assets", format!("{site_root}/assets")),
-    ] {
-        if std::path::Path::new(&dir).is_dir() {
-            cfg.service(Files::new(mount, dir));
-        } else {
-            tracing::warn!(folder = %dir, "not found: pages will not hydrate; build with `cargo leptos build`");
-        }
-    }
 }
 
 /// Stops gracefully (finishing in-flight requests) on SIGTERM or SIGINT.

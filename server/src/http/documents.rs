@@ -18,7 +18,7 @@ use crate::documents::pipeline::{
 };
 use crate::documents::sniff::{attachment, check_file_name, sniff, ContentKind, SNIFF_BYTES};
 use actix_multipart::Multipart;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
@@ -577,6 +577,9 @@ async fn serve_document(
     response
         .content_type(row.content_type.as_str())
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        // As stored: never recompressed on the way out (scans and PDFs gain
+        // nothing, and the length stays the document's own).
+        .insert_header(ContentEncoding::Identity)
         .no_chunking(row.size.max(0) as u64);
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         response.insert_header((header::CONTENT_DISPOSITION, value));

@@ -1,5 +1,6 @@
 //! HTTP concerns around the Leptos app: middleware and plain endpoints.
 
+pub mod assets;
 pub mod calendar;
 pub mod documents;
 pub mod health;
@@ -61,9 +62,13 @@ pub fn is_public_path(path: &str) -> bool {
         || path.starts_with("/portal/join/")
         || path == "/healthz"
         || path == "/favicon.ico"
-        || path.starts_with("/pkg/")
-        || path.starts_with("/assets/")
+        || is_static_path(path)
         || path.starts_with("/api/")
+}
+
+/// The browser bundle and static assets: public, and the same for everyone.
+pub fn is_static_path(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/assets/")
 }
 
 #[cfg(test)]

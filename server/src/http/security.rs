@@ -26,6 +26,7 @@ pub fn page_csp(nonce: &str, reload_port: Option<u32>) -> String {
 }
 
 /// Adds the security headers; pages and API answers are never cached.
+/// Static files keep the caching their handler chose.
 pub async fn headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -33,7 +34,7 @@ pub async fn headers(
     let https = req
         .app_data::<web::Data<HttpState>>()
         .is_some_and(|s| s.https);
-    let cacheable = req.path().starts_with("/pkg/") || req.path().starts_with("/assets/");
+    let cacheable = super::is_static_path(req.path());
     let mut res = next.call(req).await?;
     let h = res.headers_mut();
     let set = |h: &mut header::HeaderMap, name: HeaderName, value: &'static str| {
@@ -65,7 +66,11 @@ pub async fn headers(
         );
     }
     if cacheable {
-        set(h, header::CACHE_CONTROL, "no-cache");
+        // The asset handler says how long its file keeps (a versioned
+        // bundle file for a year); anything else there is revalidated.
+        if !h.contains_key(header::CACHE_CONTROL) {
+            set(h, header::CACHE_CONTROL, "no-cache");
+        }
     } else {
         set(h, header::CACHE_CONTROL, "no-store");
     }

@@ -2,7 +2,7 @@
 //! request's extensions for server functions and pages) and sends visitors
 //! without a session to the sign-in page, remembering where they were going.
 
-use super::{is_public_path, HttpState};
+use super::{is_public_path, is_static_path, HttpState};
 use crate::backend::SESSION_COOKIE;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -20,6 +20,10 @@ pub async fn resolve(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    // The bundle and assets are the same for everyone: no session lookup.
+    if is_static_path(req.path()) {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
     let token = req
         .headers()
         .get(header::COOKIE)

@@ -172,16 +172,23 @@ async fn upload_review_versions_and_download(db: Backend) {
     assert_eq!(v1.size, 300_000);
     let v1_id = v1.id.clone();
 
-    // Downloads: the exact bytes, as an attachment, never sniffed.
+    // Downloads: the exact bytes, as an attachment, never sniffed, and
+    // never recompressed on the way out, whatever the browser accepts.
     let res = f
         .admin
         .get(f.app.url(&format!("/documents/{v1_id}")))
+        .header("accept-encoding", "br, gzip")
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
     let h = res.headers().clone();
     assert_eq!(h["content-type"], "application/pdf");
+    assert!(
+        h.get("content-encoding").is_none_or(|v| v == "identity"),
+        "{h:?}"
+    );
+    assert_eq!(h["content-length"], "300000");
     assert_eq!(h["x-content-type-options"], "nosniff");
     let disposition = h["content-disposition"].to_str().unwrap().to_string();
     assert!(

@@ -6,6 +6,7 @@
 mod common;
 
 mod access;
+mod assets;
 mod audit;
 mod calendar;
 mod case_work;

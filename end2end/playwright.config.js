@@ -2,6 +2,7 @@
 // downloaded browser). `cargo leptos end-to-end` starts the server; the
 // global setup waits until /healthz answers.
 const { defineConfig } = require('@playwright/test');
+const { CHROMIUM } = require('./chromium');
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -15,18 +16,7 @@ module.exports = defineConfig({
   use: {
     baseURL: process.env.VISADESK_BASE_URL || 'http://127.0.0.1:3000',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
 });

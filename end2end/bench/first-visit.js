@@ -8,16 +8,8 @@
 // usage: node bench/first-visit.js BASE_URL [--sign-in EMAIL PASSWORD] PATH...
 // Prints one JSON object per page on stdout, a line each.
 const { chromium } = require('playwright-core');
+const { CHROMIUM } = require('../chromium');
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const PHONE = { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 
 function parseArgs(argv) {
@@ -126,10 +118,7 @@ async function measure(browser, base, signIn, path) {
 
 (async () => {
   const { base, signIn, paths } = parseArgs(process.argv.slice(2));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ARGS,
-  });
+  const browser = await chromium.launch(CHROMIUM);
   try {
     for (const path of paths) {
       console.log(JSON.stringify(await measure(browser, base, signIn, path)));

@@ -55,6 +55,16 @@ fn bundle_dir(page: &str) -> String {
         .to_string()
 }
 
+/// The bundle's folder as the sign-in page links it.
+async fn signed_out_bundle_dir(app: &TestApp) -> String {
+    let page = get(app, "/sign-in", "identity")
+        .await
+        .text()
+        .await
+        .expect("page");
+    bundle_dir(&page)
+}
+
 async fn get(app: &TestApp, path: &str, accept: &str) -> reqwest::Response {
     app.client()
         .get(app.url(path))
@@ -174,23 +184,11 @@ async fn a_new_build_is_a_new_version() {
     site(site_dir.path());
     let root = site_dir.path().to_string_lossy().to_string();
     let mut app = TestApp::spawn_with(Backend::Sqlite, &[("LEPTOS_SITE_ROOT", &root)]).await;
-    let before = bundle_dir(
-        &get(&app, "/sign-in", "identity")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let before = signed_out_bundle_dir(&app).await;
 
     std::fs::write(site_dir.path().join("pkg").join(WASM), "\0asm-rebuilt").expect("write");
     app.restart_with(&[("LEPTOS_SITE_ROOT", &root)]).await;
-    let after = bundle_dir(
-        &get(&app, "/sign-in", "identity")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let after = signed_out_bundle_dir(&app).await;
     assert_ne!(before, after);
     assert_eq!(
         get(&app, &format!("{before}/{WASM}"), "identity")

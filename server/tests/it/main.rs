@@ -19,6 +19,7 @@ mod eligibility;
 mod mail;
 mod messages;
 mod notices;
+mod password_reset;
 mod portal;
 mod probe;
 mod requests;

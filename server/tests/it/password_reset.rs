@@ -2,12 +2,48 @@
 //! same answer for unknown addresses, and throttled.
 
 use crate::common::smtp::SmtpSink;
-use crate::common::{Backend, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::common::{Backend, Refusal, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use crate::mail::{assert_two_parts, firm_mailing_to};
 use std::time::Duration;
 use visadesk_app::domain::case::CasePage;
 use visadesk_app::domain::{CurrentUser, ResetInfo, ResetSent, UserSummary};
 use visadesk_app::AppError;
+
+/// Asks for a reset link for `email`, as someone who forgot their password.
+async fn reset_request(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+) -> Result<(), Refusal> {
+    app.ask::<()>(client, "request_password_reset", &[("email", email)])
+        .await
+}
+
+/// Sets a new password with a reset link's token; answers where to go next.
+async fn reset_password(
+    app: &TestApp,
+    client: &reqwest::Client,
+    token: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<String, Refusal> {
+    app.ask(
+        client,
+        "reset_password",
+        &[
+            ("token", token),
+            ("password", password),
+            ("confirm", confirm),
+        ],
+    )
+    .await
+}
+
+async fn ask_for_reset(app: &TestApp, client: &reqwest::Client, email: &str) {
+    reset_request(app, client, email)
+        .await
+        .expect("asked for a reset link");
+}
 
 on_both_databases!(
     a_forgotten_password_is_reset_once_through_the_emailed_link,
@@ -19,15 +55,7 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link(db: Backend
     let f = firm_mailing_to(db, &sink.url(), &[]).await;
     let old_session = f.app.admin().await;
     let anon = f.app.client();
-    let () = f
-        .app
-        .ask(
-            &anon,
-            "request_password_reset",
-            &[("email", " Att@Firm.example ")],
-        )
-        .await
-        .expect("asked");
+    ask_for_reset(&f.app, &anon, " Att@Firm.example ").await;
     let mail = sink.wait_for(1).await.remove(0);
     assert_eq!(mail.to, "att@firm.example");
     assert_eq!(mail.subject, "Reset your Visadesk password");
@@ -46,49 +74,23 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link(db: Backend
     assert_eq!(info.email, "att@firm.example");
 
     // A mismatch or a weak password is refused, and the link still works.
-    let refused = f
-        .app
-        .ask::<String>(
-            &anon,
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", "new attorney phrase"),
-                ("confirm", "other"),
-            ],
-        )
-        .await;
+    let refused = reset_password(&f.app, &anon, &token, "new attorney phrase", "other").await;
     assert!(
         matches!(refused, Err((400, AppError::Invalid { ref field, .. })) if field == "confirm"),
         "{refused:?}"
     );
-    let refused = f
-        .app
-        .ask::<String>(
-            &anon,
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", "password"),
-                ("confirm", "password"),
-            ],
-        )
-        .await;
+    let refused = reset_password(&f.app, &anon, &token, "password", "password").await;
     assert!(matches!(refused, Err((400, _))), "{refused:?}");
 
-    let went: String = f
-        .app
-        .ask(
-            &anon,
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", "new attorney phrase"),
-                ("confirm", "new attorney phrase"),
-            ],
-        )
-        .await
-        .expect("reset");
+    let went: String = reset_password(
+        &f.app,
+        &anon,
+        &token,
+        "new attorney phrase",
+        "new attorney phrase",
+    )
+    .await
+    .expect("reset");
     assert_eq!(went, "/");
     // Signed in with the new password; the attorney's earlier session is over.
     let me: Option<CurrentUser> = f.app.ask(&anon, "signed_in_user", &[]).await.expect("me");
@@ -132,18 +134,14 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link(db: Backend
         matches!(again, Err((409, AppError::Conflict(ref m))) if m.contains("expired or has already been used")),
         "{again:?}"
     );
-    let again = f
-        .app
-        .ask::<String>(
-            &f.app.client(),
-            "reset_password",
-            &[
-                ("token", &token),
-                ("password", "third attorney phrase"),
-                ("confirm", "third attorney phrase"),
-            ],
-        )
-        .await;
+    let again = reset_password(
+        &f.app,
+        &f.app.client(),
+        &token,
+        "third attorney phrase",
+        "third attorney phrase",
+    )
+    .await;
     assert!(matches!(again, Err((409, _))), "{again:?}");
 
     // The account is told its password changed.
@@ -152,15 +150,7 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link(db: Backend
     assert!(changed.text.contains("signed out"));
 
     // An expired link is dead too.
-    let () = f
-        .app
-        .ask(
-            &anon,
-            "request_password_reset",
-            &[("email", "para@firm.example")],
-        )
-        .await
-        .expect("asked");
+    ask_for_reset(&f.app, &anon, "para@firm.example").await;
     let mail = sink.wait_for(3).await.remove(2);
     let token = mail
         .link(&format!("{}/reset-password/", f.app.base))
@@ -216,18 +206,8 @@ async fn a_reset_answers_the_same_for_unknown_addresses_and_is_throttled(db: Bac
     let sink = SmtpSink::start().await;
     let f = firm_mailing_to(db, &sink.url(), &[]).await;
     let anon = f.app.client();
-    let unknown = f
-        .app
-        .ask::<()>(
-            &anon,
-            "request_password_reset",
-            &[("email", "nobody@firm.example")],
-        )
-        .await;
-    let known = f
-        .app
-        .ask::<()>(&anon, "request_password_reset", &[("email", ADMIN_EMAIL)])
-        .await;
+    let unknown = reset_request(&f.app, &anon, "nobody@firm.example").await;
+    let known = reset_request(&f.app, &anon, ADMIN_EMAIL).await;
     assert_eq!(unknown, known);
     assert!(known.is_ok());
     let got = sink.wait_for(1).await;
@@ -239,14 +219,7 @@ async fn a_reset_answers_the_same_for_unknown_addresses_and_is_throttled(db: Bac
     );
     assert_eq!(got[0].to, ADMIN_EMAIL);
 
-    let bad = f
-        .app
-        .ask::<()>(
-            &anon,
-            "request_password_reset",
-            &[("email", "not an address")],
-        )
-        .await;
+    let bad = reset_request(&f.app, &anon, "not an address").await;
     assert!(
         matches!(bad, Err((400, AppError::Invalid { ref field, .. })) if field == "email"),
         "{bad:?}"
@@ -254,23 +227,11 @@ async fn a_reset_answers_the_same_for_unknown_addresses_and_is_throttled(db: Bac
 
     // Three links per account in 15 minutes, known or not.
     for _ in 0..2 {
-        f.app
-            .ask::<()>(
-                &anon,
-                "request_password_reset",
-                &[("email", "nobody@firm.example")],
-            )
+        reset_request(&f.app, &anon, "nobody@firm.example")
             .await
             .expect("allowed");
     }
-    let throttled = f
-        .app
-        .ask::<()>(
-            &anon,
-            "request_password_reset",
-            &[("email", "nobody@firm.example")],
-        )
-        .await;
+    let throttled = reset_request(&f.app, &anon, "nobody@firm.example").await;
     assert!(
         matches!(throttled, Err((429, AppError::RateLimited { .. }))),
         "{throttled:?}"

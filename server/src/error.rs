@@ -13,6 +13,9 @@ pub enum ServerError {
     Connection(#[from] diesel::ConnectionError),
     #[error("no database connection available: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    /// Every connection stayed in use for the whole wait.
+    #[error("no database connection came free within {0:?}")]
+    PoolBusy(std::time::Duration),
     #[error("database migrations failed: {0}")]
     Migration(String),
     #[error("password hashing failed: {0}")]

@@ -284,17 +284,22 @@ impl Progress {
     pub fn of<'a>(items: impl IntoIterator<Item = (bool, &'a ItemStatus)>) -> Progress {
         let mut p = Progress::default();
         for (required, status) in items {
-            match status {
-                ItemStatus::Waived(_) => {}
-                ItemStatus::Accepted => {
-                    p.accepted += 1;
-                    p.counted += 1;
-                }
-                _ if required => p.counted += 1,
-                _ => {}
-            }
+            p.add(required, status, 1);
         }
         p
+    }
+
+    /// Counts `n` items that are (required, status) alike.
+    pub fn add(&mut self, required: bool, status: &ItemStatus, n: u32) {
+        match status {
+            ItemStatus::Waived(_) => {}
+            ItemStatus::Accepted => {
+                self.accepted += n;
+                self.counted += n;
+            }
+            _ if required => self.counted += n,
+            _ => {}
+        }
     }
 
     /// Every counted item is accepted.
@@ -390,5 +395,31 @@ mod tests {
         assert!(!p.complete());
         assert!(Progress::of([(true, &waived)]).complete());
         assert!(rejected.needs_applicant() && !ItemStatus::Uploaded.needs_applicant());
+    }
+
+    #[test]
+    fn progress_added_in_groups_equals_progress_item_by_item() {
+        let waived = ItemStatus::Waived(String::new());
+        let mut grouped = Progress::default();
+        grouped.add(true, &ItemStatus::Accepted, 3);
+        grouped.add(true, &ItemStatus::Missing, 2);
+        grouped.add(false, &ItemStatus::Missing, 4);
+        grouped.add(false, &ItemStatus::Accepted, 1);
+        grouped.add(true, &waived, 5);
+        let one_by_one = Progress::of(
+            std::iter::repeat_n((true, &ItemStatus::Accepted), 3)
+                .chain(std::iter::repeat_n((true, &ItemStatus::Missing), 2))
+                .chain(std::iter::repeat_n((false, &ItemStatus::Missing), 4))
+                .chain([(false, &ItemStatus::Accepted)])
+                .chain(std::iter::repeat_n((true, &waived), 5)),
+        );
+        assert_eq!(grouped, one_by_one);
+        assert_eq!(
+            grouped,
+            Progress {
+                accepted: 4,
+                counted: 6
+            }
+        );
     }
 }

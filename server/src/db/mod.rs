@@ -12,13 +12,17 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 /// Key of the PostgreSQL advisory lock held while migrating, so instances
 /// starting together migrate one at a time.
 const MIGRATION_LOCK_KEY: i64 = 0x7669_7361_6465_736b; // "visadesk"
+/// How long a request waits for a connection before it fails.
+const CONNECTION_WAIT: Duration = Duration::from_secs(10);
 
 /// Opens connections of the configured kind.
 #[derive(Debug)]
@@ -88,6 +92,10 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 pub struct Db {
     pool: Pool<Manager>,
     kind: &'static str,
+    /// One permit per pooled connection: requests past the pool's size wait
+    /// here, as futures, instead of each parking a blocking thread on the
+    /// pool's lock (64 waiting requests were 64 threads woken in turn).
+    permits: Arc<Semaphore>,
 }
 
 impl Db {
@@ -108,11 +116,20 @@ impl Db {
             // after its query must not race a half-open PostgreSQL connection
             // (libpq's exit handlers) in the pool's worker thread.
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(CONNECTION_WAIT)
+            // A PostgreSQL connection can die with its server, so it is
+            // checked with `SELECT 1` when taken; a SQLite file cannot, and
+            // that round trip was paid on every query.
+            .test_on_check_out(kind == "postgres")
             .connection_customizer(Box::new(SqlitePragmas))
             .build(Manager { url: url.clone() })
             .map_err(ServerError::Pool)?;
-        Ok(Db { pool, kind })
+        let permits = Arc::new(Semaphore::new(max_size.max(1) as usize));
+        Ok(Db {
+            pool,
+            kind,
+            permits,
+        })
     }
 
     /// "sqlite" or "postgres".
@@ -126,8 +143,13 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ServerError> + Send + 'static,
     {
+        let permit = tokio::time::timeout(CONNECTION_WAIT, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| ServerError::PoolBusy(CONNECTION_WAIT))?
+            .map_err(|e| ServerError::Blocking(e.to_string()))?;
         let pool = self.pool.clone();
         actix_web::rt::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool.get()?;
             work(&mut conn)
         })

@@ -142,24 +142,32 @@ pub fn progress(
     if case_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, bool, String)> = checklist_items::table
+    // Counted in the database, read off the (case_id, required, status) index.
+    let rows: Vec<(String, bool, String, i64)> = checklist_items::table
         .filter(checklist_items::case_id.eq_any(case_ids))
-        .select((
+        .group_by((
             checklist_items::case_id,
             checklist_items::required,
             checklist_items::status,
         ))
+        .select((
+            checklist_items::case_id,
+            checklist_items::required,
+            checklist_items::status,
+            diesel::dsl::count_star(),
+        ))
         .load(conn)?;
-    let mut by_case: HashMap<String, Vec<(bool, ItemStatus)>> = HashMap::new();
-    for (case_id, required, status) in rows {
+    let mut by_case: HashMap<String, Progress> = HashMap::with_capacity(case_ids.len());
+    for (case_id, required, status, n) in rows {
         if let Some(status) = ItemStatus::from_code(&status, "") {
-            by_case.entry(case_id).or_default().push((required, status));
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            by_case
+                .entry(case_id)
+                .or_default()
+                .add(required, &status, n);
         }
     }
-    Ok(by_case
-        .into_iter()
-        .map(|(id, items)| (id, Progress::of(items.iter().map(|(r, s)| (*r, s)))))
-        .collect())
+    Ok(by_case)
 }
 
 /// Gives every case without a checklist its programme's (cases opened

@@ -4,11 +4,6 @@
 #![recursion_limit = "256"]
 
 use clap::Parser;
-
-/// mimalloc instead of glibc malloc: rendering a page allocates many small,
-/// short-lived strings, and glibc spent a fifth of the CPU on them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 use visadesk_server::cli::{
     audit_verify, create_admin, eligibility_check, seed_demo, AuditCommand, Cli, Command,

@@ -10,14 +10,17 @@ pub mod error;
 pub mod pages;
 pub mod query;
 mod root;
+pub mod routes;
 
 pub use error::AppError;
 pub use root::{shell, App};
 
-/// Entry point of the browser bundle: hydrates the server-rendered page.
+/// Entry point of the browser bundle: hydrates the server-rendered page,
+/// loading the page's own code (a lazy route, see [`routes`]) before it
+/// hydrates that part.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

@@ -1,18 +1,19 @@
 //! The HTML document and the router.
 
 use crate::api::account::signed_in_user;
-use crate::components::layout::{Shell, ViewerResource};
-use crate::pages;
+use crate::components::layout::ViewerResource;
+use crate::{pages, routes};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The stylesheet sits with the bundle under its version (`pkg/<version>`),
     // so it is cached for good and a new build is a new URL.
     let stylesheet = format!("/{}/visadesk.css", options.site_pkg_dir);
+    let (bundle, bundle_url) = bundle_on_disk(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -23,7 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/assets/favicon.svg"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options=bundle root=bundle_url/>
                 <MetaTags/>
             </head>
             <body>
@@ -33,6 +34,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The options [`HydrationScripts`] needs, and the bundle's URL folder.
+///
+/// The bundle is served at `/pkg/<version>/` but lies in `<site root>/pkg/`,
+/// and Leptos reads the split manifest (which page chunks to preload) from
+/// `site_root/site_pkg_dir` while linking the scripts at
+/// `root/site_pkg_dir/`. So the site root becomes the bundle's folder on disk,
+/// the package folder `.`, and the URL folder comes in as `root`: the links
+/// read `/pkg/<version>/./visadesk.js`, which a browser resolves to
+/// `/pkg/<version>/visadesk.js`.
+fn bundle_on_disk(options: &LeptosOptions) -> (LeptosOptions, String) {
+    let mut on_disk = options.clone();
+    on_disk.site_root = format!("{}/pkg", options.site_root.trim_end_matches('/')).into();
+    on_disk.site_pkg_dir = ".".into();
+    (on_disk, format!("/{}", options.site_pkg_dir))
+}
+
 /// The application: routes, and who is signed in.
 #[component]
 pub fn App() -> impl IntoView {
@@ -40,38 +57,34 @@ pub fn App() -> impl IntoView {
     let viewer: ViewerResource = Resource::new(|| (), |_| signed_in_user());
     provide_context(viewer);
 
-    // Lets tests (and people debugging) see when the page has become interactive.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <Title formatter=document_title/>
         <Router>
-            <Routes fallback=pages::not_found::NotFound>
-                <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
-                <Route path=path!("/forgot-password") view=pages::password_reset::ForgotPasswordPage/>
-                <Route path=path!("/reset-password/:token") view=pages::password_reset::ResetPasswordPage/>
-                <Route path=path!("/portal") view=pages::portal::PortalPage/>
-                <Route path=path!("/portal/join/:token") view=pages::portal::JoinPage/>
-                <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=pages::dashboard::DashboardPage/>
-                    <Route path=path!("/clients") view=pages::clients::ClientsPage/>
-                    <Route path=path!("/clients/new") view=pages::client_form::NewClientPage/>
-                    <Route path=path!("/clients/:id") view=pages::client_detail::ClientPage/>
-                    <Route path=path!("/clients/:id/edit") view=pages::client_form::EditClientPage/>
-                    <Route path=path!("/cases") view=pages::cases::CasesPage/>
-                    <Route path=path!("/cases/board") view=pages::board::BoardPage/>
-                    <Route path=path!("/cases/:id") view=pages::case_detail::CasePage/>
-                    <Route path=path!("/cases/:id/edit") view=pages::case_form::EditCasePage/>
-                    <Route path=path!("/admin") view=pages::admin::AdminPage/>
-                    <Route path=path!("/admin/audit") view=pages::audit::AuditPage/>
-                    <Route path=path!("/admin/outbox") view=pages::outbox::OutboxListPage/>
-                    <Route path=path!("/admin/outbox/:id") view=pages::outbox::OutboxMessagePage/>
-                    <Route path=path!("/account/sessions") view=pages::sessions::SessionsPage/>
-                    <Route path=path!("/notifications") view=pages::notices::NoticesPage/>
+            <Routes fallback=|| {
+                routes::mark_hydrated();
+                pages::not_found::NotFound()
+            }>
+                <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()}/>
+                <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()}/>
+                <Route path=path!("/reset-password/:token") view={Lazy::<routes::ResetPassword>::new()}/>
+                <Route path=path!("/portal") view={Lazy::<routes::Portal>::new()}/>
+                <Route path=path!("/portal/join/:token") view={Lazy::<routes::PortalJoin>::new()}/>
+                <ParentRoute path=path!("") view={Lazy::<routes::StaffShell>::new()}>
+                    <Route path=path!("") view={Lazy::<routes::Dashboard>::new()}/>
+                    <Route path=path!("/clients") view={Lazy::<routes::Clients>::new()}/>
+                    <Route path=path!("/clients/new") view={Lazy::<routes::NewClient>::new()}/>
+                    <Route path=path!("/clients/:id") view={Lazy::<routes::Client>::new()}/>
+                    <Route path=path!("/clients/:id/edit") view={Lazy::<routes::EditClient>::new()}/>
+                    <Route path=path!("/cases") view={Lazy::<routes::Cases>::new()}/>
+                    <Route path=path!("/cases/board") view={Lazy::<routes::Board>::new()}/>
+                    <Route path=path!("/cases/:id") view={Lazy::<routes::Case>::new()}/>
+                    <Route path=path!("/cases/:id/edit") view={Lazy::<routes::EditCase>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<routes::Admin>::new()}/>
+                    <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()}/>
+                    <Route path=path!("/admin/outbox") view={Lazy::<routes::Outbox>::new()}/>
+                    <Route path=path!("/admin/outbox/:id") view={Lazy::<routes::OutboxMessage>::new()}/>
+                    <Route path=path!("/account/sessions") view={Lazy::<routes::Account>::new()}/>
+                    <Route path=path!("/notifications") view={Lazy::<routes::Notices>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

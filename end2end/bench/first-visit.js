@@ -80,7 +80,8 @@ async function measure(browser, base, signIn, path) {
   await page.waitForLoadState('networkidle');
   const firstRequests = [...first.requests.values()].filter((r) => r.url.startsWith(base));
   const bytes = firstRequests.reduce((n, r) => n + r.bytes, 0);
-  const wasm = firstRequests.find((r) => r.url.endsWith('.wasm'));
+  // The main module and the page's chunks (cargo leptos --split).
+  const wasm = firstRequests.filter((r) => new URL(r.url).pathname.endsWith('.wasm'));
 
   // The same page again, as from a link: what still goes to the server.
   const again = await watch(page);
@@ -109,8 +110,9 @@ async function measure(browser, base, signIn, path) {
     signed_in: Boolean(signIn),
     first_visit_kb: Math.round(bytes / 1024),
     first_visit_requests: firstRequests.length,
-    wasm_kb: wasm ? Math.round(wasm.bytes / 1024) : null,
-    wasm_encoding: wasm ? wasm.encoding : null,
+    wasm_kb: Math.round(wasm.reduce((n, r) => n + r.bytes, 0) / 1024),
+    wasm_files: wasm.length,
+    wasm_encoding: wasm.length ? wasm[0].encoding : null,
     second_visit_bundle_requests: bundleFetched,
     phone_hydrated_ms: phoneMs,
   };

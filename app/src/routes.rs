@@ -1,47 +1,73 @@
-//! The route table's pages, each loaded on demand in the browser.
+//! The route table's pages, loaded on demand in the browser.
 //!
-//! Every page is a [`LazyRoute`]: built with `cargo leptos --split`, its view
-//! code (and whatever only it uses) goes into a WASM chunk of its own, which
-//! the browser fetches when the page is first shown. A first visit downloads
-//! the framework and the one page it opens, not every page of the product
-//! (docs/performance.md). On the server, and in a build without `--split`,
-//! a lazy route is an ordinary one.
+//! Every page is a [`LazyRoute`] whose view lives in one of three WASM split
+//! modules, built by `cargo leptos --split`:
 //!
-//! Adding a page: write its component in `pages/`, add a line to
-//! `lazy_pages!` below, and a `<Route view={Lazy::<Name>::new()}/>` in
+//! - `public`: signing in and resetting a password;
+//! - `portal`: the applicant's portal and joining it;
+//! - `staff`: the staff layout and every staff page.
+//!
+//! A first visit downloads the framework (the main module) and the module of
+//! the page it opens; code that two modules share comes as a chunk beside
+//! them. So an applicant on a phone never downloads the staff pages. Three
+//! modules rather than one per page: with one per page the splitter cut the
+//! shared code into some 600 chunks, each compressed alone and each a
+//! request of its own, which made a staff page's first visit larger than the
+//! whole unsplit bundle (docs/performance.md). On the server, and in a build
+//! without `--split`, a lazy route is an ordinary one.
+//!
+//! Adding a page: write its component in `pages/`, add a line to the group
+//! it belongs to below, and a `<Route view={Lazy::<Name>::new()}/>` in
 //! [`crate::App`].
 
 use crate::components::layout;
 use crate::pages;
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::LazyRoute;
 
-/// Declares, for each `Name => component`, a unit struct `Name` whose
-/// [`LazyRoute`] view is that component, split into its own chunk, and which
-/// marks the page hydrated once that view has hydrated.
+/// Declares, for each `Name(view_fn) => component`, a unit struct `Name`
+/// whose [`LazyRoute`] view is that component, compiled into the split module
+/// `$module`. Each entry marks the page hydrated once its view has hydrated,
+/// unless it is written `Name(view_fn) => @layout component` (a layout is
+/// not the page itself).
 macro_rules! lazy_pages {
-    ($($(#[$doc:meta])* $name:ident => $page:path;)*) => {$(
+    ($module:ident: $($(#[$doc:meta])* $name:ident($view:ident) => $(@$layout:ident)? $page:path;)*) => {$(
         $(#[$doc])*
         #[derive(Debug)]
         pub struct $name;
 
-        #[lazy_route]
         impl LazyRoute for $name {
             fn data() -> Self {
                 $name
             }
 
-            fn view(_this: Self) -> AnyView {
-                mark_hydrated();
-                $page().into_any()
+            async fn view(this: Self) -> AnyView {
+                $view(this).await
+            }
+
+            // The router awaits this before it hydrates the route, so the
+            // module must be loaded here, or hydration would meet a view still
+            // pending where the server rendered the page.
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                paste::paste! { [<__preload_ $view>]().await; }
             }
         }
+
+        #[leptos::lazy($module)]
+        fn $view(_route: $name) -> AnyView {
+            lazy_pages!(@mark $($layout)?);
+            $page().into_any()
+        }
     )*};
+    (@mark layout) => {};
+    (@mark) => {
+        mark_hydrated()
+    };
 }
 
 /// Sets `<body data-hydrated="true">` once the page's own view (loaded after
-/// the main bundle) has hydrated: tests, and people debugging, wait for it.
-/// The layout around staff pages does not mark it; the page inside does.
+/// the main module) has hydrated: tests, and people debugging, wait for it.
 pub fn mark_hydrated() {
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -50,61 +76,53 @@ pub fn mark_hydrated() {
     });
 }
 
-/// The layout around every staff page (top bar, bell, menu), in a chunk of
-/// its own: the sign-in page and the portal never load it.
-#[derive(Debug)]
-pub struct StaffShell;
-
-#[lazy_route]
-impl LazyRoute for StaffShell {
-    fn data() -> Self {
-        StaffShell
-    }
-
-    fn view(_this: Self) -> AnyView {
-        layout::Shell().into_any()
-    }
+lazy_pages! { public:
+    /// `/sign-in`
+    SignIn(sign_in_view) => pages::sign_in::SignInPage;
+    /// `/forgot-password`
+    ForgotPassword(forgot_password_view) => pages::password_reset::ForgotPasswordPage;
+    /// `/reset-password/:token`
+    ResetPassword(reset_password_view) => pages::password_reset::ResetPasswordPage;
 }
 
-lazy_pages! {
-    /// `/sign-in`
-    SignIn => pages::sign_in::SignInPage;
-    /// `/forgot-password`
-    ForgotPassword => pages::password_reset::ForgotPasswordPage;
-    /// `/reset-password/:token`
-    ResetPassword => pages::password_reset::ResetPasswordPage;
+lazy_pages! { portal:
     /// `/portal`: the applicant's own case.
-    Portal => pages::portal::PortalPage;
+    Portal(portal_view) => pages::portal::PortalPage;
     /// `/portal/join/:token`
-    PortalJoin => pages::portal::JoinPage;
+    PortalJoin(portal_join_view) => pages::portal::JoinPage;
+}
+
+lazy_pages! { staff:
+    /// The layout around every staff page (top bar, bell, menu).
+    StaffShell(staff_shell_view) => @layout layout::Shell;
     /// `/`
-    Dashboard => pages::dashboard::DashboardPage;
+    Dashboard(dashboard_view) => pages::dashboard::DashboardPage;
     /// `/clients`
-    Clients => pages::clients::ClientsPage;
+    Clients(clients_view) => pages::clients::ClientsPage;
     /// `/clients/new`
-    NewClient => pages::client_form::NewClientPage;
+    NewClient(new_client_view) => pages::client_form::NewClientPage;
     /// `/clients/:id`
-    Client => pages::client_detail::ClientPage;
+    Client(client_view) => pages::client_detail::ClientPage;
     /// `/clients/:id/edit`
-    EditClient => pages::client_form::EditClientPage;
+    EditClient(edit_client_view) => pages::client_form::EditClientPage;
     /// `/cases`
-    Cases => pages::cases::CasesPage;
+    Cases(cases_view) => pages::cases::CasesPage;
     /// `/cases/board`
-    Board => pages::board::BoardPage;
+    Board(board_view) => pages::board::BoardPage;
     /// `/cases/:id`
-    Case => pages::case_detail::CasePage;
+    Case(case_view) => pages::case_detail::CasePage;
     /// `/cases/:id/edit`
-    EditCase => pages::case_form::EditCasePage;
+    EditCase(edit_case_view) => pages::case_form::EditCasePage;
     /// `/admin`
-    Admin => pages::admin::AdminPage;
+    Admin(admin_view) => pages::admin::AdminPage;
     /// `/admin/audit`
-    Audit => pages::audit::AuditPage;
+    Audit(audit_view) => pages::audit::AuditPage;
     /// `/admin/outbox`
-    Outbox => pages::outbox::OutboxListPage;
+    Outbox(outbox_view) => pages::outbox::OutboxListPage;
     /// `/admin/outbox/:id`
-    OutboxMessage => pages::outbox::OutboxMessagePage;
+    OutboxMessage(outbox_message_view) => pages::outbox::OutboxMessagePage;
     /// `/account/sessions`
-    Account => pages::sessions::SessionsPage;
+    Account(account_view) => pages::sessions::SessionsPage;
     /// `/notifications`
-    Notices => pages::notices::NoticesPage;
+    Notices(notices_view) => pages::notices::NoticesPage;
 }

@@ -1,15 +1,23 @@
 //! Envelope encryption of stored documents.
 //!
 //! Each document version gets its own random 256-bit data key. Its bytes are
-//! sealed with XChaCha20-Poly1305 in the STREAM construction (64 KiB chunks,
-//! each authenticated, the last one marked), with the document id and
-//! version as associated data, so a file can't be swapped for another's.
-//! The data key is wrapped (XChaCha20-Poly1305, random nonce) by the master
-//! key, whose id is stored beside it so the master key can be rotated.
+//! sealed in the STREAM construction (64 KiB chunks, each authenticated, the
+//! last one marked), with the document id and version as associated data, so
+//! a file can't be swapped for another's. The data key is wrapped
+//! (XChaCha20-Poly1305, random nonce) by the master key, whose id is stored
+//! beside it so the master key can be rotated.
+//!
+//! The sealed format is versioned by the file's first bytes, and every
+//! version stays readable:
+//! - version 1 (`VDOC 00 01`): XChaCha20-Poly1305, a 19-byte nonce prefix;
+//! - version 2 (`VDOC 00 02`, what is written now): AES-256-GCM, a 7-byte
+//!   nonce prefix. With AES-NI and carry-less multiplication (detected at run
+//!   time) it seals several times faster than version 1 on one core.
 //!
 //! A wrong key, a changed byte, a swapped file or a cut-off file is an
 //! error: nothing is ever returned that was not sealed as it is.
 
+use aes_gcm::Aes256Gcm;
 use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -21,12 +29,52 @@ pub const CHUNK: usize = 64 * 1024;
 const TAG: usize = 16;
 /// Sealed bytes per full chunk.
 const SEALED_CHUNK: usize = CHUNK + TAG;
-/// Start of every sealed file: format name and version.
-const MAGIC: &[u8; 6] = b"VDOC\x00\x01";
-/// The STREAM nonce prefix: XChaCha's 24 bytes less the 5-byte counter.
-const NONCE_PREFIX: usize = 19;
-/// Length of a sealed file's header.
-pub const HEADER: usize = MAGIC.len() + NONCE_PREFIX;
+/// Start of every sealed file: format name, then its version (two bytes).
+const MAGIC: &[u8; 4] = b"VDOC";
+/// Length of the magic and the version.
+const PREAMBLE: usize = MAGIC.len() + 2;
+
+/// The versions of the sealed format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// XChaCha20-Poly1305 STREAM (documents sealed before 2026-12-06).
+    V1XChaCha20Poly1305,
+    /// AES-256-GCM STREAM.
+    V2Aes256Gcm,
+}
+
+impl Format {
+    /// The format new documents are sealed in.
+    pub const CURRENT: Format = Format::V2Aes256Gcm;
+
+    fn version(self) -> [u8; 2] {
+        match self {
+            Format::V1XChaCha20Poly1305 => [0, 1],
+            Format::V2Aes256Gcm => [0, 2],
+        }
+    }
+
+    fn from_version(version: [u8; 2]) -> Option<Format> {
+        match version {
+            [0, 1] => Some(Format::V1XChaCha20Poly1305),
+            [0, 2] => Some(Format::V2Aes256Gcm),
+            _ => None,
+        }
+    }
+
+    /// The STREAM nonce prefix: the cipher's nonce less the 5-byte counter.
+    fn nonce_prefix(self) -> usize {
+        match self {
+            Format::V1XChaCha20Poly1305 => 24 - 5,
+            Format::V2Aes256Gcm => 12 - 5,
+        }
+    }
+
+    /// Length of a sealed file's header in this format.
+    pub fn header_len(self) -> usize {
+        PREAMBLE + self.nonce_prefix()
+    }
+}
 
 /// Why sealed bytes could not be opened.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -99,7 +147,7 @@ impl MasterKey {
         &self.id
     }
 
-    fn aead(&self) -> XChaCha20Poly1305 {
+    fn wrapping(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new((&self.key).into())
     }
 
@@ -108,7 +156,7 @@ impl MasterKey {
         let key = random::<32>()?;
         let nonce = random::<24>()?;
         let wrapped = self
-            .aead()
+            .wrapping()
             .encrypt(
                 XNonce::from_slice(&nonce),
                 Payload {
@@ -133,7 +181,7 @@ impl MasterKey {
         }
         let (nonce, sealed) = wrapped.split_at(24);
         let key = self
-            .aead()
+            .wrapping()
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
@@ -151,8 +199,73 @@ impl MasterKey {
 pub struct DataKey([u8; 32]);
 
 impl DataKey {
-    fn aead(&self) -> XChaCha20Poly1305 {
+    fn xchacha(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new((&self.0).into())
+    }
+
+    fn aes(&self) -> Aes256Gcm {
+        Aes256Gcm::new((&self.0).into())
+    }
+}
+
+/// One STREAM encryptor of whichever format.
+enum SealStream {
+    V1(EncryptorBE32<XChaCha20Poly1305>),
+    /// Boxed: AES's expanded key schedule makes it ~1 KiB.
+    V2(Box<EncryptorBE32<Aes256Gcm>>),
+}
+
+impl SealStream {
+    fn next(&mut self, payload: Payload<'_, '_>) -> Result<Vec<u8>, CryptoError> {
+        match self {
+            SealStream::V1(s) => s.encrypt_next(payload),
+            SealStream::V2(s) => s.encrypt_next(payload),
+        }
+        .map_err(|_| CryptoError::Tampered)
+    }
+
+    fn last(self, payload: Payload<'_, '_>) -> Result<Vec<u8>, CryptoError> {
+        match self {
+            SealStream::V1(s) => s.encrypt_last(payload),
+            SealStream::V2(s) => s.encrypt_last(payload),
+        }
+        .map_err(|_| CryptoError::Tampered)
+    }
+}
+
+/// One STREAM decryptor of whichever format.
+enum OpenStream {
+    V1(DecryptorBE32<XChaCha20Poly1305>),
+    /// Boxed: AES's expanded key schedule makes it ~1 KiB.
+    V2(Box<DecryptorBE32<Aes256Gcm>>),
+}
+
+impl OpenStream {
+    fn new(format: Format, key: &DataKey, prefix: &[u8]) -> OpenStream {
+        match format {
+            Format::V1XChaCha20Poly1305 => {
+                OpenStream::V1(DecryptorBE32::from_aead(key.xchacha(), prefix.into()))
+            }
+            Format::V2Aes256Gcm => {
+                OpenStream::V2(Box::new(DecryptorBE32::from_aead(key.aes(), prefix.into())))
+            }
+        }
+    }
+
+    fn next(&mut self, payload: Payload<'_, '_>) -> Result<Vec<u8>, ()> {
+        match self {
+            OpenStream::V1(s) => s.decrypt_next(payload),
+            OpenStream::V2(s) => s.decrypt_next(payload),
+        }
+        .map_err(|_| ())
+    }
+
+    fn last(self, payload: Payload<'_, '_>) -> Result<Vec<u8>, ()> {
+        match self {
+            OpenStream::V1(s) => s.decrypt_last(payload),
+            OpenStream::V2(s) => s.decrypt_last(payload),
+        }
+        .map_err(|_| ())
     }
 }
 
@@ -164,17 +277,46 @@ pub fn associated_data(document_id: &str, version: i64) -> Vec<u8> {
 /// Seals a stream of bytes: feed it with [`Sealer::update`], end with
 /// [`Sealer::finish`]; write everything they return, in order.
 pub struct Sealer {
-    stream: EncryptorBE32<XChaCha20Poly1305>,
+    stream: SealStream,
     aad: Vec<u8>,
     pending: Vec<u8>,
 }
 
 impl Sealer {
-    /// A sealer, and the header that starts the sealed file.
+    /// A sealer in the current format, and the header that starts the
+    /// sealed file.
     pub fn new(key: &DataKey, aad: Vec<u8>) -> Result<(Sealer, Vec<u8>), CryptoError> {
-        let prefix = random::<NONCE_PREFIX>()?;
-        let stream = EncryptorBE32::from_aead(key.aead(), prefix.as_slice().into());
-        let header = [MAGIC.as_slice(), &prefix].concat();
+        Sealer::with_format(Format::CURRENT, key, aad)
+    }
+
+    /// A sealer in `format` (tests keep writing earlier formats to prove
+    /// they stay readable).
+    pub fn with_format(
+        format: Format,
+        key: &DataKey,
+        aad: Vec<u8>,
+    ) -> Result<(Sealer, Vec<u8>), CryptoError> {
+        let mut header = Vec::with_capacity(format.header_len());
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&format.version());
+        let stream = match format {
+            Format::V1XChaCha20Poly1305 => {
+                let prefix = random::<19>()?;
+                header.extend_from_slice(&prefix);
+                SealStream::V1(EncryptorBE32::from_aead(
+                    key.xchacha(),
+                    prefix.as_slice().into(),
+                ))
+            }
+            Format::V2Aes256Gcm => {
+                let prefix = random::<7>()?;
+                header.extend_from_slice(&prefix);
+                SealStream::V2(Box::new(EncryptorBE32::from_aead(
+                    key.aes(),
+                    prefix.as_slice().into(),
+                )))
+            }
+        };
         Ok((
             Sealer {
                 stream,
@@ -187,17 +329,14 @@ impl Sealer {
 
     /// Seals what completes full chunks; keeps the rest for later.
     pub fn update(&mut self, mut data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(data.len() + data.len() / CHUNK * TAG + SEALED_CHUNK);
         while !data.is_empty() {
             // A full chunk is held back until more data shows it isn't the last.
             if self.pending.len() == CHUNK {
-                let sealed = self
-                    .stream
-                    .encrypt_next(Payload {
-                        msg: &self.pending,
-                        aad: &self.aad,
-                    })
-                    .map_err(|_| CryptoError::Tampered)?;
+                let sealed = self.stream.next(Payload {
+                    msg: &self.pending,
+                    aad: &self.aad,
+                })?;
                 out.extend_from_slice(&sealed);
                 self.pending.clear();
             }
@@ -210,20 +349,21 @@ impl Sealer {
 
     /// Seals the last chunk (possibly empty).
     pub fn finish(self) -> Result<Vec<u8>, CryptoError> {
-        self.stream
-            .encrypt_last(Payload {
-                msg: &self.pending,
-                aad: &self.aad,
-            })
-            .map_err(|_| CryptoError::Tampered)
+        self.stream.last(Payload {
+            msg: &self.pending,
+            aad: &self.aad,
+        })
     }
 }
 
-/// Opens a sealed stream: feed it the sealed bytes with [`Opener::update`]
-/// and end with [`Opener::finish`]. Bytes come out only once authenticated.
+/// Opens a sealed stream of any format: feed it the sealed bytes with
+/// [`Opener::update`] and end with [`Opener::finish`]. Bytes come out only
+/// once authenticated.
 pub struct Opener {
     key: Option<DataKey>,
-    stream: Option<DecryptorBE32<XChaCha20Poly1305>>,
+    /// The format, once the preamble has been read.
+    format: Option<Format>,
+    stream: Option<OpenStream>,
     aad: Vec<u8>,
     pending: Vec<u8>,
 }
@@ -233,21 +373,28 @@ impl Opener {
     pub fn new(key: DataKey, aad: Vec<u8>) -> Opener {
         Opener {
             key: Some(key),
+            format: None,
             stream: None,
             aad,
-            pending: Vec::with_capacity(SEALED_CHUNK + HEADER),
+            pending: Vec::with_capacity(SEALED_CHUNK + 32),
         }
+    }
+
+    /// The format of the bytes fed so far, once known.
+    pub fn format(&self) -> Option<Format> {
+        self.format
     }
 
     /// Opens every chunk that is known not to be the last.
     pub fn update(&mut self, mut data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(data.len());
         while !data.is_empty() {
             if self.stream.is_none() {
-                let take = (HEADER - self.pending.len()).min(data.len());
+                let want = self.format.map_or(PREAMBLE, Format::header_len);
+                let take = (want - self.pending.len()).min(data.len());
                 self.pending.extend_from_slice(&data[..take]);
                 data = &data[take..];
-                if self.pending.len() == HEADER {
+                if self.pending.len() == want {
                     self.start()?;
                 }
                 continue;
@@ -263,13 +410,19 @@ impl Opener {
         Ok(out)
     }
 
+    /// Reads the preamble (magic and version), then the nonce prefix.
     fn start(&mut self) -> Result<(), CryptoError> {
-        if &self.pending[..MAGIC.len()] != MAGIC {
-            return Err(CryptoError::BadHeader);
-        }
+        let Some(format) = self.format else {
+            if &self.pending[..MAGIC.len()] != MAGIC {
+                return Err(CryptoError::BadHeader);
+            }
+            let version = [self.pending[MAGIC.len()], self.pending[MAGIC.len() + 1]];
+            self.format = Some(Format::from_version(version).ok_or(CryptoError::BadHeader)?);
+            return Ok(());
+        };
         let key = self.key.take().ok_or(CryptoError::BadHeader)?;
-        let prefix = &self.pending[MAGIC.len()..HEADER];
-        self.stream = Some(DecryptorBE32::from_aead(key.aead(), prefix.into()));
+        let prefix = &self.pending[PREAMBLE..format.header_len()];
+        self.stream = Some(OpenStream::new(format, &key, prefix));
         self.pending.clear();
         Ok(())
     }
@@ -277,7 +430,7 @@ impl Opener {
     fn open_next(&mut self) -> Result<Vec<u8>, CryptoError> {
         let stream = self.stream.as_mut().ok_or(CryptoError::Truncated)?;
         let plain = stream
-            .decrypt_next(Payload {
+            .next(Payload {
                 msg: &self.pending,
                 aad: &self.aad,
             })
@@ -293,7 +446,7 @@ impl Opener {
             return Err(CryptoError::Truncated);
         }
         stream
-            .decrypt_last(Payload {
+            .last(Payload {
                 msg: &self.pending,
                 aad: &self.aad,
             })
@@ -313,9 +466,21 @@ impl Opener {
 mod tests {
     use super::*;
 
+    const FORMATS: [Format; 2] = [Format::V1XChaCha20Poly1305, Format::V2Aes256Gcm];
+
     fn seal(master: &MasterKey, data: &[u8], aad: &[u8], piece: usize) -> (Vec<u8>, Vec<u8>) {
+        seal_as(Format::CURRENT, master, data, aad, piece)
+    }
+
+    fn seal_as(
+        format: Format,
+        master: &MasterKey,
+        data: &[u8],
+        aad: &[u8],
+        piece: usize,
+    ) -> (Vec<u8>, Vec<u8>) {
         let (key, wrapped) = master.new_data_key().unwrap();
-        let (mut sealer, mut out) = Sealer::new(&key, aad.to_vec()).unwrap();
+        let (mut sealer, mut out) = Sealer::with_format(format, &key, aad.to_vec()).unwrap();
         for part in data.chunks(piece.max(1)) {
             out.extend(sealer.update(part).unwrap());
         }
@@ -345,42 +510,92 @@ mod tests {
     }
 
     #[test]
-    fn every_size_round_trips_whatever_the_write_pieces() {
+    fn every_size_round_trips_in_every_format_whatever_the_write_pieces() {
         let (master, _) = MasterKey::generate().unwrap();
         let aad = associated_data("doc-1", 1);
-        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 7] {
-            let data = bytes(n);
-            for piece in [1000, 4096, CHUNK, 100_000] {
-                let (sealed, wrapped) = seal(&master, &data, &aad, piece);
-                assert_eq!(
-                    sealed.len(),
-                    HEADER + n + (n / CHUNK + 1) * TAG
-                        - if n > 0 && n % CHUNK == 0 { TAG } else { 0 }
-                );
-                for read in [777, SEALED_CHUNK, 1 << 20] {
+        for format in FORMATS {
+            for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 7] {
+                let data = bytes(n);
+                for piece in [1000, 4096, CHUNK, 100_000] {
+                    let (sealed, wrapped) = seal_as(format, &master, &data, &aad, piece);
                     assert_eq!(
-                        open(&master, &wrapped, &sealed, &aad, read).unwrap(),
-                        data,
-                        "{n} bytes"
+                        sealed.len(),
+                        format.header_len() + n + (n / CHUNK + 1) * TAG
+                            - if n > 0 && n % CHUNK == 0 { TAG } else { 0 }
                     );
+                    for read in [1, 777, SEALED_CHUNK, 1 << 20] {
+                        if read == 1 && n > CHUNK {
+                            continue;
+                        }
+                        assert_eq!(
+                            open(&master, &wrapped, &sealed, &aad, read).unwrap(),
+                            data,
+                            "{format:?}, {n} bytes"
+                        );
+                    }
                 }
             }
         }
     }
 
     #[test]
+    fn new_documents_are_sealed_with_aes_gcm_and_the_format_is_in_the_header() {
+        let (master, _) = MasterKey::generate().unwrap();
+        let aad = associated_data("doc-1", 1);
+        let (sealed, _) = seal(&master, b"%PDF-1.7", &aad, 8);
+        assert_eq!(Format::CURRENT, Format::V2Aes256Gcm);
+        assert_eq!(&sealed[..6], b"VDOC\x00\x02");
+        let (old, _) = seal_as(Format::V1XChaCha20Poly1305, &master, b"x", &aad, 1);
+        assert_eq!(&old[..6], b"VDOC\x00\x01");
+    }
+
+    #[test]
+    fn the_same_key_and_bytes_seal_differently_in_each_format() {
+        // Each format opens only its own bytes: a v1 file relabelled v2
+        // (or the reverse) is refused, not misread.
+        let (master, _) = MasterKey::generate().unwrap();
+        let aad = associated_data("doc-1", 1);
+        for (format, other) in [(FORMATS[0], [0u8, 2]), (FORMATS[1], [0u8, 1])] {
+            let (mut sealed, wrapped) = seal_as(format, &master, &bytes(5000), &aad, 5000);
+            sealed[4..6].copy_from_slice(&other);
+            assert!(matches!(
+                open(&master, &wrapped, &sealed, &aad, 4096),
+                Err(CryptoError::Tampered | CryptoError::Truncated)
+            ));
+        }
+    }
+
+    #[test]
+    fn an_unknown_format_version_is_refused() {
+        let (master, _) = MasterKey::generate().unwrap();
+        let aad = associated_data("doc-1", 1);
+        let (mut sealed, wrapped) = seal(&master, &bytes(100), &aad, 100);
+        sealed[5] = 9;
+        assert_eq!(
+            open(&master, &wrapped, &sealed, &aad, 4096),
+            Err(CryptoError::BadHeader)
+        );
+    }
+
+    #[test]
     fn a_changed_byte_anywhere_is_detected() {
         let (master, _) = MasterKey::generate().unwrap();
         let aad = associated_data("doc-1", 1);
-        let (sealed, wrapped) = seal(&master, &bytes(2 * CHUNK + 10), &aad, 5000);
-        for at in [0, HEADER - 1, HEADER, HEADER + CHUNK, sealed.len() - 1] {
-            let mut bad = sealed.clone();
-            bad[at] ^= 0x01;
-            let err = open(&master, &wrapped, &bad, &aad, 4096).unwrap_err();
-            assert!(
-                matches!(err, CryptoError::Tampered | CryptoError::BadHeader),
-                "byte {at}: {err:?}"
-            );
+        for format in FORMATS {
+            let (sealed, wrapped) = seal_as(format, &master, &bytes(2 * CHUNK + 10), &aad, 5000);
+            let header = format.header_len();
+            for at in [0, 5, header - 1, header, header + CHUNK, sealed.len() - 1] {
+                let mut bad = sealed.clone();
+                bad[at] ^= 0x01;
+                let err = open(&master, &wrapped, &bad, &aad, 4096).unwrap_err();
+                assert!(
+                    matches!(
+                        err,
+                        CryptoError::Tampered | CryptoError::BadHeader | CryptoError::Truncated
+                    ),
+                    "{format:?}, byte {at}: {err:?}"
+                );
+            }
         }
     }
 
@@ -388,28 +603,33 @@ mod tests {
     fn a_file_cut_short_or_swapped_is_refused() {
         let (master, _) = MasterKey::generate().unwrap();
         let aad = associated_data("doc-1", 1);
-        let (sealed, wrapped) = seal(&master, &bytes(2 * CHUNK + 10), &aad, CHUNK);
-        // Without its last chunk, and without its last two.
-        let cut = &sealed[..HEADER + 2 * SEALED_CHUNK];
-        assert_eq!(
-            open(&master, &wrapped, cut, &aad, 4096),
-            Err(CryptoError::Truncated)
-        );
-        let cut = &sealed[..HEADER + SEALED_CHUNK];
-        assert_eq!(
-            open(&master, &wrapped, cut, &aad, 4096),
-            Err(CryptoError::Truncated)
-        );
-        assert_eq!(
-            open(&master, &wrapped, &sealed[..3], &aad, 4096),
-            Err(CryptoError::Truncated)
-        );
-        // Another document's (or version's) bytes under this one's row.
-        let other = associated_data("doc-1", 2);
-        assert_eq!(
-            open(&master, &wrapped, &sealed, &other, 4096),
-            Err(CryptoError::Tampered)
-        );
+        for format in FORMATS {
+            let (sealed, wrapped) = seal_as(format, &master, &bytes(2 * CHUNK + 10), &aad, CHUNK);
+            let header = format.header_len();
+            // Without its last chunk, and without its last two.
+            let cut = &sealed[..header + 2 * SEALED_CHUNK];
+            assert_eq!(
+                open(&master, &wrapped, cut, &aad, 4096),
+                Err(CryptoError::Truncated)
+            );
+            let cut = &sealed[..header + SEALED_CHUNK];
+            assert_eq!(
+                open(&master, &wrapped, cut, &aad, 4096),
+                Err(CryptoError::Truncated)
+            );
+            for short in [3, PREAMBLE, header] {
+                assert_eq!(
+                    open(&master, &wrapped, &sealed[..short], &aad, 4096),
+                    Err(CryptoError::Truncated)
+                );
+            }
+            // Another document's (or version's) bytes under this one's row.
+            let other = associated_data("doc-1", 2);
+            assert_eq!(
+                open(&master, &wrapped, &sealed, &other, 4096),
+                Err(CryptoError::Tampered)
+            );
+        }
     }
 
     #[test]

@@ -220,6 +220,38 @@ mod tests {
     }
 
     #[test]
+    fn a_document_sealed_in_the_first_format_still_reads_back() {
+        use crate::documents::crypto::Format;
+        let dir = tempfile::tempdir().unwrap();
+        let docs = documents(dir.path(), MasterKey::generate().unwrap().0);
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+        let (key, wrapped) = docs.keys.current().new_data_key().unwrap();
+        let (mut sealer, header) =
+            Sealer::with_format(Format::V1XChaCha20Poly1305, &key, associated_data("old", 1))
+                .unwrap();
+        let mut object = docs.storage.create(&storage_key("case", "old")).unwrap();
+        object.write_all(&header).unwrap();
+        object.write_all(&sealer.update(&bytes).unwrap()).unwrap();
+        object.write_all(&sealer.finish().unwrap()).unwrap();
+        object.commit().unwrap();
+        let stored = StoredVersion {
+            document_id: "old".into(),
+            version: 1,
+            storage_key: storage_key("case", "old"),
+            key_id: docs.keys.current().id().to_string(),
+            wrapped_key: hex::encode(wrapped),
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            size: bytes.len() as i64,
+        };
+        assert_eq!(read_back(&docs, &stored).unwrap(), bytes);
+        // And what is written now is the current format.
+        let new = store(&docs, &bytes, "new");
+        let on_disk = std::fs::read(dir.path().join("objects/case/new")).unwrap();
+        assert_eq!(&on_disk[..6], b"VDOC\x00\x02");
+        assert_eq!(read_back(&docs, &new).unwrap(), bytes);
+    }
+
+    #[test]
     fn a_changed_byte_or_the_wrong_key_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let docs = documents(dir.path(), MasterKey::generate().unwrap().0);

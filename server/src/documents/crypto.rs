@@ -11,13 +11,14 @@
 //! version stays readable:
 //! - version 1 (`VDOC 00 01`): XChaCha20-Poly1305, a 19-byte nonce prefix;
 //! - version 2 (`VDOC 00 02`, what is written now): AES-256-GCM, a 7-byte
-//!   nonce prefix. With AES-NI and carry-less multiplication (detected at run
-//!   time) it seals several times faster than version 1 on one core.
+//!   nonce prefix, sealed through aws-lc-rs (already linked for TLS), whose
+//!   AES-GCM uses AES-NI/VAES and carry-less multiplication several blocks
+//!   at a time: many times faster than version 1 on one core.
 //!
 //! A wrong key, a changed byte, a swapped file or a cut-off file is an
 //! error: nothing is ever returned that was not sealed as it is.
 
-use aes_gcm::Aes256Gcm;
+use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -93,6 +94,8 @@ pub enum CryptoError {
     Truncated,
     #[error("no randomness available: {0}")]
     Randomness(String),
+    #[error("the cipher library refused a 256-bit key")]
+    CipherSetup,
 }
 
 fn random<const N: usize>() -> Result<[u8; N], CryptoError> {
@@ -203,31 +206,101 @@ impl DataKey {
         XChaCha20Poly1305::new((&self.0).into())
     }
 
-    fn aes(&self) -> Aes256Gcm {
-        Aes256Gcm::new((&self.0).into())
+    fn aes(&self) -> Result<LessSafeKey, CryptoError> {
+        UnboundKey::new(&AES_256_GCM, &self.0)
+            .map(LessSafeKey::new)
+            .map_err(|_| CryptoError::CipherSetup)
+    }
+}
+
+/// Version 2's STREAM: AES-256-GCM with the nonce built from the 7-byte
+/// prefix, a 32-bit big-endian chunk counter and a last-chunk flag byte:
+/// the STREAM-BE32 construction (Hoang, Reyhanitabar, Rogaway, Vizár),
+/// byte for byte as RustCrypto's `StreamBE32` builds it (a test holds the
+/// two to the same output).
+struct AesStream {
+    key: LessSafeKey,
+    prefix: [u8; 7],
+    counter: u32,
+}
+
+impl AesStream {
+    fn new(key: &DataKey, prefix: &[u8]) -> Result<AesStream, CryptoError> {
+        Ok(AesStream {
+            key: key.aes()?,
+            prefix: prefix.try_into().map_err(|_| CryptoError::Truncated)?,
+            counter: 0,
+        })
+    }
+
+    /// The nonce of the next chunk; fails once the counter would wrap.
+    fn nonce(&mut self, last: bool) -> Option<Nonce> {
+        let mut nonce = [0u8; 12];
+        nonce[..7].copy_from_slice(&self.prefix);
+        nonce[7..11].copy_from_slice(&self.counter.to_be_bytes());
+        nonce[11] = u8::from(last);
+        self.counter = self.counter.checked_add(1)?;
+        Some(Nonce::assume_unique_for_key(nonce))
+    }
+
+    /// Appends `msg` sealed, then its tag, to `out`.
+    fn seal_into(
+        &mut self,
+        out: &mut Vec<u8>,
+        msg: &[u8],
+        aad: &[u8],
+        last: bool,
+    ) -> Result<(), ()> {
+        let nonce = self.nonce(last).ok_or(())?;
+        let start = out.len();
+        out.extend_from_slice(msg);
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(nonce, Aad::from(aad), &mut out[start..])
+            .map_err(|_| ())?;
+        out.extend_from_slice(tag.as_ref());
+        Ok(())
+    }
+
+    fn open(&mut self, sealed: &[u8], aad: &[u8], last: bool) -> Result<Vec<u8>, ()> {
+        let nonce = self.nonce(last).ok_or(())?;
+        let mut buf = sealed.to_vec();
+        let plain_len = self
+            .key
+            .open_in_place(nonce, Aad::from(aad), &mut buf)
+            .map_err(|_| ())?
+            .len();
+        buf.truncate(plain_len);
+        Ok(buf)
     }
 }
 
 /// One STREAM encryptor of whichever format.
 enum SealStream {
     V1(EncryptorBE32<XChaCha20Poly1305>),
-    /// Boxed: AES's expanded key schedule makes it ~1 KiB.
-    V2(Box<EncryptorBE32<Aes256Gcm>>),
+    V2(AesStream),
 }
 
 impl SealStream {
-    fn next(&mut self, payload: Payload<'_, '_>) -> Result<Vec<u8>, CryptoError> {
+    /// Appends the next chunk, sealed, to `out`.
+    fn next(&mut self, out: &mut Vec<u8>, msg: &[u8], aad: &[u8]) -> Result<(), CryptoError> {
         match self {
-            SealStream::V1(s) => s.encrypt_next(payload),
-            SealStream::V2(s) => s.encrypt_next(payload),
+            SealStream::V1(s) => s
+                .encrypt_next(Payload { msg, aad })
+                .map(|sealed| out.extend_from_slice(&sealed))
+                .map_err(|_| ()),
+            SealStream::V2(s) => s.seal_into(out, msg, aad, false),
         }
         .map_err(|_| CryptoError::Tampered)
     }
 
-    fn last(self, payload: Payload<'_, '_>) -> Result<Vec<u8>, CryptoError> {
+    fn last(self, msg: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
         match self {
-            SealStream::V1(s) => s.encrypt_last(payload),
-            SealStream::V2(s) => s.encrypt_last(payload),
+            SealStream::V1(s) => s.encrypt_last(Payload { msg, aad }).map_err(|_| ()),
+            SealStream::V2(mut s) => {
+                let mut out = Vec::with_capacity(msg.len() + TAG);
+                s.seal_into(&mut out, msg, aad, true).map(|()| out)
+            }
         }
         .map_err(|_| CryptoError::Tampered)
     }
@@ -236,36 +309,31 @@ impl SealStream {
 /// One STREAM decryptor of whichever format.
 enum OpenStream {
     V1(DecryptorBE32<XChaCha20Poly1305>),
-    /// Boxed: AES's expanded key schedule makes it ~1 KiB.
-    V2(Box<DecryptorBE32<Aes256Gcm>>),
+    V2(AesStream),
 }
 
 impl OpenStream {
-    fn new(format: Format, key: &DataKey, prefix: &[u8]) -> OpenStream {
-        match format {
+    fn new(format: Format, key: &DataKey, prefix: &[u8]) -> Result<OpenStream, CryptoError> {
+        Ok(match format {
             Format::V1XChaCha20Poly1305 => {
                 OpenStream::V1(DecryptorBE32::from_aead(key.xchacha(), prefix.into()))
             }
-            Format::V2Aes256Gcm => {
-                OpenStream::V2(Box::new(DecryptorBE32::from_aead(key.aes(), prefix.into())))
-            }
-        }
+            Format::V2Aes256Gcm => OpenStream::V2(AesStream::new(key, prefix)?),
+        })
     }
 
     fn next(&mut self, payload: Payload<'_, '_>) -> Result<Vec<u8>, ()> {
         match self {
-            OpenStream::V1(s) => s.decrypt_next(payload),
-            OpenStream::V2(s) => s.decrypt_next(payload),
+            OpenStream::V1(s) => s.decrypt_next(payload).map_err(|_| ()),
+            OpenStream::V2(s) => s.open(payload.msg, payload.aad, false),
         }
-        .map_err(|_| ())
     }
 
     fn last(self, payload: Payload<'_, '_>) -> Result<Vec<u8>, ()> {
         match self {
-            OpenStream::V1(s) => s.decrypt_last(payload),
-            OpenStream::V2(s) => s.decrypt_last(payload),
+            OpenStream::V1(s) => s.decrypt_last(payload).map_err(|_| ()),
+            OpenStream::V2(mut s) => s.open(payload.msg, payload.aad, true),
         }
-        .map_err(|_| ())
     }
 }
 
@@ -311,10 +379,7 @@ impl Sealer {
             Format::V2Aes256Gcm => {
                 let prefix = random::<7>()?;
                 header.extend_from_slice(&prefix);
-                SealStream::V2(Box::new(EncryptorBE32::from_aead(
-                    key.aes(),
-                    prefix.as_slice().into(),
-                )))
+                SealStream::V2(AesStream::new(key, &prefix)?)
             }
         };
         Ok((
@@ -333,11 +398,7 @@ impl Sealer {
         while !data.is_empty() {
             // A full chunk is held back until more data shows it isn't the last.
             if self.pending.len() == CHUNK {
-                let sealed = self.stream.next(Payload {
-                    msg: &self.pending,
-                    aad: &self.aad,
-                })?;
-                out.extend_from_slice(&sealed);
+                self.stream.next(&mut out, &self.pending, &self.aad)?;
                 self.pending.clear();
             }
             let take = (CHUNK - self.pending.len()).min(data.len());
@@ -349,10 +410,7 @@ impl Sealer {
 
     /// Seals the last chunk (possibly empty).
     pub fn finish(self) -> Result<Vec<u8>, CryptoError> {
-        self.stream.last(Payload {
-            msg: &self.pending,
-            aad: &self.aad,
-        })
+        self.stream.last(&self.pending, &self.aad)
     }
 }
 
@@ -422,7 +480,7 @@ impl Opener {
         };
         let key = self.key.take().ok_or(CryptoError::BadHeader)?;
         let prefix = &self.pending[PREAMBLE..format.header_len()];
-        self.stream = Some(OpenStream::new(format, &key, prefix));
+        self.stream = Some(OpenStream::new(format, &key, prefix)?);
         self.pending.clear();
         Ok(())
     }
@@ -503,6 +561,56 @@ mod tests {
         }
         out.extend(opener.finish()?);
         Ok(out)
+    }
+
+    #[test]
+    fn version_2_is_the_stream_be32_construction_byte_for_byte() {
+        use aes_gcm::aead::stream::EncryptorBE32 as ReferenceStream;
+        let (master, _) = MasterKey::generate().unwrap();
+        let (key, wrapped) = master.new_data_key().unwrap();
+        let aad = associated_data("doc", 3);
+        let data = bytes(3 * CHUNK + 77);
+        let (mut sealer, mut ours) =
+            Sealer::with_format(Format::V2Aes256Gcm, &key, aad.clone()).unwrap();
+        ours.extend(sealer.update(&data).unwrap());
+        ours.extend(sealer.finish().unwrap());
+
+        // The same key and nonce prefix through RustCrypto's StreamBE32.
+        let header_len = Format::V2Aes256Gcm.header_len();
+        let mut reference = ours[..header_len].to_vec();
+        let mut stream = ReferenceStream::from_aead(
+            aes_gcm::Aes256Gcm::new((&key.0).into()),
+            ours[PREAMBLE..header_len].into(),
+        );
+        let tail = &data[3 * CHUNK..];
+        for chunk in data[..3 * CHUNK].chunks(CHUNK) {
+            reference.extend(
+                stream
+                    .encrypt_next(Payload {
+                        msg: chunk,
+                        aad: &aad,
+                    })
+                    .unwrap(),
+            );
+        }
+        reference.extend(
+            stream
+                .encrypt_last(Payload {
+                    msg: tail,
+                    aad: &aad,
+                })
+                .unwrap(),
+        );
+
+        assert_eq!(ours.len(), reference.len());
+        assert!(
+            ours == reference,
+            "aws-lc-rs and RustCrypto sealed different bytes"
+        );
+        assert_eq!(
+            open(&master, &wrapped, &reference, &aad, 4096).unwrap(),
+            data
+        );
     }
 
     fn bytes(n: usize) -> Vec<u8> {

@@ -1,6 +1,6 @@
 //! The baseline for `scripts/bench-upload`: a bare actix-web server whose
 //! one endpoint reads a request body to its end and throws the bytes away.
-//! Usage: `upload_sink 127.0.0.1:3211`.
+//! Usage: `upload-sink 127.0.0.1:3211`.
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use futures_util::StreamExt;

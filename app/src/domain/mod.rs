@@ -12,6 +12,7 @@ pub mod date;
 pub mod delivery;
 pub mod document;
 pub mod id;
+pub mod language;
 pub mod mail;
 pub mod message;
 pub mod notice;
@@ -31,6 +32,7 @@ pub use id::{
     AssessmentId, CaseId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId, MessageId,
     NoticeId, OutboxId, ResetToken, SessionId, TaskId, UserId,
 };
+pub use language::Language;
 pub use permission::{Permission, Section};
 pub use programme::Programme;
 pub use role::Role;

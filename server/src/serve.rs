@@ -72,7 +72,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         trusted_proxies: config.trusted_proxies.clone(),
     };
     purge_periodically(backend.clone());
-    start_mail_worker(&config, &backend)?;
+    let mail_worker = start_mail_worker(&config, &backend)?;
     start_digest(&config, &backend);
     let routes = generate_route_list(visadesk_app::App);
     let port: SharedBackend = backend.clone();
@@ -143,6 +143,13 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         }
     }
     server.await?;
+    // Stopped here, inside the runtime: the SMTP connection pool closes its
+    // connections on a task of its own when dropped, which panics once the
+    // runtime is gone.
+    if let Some(worker) = mail_worker {
+        worker.abort();
+        let _ = worker.await;
+    }
     tracing::info!("visadesk stopped");
     Ok(())
 }
@@ -184,14 +191,17 @@ fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> Result<(), ServerErr
 }
 
 /// Starts delivering the outbox when an SMTP server is set; without one,
-/// email waits in the outbox (the admin's Outbox page shows it).
-fn start_mail_worker(config: &Config, backend: &VisadeskBackend) -> Result<(), ServerError> {
+/// email waits in the outbox (the admin's Outbox page shows it). Returns its
+/// task, which `serve` stops before the runtime ends.
+fn start_mail_worker(
+    config: &Config,
+    backend: &VisadeskBackend,
+) -> Result<Option<actix_web::rt::task::JoinHandle<()>>, ServerError> {
     let Some(worker) = mail_worker(config, backend.db().clone())? else {
         tracing::warn!("no SMTP server set (VISADESK_SMTP_URL): email waits in the outbox");
-        return Ok(());
+        return Ok(None);
     };
-    actix_web::rt::spawn(worker.run());
-    Ok(())
+    Ok(Some(actix_web::rt::spawn(worker.run())))
 }
 
 /// Checks for a due daily digest every `VISADESK_DIGEST_CHECK_SECS` (0:

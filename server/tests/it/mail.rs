@@ -20,6 +20,7 @@ on_both_databases!(
     without_smtp_mail_waits_and_admins_can_read_it_but_not_reset_links,
     names_with_line_breaks_cannot_add_headers,
     a_server_killed_mid_send_resends_once_with_the_same_message_id,
+    a_server_that_has_sent_mail_stops_on_sigterm_without_a_panic,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -430,6 +431,25 @@ async fn names_with_line_breaks_cannot_add_headers(db: Backend) {
     );
     assert_eq!(mail.envelope_to, "para@firm.example");
     assert_eq!(mail.to_name, "Para Bcc: victim@evil.example");
+}
+
+async fn a_server_that_has_sent_mail_stops_on_sigterm_without_a_panic(db: Backend) {
+    // The SMTP pool holds an open connection, which it closes on a task of
+    // its own when dropped: that must happen before the runtime ends.
+    let sink = SmtpSink::start().await;
+    let mut f = firm_mailing_to(db, &sink.url(), &[]).await;
+    invite(&f).await;
+    sink.wait_for(1).await;
+    let pid = f.app.pid().expect("pid");
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill -TERM");
+    let status = f.app.wait().await;
+    let log = f.app.log();
+    assert!(status.success(), "exit status {status:?}; log:\n{log}");
+    assert!(log.contains("visadesk stopped"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
 }
 
 async fn a_server_killed_mid_send_resends_once_with_the_same_message_id(db: Backend) {

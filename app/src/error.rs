@@ -3,6 +3,7 @@
 
 use crate::domain::client::FieldMessage;
 use crate::domain::validate::FieldError;
+use crate::i18n::{td_string, Locale};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,9 @@ pub enum AppError {
     /// The change clashes with the current state (e.g. the email is taken).
     #[error("{0}")]
     Conflict(String),
+    /// A one-time link that is unknown, already used or expired.
+    #[error("{}", .0.english())]
+    DeadLink(LinkKind),
     /// The request came from another site.
     #[error("This request was refused because it did not come from this site. Reload the page and try again.")]
     CrossSite,
@@ -56,6 +60,29 @@ pub enum AppError {
     Request(String),
 }
 
+/// The kinds of one-time link a person may follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// A portal invitation.
+    Invitation,
+    /// A password reset link.
+    PasswordReset,
+}
+
+impl LinkKind {
+    fn english(self) -> &'static str {
+        match self {
+            LinkKind::Invitation => {
+                "This invitation link has expired or has already been used. Ask your firm for a new one."
+            }
+            LinkKind::PasswordReset => {
+                "This password reset link has expired or has already been used. Ask for a new one."
+            }
+        }
+    }
+}
+
 impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
@@ -63,7 +90,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::InvalidCredentials => 401,
             AppError::Forbidden | AppError::NotAllowed(_) | AppError::CrossSite => 403,
             AppError::NotFound(_) => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::DeadLink(_) => 409,
             AppError::Invalid { .. } | AppError::InvalidFields(_) | AppError::Request(_) => 400,
             AppError::Throttled { .. } | AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
@@ -88,6 +115,71 @@ impl AppError {
                 .map(|m| m.message.clone()),
             _ => None,
         }
+    }
+}
+
+impl AppError {
+    /// What the person is told, in their language. (`Display` is the
+    /// English, for logs and the command line.) Messages the server worded
+    /// itself (`NotAllowed`, `Conflict`, `Invalid`, `Request`) come as
+    /// they are.
+    pub fn message(&self, l: Locale) -> String {
+        match self {
+            AppError::NotSignedIn => td_string!(l, errors.not_signed_in).to_string(),
+            AppError::Forbidden => td_string!(l, errors.forbidden).to_string(),
+            AppError::NotFound(what) => {
+                td_string!(l, errors.not_found, what = object_name(l, what)).to_string()
+            }
+            AppError::InvalidCredentials => td_string!(l, errors.invalid_credentials).to_string(),
+            AppError::Throttled { retry_after_secs } => {
+                td_string!(l, errors.throttled, wait = wait_words(l, *retry_after_secs)).to_string()
+            }
+            AppError::RateLimited { retry_after_secs } => td_string!(
+                l,
+                errors.rate_limited,
+                wait = wait_words(l, *retry_after_secs)
+            )
+            .to_string(),
+            AppError::InvalidFields(list) if list.len() == 1 => {
+                td_string!(l, errors.invalid_field).to_string()
+            }
+            AppError::InvalidFields(list) => {
+                td_string!(l, errors.invalid_fields, count = list.len()).to_string()
+            }
+            AppError::CrossSite => td_string!(l, errors.cross_site).to_string(),
+            AppError::DeadLink(LinkKind::Invitation) => {
+                td_string!(l, errors.dead_invitation).to_string()
+            }
+            AppError::DeadLink(LinkKind::PasswordReset) => {
+                td_string!(l, errors.dead_reset_link).to_string()
+            }
+            AppError::Internal => td_string!(l, errors.internal).to_string(),
+            AppError::NotAllowed(text)
+            | AppError::Conflict(text)
+            | AppError::Request(text)
+            | AppError::Invalid { message: text, .. } => text.clone(),
+        }
+    }
+}
+
+/// The kind of object a `NotFound` names, in the person's language.
+fn object_name(l: Locale, what: &str) -> &'static str {
+    match what {
+        "client" => td_string!(l, errors.object.client),
+        "case" => td_string!(l, errors.object.case),
+        "document" => td_string!(l, errors.object.document),
+        "user" => td_string!(l, errors.object.user),
+        _ => td_string!(l, errors.object.other),
+    }
+}
+
+/// How long to wait, in words.
+fn wait_words(l: Locale, secs: u64) -> String {
+    match (secs, secs.div_ceil(60)) {
+        (0..=1, _) => td_string!(l, errors.wait.one_second).to_string(),
+        (2..=59, _) => td_string!(l, errors.wait.seconds, n = secs).to_string(),
+        (_, 1) => td_string!(l, errors.wait.one_minute).to_string(),
+        (_, m) => td_string!(l, errors.wait.minutes, n = m).to_string(),
     }
 }
 
@@ -167,6 +259,29 @@ mod tests {
         }
         .to_string()
         .ends_with("1 second."));
+    }
+
+    #[test]
+    fn messages_are_in_the_asker_s_language() {
+        let throttled = AppError::Throttled {
+            retry_after_secs: 900,
+        };
+        assert_eq!(
+            throttled.message(Locale::en),
+            "Too many failed sign-in attempts. Try again in 15 minutes."
+        );
+        assert_eq!(
+            throttled.message(Locale::zh_Hans),
+            "登录失败次数过多，请在 15 分钟后重试。"
+        );
+        assert_eq!(
+            AppError::NotFound("case".into()).message(Locale::zh_Hans),
+            "未找到该案件。"
+        );
+        assert_eq!(
+            AppError::InvalidCredentials.message(Locale::en),
+            AppError::InvalidCredentials.to_string()
+        );
     }
 
     #[test]

@@ -7,12 +7,13 @@ pub mod components;
 pub mod domain;
 pub mod eligibility;
 pub mod error;
+pub mod i18n;
 pub mod pages;
 pub mod query;
 mod root;
 pub mod routes;
 
-pub use error::AppError;
+pub use error::{AppError, LinkKind};
 pub use root::{shell, App};
 
 /// Entry point of the browser bundle: hydrates the server-rendered page,

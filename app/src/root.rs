@@ -14,9 +14,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // so it is cached for good and a new build is a new URL.
     let stylesheet = format!("/{}/visadesk.css", options.site_pkg_dir);
     let (bundle, bundle_url) = bundle_on_disk(&options);
+    let language = crate::i18n::current_language();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -54,6 +55,7 @@ fn bundle_on_disk(options: &LeptosOptions) -> (LeptosOptions, String) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::i18n::provide_language(crate::i18n::current_language());
     let viewer: ViewerResource = Resource::new(|| (), |_| signed_in_user());
     provide_context(viewer);
 

@@ -50,6 +50,18 @@ function decodePart(headers, body) {
   return body;
 }
 
+/** Decodes RFC 2047 encoded words (`=?utf-8?b?…?=`) in a header value. */
+function decodeWords(value) {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_, charset, kind, text) => {
+      const bytes = /b/i.test(kind)
+        ? Buffer.from(text, 'base64')
+        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+      return bytes.toString('utf8');
+    });
+}
+
 /** Every received email: its headers, subject, recipient and text part. */
 function receivedMail() {
   const fs = require('fs');
@@ -65,7 +77,7 @@ function receivedMail() {
       const [partHead, ...rest] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
       if (/content-type:\s*text\/plain/i.test(partHead)) text = decodePart(partHead, rest.join('\n\n'));
     }
-    return { to: header('To'), subject: header('Subject'), text, mtime: fs.statSync(path.join(MAIL_DIR, f)).mtimeMs };
+    return { to: header('To'), subject: decodeWords(header('Subject')), text, mtime: fs.statSync(path.join(MAIL_DIR, f)).mtimeMs };
   }).sort((a, b) => a.mtime - b.mtime);
 }
 

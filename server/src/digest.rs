@@ -111,7 +111,9 @@ pub fn run(
                 recipient_id: Some(UserId::new(user.id.clone())),
                 to_address: user.email.clone(),
                 to_name: user.display_name.clone(),
+                // The digest's lines are the stored (English) notice titles.
                 letter: compose::digest(
+                    visadesk_app::i18n::Locale::en,
                     &firm,
                     &user.display_name,
                     &day_code,

@@ -12,11 +12,13 @@ use crate::store::digests::{self, DigestItemRow};
 use crate::store::notifications::{self, NoticeRow};
 use crate::store::users::UserRow;
 use crate::store::{mail_preferences, settings, users};
+use visadesk_app::domain::checklist::DocumentKind;
 use visadesk_app::domain::delivery::Delivery;
 use visadesk_app::domain::document::Review;
 use visadesk_app::domain::mail::{one_line, MailCategory};
 use visadesk_app::domain::notice::NoticeKind;
 use visadesk_app::domain::{CurrentUser, Programme, Stage, UserId};
+use visadesk_app::i18n::{names, Locale};
 
 /// Sends `letter` to `user` as they chose for `category`: queued now, kept
 /// for their next daily digest (its subject, `detail` and `link`), or not
@@ -72,7 +74,7 @@ fn tell_applicants(
     mail: &MailSettings,
     case: &CaseRow,
     (category, detail): (MailCategory, &str),
-    letter: impl Fn(&str, &str, String) -> Letter,
+    letter: impl Fn(Locale, &str, &str, String) -> Letter,
     now: i64,
 ) -> Result<usize, ServerError> {
     let applicants = users::applicants_of(conn, &case.client_id)?;
@@ -82,7 +84,7 @@ fn tell_applicants(
     let firm = settings::firm(conn)?.name;
     let link = mail.link("/portal");
     for user in &applicants {
-        let letter = letter(&firm, &user.display_name, link.clone());
+        let letter = letter(locale_of(user), &firm, &user.display_name, link.clone());
         deliver(
             conn,
             mail,
@@ -109,7 +111,7 @@ fn tell_staff(
     (category, detail): (MailCategory, &str),
     case: &CaseRow,
     title: &str,
-    letter: impl Fn(&str, &str, String) -> Letter,
+    letter: impl Fn(Locale, &str, &str, String) -> Letter,
     now: i64,
 ) -> Result<bool, ServerError> {
     if actor.user_id.as_str() == user_id {
@@ -134,7 +136,9 @@ fn tell_staff(
     )?;
     let firm = settings::firm(conn)?.name;
     let link = mail.link(&path);
-    let letter = letter(&firm, &user.display_name, link.clone());
+    // Staff notices are still worded in English on the server (their
+    // titles are stored), so their emails are English throughout.
+    let letter = letter(Locale::en, &firm, &user.display_name, link.clone());
     deliver(conn, mail, &user, category, letter, detail, link, now)?;
     Ok(true)
 }
@@ -148,7 +152,7 @@ fn tell_case_staff(
     by: &CurrentUser,
     (kind, category, detail): (NoticeKind, MailCategory, &str),
     title: &str,
-    letter: impl Fn(&str, &str, String) -> Letter,
+    letter: impl Fn(Locale, &str, &str, String) -> Letter,
     now: i64,
 ) -> Result<(), ServerError> {
     let mut told: Vec<&String> = Vec::new();
@@ -176,10 +180,9 @@ fn tell_case_staff(
     Ok(())
 }
 
-fn programme_label(case: &CaseRow) -> &'static str {
-    case.programme
-        .parse::<Programme>()
-        .map_or("visa", |p| p.label())
+/// The language a user reads their email in: their account's, else English.
+pub fn locale_of(user: &UserRow) -> Locale {
+    user.language().unwrap_or_default().locale()
 }
 
 /// The case moved to `to`: its applicants hear it in plain words.
@@ -190,13 +193,17 @@ pub fn stage_changed(
     to: Stage,
     now: i64,
 ) -> Result<(), ServerError> {
-    let programme = programme_label(case);
+    let programme = case.programme.parse::<Programme>().ok();
     tell_applicants(
         conn,
         mail,
         case,
         (MailCategory::StageChanged, to.plain_words()),
-        |firm, name, link| compose::stage_changed(firm, name, programme, to.plain_words(), link),
+        |l, firm, name, link| {
+            let programme = programme.map_or("", |p| names::programme(l, p));
+            let words = names::stage_in_plain_words(l, to);
+            compose::stage_changed(l, firm, name, programme, words, link)
+        },
         now,
     )?;
     Ok(())
@@ -207,7 +214,7 @@ pub fn document_reviewed(
     conn: &mut DbConnection,
     mail: &MailSettings,
     case: &CaseRow,
-    label: &str,
+    kind: DocumentKind,
     review: &Review,
     now: i64,
 ) -> Result<(), ServerError> {
@@ -220,9 +227,14 @@ pub fn document_reviewed(
         mail,
         case,
         (MailCategory::DocumentReviewed, &detail),
-        |firm, name, link| match review {
-            Review::Rejected(reason) => compose::document_rejected(firm, name, label, reason, link),
-            _ => compose::document_accepted(firm, name, label, link),
+        |l, firm, name, link| {
+            let label = names::document(l, kind);
+            match review {
+                Review::Rejected(reason) => {
+                    compose::document_rejected(l, firm, name, label, reason, link)
+                }
+                _ => compose::document_accepted(l, firm, name, label, link),
+            }
         },
         now,
     )?;
@@ -234,7 +246,7 @@ pub fn item_added(
     conn: &mut DbConnection,
     mail: &MailSettings,
     case: &CaseRow,
-    label: &str,
+    kind: DocumentKind,
     now: i64,
 ) -> Result<(), ServerError> {
     tell_applicants(
@@ -242,7 +254,7 @@ pub fn item_added(
         mail,
         case,
         (MailCategory::ItemAdded, ""),
-        |firm, name, link| compose::item_added(firm, name, label, link),
+        |l, firm, name, link| compose::item_added(l, firm, name, names::document(l, kind), link),
         now,
     )?;
     Ok(())
@@ -270,7 +282,7 @@ pub fn document_uploaded(
             &format!("File: {file_name}"),
         ),
         &title,
-        |firm, name, link| compose::document_uploaded(firm, name, &title, file_name, link),
+        |l, firm, name, link| compose::document_uploaded(l, firm, name, &title, file_name, link),
         now,
     )
 }
@@ -305,7 +317,7 @@ pub fn task_assigned(
         (MailCategory::TaskAssigned, &due),
         case,
         &title,
-        |firm, name, link| compose::task_assigned(firm, name, &title, due_on, link),
+        |l, firm, name, link| compose::task_assigned(l, firm, name, &title, due_on, link),
         now,
     )?;
     Ok(())
@@ -330,8 +342,8 @@ pub fn message_sent(
             mail,
             case,
             (MailCategory::Message, ""),
-            |firm, name, link| {
-                compose::message_to_applicant(firm, name, &by.display_name, words, link)
+            |l, firm, name, link| {
+                compose::message_to_applicant(l, firm, name, &by.display_name, words, link)
             },
             now,
         )?;
@@ -345,7 +357,7 @@ pub fn message_sent(
         by,
         (NoticeKind::MessageReceived, MailCategory::Message, ""),
         &title,
-        |firm, name, link| compose::message_to_staff(firm, name, &title, words, link),
+        |l, firm, name, link| compose::message_to_staff(l, firm, name, &title, words, link),
         now,
     )
 }

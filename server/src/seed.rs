@@ -12,7 +12,7 @@ use crate::store::tasks::{self, TaskRow};
 use visadesk_app::domain::case::{reference, Priority};
 use visadesk_app::domain::client::{ClientInput, Education, EducationLevel, LanguageSkill, Work};
 use visadesk_app::domain::date::Date;
-use visadesk_app::domain::{NewStaffUser, Programme, Role, Stage};
+use visadesk_app::domain::{Language, NewStaffUser, Programme, Role, Stage};
 use visadesk_app::eligibility::EligibilityFacts;
 use visadesk_app::AppError;
 
@@ -266,6 +266,12 @@ fn client(dice: &mut Dice, i: usize, today: Date) -> ClientInput {
             in_us: Some(employer_country == "US"),
             institution_well_known: Some(true),
             ..EligibilityFacts::default()
+        },
+        // Chinese nationals hear from the firm in Chinese, the rest in English.
+        preferred_language: if nationality == "CN" {
+            Language::ChineseSimplified
+        } else {
+            Language::English
         },
     }
 }

@@ -1,6 +1,6 @@
 //! Signing in and out, and one's own sessions.
 
-use crate::domain::{CurrentUser, ResetInfo, ResetToken, SessionId, SessionInfo};
+use crate::domain::{CurrentUser, Language, ResetInfo, ResetToken, SessionId, SessionInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -60,6 +60,28 @@ pub async fn sign_out() -> Result<(), AppError> {
                 }
                 None => Ok(()),
             }
+        }
+        .await,
+    )
+}
+
+/// Sets the language of the interface and of emails: kept in a cookie for
+/// this browser, and in the account of whoever is signed in. The page then
+/// reloads in it. An unknown code is refused by name.
+#[server(prefix = "/api", endpoint = "choose_language")]
+pub async fn choose_language(language: Language) -> Result<(), AppError> {
+    respond(
+        async move {
+            let backend = backend()?;
+            if let Some(viewer) = viewer() {
+                let actor = Actor {
+                    user: viewer,
+                    source: request_source(),
+                };
+                backend.set_language(&actor, language).await?;
+            }
+            super::context::set_language_cookie(language, backend.cookie_policy().secure);
+            Ok(())
         }
         .await,
     )

@@ -97,6 +97,18 @@ pub fn clear_session_cookie(policy: &CookiePolicy) {
     set_header(SET_COOKIE, &cookie);
 }
 
+/// Remembers the chosen language in this browser for a year (read before
+/// sign-in, and by pages that render before the account is known).
+pub fn set_language_cookie(language: crate::domain::Language, secure: bool) {
+    let cookie = format!(
+        "{}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        crate::i18n::LANGUAGE_COOKIE,
+        language.code(),
+        if secure { "; Secure" } else { "" }
+    );
+    set_header(SET_COOKIE, &cookie);
+}
+
 fn set_header(name: HeaderName, value: &str) {
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),

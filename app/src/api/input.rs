@@ -58,6 +58,7 @@ pub fn rules() -> Vec<InputRule> {
         rule::<account::SignIn>(Form),
         rule::<account::SignOut>(Form),
         rule::<account::SignedInUser>(Form),
+        rule::<account::ChooseLanguage>(Form),
         rule::<account::MySessions>(Form),
         rule::<account::EndSession>(Form),
         rule::<account::EndOtherSessions>(Form),

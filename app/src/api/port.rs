@@ -21,7 +21,7 @@ use crate::domain::{
     SessionId, TaskId, UserId,
 };
 use crate::domain::{
-    CurrentUser, NewStaffUser, ResetInfo, ResetSent, Role, SessionInfo, UserSummary,
+    CurrentUser, Language, NewStaffUser, ResetInfo, ResetSent, Role, SessionInfo, UserSummary,
 };
 use crate::domain::{Programme, Stage};
 use crate::eligibility::Settings;
@@ -130,6 +130,8 @@ pub trait AccountPort: Send + Sync + 'static {
         password: String,
         source: RequestSource,
     ) -> Result<SignedIn, AppError>;
+    /// Stores the language the actor chose in their account (audited).
+    async fn set_language(&self, actor: &Actor, language: Language) -> Result<(), AppError>;
 }
 
 /// The firm's users, as admins manage them.

@@ -4,6 +4,7 @@
 use crate::domain::case::StaffRef;
 use crate::domain::Programme;
 use crate::error::AppError;
+use crate::i18n::{names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -17,6 +18,7 @@ pub fn CaseFilterFields(
     me: String,
     staff: Resource<Result<Vec<StaffRef>, AppError>>,
 ) -> impl IntoView {
+    let l = use_locale();
     let query = use_query_map();
     let current = move |name: &'static str| query.read().get(name).filter(|v| !v.is_empty());
     let me_selected = {
@@ -25,19 +27,19 @@ pub fn CaseFilterFields(
     };
     view! {
         <div class="field">
-            <label for=format!("{prefix}-programme")>"Programme"</label>
+            <label for=format!("{prefix}-programme")>{td_string!(l, cases.programme)}</label>
             <select id=format!("{prefix}-programme") name="programme">
-                <option value="">"Any programme"</option>
+                <option value="">{td_string!(l, cases.any_programme)}</option>
                 {Programme::ALL.into_iter().map(|p| view! {
-                    <option value=p.code() selected=move || current("programme").as_deref() == Some(p.code())>{p.label()}</option>
+                    <option value=p.code() selected=move || current("programme").as_deref() == Some(p.code())>{names::programme(l, p)}</option>
                 }).collect_view()}
             </select>
         </div>
         <div class="field">
-            <label for=format!("{prefix}-assignee")>"Assigned to"</label>
+            <label for=format!("{prefix}-assignee")>{td_string!(l, cases.assigned_to)}</label>
             <select id=format!("{prefix}-assignee") name="assignee">
-                <option value="">"Anyone"</option>
-                <option value=me selected=me_selected>"Me"</option>
+                <option value="">{td_string!(l, cases.anyone)}</option>
+                <option value=me selected=me_selected>{td_string!(l, cases.me)}</option>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         staff.await.unwrap_or_default().into_iter().map(|s| {
@@ -51,7 +53,7 @@ pub fn CaseFilterFields(
         </div>
         <div class="field field-check">
             <input id=format!("{prefix}-overdue") type="checkbox" name="overdue" value="true" prop:checked=move || current("overdue").is_some()/>
-            <label for=format!("{prefix}-overdue")>"Overdue only"</label>
+            <label for=format!("{prefix}-overdue")>{td_string!(l, cases.overdue_only)}</label>
         </div>
     }
 }
@@ -59,10 +61,11 @@ pub fn CaseFilterFields(
 /// The switch between the case list and the board; the current one is marked.
 #[component]
 pub fn CaseViews() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <nav class="view-switch" aria-label="Case views">
-            <A href="/cases" exact=true>"List"</A>
-            <A href="/cases/board" exact=true>"Board"</A>
+        <nav class="view-switch" aria-label=td_string!(l, cases.views)>
+            <A href="/cases" exact=true>{td_string!(l, cases.list)}</A>
+            <A href="/cases/board" exact=true>{td_string!(l, cases.board)}</A>
         </nav>
     }
 }

@@ -4,22 +4,24 @@
 
 use crate::api::mail::{my_mail_preferences, SaveMailPreferences};
 use crate::components::form::{action_error, FormError, FormSuccess};
-use crate::domain::delivery::{explain, MailPreferences};
+use crate::domain::delivery::MailPreferences;
 use crate::domain::Role;
+use crate::i18n::{names, td_string, use_locale};
 use leptos::prelude::*;
 
 /// The card, loaded on its own.
 #[component]
 pub fn EmailChoices(role: Role) -> impl IntoView {
+    let l = use_locale();
     let prefs = Resource::new(|| (), |_| my_mail_preferences());
     view! {
         <section class="card" id="email" aria-labelledby="email-title">
-            <h2 id="email-title">"Email"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <h2 id="email-title">{td_string!(l, email_choices.title)}</h2>
+            <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match prefs.await {
                         Ok(p) => view! { <ChoicesForm prefs=p role/> }.into_any(),
-                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -31,6 +33,7 @@ pub fn EmailChoices(role: Role) -> impl IntoView {
 /// answers with what is stored now.
 #[component]
 fn ChoicesForm(prefs: MailPreferences, role: Role) -> impl IntoView {
+    let l = use_locale();
     let save = ServerAction::<SaveMailPreferences>::new();
     let error = action_error(save.value());
     let general = Signal::derive(move || {
@@ -40,33 +43,30 @@ fn ChoicesForm(prefs: MailPreferences, role: Role) -> impl IntoView {
     });
     let saved = Signal::derive(move || {
         matches!(save.value().get(), Some(Ok(_)))
-            .then(|| "Saved: your email choices apply from now on.".to_string())
+            .then(|| td_string!(l, email_choices.saved).to_string())
     });
-    let intro = format!(
-        "Choose how each kind of news reaches you. The daily digest goes out once a day at {}, and only when it has something for you.",
-        prefs.digest.describe()
-    );
+    let intro = td_string!(l, email_choices.intro, time = prefs.digest.describe()).to_string();
     let always = prefs
         .always
         .iter()
-        .map(|c| c.label())
+        .map(|c| names::mail_category(l, *c))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(td_string!(l, common.list_separator));
     let rows = prefs
         .preferences
         .into_iter()
         .map(|p| {
             let code = p.category.code();
             let id = format!("email-{code}");
-            let hint = explain(p.category, role);
+            let hint = names::mail_explanation(l, p.category, role.is_staff());
             let options = p
                 .choices
                 .into_iter()
-                .map(|d| view! { <option value=d.code() selected=d == p.delivery>{d.label()}</option> })
+                .map(|d| view! { <option value=d.code() selected=d == p.delivery>{names::delivery(l, d)}</option> })
                 .collect_view();
             view! {
                 <div class="field email-choice">
-                    <label for=id.clone()>{p.category.label()}</label>
+                    <label for=id.clone()>{names::mail_category(l, p.category)}</label>
                     <select id=id name=format!("choices[{code}]")>{options}</select>
                     <p class="hint small">{hint}</p>
                     <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for(&format!("choices[{code}]")))}</p>
@@ -80,8 +80,8 @@ fn ChoicesForm(prefs: MailPreferences, role: Role) -> impl IntoView {
         <FormError error=general/>
         <ActionForm action=save attr:class="stack">
             {rows}
-            <p class="small">{format!("Always sent, whatever you choose: {always}.")}</p>
-            <div><button type="submit" class="button" disabled=move || save.pending().get()>"Save email choices"</button></div>
+            <p class="small">{td_string!(l, email_choices.always, list = always).to_string()}</p>
+            <div><button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, email_choices.save)}</button></div>
         </ActionForm>
     }
 }

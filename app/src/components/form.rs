@@ -6,10 +6,11 @@ use leptos::prelude::*;
 /// Shows the error of the last submission, if any, as an alert.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
         <Show when=move || error.get().is_some()>
             <p class="alert alert-error" role="alert">
-                {move || error.get().map(|e| e.to_string()).unwrap_or_default()}
+                {move || error.get().map(|e| e.message(l)).unwrap_or_default()}
             </p>
         </Show>
     }

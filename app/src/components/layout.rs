@@ -5,6 +5,7 @@ use crate::api::notices::unread_notices;
 use crate::domain::notice::badge_text;
 use crate::domain::{CurrentUser, Permission, Section};
 use crate::error::AppError;
+use crate::i18n::{names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
@@ -14,18 +15,19 @@ pub type ViewerResource = Resource<Result<Option<CurrentUser>, AppError>>;
 /// The layout around every staff page.
 #[component]
 pub fn Shell() -> impl IntoView {
+    let l = use_locale();
     let viewer = expect_context::<ViewerResource>();
     provide_context(NoticesChanged(RwSignal::new(0)));
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
-        <Suspense fallback=|| view! { <header class="topbar"><span class="brand">"Visadesk"</span></header> }>
+        <a class="skip-link" href="#main">{td_string!(l, layout.skip)}</a>
+        <Suspense fallback=move || view! { <header class="topbar"><span class="brand">{td_string!(l, common.product)}</span></header> }>
             {move || Suspend::new(async move {
                 match viewer.await {
                     Ok(Some(v)) => view! { <TopBar viewer=v/> }.into_any(),
                     _ => view! {
                         <header class="topbar">
-                            <span class="brand">"Visadesk"</span>
-                            <a class="button" href="/sign-in">"Sign in"</a>
+                            <span class="brand">{td_string!(l, common.product)}</span>
+                            <a class="button" href="/sign-in">{td_string!(l, common.sign_in)}</a>
                         </header>
                     }
                     .into_any(),
@@ -45,16 +47,17 @@ pub struct NoticesChanged(pub RwSignal<u32>);
 
 #[component]
 fn TopBar(viewer: CurrentUser) -> impl IntoView {
+    let l = use_locale();
     let sections = Section::visible_to(viewer.role);
     let has_bell = viewer.role.can(Permission::ViewDashboard);
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">"Visadesk"</A>
-            <nav aria-label="Main" class="mainnav">
+            <A href="/" attr:class="brand">{td_string!(l, common.product)}</A>
+            <nav aria-label=td_string!(l, layout.main_nav) class="mainnav">
                 <ul>
                     {sections
                         .into_iter()
-                        .map(|s| view! { <li><A href=s.path() exact=s == Section::Dashboard>{s.label()}</A></li> })
+                        .map(|s| view! { <li><A href=s.path() exact=s == Section::Dashboard>{names::section(l, s)}</A></li> })
                         .collect_view()}
                 </ul>
             </nav>
@@ -76,11 +79,12 @@ fn Bell() -> impl IntoView {
         move || (location.pathname.get(), changed.map(|c| c.get())),
         |_| unread_notices(),
     );
-    let bell = |count: i64| {
+    let l = use_locale();
+    let bell = move |count: i64| {
         let label = match count {
-            0 => "Notifications: none unread".to_string(),
-            1 => "Notifications: 1 unread".to_string(),
-            n => format!("Notifications: {n} unread"),
+            0 => td_string!(l, layout.notifications_none).to_string(),
+            1 => td_string!(l, layout.notifications_one).to_string(),
+            n => td_string!(l, layout.notifications_several, count = n).to_string(),
         };
         view! {
             <A href="/notifications" attr:class="bell" attr:aria-label=label>
@@ -101,6 +105,7 @@ fn Bell() -> impl IntoView {
 
 #[component]
 fn UserMenu(viewer: CurrentUser) -> impl IntoView {
+    let l = use_locale();
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
@@ -112,15 +117,15 @@ fn UserMenu(viewer: CurrentUser) -> impl IntoView {
         <details class="usermenu">
             <summary>
                 <span class="usermenu-name">{viewer.display_name.clone()}</span>
-                <span class="badge">{viewer.role.label()}</span>
+                <span class="badge">{names::role(l, viewer.role)}</span>
             </summary>
             <div class="usermenu-panel">
                 <p class="muted small">{viewer.email.clone()}</p>
                 <Show when=move || can_sessions>
-                    <A href="/account/sessions">"Your account"</A>
+                    <A href="/account/sessions">{td_string!(l, layout.your_account)}</A>
                 </Show>
                 <ActionForm action=sign_out>
-                    <button type="submit" class="button button-secondary">"Sign out"</button>
+                    <button type="submit" class="button button-secondary">{td_string!(l, common.sign_out)}</button>
                 </ActionForm>
             </div>
         </details>
@@ -142,11 +147,12 @@ pub fn set_page_status(_code: u16) {
 #[component]
 pub fn AccessDenied() -> impl IntoView {
     set_page_status(403);
+    let l = use_locale();
     view! {
         <section class="card narrow" aria-labelledby="denied-title">
-            <h1 id="denied-title">"You don't have access to this page"</h1>
-            <p>"Your role does not include this part of Visadesk. If you need it, ask an administrator of your firm."</p>
-            <p><A href="/">"Back to the dashboard"</A></p>
+            <h1 id="denied-title">{td_string!(l, layout.denied_title)}</h1>
+            <p>{td_string!(l, layout.denied_body)}</p>
+            <p><A href="/">{td_string!(l, layout.back_to_dashboard)}</A></p>
         </section>
     }
 }
@@ -160,8 +166,9 @@ where
     V: IntoView + 'static,
 {
     let viewer = expect_context::<ViewerResource>();
+    let l = use_locale();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {
                 let page = page.clone();
                 move || {

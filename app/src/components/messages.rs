@@ -4,15 +4,16 @@
 
 use crate::api::messages::{case_thread, mark_thread_seen, send_message};
 use crate::domain::message::{linkify, Message, Segment, Thread, MESSAGE_MAX_CHARS};
-use crate::domain::time::format_utc;
 use crate::domain::CaseId;
 use crate::error::AppError;
+use crate::i18n::{format, td_string, use_locale};
 use leptos::prelude::*;
 
 /// The thread of `case_id`. `applicant`: seen from the portal (the firm is
 /// "they"), else from the firm's side.
 #[component]
 pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
+    let l = use_locale();
     let sent_count = RwSignal::new(0u32);
     let id_for_thread = case_id.clone();
     let thread = Resource::new(
@@ -55,7 +56,7 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
         if text.trim().is_empty() {
             error.set(Some(AppError::Invalid {
                 field: "body".into(),
-                message: "Write a message first.".into(),
+                message: td_string!(l, messages.write_first).into(),
             }));
             return;
         }
@@ -75,21 +76,18 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
         let (box_id, hint_id) = (box_id.clone(), hint_id.clone());
         view! {
                 <form class="stack message-form" novalidate on:submit=submit>
-                    <label for=box_id.clone()>{if applicant { "Write to your firm" } else { "Write to the applicant" }}</label>
+                    <label for=box_id.clone()>{if applicant { td_string!(l, messages.write_to_firm) } else { td_string!(l, messages.write_to_applicant) }}</label>
                     <textarea id=box_id.clone() rows="4" maxlength=MESSAGE_MAX_CHARS.to_string()
                         prop:value=move || body.get()
                         on:input=move |ev| body.set(event_target_value(&ev))
                         aria-describedby=hint_id.clone()></textarea>
                     <p id=hint_id.clone() class="hint small">
-                        {move || format!(
-                            "{} of {MESSAGE_MAX_CHARS} characters. Text only; web addresses become links.{}",
-                            count(),
-                            if applicant { "" } else { " The applicant sees this; internal notes stay on the case's details." }
-                        )}
+                        {move || td_string!(l, messages.count_hint, count = count(), max = MESSAGE_MAX_CHARS).to_string()}
+                        {(!applicant).then(|| view! { " " {td_string!(l, messages.staff_hint)} })}
                     </p>
-                    {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })}
+                    {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> })}
                     <div><button type="submit" class="button" disabled=move || send.pending().get()>
-                        {move || if send.pending().get() { "Sending…" } else { "Send" }}
+                        {move || if send.pending().get() { td_string!(l, common.sending) } else { td_string!(l, common.send) }}
                     </button></div>
                 </form>
         }
@@ -99,9 +97,9 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
         view! {
         <section class="card messages" aria-labelledby=labelled_by>
             <h2 id=title_id>
-                {if applicant { "Messages with your firm" } else { "Messages with the applicant" }}
+                {if applicant { td_string!(l, messages.with_firm) } else { td_string!(l, messages.with_applicant) }}
             </h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading messages…"</p> }>
+            <Transition fallback=move || view! { <p class="muted">{td_string!(l, messages.loading)}</p> }>
                 {move || { let form = form.clone(); Suspend::new(async move {
                     match thread.await {
                         Ok(t) => {
@@ -111,7 +109,7 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
                                 {can_write.then(form)}
                             }.into_any()
                         }
-                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                     }
                 })}}
             </Transition>
@@ -124,12 +122,13 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
 
 #[component]
 fn ThreadView(thread: Thread, applicant: bool) -> impl IntoView {
+    let l = use_locale();
     if thread.messages.is_empty() {
         return view! {
             <p class="muted">{if applicant {
-                "No messages yet. Ask your firm anything about your case here."
+                td_string!(l, messages.none_applicant)
             } else {
-                "No messages yet."
+                td_string!(l, messages.none)
             }}</p>
         }
         .into_any();
@@ -141,28 +140,24 @@ fn ThreadView(thread: Thread, applicant: bool) -> impl IntoView {
         .rposition(|m| m.from_firm != applicant)
         .map(|i| thread.messages[i].created_at);
     let seen_line = match (last_mine, other_seen) {
-        (Some(mine), Some(seen)) if seen >= mine => Some(format!(
-            "Seen by {} {}",
-            if applicant {
-                "the firm"
+        (Some(mine), Some(seen)) if seen >= mine => {
+            let when = format::date_time(l, seen);
+            Some(if applicant {
+                td_string!(l, messages.seen_by_firm, when = when).to_string()
             } else {
-                "the applicant"
-            },
-            format_utc(seen)
-        )),
-        (Some(_), _) => Some(format!(
-            "Not yet seen by {}",
-            if applicant {
-                "the firm"
-            } else {
-                "the applicant"
-            }
-        )),
+                td_string!(l, messages.seen_by_applicant, when = when).to_string()
+            })
+        }
+        (Some(_), _) => Some(if applicant {
+            td_string!(l, messages.not_seen_by_firm).to_string()
+        } else {
+            td_string!(l, messages.not_seen_by_applicant).to_string()
+        }),
         _ => None,
     };
     view! {
         {(thread.unread > 0).then(|| view! {
-            <p class="badge badge-new">{match thread.unread { 1 => "1 new message".to_string(), n => format!("{n} new messages") }}</p>
+            <p class="badge badge-new">{match thread.unread { 1 => td_string!(l, messages.one_new).to_string(), n => td_string!(l, messages.several_new, count = n).to_string() }}</p>
         })}
         <ol class="thread">
             {thread.messages.into_iter().map(|m| view! { <MessageItem message=m applicant/> }).collect_view()}
@@ -174,6 +169,7 @@ fn ThreadView(thread: Thread, applicant: bool) -> impl IntoView {
 
 #[component]
 fn MessageItem(message: Message, applicant: bool) -> impl IntoView {
+    let l = use_locale();
     let mine = message.from_firm != applicant;
     let parts = linkify(&message.body)
         .into_iter()
@@ -189,11 +185,8 @@ fn MessageItem(message: Message, applicant: bool) -> impl IntoView {
         <li class="bubble" class:mine=mine>
             <p class="bubble-meta small">
                 <strong>{message.author_name.clone()}</strong>
-                {format!(
-                    "{} · {}",
-                    if !message.from_firm && !applicant { " (applicant)" } else { "" },
-                    format_utc(message.created_at)
-                )}
+                {(!message.from_firm && !applicant).then(|| td_string!(l, messages.applicant_mark))}
+                {format!(" · {}", format::date_time(l, message.created_at))}
             </p>
             <p class="bubble-text">{parts}</p>
         </li>

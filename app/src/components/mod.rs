@@ -6,6 +6,7 @@ pub mod eligibility;
 pub mod email_choices;
 pub mod field;
 pub mod form;
+pub mod language;
 pub mod layout;
 pub mod messages;
 pub mod upload;

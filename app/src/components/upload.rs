@@ -7,6 +7,7 @@ use crate::domain::document::format_bytes;
 #[cfg(feature = "hydrate")]
 use crate::domain::document::upload_path;
 use crate::domain::ItemId;
+use crate::i18n::{td_string, use_locale, Locale};
 use leptos::prelude::*;
 
 /// Where an upload stands.
@@ -62,13 +63,15 @@ impl UploadTracker {
 
 /// The message for a file the server would refuse for its size.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn too_large(size: u64, max: u64) -> Option<String> {
+fn too_large(l: Locale, size: u64, max: u64) -> Option<String> {
     (size > max).then(|| {
-        format!(
-            "The file is {}; the limit is {}. Make it smaller (for example, scan at a lower resolution) and try again.",
-            format_bytes(size),
-            format_bytes(max)
+        td_string!(
+            l,
+            upload.too_big,
+            size = format_bytes(size),
+            limit = format_bytes(max)
         )
+        .to_string()
     })
 }
 
@@ -84,6 +87,7 @@ pub fn Upload(
     action: String,
     on_done: Callback<()>,
 ) -> impl IntoView {
+    let l = use_locale();
     let phase = RwSignal::new(Phase::Idle);
     let dragging = RwSignal::new(false);
     let input_id = format!("upload-{item_id}");
@@ -95,12 +99,12 @@ pub fn Upload(
         let item_id = item_id.clone();
         move |file: web_sys::File| {
             let size = file.size() as u64;
-            if let Some(message) = too_large(size, max_bytes) {
+            if let Some(message) = too_large(l, size, max_bytes) {
                 phase.set(Phase::Failed(message));
                 return;
             }
             if size == 0 {
-                phase.set(Phase::Failed("The file is empty.".into()));
+                phase.set(Phase::Failed(td_string!(l, upload.empty).into()));
                 return;
             }
             let name = file.name();
@@ -109,7 +113,7 @@ pub fn Upload(
                 sent: 0,
                 total: size,
             });
-            match browser::Request::send(&upload_path(&item_id), &file, phase, name, on_done) {
+            match browser::Request::send(l, &upload_path(&item_id), &file, phase, name, on_done) {
                 Ok(request) => xhr.set_value(Some(request)),
                 Err(message) => phase.set(Phase::Failed(message)),
             }
@@ -156,7 +160,7 @@ pub fn Upload(
                 r.abort();
             }
         });
-        phase.set(Phase::Failed("Upload cancelled. Nothing was saved.".into()));
+        phase.set(Phase::Failed(td_string!(l, upload.cancelled).into()));
     };
     let busy = move || matches!(phase.get(), Phase::Sending { .. } | Phase::Storing { .. });
     // Counted while busy, so the page holds its reload until every upload is done.
@@ -195,25 +199,25 @@ pub fn Upload(
                     aria-label=format!("{action} {label}")
                     on:change=on_pick
                 />
-                <span class="muted small upload-hint">"or drop a PDF, JPEG or PNG here (up to " {format_bytes(max_bytes)} ")"</span>
+                <span class="muted small upload-hint">{td_string!(l, upload.or_drop, size = format_bytes(max_bytes)).to_string()}</span>
             </div>
             {move || match phase.get() {
                 Phase::Idle => ().into_any(),
                 Phase::Sending { name, sent, total } => view! {
                     <div class="upload-progress" role="status">
                         <span class="small upload-name">{name}</span>
-                        <progress max=total.to_string() value=sent.to_string() aria-label="Upload progress"></progress>
+                        <progress max=total.to_string() value=sent.to_string() aria-label=td_string!(l, upload.progress)></progress>
                         <span class="small muted upload-bytes" data-sent=sent.to_string() data-total=total.to_string()>
-                            {format!("{} of {}", format_bytes(sent), format_bytes(total))}
+                            {td_string!(l, upload.sent_of_total, sent = format_bytes(sent), total = format_bytes(total)).to_string()}
                         </span>
-                        <button type="button" class="button button-small button-secondary" on:click=cancel>"Cancel"</button>
+                        <button type="button" class="button button-small button-secondary" on:click=cancel>{td_string!(l, common.cancel)}</button>
                     </div>
                 }.into_any(),
                 Phase::Storing { name } => view! {
-                    <p class="small upload-progress" role="status">{format!("Checking and storing {name}…")}</p>
+                    <p class="small upload-progress" role="status">{td_string!(l, upload.storing, name = name).to_string()}</p>
                 }.into_any(),
                 Phase::Done { name } => view! {
-                    <p class="small upload-done" role="status">{format!("{name} uploaded.")}</p>
+                    <p class="small upload-done" role="status">{td_string!(l, upload.done, name = name).to_string()}</p>
                 }.into_any(),
                 Phase::Failed(message) => view! {
                     <p class="field-error upload-error" role="alert">{message}</p>
@@ -236,6 +240,7 @@ mod browser {
     //! alive as long as the request).
 
     use super::Phase;
+    use crate::i18n::{td_string, Locale};
     use leptos::prelude::*;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -251,13 +256,14 @@ mod browser {
 
     impl Request {
         pub fn send(
+            l: Locale,
             path: &str,
             file: &web_sys::File,
             phase: RwSignal<Phase>,
             name: String,
             on_done: Callback<()>,
         ) -> Result<Request, String> {
-            let fail = |_| "Your browser could not start the upload.".to_string();
+            let fail = |_| td_string!(l, upload.could_not_start).to_string();
             let xhr = XmlHttpRequest::new().map_err(fail)?;
             xhr.open("POST", path).map_err(fail)?;
             let form = FormData::new().map_err(fail)?;
@@ -296,17 +302,16 @@ mod browser {
                                 .map(str::to_string)
                         })
                         .unwrap_or_else(|| match status {
-                            413 => "The file is too large.".to_string(),
-                            401 => "Your session has ended. Please sign in again.".to_string(),
-                            _ => format!("The upload failed (status {status}). Please try again."),
+                            413 => td_string!(l, upload.too_large).to_string(),
+                            401 => td_string!(l, errors.not_signed_in).to_string(),
+                            _ => td_string!(l, upload.failed_status, status = status).to_string(),
                         });
                     phase.set(Phase::Failed(message));
                 }
             });
             let failed = Closure::<dyn FnMut()>::new(move || {
                 phase.set(Phase::Failed(
-                    "The connection was lost during the upload. Nothing was saved; please try again."
-                        .into(),
+                    td_string!(l, upload.connection_lost).to_string(),
                 ));
             });
             let upload = xhr.upload().map_err(fail)?;
@@ -341,13 +346,18 @@ mod browser {
 #[cfg(test)]
 mod tests {
     use super::too_large;
+    use crate::i18n::Locale;
 
     #[test]
     fn files_over_the_limit_are_refused_before_sending() {
-        assert_eq!(too_large(10, 25 << 20), None);
+        assert_eq!(too_large(Locale::en, 10, 25 << 20), None);
         assert_eq!(
-            too_large(38 << 20, 25 << 20).unwrap(),
+            too_large(Locale::en, 38 << 20, 25 << 20).unwrap(),
             "The file is 38.0 MB; the limit is 25.0 MB. Make it smaller (for example, scan at a lower resolution) and try again."
+        );
+        assert_eq!(
+            too_large(Locale::zh_Hans, 38 << 20, 25 << 20).unwrap(),
+            "文件大小为 38.0 MB，上限为 25.0 MB。请缩小文件（例如以较低分辨率扫描）后重试。"
         );
     }
 }

@@ -1,7 +1,7 @@
 //! People who sign in, and their sessions, as the UI sees them.
 
 use super::id::{ClientId, SessionId, UserId};
-use super::Role;
+use super::{Language, Role};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in person making a request.
@@ -15,6 +15,9 @@ pub struct CurrentUser {
     pub session_id: SessionId,
     /// For an applicant, the client record whose cases they see.
     pub client_id: Option<ClientId>,
+    /// The language chosen in the account; `None` follows the browser.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// A user as listed on the admin page.

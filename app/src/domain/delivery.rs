@@ -74,24 +74,6 @@ pub fn default_delivery(category: MailCategory) -> Delivery {
     }
 }
 
-/// What the preference form says about each category, for this role.
-pub fn explain(category: MailCategory, role: Role) -> &'static str {
-    use MailCategory::*;
-    match (category, role.is_staff()) {
-        (DocumentUploaded, _) => "Someone uploads a document to a case assigned to you.",
-        (Message, true) => "An applicant writes on a case assigned to you.",
-        (Message, false) => "The firm writes to you about your case.",
-        (TaskAssigned, _) => "Someone gives you a task.",
-        (Digest, _) => {
-            "Once a day: your overdue tasks, what is due today and tomorrow, and your cases' filings within 7 days."
-        }
-        (StageChanged, _) => "Your case moves on (for example, it was filed or decided).",
-        (DocumentReviewed, _) => "The firm accepts a document you sent, or asks for it again.",
-        (ItemAdded, _) => "The firm asks you for one more document.",
-        _ => "",
-    }
-}
-
 /// One row of the preference form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailPreference {
@@ -264,9 +246,6 @@ mod tests {
     fn security_emails_are_never_a_choice() {
         for role in Role::ALL {
             assert!(categories_for(role).iter().all(|c| !c.is_security()));
-            assert!(categories_for(role)
-                .iter()
-                .all(|c| !explain(*c, role).is_empty()));
         }
     }
 

@@ -86,6 +86,33 @@ impl Language {
     }
 }
 
+/// On the wire and in the database a language is its code (`"zh-Hans"`).
+impl serde::Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+/// Reads a code that [`Language::from_code`] knows; anything else is refused
+/// by name, so a request cannot store a language Visadesk does not speak.
+impl<'de> serde::Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Language::from_code(&code).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown language `{}`: use one of en, zh-Hans",
+                crate::error::clip(&code, 40)
+            ))
+        })
+    }
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// A `q=` weight in thousandths (`0.8` is 800); `None` if malformed.
 fn quality(text: &str) -> Option<u16> {
     let value: f32 = text.trim().parse().ok()?;
@@ -157,6 +184,18 @@ mod tests {
         assert_eq!(pick("zh;q=0, en;q=0.1"), Some(Language::English));
         assert_eq!(pick("zh;q=abc, en;q=2, de"), None);
         assert_eq!(pick(""), None);
+    }
+
+    #[test]
+    fn a_language_travels_as_its_code_and_an_unknown_one_is_refused_by_name() {
+        assert_eq!(
+            serde_json::to_string(&Language::ChineseSimplified).unwrap(),
+            r#""zh-Hans""#
+        );
+        let read: Language = serde_json::from_str(r#""zh-CN""#).unwrap();
+        assert_eq!(read, Language::ChineseSimplified);
+        let err = serde_json::from_str::<Language>(r#""fr""#).unwrap_err();
+        assert!(err.to_string().contains("unknown language `fr`"), "{err}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::domain::case::{can_edit_case, Board, CaseSummary};
 use crate::domain::stage::offered_moves;
 use crate::domain::{CaseId, CurrentUser, Permission, Stage, UserId};
 use crate::error::AppError;
+use crate::i18n::{format, names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -17,8 +18,9 @@ use leptos_router::hooks::use_query_map;
 /// The case board.
 #[component]
 pub fn BoardPage() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <Title text="Case board"/>
+        <Title text=td_string!(l, board.title)/>
         <RequirePermission permission=Permission::ViewCases page=|v: CurrentUser| view! { <BoardView viewer=v/> }/>
     }
 }
@@ -44,6 +46,7 @@ struct BoardState {
 
 #[component]
 fn BoardView(viewer: CurrentUser) -> impl IntoView {
+    let l = use_locale();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let reload = RwSignal::new(0u64);
@@ -57,7 +60,13 @@ fn BoardView(viewer: CurrentUser) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(_) => {
-                    status.set(Some(Ok(format!("Moved {reference} to {}.", to.label()))));
+                    status.set(Some(Ok(td_string!(
+                        l,
+                        board.moved,
+                        reference = reference,
+                        stage = names::stage(l, to)
+                    )
+                    .to_string())));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => status.set(Some(Err(e))),
@@ -87,27 +96,27 @@ fn BoardView(viewer: CurrentUser) -> impl IntoView {
     let viewer_id = viewer.user_id.clone();
     view! {
         <div class="page-head">
-            <h1>"Case board"</h1>
+            <h1>{td_string!(l, board.title)}</h1>
             <CaseViews/>
         </div>
-        <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter the board">
+        <Form method="GET" action="" attr:class="toolbar" attr:aria-label=td_string!(l, board.filter_label)>
             <CaseFilterFields prefix="b" me=me.clone() staff/>
-            <button type="submit" class="button">"Filter"</button>
+            <button type="submit" class="button">{td_string!(l, cases.filter)}</button>
         </Form>
-        <p class="muted small">"Drag a card to another stage, or use its “Move to” menu. Columns you can't move a card to are dimmed while you drag."</p>
+        <p class="muted small">{td_string!(l, board.how)}</p>
         <div class="board-status" role="status" aria-live="polite">
             {move || status.get().map(|s| match s {
                 Ok(message) => view! { <p class="alert alert-success">{message}</p> }.into_any(),
-                Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
             })}
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {move || {
                 let viewer_id = viewer_id.clone();
                 Suspend::new(async move {
                     match board.await {
                         Ok(b) => view! { <Columns board=b viewer_id state/> }.into_any(),
-                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                     }
                 })
             }}
@@ -117,6 +126,7 @@ fn BoardView(viewer: CurrentUser) -> impl IntoView {
 
 #[component]
 fn Columns(board: Board, viewer_id: UserId, state: BoardState) -> impl IntoView {
+    let l = use_locale();
     view! {
         <div class="board">
             {board.columns.into_iter().map(|col| {
@@ -160,19 +170,19 @@ fn Columns(board: Board, viewer_id: UserId, state: BoardState) -> impl IntoView 
                         }
                     >
                         <header class="board-column-head">
-                            <h2 id=heading_id>{stage.label()}</h2>
-                            <span class="badge" aria-label=format!("{} cases", col.total)>{col.total}</span>
+                            <h2 id=heading_id>{names::stage(l, stage)}</h2>
+                            <span class="badge" aria-label=td_string!(l, dashboard.cases_count, count = col.total).to_string()>{col.total}</span>
                         </header>
                         <ul class="board-cards">
                             {col.cards.into_iter().map(|c| view! { <Card case=c viewer_id=viewer_id.clone() state/> }).collect_view()}
                         </ul>
                         {(col.total > shown).then(|| view! {
                             <p class="small muted board-more">
-                                {format!("{shown} most recent of {}. ", col.total)}
-                                <A href=format!("/cases?stage={}", stage.code())>"See all in the list"</A>
+                                {td_string!(l, board.most_recent, shown = shown, total = col.total).to_string()}
+                                <A href=format!("/cases?stage={}", stage.code())>{td_string!(l, board.see_all)}</A>
                             </p>
                         })}
-                        {(col.total == 0).then(|| view! { <p class="small muted board-more">"No cases."</p> })}
+                        {(col.total == 0).then(|| view! { <p class="small muted board-more">{td_string!(l, board.no_cases)}</p> })}
                     </section>
                 }
             }).collect_view()}
@@ -182,6 +192,7 @@ fn Columns(board: Board, viewer_id: UserId, state: BoardState) -> impl IntoView 
 
 #[component]
 fn Card(case: CaseSummary, viewer_id: UserId, state: BoardState) -> impl IntoView {
+    let l = use_locale();
     let can_edit = can_edit_case(
         state.viewer_role,
         &viewer_id,
@@ -208,7 +219,8 @@ fn Card(case: CaseSummary, viewer_id: UserId, state: BoardState) -> impl IntoVie
     let (id, reference) = (case.id.clone(), case.reference.clone());
     let dragged_id = case.id.clone();
     let select_id = format!("move-{}", case.id);
-    let menu_label = format!("Move {} to", case.reference);
+    let menu_label =
+        td_string!(l, board.move_label, reference = case.reference.clone()).to_string();
     let data_case = case.reference.clone();
     view! {
         <li
@@ -232,25 +244,25 @@ fn Card(case: CaseSummary, viewer_id: UserId, state: BoardState) -> impl IntoVie
             <p class="board-card-title">
                 <A href=format!("/cases/{}", case.id)>{case.reference.clone()}</A>
                 {(case.priority >= crate::domain::case::Priority::High).then(|| view! {
-                    <span class="badge badge-danger">{case.priority.label()}</span>
+                    <span class="badge badge-danger">{names::priority(l, case.priority)}</span>
                 })}
             </p>
             <p class="small">{case.client_name.clone()}</p>
-            <p class="small muted">{case.programme.label()}</p>
+            <p class="small muted">{names::programme(l, case.programme)}</p>
             <p class="small muted">
                 {[case.attorney.as_ref(), case.paralegal.as_ref()].into_iter().flatten().map(|p| p.display_name.clone()).collect::<Vec<_>>().join(" · ")}
             </p>
             {(!case.target_filing_on.is_empty()).then(|| view! {
-                <p class="small muted">"Target filing " {case.target_filing_on.clone()}</p>
+                <p class="small muted">{td_string!(l, board.target_filing, date = format::iso_date(l, &case.target_filing_on)).to_string()}</p>
             })}
-            <p class="small muted">"Documents: " {case.documents.text()}</p>
+            <p class="small muted">{td_string!(l, board.documents, progress = td_string!(l, cases.documents_progress, accepted = case.documents.accepted, counted = case.documents.counted).to_string()).to_string()}</p>
             {movable.then(|| view! {
                 <div class="board-move">
                     <label class="sr-only" for=select_id.clone()>{menu_label}</label>
                     <select id=select_id on:change=move |ev| choice.set(event_target_value(&ev))>
                         {allowed.iter().map(|s| {
                             let code = s.code();
-                            view! { <option value=code selected=move || choice.get() == code>{s.label()}</option> }
+                            view! { <option value=code selected=move || choice.get() == code>{names::stage(l, *s)}</option> }
                         }).collect_view()}
                     </select>
                     <button
@@ -263,7 +275,7 @@ fn Card(case: CaseSummary, viewer_id: UserId, state: BoardState) -> impl IntoVie
                             }
                         }
                     >
-                        "Move"
+                        {td_string!(l, board.move_button)}
                     </button>
                 </div>
             })}

@@ -18,9 +18,9 @@ use crate::components::upload::{Upload, UploadTracker};
 use crate::domain::case::{CaseDetail, StaffRef};
 use crate::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, Progress};
 use crate::domain::task::Task;
-use crate::domain::time::format_utc;
 use crate::domain::{CaseId, CurrentUser, ItemId, Permission, Stage, TaskId};
 use crate::error::AppError;
+use crate::i18n::{format, names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -91,12 +91,13 @@ pub fn CasePage() -> impl IntoView {
         },
         |(id, _)| load_case_eligibility(CaseId::new(id)),
     );
+    let l = use_locale();
     view! {
-        <Title text="Case"/>
+        <Title text=td_string!(l, case.title)/>
         <RequirePermission
             permission=Permission::ViewCases
             page=move |_: CurrentUser| view! {
-                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
                     {move || Suspend::new(async move {
                         let staff = staff.await.unwrap_or_default();
                         let eligibility = eligibility.await;
@@ -115,11 +116,11 @@ pub fn CasePage() -> impl IntoView {
                                         />
                                     }.into_any(),
                                     Err(e) => view! {
-                                        <p class="alert alert-error" role="alert">{format!("Eligibility could not be loaded: {e}")}</p>
+                                        <p class="alert alert-error" role="alert">{td_string!(l, case.eligibility_failed, error = e.message(l)).to_string()}</p>
                                     }.into_any(),
                                 }}
                             }.into_any(),
-                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -138,6 +139,7 @@ fn or_dash(s: &str) -> String {
 
 #[component]
 fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
+    let l = use_locale();
     let s = case.summary.clone();
     let id = s.id.clone();
     let do_move = Action::new(move |(id, to): &(CaseId, Stage)| {
@@ -159,42 +161,42 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
     });
     view! {
         <Title text=s.reference.clone()/>
-        <p class="muted small"><A href="/cases">"Cases"</A> " / " {s.reference.clone()}</p>
+        <p class="muted small"><A href="/cases">{td_string!(l, cases.title)}</A> " / " {s.reference.clone()}</p>
         <div class="page-head">
             <h1>{s.reference.clone()} " · " {s.client_name.clone()}</h1>
-            <span class="badge badge-stage">{s.stage.label()}</span>
+            <span class="badge badge-stage">{names::stage(l, s.stage)}</span>
             {case.can_edit.then(|| view! {
-                <A href=format!("/cases/{}/edit", s.id) attr:class="button button-secondary">"Edit details"</A>
+                <A href=format!("/cases/{}/edit", s.id) attr:class="button button-secondary">{td_string!(l, case.edit_details)}</A>
             })}
         </div>
         <div class="detail-grid">
             <section class="card" aria-labelledby="overview-title">
-                <h2 id="overview-title">"Overview"</h2>
+                <h2 id="overview-title">{td_string!(l, case.overview)}</h2>
                 <dl class="facts">
-                    <dt>"Client"</dt><dd><A href=format!("/clients/{}", s.client_id)>{s.client_name.clone()}</A></dd>
-                    <dt>"Programme"</dt><dd>{s.programme.label()}</dd>
-                    <dt>"Priority"</dt><dd>{s.priority.label()}</dd>
-                    <dt>"Attorney"</dt><dd>{s.attorney.clone().map(|p| p.display_name).unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Paralegal"</dt><dd>{s.paralegal.clone().map(|p| p.display_name).unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Opened"</dt><dd>{case.opened_on.clone()}</dd>
-                    <dt>"Target filing"</dt><dd>{or_dash(&s.target_filing_on)}</dd>
-                    <dt>"Filed"</dt><dd>{or_dash(&case.filed_on)}</dd>
-                    <dt>"Decision"</dt><dd>{or_dash(&case.decision_on)}</dd>
-                    <dt>"Outcome"</dt><dd>{if s.stage.is_outcome() { s.stage.label().to_string() } else { "Pending".into() }}</dd>
+                    <dt>{td_string!(l, cases.client)}</dt><dd><A href=format!("/clients/{}", s.client_id)>{s.client_name.clone()}</A></dd>
+                    <dt>{td_string!(l, cases.programme)}</dt><dd>{names::programme(l, s.programme)}</dd>
+                    <dt>{td_string!(l, cases.priority)}</dt><dd>{names::priority(l, s.priority)}</dd>
+                    <dt>{td_string!(l, cases.attorney)}</dt><dd>{s.attorney.clone().map(|p| p.display_name).unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{td_string!(l, cases.paralegal)}</dt><dd>{s.paralegal.clone().map(|p| p.display_name).unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{td_string!(l, case.opened)}</dt><dd>{format::iso_date(l, &case.opened_on)}</dd>
+                    <dt>{td_string!(l, cases.target_filing)}</dt><dd>{or_dash(&format::iso_date(l, &s.target_filing_on))}</dd>
+                    <dt>{td_string!(l, case.filed)}</dt><dd>{or_dash(&format::iso_date(l, &case.filed_on))}</dd>
+                    <dt>{td_string!(l, case.decision)}</dt><dd>{or_dash(&format::iso_date(l, &case.decision_on))}</dd>
+                    <dt>{td_string!(l, case.outcome)}</dt><dd>{if s.stage.is_outcome() { names::stage(l, s.stage) } else { td_string!(l, case.pending) }}</dd>
                 </dl>
             </section>
             <section class="card" aria-labelledby="move-title">
-                <h2 id="move-title">"Stage"</h2>
-                <p>"Now in " <strong>{s.stage.label()}</strong> "."</p>
-                <p class="muted small">{s.stage.plain_words()}</p>
+                <h2 id="move-title">{td_string!(l, cases.stage)}</h2>
+                <p>{td_string!(l, case.now_in, stage = names::stage(l, s.stage)).to_string()}</p>
+                <p class="muted small">{names::stage_in_plain_words(l, s.stage)}</p>
                 <FormError error=forms.move_error/>
                 {if case.offered_moves.is_empty() {
-                    view! { <p class="muted">{if case.can_edit { "No further moves from here." } else { "You can't move this case." }}</p> }.into_any()
+                    view! { <p class="muted">{if case.can_edit { td_string!(l, case.no_moves) } else { td_string!(l, case.cannot_move) }}</p> }.into_any()
                 } else {
                     view! {
                         <div class="stack">
                             <div class="field">
-                                <label for="move-note">"Note for the timeline (optional)"</label>
+                                <label for="move-note">{td_string!(l, case.move_note)}</label>
                                 <input id="move-note" type="text" maxlength="2000" bind:value=forms.move_note/>
                             </div>
                             <div class="move-buttons">
@@ -209,7 +211,7 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
                                             disabled=move || forms.busy.get()
                                             on:click=move |_| { do_move.dispatch((id.clone(), to)); }
                                         >
-                                            {format!("Move to {}", to.label())}
+                                            {td_string!(l, case.move_to, stage = names::stage(l, to)).to_string()}
                                         </button>
                                     }
                                 }).collect_view()}
@@ -223,22 +225,22 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
         <Tasks case_id=id.clone() tasks=case.tasks.clone() can_edit=case.can_edit staff forms/>
         <Messages case_id=id.clone() applicant=false/>
         <section class="card" aria-labelledby="notes-title">
-            <h2 id="notes-title">"Internal notes"</h2>
+            <h2 id="notes-title">{td_string!(l, case.notes)}</h2>
             {if case.internal_notes.is_empty() {
-                view! { <p class="muted">"No notes yet." {case.can_edit.then_some(" Add them under Edit details.")}</p> }.into_any()
+                view! { <p class="muted">{td_string!(l, case.no_notes)} {case.can_edit.then_some(td_string!(l, case.add_notes_hint))}</p> }.into_any()
             } else {
                 view! { <p class="pre-wrap">{case.internal_notes.clone()}</p> }.into_any()
             }}
-            <p class="muted small">"Staff only: applicants never see these."</p>
+            <p class="muted small">{td_string!(l, case.staff_only)}</p>
         </section>
         <section class="card" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">"Timeline"</h2>
+            <h2 id="timeline-title">{td_string!(l, case.timeline)}</h2>
             <ol class="timeline">
                 {case.timeline.into_iter().map(|m| view! {
                     <li>
                         <p>
-                            <strong>{match m.from { Some(f) => format!("{} → {}", f.label(), m.to.label()), None => m.to.label().to_string() }}</strong>
-                            <span class="muted small">" · " {m.actor_name} " · " {format_utc(m.at)}</span>
+                            <strong>{match m.from { Some(f) => format!("{} → {}", names::stage(l, f), names::stage(l, m.to)), None => names::stage(l, m.to).to_string() }}</strong>
+                            <span class="muted small">" · " {m.actor_name} " · " {format::date_time(l, m.at)}</span>
                         </p>
                         {(!m.note.is_empty()).then(|| view! { <p class="small">{m.note}</p> })}
                     </li>
@@ -257,6 +259,7 @@ fn Tasks(
     staff: Vec<StaffRef>,
     forms: Forms,
 ) -> impl IntoView {
+    let l = use_locale();
     let open = tasks.iter().filter(|t| !t.done).count();
     let overdue = tasks.iter().filter(|t| t.overdue).count();
     let add = Action::new(move |case_id: &CaseId| {
@@ -307,14 +310,14 @@ fn Tasks(
     // Type-erased: the case page's view type is otherwise too deep to compile.
     view! {
         <section class="card" aria-labelledby="tasks-title">
-            <h2 id="tasks-title">"Tasks and deadlines"</h2>
+            <h2 id="tasks-title">{td_string!(l, case.tasks)}</h2>
             <p class="muted small" role="status">
-                {format!("{open} open")}
-                {(overdue > 0).then(|| view! { " · " <span class="text-danger">{format!("{overdue} overdue")}</span> })}
+                {td_string!(l, case.open_tasks, count = open).to_string()}
+                {(overdue > 0).then(|| view! { " · " <span class="text-danger">{td_string!(l, case.overdue_tasks, count = overdue).to_string()}</span> })}
             </p>
             <FormError error=Signal::derive(move || forms.task_error.get().filter(|e| e.field().is_none() && !matches!(e, AppError::InvalidFields(_))))/>
             {if tasks.is_empty() {
-                view! { <p class="muted">"No tasks yet."</p> }.into_any()
+                view! { <p class="muted">{td_string!(l, case.no_tasks)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="tasks">
@@ -333,19 +336,19 @@ fn Tasks(
                                     />
                                     <label for=check_id class="task-title">{t.title.clone()}</label>
                                     <span class="task-meta small">
-                                        {if t.due_on.is_empty() { "No due date".to_string() } else { format!("Due {}", t.due_on) }}
-                                        {t.overdue.then(|| view! { " " <span class="badge badge-danger">"Overdue"</span> })}
+                                        {if t.due_on.is_empty() { td_string!(l, case.no_due_date).to_string() } else { td_string!(l, case.due, date = format::iso_date(l, &t.due_on)).to_string() }}
+                                        {t.overdue.then(|| view! { " " <span class="badge badge-danger">{td_string!(l, case.overdue)}</span> })}
                                         {t.assignee.clone().map(|a| view! { <span class="muted">" · " {a.display_name}</span> })}
                                     </span>
                                     {can_edit.then(|| view! {
                                         <button
                                             type="button"
                                             class="button button-small button-danger"
-                                            aria-label=format!("Delete task {}", t.title)
+                                            aria-label=td_string!(l, case.delete_task, title = t.title.clone()).to_string()
                                             disabled=move || forms.busy.get()
                                             on:click=move |_| { change.dispatch((delete_id.clone(), None)); }
                                         >
-                                            "Delete"
+                                            {td_string!(l, case.delete)}
                                         </button>
                                     })}
                                 </li>
@@ -356,26 +359,26 @@ fn Tasks(
             }}
             {can_edit.then(|| view! {
                 <form class="task-form" novalidate on:submit=move |ev| { ev.prevent_default(); add.dispatch(case_id.clone()); }>
-                    <h3 class="small">"Add a task"</h3>
+                    <h3 class="small">{td_string!(l, case.add_task_title)}</h3>
                     <div class="grid-form">
                         <div class="field" class:field-invalid=move || field_error("title").get().is_some()>
-                            <label for="task-title">"Task *"</label>
+                            <label for="task-title">{td_string!(l, case.task_field)}</label>
                             <input id="task-title" type="text" maxlength="200" bind:value=forms.task_title
                                 aria-invalid=move || field_error("title").get().is_some().then_some("true")
                                 aria-describedby="task-title-error"/>
                             <p class="field-error" id="task-title-error">{move || field_error("title").get()}</p>
                         </div>
                         <div class="field" class:field-invalid=move || field_error("due_on").get().is_some()>
-                            <label for="task-due">"Due"</label>
+                            <label for="task-due">{td_string!(l, case.due_field)}</label>
                             <input id="task-due" type="date" bind:value=forms.task_due
                                 aria-invalid=move || field_error("due_on").get().is_some().then_some("true")
                                 aria-describedby="task-due-error"/>
                             <p class="field-error" id="task-due-error">{move || field_error("due_on").get()}</p>
                         </div>
                         <div class="field" class:field-invalid=move || field_error("assignee_id").get().is_some()>
-                            <label for="task-assignee">"Assignee"</label>
+                            <label for="task-assignee">{td_string!(l, case.assignee)}</label>
                             <select id="task-assignee" on:change=move |ev| forms.task_assignee.set(event_target_value(&ev))>
-                                <option value="" selected=move || forms.task_assignee.get().is_empty()>"Nobody"</option>
+                                <option value="" selected=move || forms.task_assignee.get().is_empty()>{td_string!(l, case.nobody)}</option>
                                 {staff.iter().map(|p| {
                                     let pid = p.id.to_string();
                                     view! { <option value=pid.clone() selected=move || forms.task_assignee.get() == pid>{p.display_name.clone()}</option> }
@@ -384,7 +387,7 @@ fn Tasks(
                             <p class="field-error">{move || field_error("assignee_id").get()}</p>
                         </div>
                     </div>
-                    <button type="submit" class="button" disabled=move || forms.busy.get()>"Add task"</button>
+                    <button type="submit" class="button" disabled=move || forms.busy.get()>{td_string!(l, case.add_task)}</button>
                 </form>
             })}
         </section>
@@ -402,6 +405,7 @@ fn Checklist(
     max_upload_bytes: u64,
     forms: Forms,
 ) -> impl IntoView {
+    let l = use_locale();
     let progress = Progress::of(items.iter().map(|i| (i.required, &i.status)));
     let uploads = use_context::<UploadTracker>();
     let present: Vec<DocumentKind> = items.iter().map(|i| i.kind).collect();
@@ -445,9 +449,9 @@ fn Checklist(
     );
     view! {
         <section class="card" aria-labelledby="documents-title">
-            <h2 id="documents-title">"Documents"</h2>
+            <h2 id="documents-title">{td_string!(l, case.documents)}</h2>
             <p class="muted small" role="status">
-                {progress.text()} {progress.complete().then_some(" · complete")}
+                {td_string!(l, cases.documents_progress, accepted = progress.accepted, counted = progress.counted).to_string()} {progress.complete().then_some(td_string!(l, case.complete))}
             </p>
             <FormError error=Signal::derive(move || forms.checklist_error.get().filter(|e| e.field().is_none()))/>
             <ul class="checklist">
@@ -462,20 +466,20 @@ fn Checklist(
                     let waived = matches!(item.status, ItemStatus::Waived(_));
                     let (id_waive, id_restore, id_open, id_is) = (item.id.clone(), item.id.clone(), item.id.clone(), item.id.clone());
                     let reason_id = format!("waive-{}", item.id);
-                    let label = item.kind.label();
+                    let label = names::document(l, item.kind);
                     view! {
                         <li class="checklist-item" data-kind=item.kind.code()>
                             <span class="checklist-name">
                                 {label}
-                                {(!item.required).then_some(view! { <span class="muted small">" (optional)"</span> })}
+                                {(!item.required).then_some(view! { <span class="muted small">" " {td_string!(l, common.optional)}</span> })}
                             </span>
-                            <span class=status_class>{item.status.label()}</span>
+                            <span class=status_class>{names::checklist_status(l, &item.status)}</span>
                             {reason.map(|r| view! { <span class="small muted checklist-reason">{r}</span> })}
                             <div class="checklist-documents">
                                 <Versions versions=item.versions.clone() label=label can_review=can_edit on_change=Callback::new(move |_| forms.changed())/>
                                 {(can_edit && !waived).then(|| view! {
                                     <Upload item_id=item.id.clone() label=label max_bytes=max_upload_bytes
-                                        action=if item.versions.is_empty() { "Upload" } else { "Upload a new version" }
+                                        action=if item.versions.is_empty() { td_string!(l, portal.upload) } else { td_string!(l, portal.upload_new_version) }
                                         on_done=Callback::new(move |_| match uploads {
                                             Some(uploads) => uploads.done(),
                                             None => forms.changed(),
@@ -487,7 +491,7 @@ fn Checklist(
                                     <button type="button" class="button button-small button-secondary"
                                         disabled=move || forms.busy.get()
                                         on:click=move |_| { waive.dispatch((id_restore.clone(), false)); }>
-                                        "Needed again"
+                                        {td_string!(l, case.needed_again)}
                                     </button>
                                 }.into_any()
                             } else {
@@ -496,9 +500,9 @@ fn Checklist(
                                         when=move || forms.waiving.get().as_ref() == Some(&id_is)
                                         fallback=move || { let id_open = id_open.clone(); view! {
                                             <button type="button" class="button button-small button-secondary"
-                                                aria-label=format!("Waive {label}")
+                                                aria-label=td_string!(l, case.waive_label, document = label).to_string()
                                                 on:click=move |_| { forms.checklist_error.set(None); forms.waiving.set(Some(id_open.clone())); }>
-                                                "Waive"
+                                                {td_string!(l, case.waive)}
                                             </button>
                                         }}
                                     >
@@ -507,10 +511,10 @@ fn Checklist(
                                             let reason_id = reason_id.clone();
                                             view! {
                                                 <form class="inline-form waive-form" on:submit=move |ev| { ev.prevent_default(); waive.dispatch((id_waive.clone(), true)); }>
-                                                    <label class="sr-only" for=reason_id.clone()>{format!("Why is “{label}” not needed?")}</label>
-                                                    <input id=reason_id type="text" maxlength="500" placeholder="Why is it not needed?" bind:value=forms.waive_reason/>
-                                                    <button type="submit" class="button button-small" disabled=move || forms.busy.get()>"Waive"</button>
-                                                    <button type="button" class="button button-small button-secondary" on:click=move |_| forms.waiving.set(None)>"Cancel"</button>
+                                                    <label class="sr-only" for=reason_id.clone()>{td_string!(l, case.why_not_needed_label, document = label).to_string()}</label>
+                                                    <input id=reason_id type="text" maxlength="500" placeholder=td_string!(l, case.why_not_needed) bind:value=forms.waive_reason/>
+                                                    <button type="submit" class="button button-small" disabled=move || forms.busy.get()>{td_string!(l, case.waive)}</button>
+                                                    <button type="button" class="button button-small button-secondary" on:click=move |_| forms.waiving.set(None)>{td_string!(l, common.cancel)}</button>
                                                     <p class="field-error">{move || forms.checklist_error.get().and_then(|e| e.message_for("reason"))}</p>
                                                 </form>
                                             }
@@ -524,14 +528,14 @@ fn Checklist(
             </ul>
             {(can_edit && !addable.is_empty()).then(|| view! {
                 <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); add.dispatch((case_id.clone(), new_kind.get_untracked())); }>
-                    <label for="add-document">"Also ask for"</label>
+                    <label for="add-document">{td_string!(l, case.also_ask_for)}</label>
                     <select id="add-document" on:change=move |ev| new_kind.set(event_target_value(&ev))>
                         {addable.iter().map(|k| {
                             let code = k.code();
-                            view! { <option value=code selected=move || new_kind.get() == code>{k.label()}</option> }
+                            view! { <option value=code selected=move || new_kind.get() == code>{names::document(l, *k)}</option> }
                         }).collect_view()}
                     </select>
-                    <button type="submit" class="button button-small" disabled=move || forms.busy.get()>"Add to checklist"</button>
+                    <button type="submit" class="button button-small" disabled=move || forms.busy.get()>{td_string!(l, case.add_to_checklist)}</button>
                 </form>
             })}
         </section>

@@ -5,6 +5,7 @@ use crate::components::case_filters::{CaseFilterFields, CaseViews};
 use crate::components::layout::RequirePermission;
 use crate::domain::case::{CasePage, CASE_PAGE_SIZE};
 use crate::domain::{CurrentUser, Permission, Stage};
+use crate::i18n::{format, names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -13,14 +14,16 @@ use leptos_router::hooks::use_query_map;
 /// The case list.
 #[component]
 pub fn CasesPage() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <Title text="Cases"/>
+        <Title text=td_string!(l, cases.title)/>
         <RequirePermission permission=Permission::ViewCases page=|v: CurrentUser| view! { <Cases viewer=v/> }/>
     }
 }
 
 #[component]
 fn Cases(viewer: CurrentUser) -> impl IntoView {
+    let l = use_locale();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let page = move || {
@@ -47,28 +50,28 @@ fn Cases(viewer: CurrentUser) -> impl IntoView {
     let me = viewer.user_id.to_string();
     view! {
         <div class="page-head">
-            <h1>"Cases"</h1>
+            <h1>{td_string!(l, cases.title)}</h1>
             <CaseViews/>
         </div>
-        <Form method="GET" action="" attr:class="toolbar" attr:aria-label="Filter cases">
+        <Form method="GET" action="" attr:class="toolbar" attr:aria-label=td_string!(l, cases.filter_label)>
             <div class="field">
-                <label for="f-stage">"Stage"</label>
+                <label for="f-stage">{td_string!(l, cases.stage)}</label>
                 <select id="f-stage" name="stage">
-                    <option value="">"Any stage"</option>
+                    <option value="">{td_string!(l, cases.any_stage)}</option>
                     {Stage::ALL.into_iter().map(|s| view! {
-                        <option value=s.code() selected=move || param("stage").as_deref() == Some(s.code())>{s.label()}</option>
+                        <option value=s.code() selected=move || param("stage").as_deref() == Some(s.code())>{names::stage(l, s)}</option>
                     }).collect_view()}
                 </select>
             </div>
             <CaseFilterFields prefix="f" me=me.clone() staff/>
-            <button type="submit" class="button">"Filter"</button>
+            <button type="submit" class="button">{td_string!(l, cases.filter)}</button>
         </Form>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match cases.await {
-                    Ok(p) if p.total == 0 => view! { <div class="empty"><p>"No cases match."</p></div> }.into_any(),
+                    Ok(p) if p.total == 0 => view! { <div class="empty"><p>{td_string!(l, cases.none)}</p></div> }.into_any(),
                     Ok(p) => view! { <CaseTable page=p/> }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -78,38 +81,60 @@ fn Cases(viewer: CurrentUser) -> impl IntoView {
 /// A table of cases (also used on the client page).
 #[component]
 pub fn CaseTable(page: CasePage) -> impl IntoView {
+    let l = use_locale();
     let pages = ((page.total + CASE_PAGE_SIZE - 1) / CASE_PAGE_SIZE).max(1);
+    let count = if page.total == 1 {
+        td_string!(l, cases.count_page_one, page = page.page, pages = pages).to_string()
+    } else {
+        td_string!(
+            l,
+            cases.count_page,
+            total = page.total,
+            page = page.page,
+            pages = pages
+        )
+        .to_string()
+    };
+    let (reference, client, programme, stage, priority, attorney, paralegal, target, documents) = (
+        td_string!(l, cases.reference),
+        td_string!(l, cases.client),
+        td_string!(l, cases.programme),
+        td_string!(l, cases.stage),
+        td_string!(l, cases.priority),
+        td_string!(l, cases.attorney),
+        td_string!(l, cases.paralegal),
+        td_string!(l, cases.target_filing),
+        td_string!(l, cases.documents),
+    );
     view! {
-        <p class="muted small" role="status">
-            {format!("{} case{} · page {} of {}", page.total, if page.total == 1 { "" } else { "s" }, page.page, pages)}
-        </p>
+        <p class="muted small" role="status">{count}</p>
         <div class="table-wrap card">
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">"Reference"</th>
-                        <th scope="col">"Client"</th>
-                        <th scope="col">"Programme"</th>
-                        <th scope="col">"Stage"</th>
-                        <th scope="col">"Priority"</th>
-                        <th scope="col">"Attorney"</th>
-                        <th scope="col">"Paralegal"</th>
-                        <th scope="col">"Target filing"</th>
-                        <th scope="col">"Documents"</th>
+                        <th scope="col">{reference}</th>
+                        <th scope="col">{client}</th>
+                        <th scope="col">{programme}</th>
+                        <th scope="col">{stage}</th>
+                        <th scope="col">{priority}</th>
+                        <th scope="col">{attorney}</th>
+                        <th scope="col">{paralegal}</th>
+                        <th scope="col">{target}</th>
+                        <th scope="col">{documents}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {page.cases.into_iter().map(|c| view! {
                         <tr>
-                            <td data-label="Reference"><A href=format!("/cases/{}", c.id)>{c.reference}</A></td>
-                            <td data-label="Client">{c.client_name}</td>
-                            <td data-label="Programme">{c.programme.label()}</td>
-                            <td data-label="Stage"><span class="badge">{c.stage.label()}</span></td>
-                            <td data-label="Priority">{c.priority.label()}</td>
-                            <td data-label="Attorney">{c.attorney.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
-                            <td data-label="Paralegal">{c.paralegal.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
-                            <td data-label="Target filing">{if c.target_filing_on.is_empty() { "—".to_string() } else { c.target_filing_on }}</td>
-                            <td data-label="Documents">{c.documents.text()}</td>
+                            <td data-label=reference><A href=format!("/cases/{}", c.id)>{c.reference}</A></td>
+                            <td data-label=client>{c.client_name}</td>
+                            <td data-label=programme>{names::programme(l, c.programme)}</td>
+                            <td data-label=stage><span class="badge">{names::stage(l, c.stage)}</span></td>
+                            <td data-label=priority>{names::priority(l, c.priority)}</td>
+                            <td data-label=attorney>{c.attorney.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
+                            <td data-label=paralegal>{c.paralegal.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
+                            <td data-label=target>{if c.target_filing_on.is_empty() { "—".to_string() } else { format::iso_date(l, &c.target_filing_on) }}</td>
+                            <td data-label=documents>{td_string!(l, cases.documents_progress, accepted = c.documents.accepted, counted = c.documents.counted).to_string()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

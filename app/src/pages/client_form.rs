@@ -11,8 +11,9 @@ use crate::domain::client::{
     changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
     SaveOutcome, Work, LIST_MAX,
 };
-use crate::domain::{ClientId, CurrentUser, Permission};
+use crate::domain::{ClientId, CurrentUser, Language, Permission};
 use crate::error::AppError;
+use crate::i18n::{td_string, use_locale};
 use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -109,6 +110,7 @@ struct Draft {
     nationality: RwSignal<String>,
     passport_number: RwSignal<String>,
     passport_expiry: RwSignal<String>,
+    preferred_language: RwSignal<Language>,
     education: RwSignal<Vec<EduDraft>>,
     work: RwSignal<Vec<WorkDraft>>,
     languages: RwSignal<Vec<LangDraft>>,
@@ -134,6 +136,7 @@ impl Draft {
             nationality: RwSignal::new(d.nationality.clone()),
             passport_number: RwSignal::new(d.passport_number.clone()),
             passport_expiry: RwSignal::new(d.passport_expiry.clone()),
+            preferred_language: RwSignal::new(d.preferred_language),
             education: RwSignal::new(d.education.iter().map(|e| edu_draft(key(), e)).collect()),
             work: RwSignal::new(d.work.iter().map(|w| work_draft(key(), w)).collect()),
             languages: RwSignal::new(d.languages.iter().map(|l| lang_draft(key(), l)).collect()),
@@ -199,6 +202,7 @@ impl Draft {
                 })
                 .collect(),
             eligibility: self.facts.facts(),
+            preferred_language: self.preferred_language.get(),
         }
     }
 }
@@ -245,6 +249,7 @@ enum Notice {
 
 #[component]
 fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> impl IntoView {
+    let l = use_locale();
     let id = existing.as_ref().map(|c| c.id.clone());
     let opened = RwSignal::new(
         existing
@@ -356,6 +361,19 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                     <Field label="Email".into() id="c-email".into() value=draft.email error=err("email".into()) kind="email" maxlength=254 autocomplete="off"/>
                     <Field label="Phone".into() id="c-phone".into() value=draft.phone error=err("phone".into()) kind="tel" maxlength=200/>
                     <Field label="Address".into() id="c-address".into() value=draft.address error=err("address".into()) maxlength=200/>
+                    <div class="field">
+                        <label for="c-language">{td_string!(l, client_form.preferred_language)}</label>
+                        <select id="c-language" on:change=move |ev| {
+                            if let Some(language) = Language::from_code(&event_target_value(&ev)) {
+                                draft.preferred_language.set(language);
+                            }
+                        }>
+                            {Language::ALL.into_iter().map(|language| view! {
+                                <option value=language.code() selected=move || draft.preferred_language.get() == language>{language.native_name()}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="hint small">{td_string!(l, client_form.preferred_language_hint)}</p>
+                    </div>
                 </div>
             </fieldset>
             <fieldset class="card">

@@ -1,6 +1,7 @@
 //! Any path no route matches.
 
 use crate::components::layout::set_page_status;
+use crate::i18n::{td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,13 +9,14 @@ use leptos_meta::Title;
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_page_status(404);
+    let l = use_locale();
     view! {
-        <Title text="Not found"/>
+        <Title text=td_string!(l, not_found.title)/>
         <main id="main" class="page">
             <section class="card narrow">
-                <h1>"Page not found"</h1>
-                <p>"There is nothing at this address. Check the link, or go back to the dashboard."</p>
-                <p><a href="/">"Dashboard"</a></p>
+                <h1>{td_string!(l, not_found.heading)}</h1>
+                <p>{td_string!(l, not_found.body)}</p>
+                <p><a href="/">{td_string!(l, not_found.dashboard)}</a></p>
             </section>
         </main>
     }

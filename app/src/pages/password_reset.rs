@@ -4,9 +4,9 @@
 use crate::api::account::{password_reset_details, RequestPasswordReset, ResetPassword};
 use crate::components::form::{action_error, FormError};
 use crate::domain::account::RESET_MINUTES;
-use crate::domain::time::format_utc;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::ResetToken;
+use crate::i18n::{format, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -15,6 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// has an account, so the page says what happens if it does.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    let l = use_locale();
     let action = ServerAction::<RequestPasswordReset>::new();
     let error = action_error(action.value());
     let query = use_query_map();
@@ -28,38 +29,35 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Reset your password"/>
+        <Title text=td_string!(l, reset.forgot_title)/>
         <main id="main" class="signin">
             <section class="card signin-card" aria-labelledby="forgot-title">
-                <p class="brand brand-large">"Visadesk"</p>
-                <h1 id="forgot-title">"Reset your password"</h1>
+                <p class="brand brand-large">{td_string!(l, common.product)}</p>
+                <h1 id="forgot-title">{td_string!(l, reset.forgot_title)}</h1>
                 <Show
                     when=sent
                     fallback=move || view! {
-                        <p>"Enter the email address you sign in with. We will email you a link to choose a new password."</p>
+                        <p>{td_string!(l, reset.forgot_intro)}</p>
                         <FormError error=Signal::derive(move || error.get().filter(|e| e.field() != Some("email")))/>
                         <ActionForm action attr:class="stack" attr:novalidate="novalidate">
                             <div class="field">
-                                <label for="forgot-email">"Email"</label>
+                                <label for="forgot-email">{td_string!(l, common.email)}</label>
                                 <input id="forgot-email" type="email" name="email" autocomplete="username"
                                     required maxlength="254" value=typed/>
                                 <p class="field-error">{move || error.get().and_then(|e| e.message_for("email"))}</p>
                             </div>
                             <button type="submit" class="button" disabled=move || action.pending().get()>
-                                {move || if action.pending().get() { "Sending…" } else { "Email me a link" }}
+                                {move || if action.pending().get() { td_string!(l, common.sending) } else { td_string!(l, reset.email_me) }}
                             </button>
                         </ActionForm>
                     }
                 >
                     <div class="alert alert-info" role="status">
-                        <p>{move || format!(
-                            "If {} belongs to an account, a link to choose a new password is on its way. It works once, for {RESET_MINUTES} minutes.",
-                            last_email.get()
-                        )}</p>
-                        <p>"Nothing arrived after a few minutes? Look in your spam folder, or ask your firm's administrator."</p>
+                        <p>{move || td_string!(l, reset.sent, email = last_email.get(), minutes = RESET_MINUTES).to_string()}</p>
+                        <p>{td_string!(l, reset.nothing_arrived)}</p>
                     </div>
                 </Show>
-                <p><a href="/sign-in">"Back to sign in"</a></p>
+                <p><a href="/sign-in">{td_string!(l, common.back_to_sign_in)}</a></p>
             </section>
         </main>
     }
@@ -68,6 +66,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// Chooses a new password with a reset link.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
+    let l = use_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let info = Resource::new(token, |token| {
@@ -81,45 +80,45 @@ pub fn ResetPasswordPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Choose a new password"/>
+        <Title text=td_string!(l, reset.choose_title)/>
         <main id="main" class="signin">
             <section class="card signin-card" aria-labelledby="reset-title">
-                <p class="brand brand-large">"Visadesk"</p>
-                <Suspense fallback=|| view! { <p class="muted">"Checking your link…"</p> }>
+                <p class="brand brand-large">{td_string!(l, common.product)}</p>
+                <Suspense fallback=move || view! { <p class="muted">{td_string!(l, common.checking_link)}</p> }>
                     {move || Suspend::new(async move {
                         match info.await {
                             Ok(reset) => view! {
-                                <h1 id="reset-title">"Choose a new password"</h1>
-                                <p class="muted small">{format!("This link works until {}.", format_utc(reset.expires_at))}</p>
+                                <h1 id="reset-title">{td_string!(l, reset.choose_title)}</h1>
+                                <p class="muted small">{td_string!(l, reset.works_until, time = format::date_time(l, reset.expires_at)).to_string()}</p>
                                 <FormError error=Signal::derive(move || error.get().filter(|e| e.field().is_none()))/>
                                 <ActionForm action attr:class="stack" attr:novalidate="novalidate">
                                     <input type="hidden" name="token" value=token/>
                                     <div class="field">
-                                        <label for="reset-email">"Email"</label>
+                                        <label for="reset-email">{td_string!(l, common.email)}</label>
                                         <input id="reset-email" type="email" value=reset.email.clone() autocomplete="username" readonly/>
                                     </div>
                                     <div class="field">
-                                        <label for="reset-password">"New password"</label>
+                                        <label for="reset-password">{td_string!(l, reset.new_password)}</label>
                                         <input id="reset-password" type="password" name="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS.to_string()/>
-                                        <p class="muted small">{format!("At least {PASSWORD_MIN_CHARS} characters. A few unrelated words make a good one.")}</p>
+                                        <p class="muted small">{td_string!(l, common.password_hint, min = PASSWORD_MIN_CHARS).to_string()}</p>
                                         <p class="field-error">{move || error.get().and_then(|e| e.message_for("password"))}</p>
                                     </div>
                                     <div class="field">
-                                        <label for="reset-confirm">"Type it again"</label>
+                                        <label for="reset-confirm">{td_string!(l, common.type_it_again)}</label>
                                         <input id="reset-confirm" type="password" name="confirm" autocomplete="new-password" required/>
                                         <p class="field-error">{move || error.get().and_then(|e| e.message_for("confirm"))}</p>
                                     </div>
-                                    <p class="muted small">"Every browser signed in to your account will be signed out."</p>
+                                    <p class="muted small">{td_string!(l, reset.signs_out_everywhere)}</p>
                                     <button type="submit" class="button" disabled=move || action.pending().get()>
-                                        {move || if action.pending().get() { "Saving…" } else { "Save and sign in" }}
+                                        {move || if action.pending().get() { td_string!(l, common.saving) } else { td_string!(l, reset.save_and_sign_in) }}
                                     </button>
                                 </ActionForm>
                             }.into_any(),
                             Err(e) => view! {
-                                <h1 id="reset-title">"This link does not work"</h1>
-                                <p role="alert">{e.to_string()}</p>
-                                <p><a class="button" href="/forgot-password">"Email me a new link"</a></p>
-                                <p><a href="/sign-in">"Back to sign in"</a></p>
+                                <h1 id="reset-title">{td_string!(l, common.link_does_not_work)}</h1>
+                                <p role="alert">{e.message(l)}</p>
+                                <p><a class="button" href="/forgot-password">{td_string!(l, reset.email_new_link)}</a></p>
+                                <p><a href="/sign-in">{td_string!(l, common.back_to_sign_in)}</a></p>
                             }.into_any(),
                         }
                     })}

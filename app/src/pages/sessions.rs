@@ -7,9 +7,11 @@ use crate::api::account::{
 };
 use crate::components::email_choices::EmailChoices;
 use crate::components::form::{action_error, FormError};
+use crate::components::language::LanguageSwitcher;
 use crate::components::layout::RequirePermission;
 use crate::domain::time::format_utc;
 use crate::domain::{CurrentUser, Permission, SessionInfo};
+use crate::i18n::{td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -20,9 +22,23 @@ pub fn SessionsPage() -> impl IntoView {
         <Title text="Your account"/>
         <RequirePermission permission=Permission::ManageOwnSessions page=|v: CurrentUser| view! {
             <Sessions/>
+            <LanguageCard/>
             <EmailChoices role=v.role/>
             {v.role.can(Permission::ViewDashboard).then(|| view! { <CalendarFeedCard/> })}
         }/>
+    }
+}
+
+/// The account's language, for pages and emails.
+#[component]
+fn LanguageCard() -> impl IntoView {
+    let l = use_locale();
+    view! {
+        <section class="card" aria-labelledby="language-title">
+            <h2 id="language-title">{td_string!(l, language.label)}</h2>
+            <p class="muted small">{td_string!(l, language.account_hint)}</p>
+            <LanguageSwitcher/>
+        </section>
     }
 }
 

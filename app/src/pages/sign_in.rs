@@ -2,6 +2,8 @@
 
 use crate::api::account::SignIn;
 use crate::components::form::{action_error, FormError};
+use crate::components::language::LanguageSwitcher;
+use crate::i18n::{td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 /// The sign-in form. On success the browser loads the page it first asked for.
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let l = use_locale();
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -23,22 +26,25 @@ pub fn SignInPage() -> impl IntoView {
     });
 
     view! {
-        <Title text="Sign in"/>
+        <Title text=td_string!(l, sign_in.title)/>
         <main id="main" class="signin">
             <section class="card signin-card" aria-labelledby="signin-title">
-                <p class="brand brand-large">"Visadesk"</p>
-                <h1 id="signin-title">"Sign in"</h1>
+                <div class="signin-head">
+                    <p class="brand brand-large">{td_string!(l, common.product)}</p>
+                    <LanguageSwitcher/>
+                </div>
+                <h1 id="signin-title">{td_string!(l, sign_in.title)}</h1>
                 <Show when=signed_out>
-                    <p class="alert alert-info" role="status">"You have been signed out."</p>
+                    <p class="alert alert-info" role="status">{td_string!(l, sign_in.signed_out)}</p>
                 </Show>
                 <Show when=expired>
-                    <p class="alert alert-info" role="status">"Your session has ended. Please sign in again."</p>
+                    <p class="alert alert-info" role="status">{td_string!(l, sign_in.expired)}</p>
                 </Show>
                 <FormError error/>
                 <ActionForm action attr:class="stack" attr:novalidate="novalidate">
                     <input type="hidden" name="next" value=next/>
                     <div class="field">
-                        <label for="signin-email">"Email"</label>
+                        <label for="signin-email">{td_string!(l, common.email)}</label>
                         <input
                             id="signin-email"
                             type="email"
@@ -49,7 +55,7 @@ pub fn SignInPage() -> impl IntoView {
                         />
                     </div>
                     <div class="field">
-                        <label for="signin-password">"Password"</label>
+                        <label for="signin-password">{td_string!(l, common.password)}</label>
                         <input
                             id="signin-password"
                             type="password"
@@ -59,10 +65,10 @@ pub fn SignInPage() -> impl IntoView {
                         />
                     </div>
                     <button type="submit" class="button" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                        {move || if action.pending().get() { td_string!(l, sign_in.signing_in) } else { td_string!(l, common.sign_in) }}
                     </button>
                 </ActionForm>
-                <p class="small"><a href="/forgot-password">"Forgot your password?"</a></p>
+                <p class="small"><a href="/forgot-password">{td_string!(l, sign_in.forgot)}</a></p>
             </section>
         </main>
     }

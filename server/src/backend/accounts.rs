@@ -9,7 +9,7 @@ use crate::store::{throttle, users};
 use visadesk_app::api::port::AccountPort;
 use visadesk_app::api::port::{Actor, CookiePolicy, RequestSource, SignInRequest, SignedIn};
 use visadesk_app::domain::validate;
-use visadesk_app::domain::{CurrentUser, ResetInfo, ResetToken, SessionId, SessionInfo};
+use visadesk_app::domain::{CurrentUser, Language, ResetInfo, ResetToken, SessionId, SessionInfo};
 use visadesk_app::AppError;
 impl VisadeskBackend {
     /// The signed-in person for a session token, if the session is live.
@@ -339,5 +339,28 @@ impl AccountPort for VisadeskBackend {
         source: RequestSource,
     ) -> Result<SignedIn, AppError> {
         Ok(self.use_reset(token, password, source).await?)
+    }
+
+    async fn set_language(&self, actor: &Actor, language: Language) -> Result<(), AppError> {
+        let by = By::actor(actor);
+        let user_id = actor.user.user_id.to_string();
+        Ok(self
+            .db
+            .write(move |conn| {
+                let now = now();
+                users::set_language(conn, &user_id, language, now)?;
+                audit::append(
+                    conn,
+                    by.entry(
+                        "user.language",
+                        "user",
+                        &user_id,
+                        format!("chose {} ({})", language.native_name(), language.code()),
+                    ),
+                    now,
+                )?;
+                Ok(())
+            })
+            .await?)
     }
 }

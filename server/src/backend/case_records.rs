@@ -140,7 +140,7 @@ impl CasePort for VisadeskBackend {
         self.write_as(actor, move |conn, viewer, by, now| {
             let item = case_work::add_checklist_item(conn, viewer, by, &case_id, kind, now)?;
             if let Some(case) = cases::row_by_id(conn, &case_id)? {
-                notify::item_added(conn, &mail, &case, item.kind.label(), now)?;
+                notify::item_added(conn, &mail, &case, item.kind, now)?;
             }
             Ok(item)
         })

@@ -16,7 +16,7 @@ use visadesk_app::api::port::{Actor, RequestSource, SignedIn};
 use visadesk_app::domain::account::RESET_MINUTES;
 use visadesk_app::domain::mail::MailCategory;
 use visadesk_app::domain::{validate, ResetInfo, ResetSent, ResetToken, Role, UserId};
-use visadesk_app::AppError;
+use visadesk_app::{AppError, LinkKind};
 
 /// The path of a reset link.
 pub fn reset_path(token: &str) -> String {
@@ -25,10 +25,7 @@ pub fn reset_path(token: &str) -> String {
 
 /// The refusal for a reset link that is unknown, used or expired.
 pub fn dead_reset_link() -> ServerError {
-    AppError::Conflict(
-        "This password reset link has expired or has already been used. Ask for a new one.".into(),
-    )
-    .into()
+    AppError::DeadLink(LinkKind::PasswordReset).into()
 }
 
 /// Who asked for the link, and so which words the email uses.
@@ -64,13 +61,19 @@ fn issue(
     password_resets::replace_for_user(conn, &row)?;
     let firm = settings::firm(conn)?.name;
     let link = mail.link(&reset_path(&raw));
+    let l = crate::notify::locale_of(user);
     let letter = match asked_by {
         AskedBy::Themself => {
-            compose::password_reset(&firm, &user.display_name, link, RESET_MINUTES)
+            compose::password_reset(l, &firm, &user.display_name, link, RESET_MINUTES)
         }
-        AskedBy::Admin(admin) => {
-            compose::password_reset_by_admin(&firm, &user.display_name, admin, link, RESET_MINUTES)
-        }
+        AskedBy::Admin(admin) => compose::password_reset_by_admin(
+            l,
+            &firm,
+            &user.display_name,
+            admin,
+            link,
+            RESET_MINUTES,
+        ),
     };
     mail::queue(
         conn,
@@ -220,7 +223,13 @@ impl VisadeskBackend {
                         recipient_id: Some(UserId::new(user.id.clone())),
                         to_address: user.email.clone(),
                         to_name: user.display_name.clone(),
-                        letter: compose::password_changed(&firm, &user.display_name, sign_in, now),
+                        letter: compose::password_changed(
+                            crate::notify::locale_of(&user),
+                            &firm,
+                            &user.display_name,
+                            sign_in,
+                            now,
+                        ),
                         sensitive: false,
                     },
                     now,

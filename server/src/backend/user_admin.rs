@@ -47,6 +47,7 @@ impl VisadeskBackend {
                         created_at: now,
                         updated_at: now,
                         client_id: None,
+                        language: None,
                     },
                 )?;
                 audit::append(

@@ -12,6 +12,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         client_id -> Nullable<Text>,
+        language -> Nullable<Text>,
     }
 }
 
@@ -72,6 +73,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         created_by -> Nullable<Text>,
+        preferred_language -> Text,
     }
 }
 

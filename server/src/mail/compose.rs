@@ -2,7 +2,9 @@
 //! the same. Everything a person typed is escaped in the HTML part, and the
 //! firm's name signs every email.
 
-use visadesk_app::domain::time::format_utc;
+use leptos_i18n::td_string;
+use leptos_i18n::Locale as _;
+use visadesk_app::i18n::{format, Locale};
 
 /// An email's subject and its two parts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,21 +36,24 @@ pub struct DigestLine {
     pub link: String,
 }
 
-/// Builds a letter from blocks, in both parts, signed by the firm.
+/// Builds a letter from blocks, in both parts, signed by the firm, in the
+/// recipient's language.
 struct Draft {
+    l: Locale,
     subject: String,
     greeting: String,
     blocks: Vec<Block>,
 }
 
 impl Draft {
-    fn new(subject: String, to_name: &str) -> Draft {
+    fn new(l: Locale, subject: String, to_name: &str) -> Draft {
         let greeting = if to_name.trim().is_empty() {
-            "Hello,".to_string()
+            td_string!(l, email.greeting_anonymous).to_string()
         } else {
-            format!("Dear {},", to_name.trim())
+            td_string!(l, email.greeting, name = to_name.trim()).to_string()
         };
         Draft {
+            l,
             subject,
             greeting,
             blocks: Vec::new(),
@@ -86,9 +91,10 @@ impl Draft {
     fn sign(self, firm: &str) -> Letter {
         let mut text = format!("{}\n\n", self.greeting);
         let mut html = format!(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title></head>\
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
              <body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933;max-width:36rem\">\
              <p>{}</p>",
+            self.l.as_str(),
             escape(&self.subject),
             escape(&self.greeting)
         );
@@ -100,7 +106,8 @@ impl Draft {
                     html.push_str(&format!("<p>{}</p>", escape(p)));
                 }
                 Block::Link { label, url } => {
-                    text.push_str(&format!("{label}:\n{url}\n\n"));
+                    let line = td_string!(self.l, email.link_line, label = label);
+                    text.push_str(&format!("{line}\n{url}\n\n"));
                     html.push_str(&format!(
                         "<p><a href=\"{}\" style=\"display:inline-block;padding:.5rem 1rem;\
                          background:#1d4ed8;color:#fff;border-radius:4px;text-decoration:none\">{}</a></p>\
@@ -150,15 +157,17 @@ impl Draft {
                 }
             }
         }
-        text.push_str(&format!(
-            "{firm}\n\n-- \nSent by {firm} through Visadesk. Please do not reply to this email.\n"
-        ));
+        let l = self.l;
+        let closing = td_string!(l, email.signature);
+        let footer = td_string!(l, email.sent_by, firm = firm).to_string();
+        text.push_str(&format!("{closing}\n{firm}\n\n-- \n{footer}\n"));
         html.push_str(&format!(
-            "<p>{}</p><hr style=\"border:none;border-top:1px solid #e4e7eb\">\
-             <p style=\"font-size:.8rem;color:#7b8794\">Sent by {} through Visadesk. Please do not reply to this email.</p>\
+            "<p>{}<br>{}</p><hr style=\"border:none;border-top:1px solid #e4e7eb\">\
+             <p style=\"font-size:.8rem;color:#7b8794\">{}</p>\
              </body></html>",
+            escape(closing),
             escape(firm),
-            escape(firm)
+            escape(&footer)
         ));
         Letter {
             subject: self.subject,
@@ -185,135 +194,155 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A portal invitation.
-pub fn invitation(firm: &str, to_name: &str, link: String, expires_at: i64) -> Letter {
-    Draft::new(format!("{firm} invites you to your case portal"), to_name)
-        .para(format!(
-            "{firm} uses Visadesk to keep your visa case in one place. In your portal you can \
-             follow your case, see which documents are still needed, and upload them."
-        ))
-        .para("Choose a password with the link below to open your portal.")
-        .link("Open your portal", link)
-        .para(format!(
-            "The link works once and until {}. If it has expired, ask {firm} for a new one.",
-            format_utc(expires_at)
-        ))
-        .sign(firm)
+pub fn invitation(l: Locale, firm: &str, to_name: &str, link: String, expires_at: i64) -> Letter {
+    Draft::new(
+        l,
+        td_string!(l, email.invitation.subject, firm = firm).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.invitation.intro, firm = firm).to_string())
+    .para(td_string!(l, email.invitation.choose))
+    .link(td_string!(l, email.invitation.button), link)
+    .para(
+        td_string!(
+            l,
+            email.invitation.expiry,
+            time = format::date_time(l, expires_at),
+            firm = firm
+        )
+        .to_string(),
+    )
+    .sign(firm)
 }
 
 /// A password reset link.
-pub fn password_reset(firm: &str, to_name: &str, link: String, minutes: i64) -> Letter {
-    Draft::new(format!("Reset your {firm} password"), to_name)
-        .para("Someone (we hope you) asked to reset the password of your Visadesk account.")
-        .link("Choose a new password", link)
-        .para(format!(
-            "The link works once, for {minutes} minutes. Choosing a new password signs out \
-             every browser that is signed in to your account."
-        ))
-        .para(
-            "If you did not ask for this, you can ignore this email: your password stays as it is.",
-        )
-        .sign(firm)
+pub fn password_reset(l: Locale, firm: &str, to_name: &str, link: String, minutes: i64) -> Letter {
+    Draft::new(
+        l,
+        td_string!(l, email.reset.subject, firm = firm).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.reset.intro))
+    .link(td_string!(l, email.reset.button), link)
+    .para(td_string!(l, email.reset.expiry, minutes = minutes).to_string())
+    .para(td_string!(l, email.reset.ignore))
+    .sign(firm)
 }
 
 /// Word that a password was changed through a reset link.
-pub fn password_changed(firm: &str, to_name: &str, sign_in: String, at: i64) -> Letter {
-    Draft::new(format!("Your {firm} password was changed"), to_name)
-        .para(format!(
-            "The password of your Visadesk account was changed with a reset link on {}, and \
-             every browser that was signed in has been signed out.",
-            format_utc(at)
-        ))
-        .link("Sign in", sign_in)
-        .para(format!(
-            "If this was not you, tell {firm} at once: someone may have had access to your email."
-        ))
-        .sign(firm)
+pub fn password_changed(l: Locale, firm: &str, to_name: &str, sign_in: String, at: i64) -> Letter {
+    Draft::new(
+        l,
+        td_string!(l, email.changed.subject, firm = firm).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.changed.intro, time = format::date_time(l, at)).to_string())
+    .link(td_string!(l, common.sign_in), sign_in)
+    .para(td_string!(l, email.changed.warning, firm = firm).to_string())
+    .sign(firm)
 }
 
-/// An admin sent a reset link on a staff member's behalf.
+/// An admin sent a reset link on someone's behalf.
 pub fn password_reset_by_admin(
+    l: Locale,
     firm: &str,
     to_name: &str,
     admin: &str,
     link: String,
     minutes: i64,
 ) -> Letter {
-    Draft::new(format!("Set a new {firm} password"), to_name)
-        .para(format!(
-            "{admin} sent you this link to choose a new password for your Visadesk account."
-        ))
-        .link("Choose a new password", link)
-        .para(format!(
-            "The link works once, for {minutes} minutes. Choosing a new password signs out \
-             every browser that is signed in to your account."
-        ))
-        .sign(firm)
+    Draft::new(
+        l,
+        td_string!(l, email.reset_by_admin.subject, firm = firm).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.reset_by_admin.intro, admin = admin).to_string())
+    .link(td_string!(l, email.reset.button), link)
+    .para(td_string!(l, email.reset.expiry, minutes = minutes).to_string())
+    .sign(firm)
 }
 
 /// (Applicant) their case moved to another stage, in plain words.
 pub fn stage_changed(
+    l: Locale,
     firm: &str,
     to_name: &str,
     programme: &str,
     plain_words: &str,
     link: String,
 ) -> Letter {
-    Draft::new(format!("News on your {programme} case"), to_name)
-        .para(plain_words)
-        .link("See your case", link)
-        .para(format!(
-            "{firm} will be in touch if anything is needed from you."
-        ))
-        .sign(firm)
+    Draft::new(
+        l,
+        td_string!(l, email.stage.subject, programme = programme).to_string(),
+        to_name,
+    )
+    .para(plain_words)
+    .link(td_string!(l, email.stage.button), link)
+    .para(td_string!(l, email.stage.in_touch, firm = firm).to_string())
+    .sign(firm)
 }
 
 /// (Applicant) a document was accepted.
-pub fn document_accepted(firm: &str, to_name: &str, label: &str, link: String) -> Letter {
-    Draft::new(format!("Your {label} was accepted"), to_name)
-        .para(format!(
-            "{firm} has checked your {label} and accepted it: nothing more is needed for it."
-        ))
-        .link("See what is still missing", link)
-        .sign(firm)
+pub fn document_accepted(
+    l: Locale,
+    firm: &str,
+    to_name: &str,
+    label: &str,
+    link: String,
+) -> Letter {
+    Draft::new(
+        l,
+        td_string!(l, email.accepted.subject, document = label).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.accepted.body, firm = firm, document = label).to_string())
+    .link(td_string!(l, email.accepted.button), link)
+    .sign(firm)
 }
 
 /// (Applicant) a document was rejected, with the reason.
 pub fn document_rejected(
+    l: Locale,
     firm: &str,
     to_name: &str,
     label: &str,
     reason: &str,
     link: String,
 ) -> Letter {
-    Draft::new(format!("Please send your {label} again"), to_name)
-        .para(format!(
-            "{firm} could not accept the {label} you sent, because:"
-        ))
-        .quote(reason)
-        .para("Please upload a new one in your portal.")
-        .link("Upload it again", link)
-        .sign(firm)
+    Draft::new(
+        l,
+        td_string!(l, email.rejected.subject, document = label).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.rejected.because, firm = firm, document = label).to_string())
+    .quote(reason)
+    .para(td_string!(l, email.rejected.upload_new))
+    .link(td_string!(l, email.rejected.button), link)
+    .sign(firm)
 }
 
 /// (Applicant) a document was added to their checklist.
-pub fn item_added(firm: &str, to_name: &str, label: &str, link: String) -> Letter {
-    Draft::new(format!("{firm} needs one more document: {label}"), to_name)
-        .para(format!(
-            "{firm} has added \"{label}\" to the documents your case needs. You can upload it in your portal."
-        ))
-        .link("Upload it", link)
-        .sign(firm)
+pub fn item_added(l: Locale, firm: &str, to_name: &str, label: &str, link: String) -> Letter {
+    Draft::new(
+        l,
+        td_string!(l, email.item_added.subject, firm = firm, document = label).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.item_added.body, firm = firm, document = label).to_string())
+    .link(td_string!(l, email.item_added.button), link)
+    .sign(firm)
 }
 
 /// (Staff) a document was uploaded to a case assigned to them.
 pub fn document_uploaded(
+    l: Locale,
     firm: &str,
     to_name: &str,
     title: &str,
     file_name: &str,
     link: String,
 ) -> Letter {
-    Draft::new(title.to_string(), to_name)
+    Draft::new(l, title.to_string(), to_name)
         .para(format!(
             "{title} (file \"{file_name}\"). It waits for review."
         ))
@@ -322,8 +351,15 @@ pub fn document_uploaded(
 }
 
 /// (Staff) a task was given to them.
-pub fn task_assigned(firm: &str, to_name: &str, title: &str, due: &str, link: String) -> Letter {
-    let mut draft = Draft::new(title.to_string(), to_name).para(format!("{title}."));
+pub fn task_assigned(
+    l: Locale,
+    firm: &str,
+    to_name: &str,
+    title: &str,
+    due: &str,
+    link: String,
+) -> Letter {
+    let mut draft = Draft::new(l, title.to_string(), to_name).para(format!("{title}."));
     if !due.is_empty() {
         draft = draft.para(format!("It is due on {due}."));
     }
@@ -332,31 +368,38 @@ pub fn task_assigned(firm: &str, to_name: &str, title: &str, due: &str, link: St
 
 /// (Applicant) a new message from the firm; its text only if `words`.
 pub fn message_to_applicant(
+    l: Locale,
     firm: &str,
     to_name: &str,
     author: &str,
     words: Option<&str>,
     link: String,
 ) -> Letter {
-    let mut draft = Draft::new(format!("New message from {firm}"), to_name).para(format!(
-        "{author} of {firm} has written to you about your case."
-    ));
+    let mut draft = Draft::new(
+        l,
+        td_string!(l, email.message.subject, firm = firm).to_string(),
+        to_name,
+    )
+    .para(td_string!(l, email.message.intro, author = author, firm = firm).to_string());
     draft = match words {
         Some(w) => draft.quote(w),
-        None => draft.para("Read it, and answer if you like, in your portal."),
+        None => draft.para(td_string!(l, email.message.read_in_portal)),
     };
-    draft.link("Read the message", link).sign(firm)
+    draft
+        .link(td_string!(l, email.message.button), link)
+        .sign(firm)
 }
 
 /// (Staff) the applicant wrote on a case assigned to them.
 pub fn message_to_staff(
+    l: Locale,
     firm: &str,
     to_name: &str,
     title: &str,
     words: Option<&str>,
     link: String,
 ) -> Letter {
-    let mut draft = Draft::new(title.to_string(), to_name).para(format!("{title}."));
+    let mut draft = Draft::new(l, title.to_string(), to_name).para(format!("{title}."));
     if let Some(w) = words {
         draft = draft.quote(w);
     }
@@ -389,6 +432,7 @@ impl DigestContent {
 /// The daily digest of `day` (`YYYY-MM-DD`); `settings` links to where its
 /// reader chooses what comes by email.
 pub fn digest(
+    l: Locale,
     firm: &str,
     to_name: &str,
     day: &str,
@@ -416,6 +460,7 @@ pub fn digest(
         ));
     }
     Draft::new(
+        l,
         format!("Your daily digest for {day}: {}", counts.join(", ")),
         to_name,
     )
@@ -437,8 +482,15 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// A quoted block of someone's words (kept for messages and reasons).
-pub fn quoted(firm: &str, to_name: &str, subject: String, intro: &str, words: &str) -> Letter {
-    Draft::new(subject, to_name)
+pub fn quoted(
+    l: Locale,
+    firm: &str,
+    to_name: &str,
+    subject: String,
+    intro: &str,
+    words: &str,
+) -> Letter {
+    Draft::new(l, subject, to_name)
         .para(intro)
         .quote(words)
         .sign(firm)
@@ -451,6 +503,7 @@ mod tests {
     #[test]
     fn both_parts_carry_the_link_and_the_firm() {
         let l = invitation(
+            Locale::en,
             "Chen & Partners",
             "Ana <Silva>",
             "https://v.example/portal/join/abc".into(),
@@ -474,6 +527,7 @@ mod tests {
             link: "https://v.example/cases/1".into(),
         };
         let l = digest(
+            Locale::en,
             "F",
             "Li Wei",
             "2026-12-03",
@@ -500,8 +554,28 @@ mod tests {
     }
 
     #[test]
+    fn a_letter_is_written_in_its_recipient_s_language() {
+        let l = invitation(
+            Locale::zh_Hans,
+            "陈氏律师事务所",
+            "王伟",
+            "https://v.example/portal/join/abc".into(),
+            1_765_000_000,
+        );
+        assert_eq!(l.subject, "陈氏律师事务所 邀请您登录案件门户");
+        assert!(l.text.starts_with("王伟，您好："), "{}", l.text);
+        assert!(l
+            .text
+            .contains("进入我的门户：\nhttps://v.example/portal/join/abc"));
+        assert!(l.text.contains("有效期至 2025年12月6日"), "{}", l.text);
+        assert!(l.html.contains("<html lang=\"zh-Hans\">"));
+        assert!(!l.text.contains("Dear"), "no English left: {}", l.text);
+    }
+
+    #[test]
     fn quoted_words_are_escaped_and_kept_line_by_line() {
         let l = quoted(
+            Locale::en,
             "F",
             "",
             "S".into(),

@@ -10,6 +10,7 @@ use visadesk_app::domain::client::{
     CLIENT_PAGE_SIZE, SEARCH_COUNT_CAP,
 };
 use visadesk_app::domain::search::{client_terms, prefix_end, query_tokens, Searchable};
+use visadesk_app::domain::Language;
 use visadesk_app::eligibility::EligibilityFacts;
 
 /// A row of `clients`.
@@ -32,6 +33,7 @@ pub struct ClientRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub created_by: Option<String>,
+    pub preferred_language: String,
 }
 
 /// The lists kept as JSON in `profile`.
@@ -61,6 +63,7 @@ struct ClientChanges {
     passport_expiry: String,
     profile: String,
     updated_at: i64,
+    preferred_language: &'static str,
 }
 
 fn search_text(d: &ClientInput) -> String {
@@ -101,6 +104,9 @@ impl ClientRow {
                 work: profile.work,
                 languages: profile.languages,
                 eligibility: profile.eligibility,
+                // A code no longer spoken reads as English.
+                preferred_language: Language::from_code(&self.preferred_language)
+                    .unwrap_or_default(),
             },
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -136,6 +142,7 @@ impl ClientChanges {
             passport_expiry: d.passport_expiry.clone(),
             profile: profile_json(d)?,
             updated_at: now,
+            preferred_language: d.preferred_language.code(),
         })
     }
 }
@@ -160,6 +167,7 @@ pub fn new_row(d: &ClientInput, by: Option<&str>, now: i64) -> Result<ClientRow,
         created_at: now,
         updated_at: now,
         created_by: by.map(str::to_string),
+        preferred_language: c.preferred_language.to_string(),
     })
 }
 

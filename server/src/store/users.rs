@@ -4,7 +4,7 @@ use crate::db::schema::users;
 use crate::db::DbConnection;
 use crate::error::ServerError;
 use diesel::prelude::*;
-use visadesk_app::domain::{Role, UserSummary};
+use visadesk_app::domain::{Language, Role, UserSummary};
 
 /// A row of `users`.
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -21,6 +21,8 @@ pub struct UserRow {
     pub updated_at: i64,
     /// An applicant's client record.
     pub client_id: Option<String>,
+    /// The chosen language's code; `None` follows the browser.
+    pub language: Option<String>,
 }
 
 impl UserRow {
@@ -43,7 +45,14 @@ impl UserRow {
             role: self.role()?,
             session_id: session_id.into(),
             client_id: self.client_id.clone().map(Into::into),
+            language: self.language(),
         })
+    }
+
+    /// The chosen language; a code Visadesk no longer speaks counts as
+    /// none, so the browser's preference decides.
+    pub fn language(&self) -> Option<Language> {
+        self.language.as_deref().and_then(Language::from_code)
     }
 
     /// As listed on the admin page.
@@ -73,6 +82,8 @@ pub struct NewUserRow<'a> {
     pub created_at: i64,
     pub updated_at: i64,
     pub client_id: Option<&'a str>,
+    /// `None` follows the browser until the person picks a language.
+    pub language: Option<&'a str>,
 }
 
 /// The active applicant accounts of a client (who hear about its cases).
@@ -169,6 +180,22 @@ pub fn set_password_hash(
 pub fn touch_sign_in(conn: &mut DbConnection, id: &str, now: i64) -> Result<(), ServerError> {
     diesel::update(users::table.find(id))
         .set(users::last_sign_in_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the language of a user's account.
+pub fn set_language(
+    conn: &mut DbConnection,
+    id: &str,
+    language: Language,
+    now: i64,
+) -> Result<(), ServerError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::language.eq(Some(language.code())),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)?;
     Ok(())
 }

@@ -415,6 +415,8 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
             ),
             // Who is asking: nobody is an answer too.
             ("signed_in_user", vec![], 200),
+            // Everyone picks their own language (nobody: for this browser only).
+            ("choose_language", vec![("language", "en".into())], 200),
             ("my_sessions", vec![], signed_in_only(true)),
             (
                 "end_session",

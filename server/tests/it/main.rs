@@ -16,6 +16,7 @@ mod clients;
 mod digest;
 mod documents;
 mod eligibility;
+mod languages;
 mod mail;
 mod messages;
 mod notices;

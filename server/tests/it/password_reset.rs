@@ -7,7 +7,7 @@ use crate::mail::{assert_two_parts, firm_mailing_to};
 use std::time::Duration;
 use visadesk_app::domain::case::CasePage;
 use visadesk_app::domain::{CurrentUser, ResetInfo, ResetSent, UserSummary};
-use visadesk_app::AppError;
+use visadesk_app::{AppError, LinkKind};
 
 /// Asks for a reset link for `email`, as someone who forgot their password.
 async fn reset_request(
@@ -131,7 +131,10 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link(db: Backend
         )
         .await;
     assert!(
-        matches!(again, Err((409, AppError::Conflict(ref m))) if m.contains("expired or has already been used")),
+        matches!(
+            again,
+            Err((409, AppError::DeadLink(LinkKind::PasswordReset)))
+        ),
         "{again:?}"
     );
     let again = reset_password(

@@ -1,6 +1,7 @@
 //! Clients of the firm and the profile facts eligibility reads.
 
 use super::id::ClientId;
+use super::Language;
 use crate::eligibility::{EligibilityFacts, Profile};
 use serde::{Deserialize, Serialize};
 
@@ -129,6 +130,10 @@ pub struct ClientInput {
     /// The job offer and confirmations eligibility reads.
     #[serde(default)]
     pub eligibility: EligibilityFacts,
+    /// The language the firm writes to the client in (their invitation and
+    /// portal account).
+    #[serde(default)]
+    pub preferred_language: Language,
 }
 
 impl ClientInput {

@@ -277,6 +277,7 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
         work,
         languages,
         eligibility,
+        preferred_language: input.preferred_language,
     };
     if e.is_empty() {
         Ok(clean)
@@ -394,6 +395,10 @@ pub fn changed_fields(before: &ClientInput, after: &ClientInput) -> Vec<&'static
     check(
         before.eligibility == after.eligibility,
         "job offer and eligibility facts",
+    );
+    check(
+        before.preferred_language == after.preferred_language,
+        "language",
     );
     out
 }

@@ -23,7 +23,7 @@ use visadesk_app::domain::document::{
 };
 use visadesk_app::domain::mail::MailCategory;
 use visadesk_app::domain::{CurrentUser, Permission, Programme, Role};
-use visadesk_app::AppError;
+use visadesk_app::{AppError, LinkKind};
 
 /// Where an upload goes, decided (and access checked) before its bytes are read.
 #[derive(Clone, Debug)]
@@ -401,6 +401,9 @@ pub fn invite(
     invitations::replace_for_client(conn, &row)?;
     let path = format!("/portal/join/{token}");
     let firm = settings::firm(conn)?.name;
+    // The link opens the join page in the language the email is written in.
+    let language = client.details.preferred_language;
+    let emailed_link = mail.link(&format!("{path}?lang={}", language.code()));
     let name = client.details.full_name.clone();
     let recipient_id = users::by_email(conn, &email)?.map(|u| u.id.into());
     crate::mail::queue(
@@ -411,7 +414,13 @@ pub fn invite(
             recipient_id,
             to_address: email.clone(),
             to_name: name.clone(),
-            letter: compose::invitation(&firm, &name, mail.link(&path), row.expires_at),
+            letter: compose::invitation(
+                language.locale(),
+                &firm,
+                &name,
+                emailed_link,
+                row.expires_at,
+            ),
             sensitive: false,
         },
         now,
@@ -436,11 +445,7 @@ pub fn invite(
 
 /// The refusal for a link that is unknown, used or expired.
 pub fn dead_link() -> ServerError {
-    AppError::Conflict(
-        "This invitation link has expired or has already been used. Ask your firm for a new one."
-            .into(),
-    )
-    .into()
+    AppError::DeadLink(LinkKind::Invitation).into()
 }
 
 /// The live invitation for a raw token.
@@ -518,6 +523,7 @@ pub fn accept_invitation(
                     created_at: now,
                     updated_at: now,
                     client_id: Some(&invitation.client_id),
+                    language: Some(client.details.preferred_language.code()),
                 },
             )?;
             (id, "portal.join")

@@ -110,7 +110,7 @@ impl DocumentPort for VisadeskBackend {
             let case_id = crate::store::documents::by_id(conn, &id)?.map(|d| d.case_id);
             if let (Some(review), Some(case_id)) = (review, case_id) {
                 if let Some(case) = cases::row_by_id(conn, &case_id)? {
-                    notify::document_reviewed(conn, &mail, &case, item.kind.label(), &review, now)?;
+                    notify::document_reviewed(conn, &mail, &case, item.kind, &review, now)?;
                 }
             }
             Ok(item)

@@ -90,6 +90,18 @@ pub async fn opened(
         .unwrap_or_else(|refusal| panic!("a {programme} case did not open: {refusal:?}"))
 }
 
+/// Opens a case of `programme` for another of the firm's clients.
+pub async fn opened_for(f: &Firm, client_id: &ClientId, programme: &str) -> CaseSummary {
+    f.app
+        .ask(
+            &f.admin,
+            "create_case",
+            &[("client_id", client_id.as_str()), ("programme", programme)],
+        )
+        .await
+        .unwrap_or_else(|refusal| panic!("a {programme} case did not open: {refusal:?}"))
+}
+
 /// Moves a case to the stage with code `to`.
 pub async fn move_to(
     f: &Firm,

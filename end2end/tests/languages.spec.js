@@ -1,0 +1,124 @@
+// Visadesk in Chinese: an applicant whose language is Chinese joins from an
+// invitation email written in Chinese, sees the portal in Chinese and uploads
+// a document; a staff member switches their language and the next page and
+// email follow.
+const { test, expect, ADMIN, hydrated, signIn, MAIL_DIR, waitForMail, linkIn } = require('./fixtures');
+
+const run = Date.now();
+const applicant = { email: `wang.${run}@example.com`, password: 'wang portal phrase' };
+const staff = { email: `li.${run}@visadesk.test`, password: 'li first pass phrase' };
+const state = {};
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  expect(MAIL_DIR, 'E2E_MAIL_DIR names the test SMTP server\'s folder').not.toBe('');
+});
+
+test('a Chinese client is invited in Chinese, joins, and uploads from a Chinese portal', async ({ page, browser }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  const details = {
+    full_name: `王伟${run % 1000}`, latin_name: 'WANG Wei', email: applicant.email, phone: '', address: '',
+    date_of_birth: '1997-05-06', nationality: 'CN', passport_number: `E${run % 10000000}`, passport_expiry: '2033-01-01',
+    education: [], work: [], languages: [], preferred_language: 'zh-Hans',
+  };
+  let res = await page.request.post('/api/save_client', { data: { id: null, base_version: null, details, confirm_duplicate: true } });
+  expect(res.status()).toBe(200);
+  state.clientId = (await res.json()).saved.id;
+  res = await page.request.post('/api/create_case', { form: { client_id: state.clientId, programme: 'cn_k' } });
+  expect(res.status()).toBe(200);
+  res = await page.request.post('/api/invite_applicant', { form: { client_id: state.clientId } });
+  expect(res.status()).toBe(200);
+
+  const mail = await waitForMail(applicant.email, /邀请您登录案件门户/);
+  expect(mail.text).toContain(`${details.full_name}，您好：`);
+  const link = linkIn(mail, '/portal/join/');
+  expect(link).toContain('lang=zh-Hans');
+
+  // A browser that asks for English still opens the link in the email's language.
+  const context = await browser.newContext({ locale: 'en-US' });
+  const applicantPage = await context.newPage();
+  const problems = [];
+  applicantPage.on('pageerror', (e) => problems.push(e.message));
+  await applicantPage.goto(link);
+  await hydrated(applicantPage);
+  await expect(applicantPage.locator('html')).toHaveAttribute('lang', 'zh-Hans');
+  await expect(applicantPage.getByRole('heading', { name: '欢迎' })).toBeVisible();
+  await applicantPage.getByLabel('设置密码').fill(applicant.password);
+  await applicantPage.getByLabel('再次输入').fill(applicant.password);
+  await applicantPage.getByRole('button', { name: '进入我的门户' }).click();
+  await expect(applicantPage.getByRole('heading', { name: '我的案件' })).toBeVisible();
+  await hydrated(applicantPage);
+  await expect(applicantPage.getByText('中国K字签证')).toBeVisible();
+  const passport = applicantPage.locator('li[data-kind="passport"]');
+  await expect(passport.getByText('待提交')).toBeVisible();
+  const bytes = Buffer.alloc(40_000, 7);
+  bytes.write('%PDF-1.7\n', 0, 'latin1');
+  await passport.locator('input[type="file"]').setInputFiles({ name: '护照.pdf', mimeType: 'application/pdf', buffer: bytes });
+  await expect(passport.getByText('已收到，审核中')).toBeVisible();
+  await expect(applicantPage.locator('li[data-kind="passport"]')).toHaveAttribute('data-status', 'uploaded');
+  await applicantPage.screenshot({ path: 'test-results/portal-zh-1280.png', fullPage: true });
+  await applicantPage.setViewportSize({ width: 375, height: 800 });
+  await applicantPage.screenshot({ path: 'test-results/portal-zh-375.png', fullPage: true });
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a staff member switches to Chinese and the next page and email follow', async ({ page, browser }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  const res = await page.request.post('/api/create_user', {
+    form: { email: staff.email, display_name: 'Li Na', role: 'paralegal', password: staff.password },
+  });
+  expect(res.status()).toBe(200);
+
+  const context = await browser.newContext({ locale: 'en-US' });
+  const staffPage = await context.newPage();
+  await signIn(staffPage, staff.email, staff.password);
+  await expect(staffPage.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await staffPage.goto('/account/sessions');
+  await hydrated(staffPage);
+  await expect(staffPage.locator('html')).toHaveAttribute('lang', 'en');
+  await staffPage.getByRole('button', { name: '简体中文' }).click();
+  await expect(staffPage.locator('html')).toHaveAttribute('lang', 'zh-Hans');
+  await hydrated(staffPage);
+  await expect(staffPage.getByRole('heading', { name: '语言' })).toBeVisible();
+  await expect(staffPage.getByRole('button', { name: '简体中文' })).toHaveAttribute('aria-pressed', 'true');
+  await staffPage.screenshot({ path: 'test-results/account-zh-1280.png', fullPage: true });
+
+  // Their next email is in Chinese too: a reset link asked for from an English browser.
+  const anonymous = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await anonymous.goto('/forgot-password');
+  await hydrated(anonymous);
+  await anonymous.getByLabel('Email').fill(staff.email);
+  await anonymous.getByRole('button', { name: 'Email me a link' }).click();
+  await expect(anonymous.getByText(`If ${staff.email} belongs to an account`)).toBeVisible();
+  const mail = await waitForMail(staff.email, /重置您在 .* 的密码/);
+  expect(mail.text).toContain('Li Na，您好：');
+  expect(linkIn(mail, '/reset-password/')).toBeTruthy();
+  await context.close();
+});
+
+test('the sign-in page switches language before signing in, and remembers it', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const p = await context.newPage();
+  await p.goto('/sign-in');
+  await hydrated(p);
+  await expect(p.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await p.getByRole('button', { name: '简体中文' }).click();
+  await expect(p.locator('html')).toHaveAttribute('lang', 'zh-Hans');
+  await hydrated(p);
+  await expect(p.getByRole('heading', { name: '登录' })).toBeVisible();
+  await p.screenshot({ path: 'test-results/sign-in-zh-1280.png', fullPage: true });
+  await p.setViewportSize({ width: 375, height: 740 });
+  await p.screenshot({ path: 'test-results/sign-in-zh-375.png', fullPage: true });
+  // The cookie keeps it on the next visit.
+  await p.goto('/forgot-password');
+  await hydrated(p);
+  await expect(p.getByRole('heading', { name: '重置密码' })).toBeVisible();
+  await p.getByRole('button', { name: 'English' }).click();
+  await expect(p.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(p.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,352 @@
+//! Visadesk in English and Simplified Chinese: how a page's language is
+//! chosen (account, cookie, browser, English), switching it, emails in the
+//! recipient's language, and Chinese pages with no English left over.
+
+use crate::common::firm::Firm;
+use crate::common::smtp::SmtpSink;
+use crate::common::{Backend, Refusal, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::mail::firm_mailing_to;
+use serde_json::json;
+use visadesk_app::domain::client::SaveOutcome;
+use visadesk_app::domain::document::NewInvitation;
+use visadesk_app::domain::{ClientId, CurrentUser, Language};
+use visadesk_app::AppError;
+
+on_both_databases!(
+    a_page_follows_the_account_then_the_cookie_then_the_browser_then_english,
+    choosing_a_language_keeps_it_for_the_browser_and_the_account,
+    a_chinese_client_is_invited_in_chinese_and_their_portal_is_chinese,
+    the_public_and_portal_pages_in_chinese_hold_no_english,
+);
+
+/// The `lang` of a page's `<html>`.
+fn html_lang(page: &str) -> &str {
+    page.split_once("<html lang=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(lang, _)| lang)
+        .unwrap_or("")
+}
+
+async fn page(
+    app: &TestApp,
+    who: &reqwest::Client,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> String {
+    let mut req = who.get(app.url(path));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = req.send().await.expect("page");
+    assert!(res.status().as_u16() < 500, "{path}: {}", res.status());
+    res.text().await.expect("body")
+}
+
+async fn a_page_follows_the_account_then_the_cookie_then_the_browser_then_english(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    let anonymous = app.client();
+    let english = page(&app, &anonymous, "/sign-in", &[]).await;
+    assert_eq!(html_lang(&english), "en");
+    assert!(english.contains(">Sign in</h1>"));
+
+    let chinese = page(
+        &app,
+        &anonymous,
+        "/sign-in",
+        &[("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")],
+    )
+    .await;
+    assert_eq!(html_lang(&chinese), "zh-Hans");
+    assert!(
+        chinese.contains(">登录</h1>"),
+        "the browser asked for Chinese"
+    );
+
+    // The cookie outweighs the browser; an unknown one is passed over.
+    for (cookie, accept, expected) in [
+        ("visadesk_lang=en", "zh-CN", "en"),
+        ("visadesk_lang=zh-Hans", "en-GB", "zh-Hans"),
+        ("visadesk_lang=fr", "zh-CN", "zh-Hans"),
+        ("visadesk_lang=%ff%fe", "", "en"),
+        ("visadesk_lang=", "zz;q=abc", "en"),
+    ] {
+        let body = page(
+            &app,
+            &anonymous,
+            "/sign-in",
+            &[("cookie", cookie), ("accept-language", accept)],
+        )
+        .await;
+        assert_eq!(html_lang(&body), expected, "{cookie} / {accept}");
+    }
+
+    // A signed-in person's account outweighs both.
+    let admin = app.admin().await;
+    let _: () = app
+        .ask(&admin, "choose_language", &[("language", "zh-Hans")])
+        .await
+        .expect("chosen");
+    let fresh = app.client();
+    app.sign_in(&fresh, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let body = page(
+        &app,
+        &fresh,
+        "/account/sessions",
+        &[("accept-language", "en")],
+    )
+    .await;
+    assert_eq!(html_lang(&body), "zh-Hans", "the account's language wins");
+}
+
+async fn choosing_a_language_keeps_it_for_the_browser_and_the_account(db: Backend) {
+    let app = TestApp::spawn(db).await;
+    let anonymous = app.client();
+    let res = app
+        .call(&anonymous, "choose_language", &[("language", "zh-Hans")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("visadesk_lang="))
+        .expect("the language cookie")
+        .to_string();
+    assert!(cookie.starts_with("visadesk_lang=zh-Hans;"), "{cookie}");
+    assert!(cookie.contains("Max-Age=31536000"), "{cookie}");
+    assert_eq!(
+        html_lang(&page(&app, &anonymous, "/sign-in", &[]).await),
+        "zh-Hans"
+    );
+
+    // An unknown code is refused by name and changes nothing.
+    let refused: Result<(), Refusal> = app
+        .ask(&anonymous, "choose_language", &[("language", "fr")])
+        .await;
+    let (status, error) = refused.expect_err("fr is not spoken");
+    assert_eq!(status, 400);
+    assert!(
+        matches!(&error, AppError::Request(m) if m.contains("unknown language `fr`")),
+        "{error:?}"
+    );
+    assert_eq!(
+        html_lang(&page(&app, &anonymous, "/sign-in", &[]).await),
+        "zh-Hans"
+    );
+
+    // Signed in, the choice goes into the account (and the audit trail).
+    let admin = app.admin().await;
+    let me: Option<CurrentUser> = app.ask(&admin, "signed_in_user", &[]).await.expect("me");
+    assert_eq!(
+        me.expect("signed in").language,
+        None,
+        "follows the browser until chosen"
+    );
+    let _: () = app
+        .ask(&admin, "choose_language", &[("language", "zh-Hans")])
+        .await
+        .expect("chosen");
+    let me: Option<CurrentUser> = app.ask(&admin, "signed_in_user", &[]).await.expect("me");
+    assert_eq!(
+        me.expect("signed in").language,
+        Some(Language::ChineseSimplified)
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.language'"),
+        1
+    );
+}
+
+/// A client who reads Chinese, saved by the firm's admin.
+async fn chinese_client(f: &Firm) -> ClientId {
+    let body = json!({ "id": null, "base_version": null, "confirm_duplicate": false, "details": {
+        "full_name": "王伟", "latin_name": "WANG Wei", "email": "wang.wei@example.com", "phone": "", "address": "",
+        "date_of_birth": "1996-03-02", "nationality": "CN", "passport_number": "E12345678", "passport_expiry": "2031-03-01",
+        "education": [], "work": [], "languages": [], "preferred_language": "zh-Hans"
+    }});
+    match f.app.ask_json(&f.admin, "save_client", &body).await {
+        Ok(SaveOutcome::Saved(client)) => {
+            assert_eq!(
+                client.details.preferred_language,
+                Language::ChineseSimplified
+            );
+            client.id
+        }
+        other => panic!("not saved: {other:?}"),
+    }
+}
+
+/// Invites `client_id` and joins from a fresh browser that asks for
+/// English; returns the browser and the invitation's token.
+async fn join(f: &Firm, client_id: &ClientId) -> reqwest::Client {
+    let invitation: NewInvitation = f
+        .app
+        .ask(
+            &f.admin,
+            "invite_applicant",
+            &[("client_id", client_id.as_str())],
+        )
+        .await
+        .expect("invited");
+    let token = invitation
+        .path
+        .trim_start_matches("/portal/join/")
+        .to_string();
+    let applicant = f.app.client();
+    let _: String = f
+        .app
+        .ask(
+            &applicant,
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("password", "applicant pass phrase"),
+                ("confirm", "applicant pass phrase"),
+            ],
+        )
+        .await
+        .expect("joined");
+    applicant
+}
+
+async fn a_chinese_client_is_invited_in_chinese_and_their_portal_is_chinese(db: Backend) {
+    let sink = SmtpSink::start().await;
+    let f = firm_mailing_to(db, &sink.url(), &[]).await;
+    let client_id = chinese_client(&f).await;
+    let applicant = join(&f, &client_id).await;
+    let mail = sink.wait_for(1).await.remove(0);
+    assert_eq!(mail.envelope_to, "wang.wei@example.com");
+    assert!(
+        mail.subject.ends_with("邀请您登录案件门户"),
+        "{}",
+        mail.subject
+    );
+    assert!(mail.text.starts_with("王伟，您好："), "{}", mail.text);
+    assert!(mail.html.contains("lang=\"zh-Hans\""));
+
+    // The account made from the invitation reads Chinese, whatever the browser asks.
+    let me: Option<CurrentUser> = f
+        .app
+        .ask(&applicant, "signed_in_user", &[])
+        .await
+        .expect("me");
+    assert_eq!(
+        me.expect("signed in").language,
+        Some(Language::ChineseSimplified)
+    );
+    let portal = page(&f.app, &applicant, "/portal", &[("accept-language", "en")]).await;
+    assert_eq!(html_lang(&portal), "zh-Hans");
+    assert!(
+        portal.contains("我的案件"),
+        "the portal's heading is Chinese"
+    );
+
+    // The firm's own client (English) still hears in English.
+    let invitation: NewInvitation = f
+        .app
+        .ask(
+            &f.admin,
+            "invite_applicant",
+            &[("client_id", f.client_id.as_str())],
+        )
+        .await
+        .expect("invited");
+    assert!(invitation.emailed);
+    let mail = sink.wait_for(2).await.remove(1);
+    assert!(
+        mail.subject.ends_with("invites you to your case portal"),
+        "{}",
+        mail.subject
+    );
+}
+
+/// The visible words of a page: text between tags and the attributes people
+/// read (labels, placeholders, titles), with scripts and styles left out.
+fn visible_words(html: &str) -> Vec<String> {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        let after = &rest[open..];
+        let lower = after.get(..8).unwrap_or("").to_ascii_lowercase();
+        let skip_to = if lower.starts_with("<script") {
+            after.find("</script>").map(|i| i + 9)
+        } else if lower.starts_with("<style") {
+            after.find("</style>").map(|i| i + 8)
+        } else if lower.starts_with("<!--") {
+            after.find("-->").map(|i| i + 3)
+        } else {
+            let end = after.find('>').map(|i| i + 1);
+            if let Some(end) = end {
+                let tag = &after[..end];
+                for attr in ["aria-label=\"", "placeholder=\"", "title=\"", "alt=\""] {
+                    if let Some((_, v)) = tag.split_once(attr) {
+                        if let Some((value, _)) = v.split_once('"') {
+                            text.push_str(value);
+                            text.push(' ');
+                        }
+                    }
+                }
+            }
+            end
+        };
+        match skip_to {
+            Some(n) => rest = &after[n..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Words that stay as they are in Chinese: the product, codes and units,
+/// and the names and addresses in the test's data.
+const NOT_ENGLISH: &[&str] = &[
+    "Visadesk", "VD", "UTC", "PDF", "JPEG", "PNG", "KB", "MB", "GB", "EU", "US", "LCA", "ZAB",
+    "anabin", "English", "WANG", "Wei", "wang", "wei", "example", "com", "amp", "nbsp", "scan",
+    "pdf",
+];
+
+async fn the_public_and_portal_pages_in_chinese_hold_no_english(db: Backend) {
+    let f = crate::common::firm::firm(db).await;
+    let client_id = chinese_client(&f).await;
+    crate::common::firm::opened_for(&f, &client_id, "cn_k").await;
+    let applicant = join(&f, &client_id).await;
+    let anonymous = f.app.client();
+    let zh = [("accept-language", "zh-CN")];
+    let pages = [
+        (&anonymous, "/sign-in"),
+        (&anonymous, "/sign-in?signed_out=1"),
+        (&anonymous, "/forgot-password"),
+        (&anonymous, "/reset-password/not-a-token"),
+        (&anonymous, "/portal/join/not-a-token"),
+        (&applicant, "/portal"),
+    ];
+    for (who, path) in pages {
+        let body = page(&f.app, who, path, &zh).await;
+        assert_eq!(html_lang(&body), "zh-Hans", "{path}");
+        let english: Vec<String> = visible_words(&body)
+            .into_iter()
+            .filter(|w| !NOT_ENGLISH.contains(&w.as_str()))
+            .collect();
+        assert!(
+            english.is_empty(),
+            "{path} still shows English: {english:?}"
+        );
+    }
+}
+
+#[test]
+fn visible_words_skip_markup_scripts_and_styles_but_read_labels() {
+    let words = visible_words(
+        r#"<p class="x">你好 Hello</p><script>var Foo = 1;</script><style>.a{}</style><button aria-label="Close it">关</button><!-- note -->"#,
+    );
+    assert_eq!(words, vec!["Hello", "Close", "it"]);
+}

@@ -5,19 +5,19 @@
 use crate::api::documents::review_document;
 use crate::components::form::FormError;
 use crate::domain::document::{format_bytes, DocumentVersion, Review};
-use crate::domain::time::format_utc;
 use crate::domain::DocumentId;
 use crate::error::AppError;
+use crate::i18n::{format, td_string, use_locale, Locale};
 use leptos::prelude::*;
 
 /// The review badge of a version.
-pub fn review_badge(review: &Review) -> impl IntoView {
-    let class = match review {
-        Review::Accepted => "badge badge-ok",
-        Review::Rejected(_) => "badge badge-danger",
-        Review::Pending => "badge",
+pub fn review_badge(l: Locale, review: &Review) -> impl IntoView {
+    let (class, text) = match review {
+        Review::Accepted => ("badge badge-ok", td_string!(l, reviews.accepted)),
+        Review::Rejected(_) => ("badge badge-danger", td_string!(l, reviews.rejected)),
+        Review::Pending => ("badge", td_string!(l, reviews.pending)),
     };
-    view! { <span class=class>{review.label()}</span> }
+    view! { <span class=class>{text}</span> }
 }
 
 /// The versions of one item, newest first; `can_review` shows the review
@@ -32,6 +32,7 @@ pub fn Versions(
     if versions.is_empty() {
         return ().into_any();
     }
+    let l = use_locale();
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
@@ -58,7 +59,7 @@ pub fn Versions(
     let count = versions.len();
     view! {
         <details class="versions" open=true>
-            <summary class="small">{format!("{count} upload{}", if count == 1 { "" } else { "s" })}</summary>
+            <summary class="small">{if count == 1 { td_string!(l, versions.count_one).to_string() } else { td_string!(l, versions.count_several, count = count).to_string() }}</summary>
             <ol class="version-list">
                 {versions.into_iter().enumerate().map(|(i, v)| {
                     let newest = i == 0;
@@ -73,40 +74,44 @@ pub fn Versions(
                     view! {
                         <li class="version" data-version=v.version.to_string()>
                             <div class="version-line">
-                                <strong>{format!("Version {}", v.version)}</strong>
+                                <strong>{td_string!(l, versions.version, version = v.version).to_string()}</strong>
                                 <span class="version-file">{v.file_name.clone()}</span>
                                 <span class="muted small">{format_bytes(v.size.max(0) as u64)}</span>
-                                {review_badge(&v.review)}
+                                {review_badge(l, &v.review)}
                             </div>
                             <div class="muted small">
-                                {format!("Uploaded by {}{} on {}", v.uploaded_by_name, if v.by_applicant { " (applicant)" } else { "" }, format_utc(v.uploaded_at))}
-                                {(!v.reviewed_by_name.is_empty()).then(|| format!(" · reviewed by {}", v.reviewed_by_name))}
+                                {if v.by_applicant {
+                                    td_string!(l, versions.uploaded_by_applicant, name = v.uploaded_by_name.clone(), time = format::date_time(l, v.uploaded_at)).to_string()
+                                } else {
+                                    td_string!(l, versions.uploaded_by, name = v.uploaded_by_name.clone(), time = format::date_time(l, v.uploaded_at)).to_string()
+                                }}
+                                {(!v.reviewed_by_name.is_empty()).then(|| td_string!(l, versions.reviewed_by, name = v.reviewed_by_name.clone()).to_string())}
                             </div>
-                            {rejected_reason.map(|r| view! { <p class="small checklist-reason">"Reason: " {r}</p> })}
-                            {v.duplicate_of.clone().map(|d| view! { <p class="small duplicate-flag" role="note">{format!("Same file as {d}")}</p> })}
+                            {rejected_reason.map(|r| view! { <p class="small checklist-reason">{td_string!(l, versions.reason)} {r}</p> })}
+                            {v.duplicate_of.clone().map(|d| view! { <p class="small duplicate-flag" role="note">{td_string!(l, versions.same_file, other = d).to_string()}</p> })}
                             <div class="version-actions">
-                                <a class="button button-small button-secondary" href=v.download_path() download="">"Download"</a>
+                                <a class="button button-small button-secondary" href=v.download_path() download="">{td_string!(l, versions.download)}</a>
                                 <button type="button" class="button button-small button-secondary"
                                     aria-expanded=move || (previewing.get().as_ref() == Some(&id_is)).to_string()
                                     on:click=move |_| previewing.update(|p| {
                                         *p = if p.as_ref() == Some(&id_preview) { None } else { Some(id_preview.clone()) };
                                     })>
-                                    "Preview"
+                                    {td_string!(l, versions.preview)}
                                 </button>
                                 {offer_accept.then(|| view! {
                                     <button type="button" class="button button-small"
                                         disabled=move || busy.get()
-                                        aria-label=format!("Accept {label}")
+                                        aria-label=td_string!(l, versions.accept_label, document = label).to_string()
                                         on:click=move |_| { review.dispatch((id_accept.clone(), true)); }>
-                                        "Accept"
+                                        {td_string!(l, versions.accept)}
                                     </button>
                                 })}
                                 {offer_reject.then(|| view! {
                                     <button type="button" class="button button-small button-danger"
                                         disabled=move || busy.get()
-                                        aria-label=format!("Reject {label}")
+                                        aria-label=td_string!(l, versions.reject_label, document = label).to_string()
                                         on:click=move |_| { error.set(None); rejecting.set(true); }>
-                                        "Reject"
+                                        {td_string!(l, versions.reject)}
                                     </button>
                                 })}
                             </div>
@@ -118,11 +123,11 @@ pub fn Versions(
                                             let id_reject = id_reject.clone();
                                             move |ev| { ev.prevent_default(); review.dispatch((id_reject.clone(), false)); }
                                         }>
-                                            <label class="sr-only" for=reason_id2.clone()>{format!("Why is “{label}” rejected?")}</label>
+                                            <label class="sr-only" for=reason_id2.clone()>{td_string!(l, versions.why_rejected, document = label).to_string()}</label>
                                             <input id=reason_id2.clone() type="text" maxlength="500"
-                                                placeholder="What should the applicant fix?" bind:value=reason/>
-                                            <button type="submit" class="button button-small button-danger" disabled=move || busy.get()>"Reject"</button>
-                                            <button type="button" class="button button-small button-secondary" on:click=move |_| rejecting.set(false)>"Cancel"</button>
+                                                placeholder=td_string!(l, versions.what_to_fix) bind:value=reason/>
+                                            <button type="submit" class="button button-small button-danger" disabled=move || busy.get()>{td_string!(l, versions.reject)}</button>
+                                            <button type="button" class="button button-small button-secondary" on:click=move |_| rejecting.set(false)>{td_string!(l, common.cancel)}</button>
                                             <p class="field-error">{move || error.get().and_then(|e| e.message_for("reason"))}</p>
                                         </form>
                                     </Show>
@@ -132,9 +137,9 @@ pub fn Versions(
                                 {
                                     let path = preview_path.clone();
                                     if is_image {
-                                        view! { <img class="preview" src=path alt=format!("Preview of {label}")/> }.into_any()
+                                        view! { <img class="preview" src=path alt=td_string!(l, versions.preview_of, document = label).to_string()/> }.into_any()
                                     } else {
-                                        view! { <iframe class="preview" src=path title=format!("Preview of {label}")></iframe> }.into_any()
+                                        view! { <iframe class="preview" src=path title=td_string!(l, versions.preview_of, document = label).to_string()></iframe> }.into_any()
                                     }
                                 }
                             </Show>

@@ -69,6 +69,7 @@ pub fn YesNo(
     value: RwSignal<Option<bool>>,
     #[prop(optional)] hint: &'static str,
 ) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let code = move || match value.get() {
         None => "",
         Some(true) => "yes",
@@ -82,9 +83,9 @@ pub fn YesNo(
                 "no" => Some(false),
                 _ => None,
             })>
-                <option value="" selected=move || code().is_empty()>"Not known"</option>
-                <option value="yes" selected=move || code() == "yes">"Yes"</option>
-                <option value="no" selected=move || code() == "no">"No"</option>
+                <option value="" selected=move || code().is_empty()>{crate::i18n::td_string!(l, yes_no.unknown)}</option>
+                <option value="yes" selected=move || code() == "yes">{crate::i18n::td_string!(l, yes_no.yes)}</option>
+                <option value="no" selected=move || code() == "no">{crate::i18n::td_string!(l, yes_no.no)}</option>
             </select>
             {(!hint.is_empty()).then(|| view! { <p class="hint small">{hint}</p> })}
         </div>

@@ -1,7 +1,27 @@
 //! Short descriptions of browsers from their User-Agent strings.
 
+/// What a User-Agent string says: the browser (with its major version) and
+/// the system, where known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Agent {
+    pub browser: Option<String>,
+    pub os: Option<&'static str>,
+}
+
 /// "Chrome 156 on Linux", "Safari on iPhone", or "Unknown browser".
 pub fn describe(user_agent: &str) -> String {
+    let Agent { browser, os } = parse(user_agent);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b,
+        (None, Some(o)) => format!("A browser on {o}"),
+        (None, None) if user_agent.trim().is_empty() => "Unknown browser".to_string(),
+        (None, None) => user_agent.chars().take(60).collect(),
+    }
+}
+
+/// The browser and system of a User-Agent string.
+pub fn parse(user_agent: &str) -> Agent {
     let ua = user_agent;
     let browser = [
         ("Edg/", "Edge"),
@@ -34,13 +54,7 @@ pub fn describe(user_agent: &str) -> String {
     .into_iter()
     .find(|(token, _)| ua.contains(token))
     .map(|(_, name)| name);
-    match (browser, os) {
-        (Some(b), Some(o)) => format!("{b} on {o}"),
-        (Some(b), None) => b,
-        (None, Some(o)) => format!("A browser on {o}"),
-        (None, None) if ua.trim().is_empty() => "Unknown browser".to_string(),
-        (None, None) => ua.chars().take(60).collect(),
-    }
+    Agent { browser, os }
 }
 
 #[cfg(test)]

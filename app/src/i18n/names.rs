@@ -9,6 +9,7 @@ use crate::domain::checklist::{DocumentKind, ItemStatus};
 use crate::domain::client::EducationLevel;
 use crate::domain::delivery::Delivery;
 use crate::domain::mail::MailCategory;
+use crate::domain::notice::NoticeKind;
 use crate::domain::{Programme, Role, Section, Stage};
 
 /// A case stage's name: "Collecting documents", "收集材料".
@@ -171,6 +172,31 @@ pub fn education_level(l: Locale, level: EducationLevel) -> &'static str {
         EducationLevel::Bachelor => td_string!(l, education_levels.bachelor),
         EducationLevel::Master => td_string!(l, education_levels.master),
         EducationLevel::Doctorate => td_string!(l, education_levels.doctorate),
+    }
+}
+
+/// A browser, from its User-Agent: "Chrome 156 on Linux", "Linux 上的 Chrome 156".
+pub fn agent(l: Locale, user_agent: &str) -> String {
+    let crate::domain::agent::Agent { browser, os } = crate::domain::agent::parse(user_agent);
+    match (browser, os) {
+        (Some(b), Some(o)) => td_string!(l, agents.on, browser = b, os = o).to_string(),
+        (Some(b), None) => b,
+        (None, Some(o)) => td_string!(l, agents.a_browser_on, os = o).to_string(),
+        (None, None) if user_agent.trim().is_empty() => td_string!(l, agents.unknown).to_string(),
+        (None, None) => user_agent.chars().take(60).collect(),
+    }
+}
+
+/// What a notice is about.
+pub fn notice_kind(l: Locale, kind: NoticeKind) -> &'static str {
+    match kind {
+        NoticeKind::StageChanged => td_string!(l, notice_kinds.stage_changed),
+        NoticeKind::DocumentAccepted => td_string!(l, notice_kinds.document_accepted),
+        NoticeKind::DocumentRejected => td_string!(l, notice_kinds.document_rejected),
+        NoticeKind::ItemAdded => td_string!(l, notice_kinds.item_added),
+        NoticeKind::DocumentUploaded => td_string!(l, notice_kinds.document_uploaded),
+        NoticeKind::TaskAssigned => td_string!(l, notice_kinds.task_assigned),
+        NoticeKind::MessageReceived => td_string!(l, notice_kinds.message_received),
     }
 }
 

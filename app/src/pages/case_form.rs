@@ -10,6 +10,7 @@ use crate::domain::case::{
 };
 use crate::domain::{CaseId, CurrentUser, Permission, Role};
 use crate::error::AppError;
+use crate::i18n::{names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -24,23 +25,24 @@ pub fn EditCasePage() -> impl IntoView {
         get_case,
     );
     let staff = Resource::new(|| (), |_| assignable_staff());
+    let l = use_locale();
     view! {
-        <Title text="Edit case"/>
+        <Title text=td_string!(l, case_form.title)/>
         <RequirePermission
             permission=Permission::ViewCases
             page=move |_: CurrentUser| view! {
-                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
                     {move || Suspend::new(async move {
                         let staff = staff.await.unwrap_or_default();
                         match case.await {
                             Ok(c) if c.can_edit => view! { <CaseForm case=c staff/> }.into_any(),
                             Ok(c) => view! {
                                 <p class="alert alert-error" role="alert">
-                                    {format!("Only {}'s attorney, an admin or its assigned paralegal can edit it.", c.summary.reference)}
+                                    {td_string!(l, case_form.only_assigned, reference = c.summary.reference.clone()).to_string()}
                                 </p>
-                                <p><A href=format!("/cases/{}", c.summary.id)>"Back to the case"</A></p>
+                                <p><A href=format!("/cases/{}", c.summary.id)>{td_string!(l, case_form.back)}</A></p>
                             }.into_any(),
-                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -89,6 +91,7 @@ impl Draft {
 
 #[component]
 fn CaseForm(case: CaseDetail, staff: Vec<StaffRef>) -> impl IntoView {
+    let l = use_locale();
     let id = case.summary.id.clone();
     let opened = RwSignal::new(CaseEdit::of(&case));
     let base_version = RwSignal::new(case.version);
@@ -146,86 +149,86 @@ fn CaseForm(case: CaseDetail, staff: Vec<StaffRef>) -> impl IntoView {
     let notes_left =
         move || NOTES_MAX_CHARS as i64 - draft.internal_notes.with(|n| n.chars().count()) as i64;
     view! {
-        <p class="muted small"><A href="/cases">"Cases"</A> " / " <A href=format!("/cases/{id}")>{crumb}</A> " / Edit"</p>
-        <h1>"Edit " {reference.clone()} " · " {case.summary.client_name.clone()}</h1>
+        <p class="muted small"><A href="/cases">{td_string!(l, cases.title)}</A> " / " <A href=format!("/cases/{id}")>{crumb}</A> {td_string!(l, case_form.crumb_edit)}</p>
+        <h1>{td_string!(l, case_form.heading, reference = reference.clone(), client = case.summary.client_name.clone()).to_string()}</h1>
         <Show when=move || error.get().is_some()>
-            <p class="alert alert-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+            <p class="alert alert-error" role="alert">{move || error.get().map(|e| e.message(l))}</p>
         </Show>
         {move || conflict.get().map(|changed| view! {
             <div class="alert alert-warning" role="alert">
                 <p>
-                    <strong>"Someone changed this case while you were editing."</strong>
+                    <strong>{td_string!(l, case_form.changed_meanwhile)}</strong>
                     {if changed.is_empty() {
-                        " None of these details changed (it may have moved stage).".to_string()
+                        td_string!(l, case_form.nothing_changed).to_string()
                     } else {
-                        format!(" They changed: {}.", changed.join(", "))
+                        td_string!(l, client_form.they_changed, fields = changed.join(td_string!(l, common.list_separator))).to_string()
                     }}
                 </p>
-                <p>"Your edits are still below. Save again to replace their version with yours, or cancel to see theirs."</p>
+                <p>{td_string!(l, client_form.edits_kept)}</p>
             </div>
         })}
         <form class="client-form" novalidate on:submit=move |ev| { ev.prevent_default(); save.dispatch(draft.edit()); }>
             <fieldset class="card">
-                <legend>"Assignment and priority"</legend>
+                <legend>{td_string!(l, case_form.assignment)}</legend>
                 <div class="grid-form">
                     <div class="field" class:field-invalid=move || err("priority").get().is_some()>
-                        <label for="k-priority">"Priority"</label>
+                        <label for="k-priority">{td_string!(l, cases.priority)}</label>
                         <select id="k-priority" on:change=move |ev| draft.priority.set(event_target_value(&ev))>
                             {Priority::ALL.into_iter().map(|p| view! {
-                                <option value=p.code() selected=move || draft.priority.get() == p.code()>{p.label()}</option>
+                                <option value=p.code() selected=move || draft.priority.get() == p.code()>{names::priority(l, p)}</option>
                             }).collect_view()}
                         </select>
                         <p class="field-error">{move || err("priority").get()}</p>
                     </div>
                     <div class="field" class:field-invalid=move || err("attorney_id").get().is_some()>
-                        <label for="k-attorney">"Attorney"</label>
+                        <label for="k-attorney">{td_string!(l, cases.attorney)}</label>
                         <select id="k-attorney" disabled=!can_assign on:change=move |ev| draft.attorney_id.set(event_target_value(&ev))>
-                            <option value="" selected=move || draft.attorney_id.get().is_empty()>"Unassigned"</option>
+                            <option value="" selected=move || draft.attorney_id.get().is_empty()>{td_string!(l, case_form.unassigned)}</option>
                             {attorneys}
                         </select>
                         <p class="field-error">{move || err("attorney_id").get()}</p>
                     </div>
                     <div class="field" class:field-invalid=move || err("paralegal_id").get().is_some()>
-                        <label for="k-paralegal">"Paralegal"</label>
+                        <label for="k-paralegal">{td_string!(l, cases.paralegal)}</label>
                         <select id="k-paralegal" disabled=!can_assign on:change=move |ev| draft.paralegal_id.set(event_target_value(&ev))>
-                            <option value="" selected=move || draft.paralegal_id.get().is_empty()>"Unassigned"</option>
+                            <option value="" selected=move || draft.paralegal_id.get().is_empty()>{td_string!(l, case_form.unassigned)}</option>
                             {paralegals}
                         </select>
                         <p class="field-error">{move || err("paralegal_id").get()}</p>
                     </div>
                 </div>
-                {(!can_assign).then(|| view! { <p class="hint small">"Only an attorney or an admin can change who is assigned."</p> })}
+                {(!can_assign).then(|| view! { <p class="hint small">{td_string!(l, case_form.only_attorney)}</p> })}
             </fieldset>
             <fieldset class="card">
-                <legend>"Key dates"</legend>
+                <legend>{td_string!(l, case_form.key_dates)}</legend>
                 <div class="grid-form">
                     <div class="field">
-                        <label for="k-opened">"Opened"</label>
+                        <label for="k-opened">{td_string!(l, case.opened)}</label>
                         <input id="k-opened" type="date" value=case.opened_on.clone() disabled=true/>
                     </div>
-                    <Field label="Target filing".into() id="k-target".into() value=draft.target_filing_on error=err("target_filing_on") kind="date"/>
-                    <Field label="Filed".into() id="k-filed".into() value=draft.filed_on error=err("filed_on") kind="date" hint="Set when the case moves to Submitted"/>
-                    <Field label="Decision".into() id="k-decision".into() value=draft.decision_on error=err("decision_on") kind="date" hint="Set when an outcome is recorded"/>
+                    <Field label=td_string!(l, cases.target_filing).into() id="k-target".into() value=draft.target_filing_on error=err("target_filing_on") kind="date"/>
+                    <Field label=td_string!(l, case.filed).into() id="k-filed".into() value=draft.filed_on error=err("filed_on") kind="date" hint=td_string!(l, case_form.filed_hint)/>
+                    <Field label=td_string!(l, case.decision).into() id="k-decision".into() value=draft.decision_on error=err("decision_on") kind="date" hint=td_string!(l, case_form.decision_hint)/>
                 </div>
             </fieldset>
             <fieldset class="card">
-                <legend>"Internal notes"</legend>
+                <legend>{td_string!(l, case.notes)}</legend>
                 <div class="field" class:field-invalid=move || err("internal_notes").get().is_some()>
-                    <label for="k-notes">"Notes (staff only; applicants never see them)"</label>
+                    <label for="k-notes">{td_string!(l, case_form.notes_label)}</label>
                     <textarea id="k-notes" rows="8" bind:value=draft.internal_notes
                         aria-invalid=move || err("internal_notes").get().is_some().then_some("true")
                         aria-describedby="k-notes-count k-notes-error"></textarea>
                     <p class="hint small" id="k-notes-count" class:text-danger=move || notes_left() < 0>
-                        {move || format!("{} characters left", notes_left())}
+                        {move || td_string!(l, case_form.chars_left, count = notes_left()).to_string()}
                     </p>
                     <p class="field-error" id="k-notes-error">{move || err("internal_notes").get()}</p>
                 </div>
             </fieldset>
             <div class="form-actions">
                 <button type="submit" class="button" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "Saving…" } else { "Save case" }}
+                    {move || if save.pending().get() { td_string!(l, common.saving) } else { td_string!(l, case_form.save) }}
                 </button>
-                <A href=format!("/cases/{id}") attr:class="button button-secondary">"Cancel"</A>
+                <A href=format!("/cases/{id}") attr:class="button button-secondary">{td_string!(l, common.cancel)}</A>
             </div>
         </form>
     }

@@ -3,6 +3,7 @@
 use crate::components::field::{Field, YesNo};
 use crate::eligibility::{EligibilityFacts, JobOffer};
 use crate::error::AppError;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 
 /// One signal per fact, so nothing typed is lost.
@@ -97,39 +98,40 @@ pub fn FactsFieldset(draft: FactsDraft, error: RwSignal<Option<AppError>>) -> im
                 .and_then(|e| e.message_for(&format!("eligibility.job_offer.{f}")))
         })
     };
+    let l = crate::i18n::use_locale();
     view! {
         <fieldset class="card">
-            <legend>"Eligibility facts"</legend>
-            <p class="hint small">"What the firm has confirmed. \"Not known\" leaves a criterion open."</p>
+            <legend>{td_string!(l, facts.title)}</legend>
+            <p class="hint small">{td_string!(l, facts.intro)}</p>
             <div class="grid-form">
-                <YesNo label="Well-known university or research body (K visa)" id="f-well-known" value=draft.institution_well_known hint="The decree does not define it: the firm judges."/>
-                <YesNo label="Top university, Fortune 500 employer or patent" id="f-top-ranked" value=draft.top_ranked hint="China work-permit points"/>
-                <YesNo label="Meets a Category A talent criterion" id="f-high-end" value=draft.high_end_talent hint="Recognised award, selected talent programme…"/>
-                <YesNo label="Holds the talent confirmation letter" id="f-letter" value=draft.talent_confirmation_letter hint="China R visa: issued to high-end foreign talent"/>
-                <YesNo label="In the United States now" id="f-in-us" value=draft.in_us hint="H-1B $100,000 payment"/>
+                <YesNo label=td_string!(l, facts.well_known) id="f-well-known" value=draft.institution_well_known hint=td_string!(l, facts.well_known_hint)/>
+                <YesNo label=td_string!(l, facts.top_ranked) id="f-top-ranked" value=draft.top_ranked hint=td_string!(l, facts.top_ranked_hint)/>
+                <YesNo label=td_string!(l, facts.high_end) id="f-high-end" value=draft.high_end_talent hint=td_string!(l, facts.high_end_hint)/>
+                <YesNo label=td_string!(l, facts.letter) id="f-letter" value=draft.talent_confirmation_letter hint=td_string!(l, facts.letter_hint)/>
+                <YesNo label=td_string!(l, facts.in_us) id="f-in-us" value=draft.in_us hint=td_string!(l, facts.in_us_hint)/>
             </div>
         </fieldset>
         <fieldset class="card">
-            <legend>"Job offer"</legend>
+            <legend>{td_string!(l, facts.job_offer)}</legend>
             <div class="field field-check">
                 <input id="f-has-offer" type="checkbox" bind:checked=draft.has_offer/>
-                <label for="f-has-offer">"The client has a job offer"</label>
+                <label for="f-has-offer">{td_string!(l, facts.has_offer)}</label>
             </div>
             <div class="grid-form" hidden=move || !draft.has_offer.get()>
-                <Field label="Country of work".into() id="f-offer-country".into() value=draft.country error=err("country") maxlength=2 hint="Two-letter code, e.g. DE, US, CN"/>
-                <Field label="Employer".into() id="f-offer-employer".into() value=draft.employer error=err("employer") maxlength=200/>
-                <Field label="Occupation".into() id="f-offer-occupation".into() value=draft.occupation error=err("occupation") maxlength=200/>
-                <Field label="Gross annual salary".into() id="f-offer-salary".into() value=draft.annual_salary error=err("annual_salary") maxlength=20 hint="e.g. 50700 or 45934.20"/>
-                <Field label="Currency".into() id="f-offer-currency".into() value=draft.currency error=err("currency") maxlength=3 hint="e.g. EUR, USD, CNY"/>
-                <Field label="Contract length (months)".into() id="f-offer-duration".into() value=draft.duration_months error=err("duration_months") maxlength=10 hint="Months, or open-ended"/>
-                <YesNo label="Employer will sponsor (petition, permit)" id="f-offer-sponsors" value=draft.employer_sponsors/>
-                <YesNo label="Specialty occupation (US)" id="f-offer-specialty" value=draft.specialty_occupation hint="Needs a degree in a specific specialty"/>
-                <YesNo label="Prevailing wage met on a certified LCA (US)" id="f-offer-wage" value=draft.prevailing_wage_met/>
-                <YesNo label="Cap-exempt employer (US)" id="f-offer-cap-exempt" value=draft.cap_exempt_employer hint="Universities, non-profit research"/>
-                <YesNo label="Shortage occupation (Germany)" id="f-offer-shortage" value=draft.shortage_occupation/>
-                <Field label="Months a year working in China".into() id="f-offer-months".into() value=draft.months_per_year error=err("months_per_year") maxlength=2/>
-                <YesNo label="Encouraged region of China" id="f-offer-region" value=draft.encouraged_region hint="Western, north-east, poverty counties"/>
-                <Field label="Local incentive points (China)".into() id="f-offer-local".into() value=draft.local_incentive_points error=err("local_incentive_points") maxlength=2 hint="0 to 10, set by the province"/>
+                <Field label=td_string!(l, facts.country_of_work).into() id="f-offer-country".into() value=draft.country error=err("country") maxlength=2 hint=td_string!(l, facts.country_hint)/>
+                <Field label=td_string!(l, client_form.employer).into() id="f-offer-employer".into() value=draft.employer error=err("employer") maxlength=200/>
+                <Field label=td_string!(l, facts.occupation).into() id="f-offer-occupation".into() value=draft.occupation error=err("occupation") maxlength=200/>
+                <Field label=td_string!(l, facts.salary).into() id="f-offer-salary".into() value=draft.annual_salary error=err("annual_salary") maxlength=20 hint=td_string!(l, facts.salary_hint)/>
+                <Field label=td_string!(l, facts.currency).into() id="f-offer-currency".into() value=draft.currency error=err("currency") maxlength=3 hint=td_string!(l, facts.currency_hint)/>
+                <Field label=td_string!(l, facts.duration).into() id="f-offer-duration".into() value=draft.duration_months error=err("duration_months") maxlength=10 hint=td_string!(l, facts.duration_hint)/>
+                <YesNo label=td_string!(l, facts.sponsors) id="f-offer-sponsors" value=draft.employer_sponsors/>
+                <YesNo label=td_string!(l, facts.specialty) id="f-offer-specialty" value=draft.specialty_occupation hint=td_string!(l, facts.specialty_hint)/>
+                <YesNo label=td_string!(l, facts.wage) id="f-offer-wage" value=draft.prevailing_wage_met/>
+                <YesNo label=td_string!(l, facts.cap_exempt) id="f-offer-cap-exempt" value=draft.cap_exempt_employer hint=td_string!(l, facts.cap_exempt_hint)/>
+                <YesNo label=td_string!(l, facts.shortage) id="f-offer-shortage" value=draft.shortage_occupation/>
+                <Field label=td_string!(l, facts.months).into() id="f-offer-months".into() value=draft.months_per_year error=err("months_per_year") maxlength=2/>
+                <YesNo label=td_string!(l, facts.region) id="f-offer-region" value=draft.encouraged_region hint=td_string!(l, facts.region_hint)/>
+                <Field label=td_string!(l, facts.local_points).into() id="f-offer-local".into() value=draft.local_incentive_points error=err("local_incentive_points") maxlength=2 hint=td_string!(l, facts.local_points_hint)/>
             </div>
         </fieldset>
     }

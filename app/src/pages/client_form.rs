@@ -13,7 +13,7 @@ use crate::domain::client::{
 };
 use crate::domain::{ClientId, CurrentUser, Language, Permission};
 use crate::error::AppError;
-use crate::i18n::{td_string, use_locale};
+use crate::i18n::{names, td_string, use_locale};
 use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,12 +24,13 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 #[component]
 pub fn NewClientPage() -> impl IntoView {
     let context = Resource::new(|| (), |_| load_eligibility_context());
+    let loc = use_locale();
     view! {
-        <Title text="New client"/>
+        <Title text=td_string!(loc, client_form.new_title)/>
         <RequirePermission
             permission=Permission::EditClients
             page=move |_: CurrentUser| view! {
-                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <Transition fallback=move || view! { <p class="muted">{td_string!(loc, common.loading)}</p> }>
                     {move || Suspend::new(async move {
                         let context = context.await.ok();
                         view! { <ClientForm existing=None context/> }
@@ -49,17 +50,18 @@ pub fn EditClientPage() -> impl IntoView {
         get_client,
     );
     let context = Resource::new(|| (), |_| load_eligibility_context());
+    let loc = use_locale();
     view! {
-        <Title text="Edit client"/>
+        <Title text=td_string!(loc, client_form.edit_page_title)/>
         <RequirePermission
             permission=Permission::EditClients
             page=move |_: CurrentUser| view! {
-                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <Transition fallback=move || view! { <p class="muted">{td_string!(loc, common.loading)}</p> }>
                     {move || Suspend::new(async move {
                         let context = context.await.ok();
                         match client.await {
                             Ok(c) => view! { <ClientForm existing=Some(c) context/> }.into_any(),
-                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(loc)}</p> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -249,7 +251,7 @@ enum Notice {
 
 #[component]
 fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> impl IntoView {
-    let l = use_locale();
+    let loc = use_locale();
     let id = existing.as_ref().map(|c| c.id.clone());
     let opened = RwSignal::new(
         existing
@@ -305,64 +307,71 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
         .unwrap_or_else(|| "/clients".into());
     let title = existing
         .as_ref()
-        .map(|c| format!("Edit {}", c.details.full_name))
-        .unwrap_or_else(|| "New client".into());
+        .map(|c| {
+            td_string!(
+                loc,
+                client_form.edit_title,
+                name = c.details.full_name.clone()
+            )
+            .to_string()
+        })
+        .unwrap_or_else(|| td_string!(loc, client_form.new_title).into());
 
     view! {
-        <p class="muted small"><A href="/clients">"Clients"</A> " / " {title.clone()}</p>
+        <p class="muted small"><A href="/clients">{td_string!(loc, clients.title)}</A> " / " {title.clone()}</p>
         <h1>{title}</h1>
         <Show when=move || error.get().is_some()>
-            <p class="alert alert-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+            <p class="alert alert-error" role="alert">{move || error.get().map(|e| e.message(loc))}</p>
         </Show>
         {move || notice.get().map(|n| match n {
             Notice::Duplicates(list) => view! {
                 <div class="alert alert-warning" role="alert">
-                    <p><strong>"This may be a client you already have."</strong> " These share the email or passport number:"</p>
+                    <p><strong>{td_string!(loc, client_form.maybe_duplicate)}</strong> {td_string!(loc, client_form.duplicates_share)}</p>
                     <ul>
                         {list.into_iter().map(|c| view! {
                             <li><A href=format!("/clients/{}", c.id)>{c.full_name}</A> " · " {c.email} " · " {c.passport_number}</li>
                         }).collect_view()}
                     </ul>
                     <button type="button" class="button button-secondary" on:click=move |_| submit(true)>
-                        "Save anyway"
+                        {td_string!(loc, client_form.save_anyway)}
                     </button>
                 </div>
             }.into_any(),
             Notice::Conflict { changed } => view! {
                 <div class="alert alert-warning" role="alert">
                     <p>
-                        <strong>"Someone saved this client while you were editing."</strong>
+                        <strong>{td_string!(loc, client_form.saved_meanwhile)}</strong>
                         {if changed.is_empty() {
-                            " Nothing you see changed.".to_string()
+                            td_string!(loc, client_form.nothing_changed).to_string()
                         } else {
-                            format!(" They changed: {}.", changed.join(", "))
+                            td_string!(loc, client_form.they_changed, fields = changed.join(td_string!(loc, common.list_separator))).to_string()
                         }}
                     </p>
-                    <p>"Your edits are still below. Save again to replace their version with yours, or cancel to see theirs."</p>
+                    <p>{td_string!(loc, client_form.edits_kept)}</p>
                 </div>
             }.into_any(),
         })}
         <div class="client-form-layout">
         <form class="client-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(false); }>
             <fieldset class="card">
-                <legend>"Identity"</legend>
+                <legend>{td_string!(loc, client.identity)}</legend>
                 <div class="grid-form">
-                    <Field label="Full name".into() id="c-full-name".into() value=draft.full_name error=err("full_name".into()) required=true maxlength=200 hint="In any script, e.g. 王伟"/>
-                    <Field label="Name in Latin letters".into() id="c-latin-name".into() value=draft.latin_name error=err("latin_name".into()) maxlength=200 hint="As in the passport, e.g. WANG Wei"/>
-                    <Field label="Date of birth".into() id="c-dob".into() value=draft.date_of_birth error=err("date_of_birth".into()) kind="date"/>
-                    <Field label="Nationality".into() id="c-nationality".into() value=draft.nationality error=err("nationality".into()) maxlength=2 hint="Two-letter code, e.g. IN, CN, DE"/>
-                    <Field label="Passport number".into() id="c-passport".into() value=draft.passport_number error=err("passport_number".into()) maxlength=24/>
-                    <Field label="Passport expiry".into() id="c-passport-expiry".into() value=draft.passport_expiry error=err("passport_expiry".into()) kind="date"/>
+                    <Field label=td_string!(loc, client_form.full_name).into() id="c-full-name".into() value=draft.full_name error=err("full_name".into()) required=true maxlength=200 hint=td_string!(loc, client_form.full_name_hint)/>
+                    <Field label=td_string!(loc, client_form.latin_name).into() id="c-latin-name".into() value=draft.latin_name error=err("latin_name".into()) maxlength=200 hint=td_string!(loc, client_form.latin_name_hint)/>
+                    <Field label=td_string!(loc, client.date_of_birth).into() id="c-dob".into() value=draft.date_of_birth error=err("date_of_birth".into()) kind="date"/>
+                    <Field label=td_string!(loc, clients.nationality).into() id="c-nationality".into() value=draft.nationality error=err("nationality".into()) maxlength=2 hint=td_string!(loc, client_form.nationality_hint)/>
+                    <Field label=td_string!(loc, client_form.passport_number).into() id="c-passport".into() value=draft.passport_number error=err("passport_number".into()) maxlength=24/>
+                    <Field label=td_string!(loc, client.passport_expiry).into() id="c-passport-expiry".into() value=draft.passport_expiry error=err("passport_expiry".into()) kind="date"/>
                 </div>
             </fieldset>
             <fieldset class="card">
-                <legend>"Contact"</legend>
+                <legend>{td_string!(loc, client.contact)}</legend>
                 <div class="grid-form">
-                    <Field label="Email".into() id="c-email".into() value=draft.email error=err("email".into()) kind="email" maxlength=254 autocomplete="off"/>
-                    <Field label="Phone".into() id="c-phone".into() value=draft.phone error=err("phone".into()) kind="tel" maxlength=200/>
-                    <Field label="Address".into() id="c-address".into() value=draft.address error=err("address".into()) maxlength=200/>
+                    <Field label=td_string!(loc, common.email).into() id="c-email".into() value=draft.email error=err("email".into()) kind="email" maxlength=254 autocomplete="off"/>
+                    <Field label=td_string!(loc, client.phone).into() id="c-phone".into() value=draft.phone error=err("phone".into()) kind="tel" maxlength=200/>
+                    <Field label=td_string!(loc, client.address).into() id="c-address".into() value=draft.address error=err("address".into()) maxlength=200/>
                     <div class="field">
-                        <label for="c-language">{td_string!(l, client_form.preferred_language)}</label>
+                        <label for="c-language">{td_string!(loc, client_form.preferred_language)}</label>
                         <select id="c-language" on:change=move |ev| {
                             if let Some(language) = Language::from_code(&event_target_value(&ev)) {
                                 draft.preferred_language.set(language);
@@ -372,12 +381,12 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                                 <option value=language.code() selected=move || draft.preferred_language.get() == language>{language.native_name()}</option>
                             }).collect_view()}
                         </select>
-                        <p class="hint small">{td_string!(l, client_form.preferred_language_hint)}</p>
+                        <p class="hint small">{td_string!(loc, client_form.preferred_language_hint)}</p>
                     </div>
                 </div>
             </fieldset>
             <fieldset class="card">
-                <legend>"Education"</legend>
+                <legend>{td_string!(loc, client.education)}</legend>
                 <For each=move || draft.education.get() key=|d| d.key let:d>
                     {
                         let index = move || draft.education.with(|l| l.iter().position(|x| x.key == d.key).unwrap_or(0));
@@ -387,21 +396,21 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                             <div class="entry">
                                 <div class="grid-form">
                                     <div class="field">
-                                        <label for=format!("edu-{n}-level")>"Level"</label>
+                                        <label for=format!("edu-{n}-level")>{td_string!(loc, client_form.level)}</label>
                                         <select id=format!("edu-{n}-level") on:change=move |ev| d.level.set(event_target_value(&ev))>
                                             {EducationLevel::ALL.into_iter().map(|l| view! {
-                                                <option value=l.code() selected=move || d.level.get() == l.code()>{l.label()}</option>
+                                                <option value=l.code() selected=move || d.level.get() == l.code()>{names::education_level(loc, l)}</option>
                                             }).collect_view()}
                                         </select>
                                     </div>
-                                    <Field label="Field of study".into() id=format!("edu-{n}-field") value=d.field error=p("field") required=true maxlength=200/>
-                                    <Field label="Institution".into() id=format!("edu-{n}-institution") value=d.institution error=p("institution") required=true maxlength=200/>
-                                    <Field label="Country".into() id=format!("edu-{n}-country") value=d.country error=p("country") maxlength=2 hint="Two-letter code"/>
-                                    <Field label="Completed on".into() id=format!("edu-{n}-completed") value=d.completed_on error=p("completed_on") kind="date"/>
-                                    <Check label="STEM field (science, technology, engineering, mathematics)".into() id=format!("edu-{n}-stem") checked=d.stem/>
+                                    <Field label=td_string!(loc, client_form.field_of_study).into() id=format!("edu-{n}-field") value=d.field error=p("field") required=true maxlength=200/>
+                                    <Field label=td_string!(loc, client_form.institution).into() id=format!("edu-{n}-institution") value=d.institution error=p("institution") required=true maxlength=200/>
+                                    <Field label=td_string!(loc, client_form.country).into() id=format!("edu-{n}-country") value=d.country error=p("country") maxlength=2 hint=td_string!(loc, client_form.country_hint)/>
+                                    <Field label=td_string!(loc, client_form.completed_on).into() id=format!("edu-{n}-completed") value=d.completed_on error=p("completed_on") kind="date"/>
+                                    <Check label=td_string!(loc, client_form.stem).into() id=format!("edu-{n}-stem") checked=d.stem/>
                                 </div>
                                 <button type="button" class="button button-small button-danger" on:click=move |_| draft.education.update(|l| l.retain(|x| x.key != n))>
-                                    "Remove this education"
+                                    {td_string!(loc, client_form.remove_education)}
                                 </button>
                             </div>
                         }
@@ -409,11 +418,11 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                 </For>
                 <button type="button" class="button button-secondary" disabled=move || draft.education.with(|l| l.len() >= LIST_MAX)
                     on:click=move |_| { let k = draft.key(); draft.education.update(|l| l.push(edu_draft(k, &Education { level: EducationLevel::Bachelor, field: String::new(), stem: false, institution: String::new(), country: String::new(), completed_on: String::new() }))) }>
-                    "Add education"
+                    {td_string!(loc, client_form.add_education)}
                 </button>
             </fieldset>
             <fieldset class="card">
-                <legend>"Work"</legend>
+                <legend>{td_string!(loc, client.work)}</legend>
                 <For each=move || draft.work.get() key=|d| d.key let:w>
                     {
                         let index = move || draft.work.with(|l| l.iter().position(|x| x.key == w.key).unwrap_or(0));
@@ -422,15 +431,15 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                         view! {
                             <div class="entry">
                                 <div class="grid-form">
-                                    <Field label="Role".into() id=format!("work-{n}-role") value=w.role error=p("role") required=true maxlength=200/>
-                                    <Field label="Employer".into() id=format!("work-{n}-employer") value=w.employer error=p("employer") required=true maxlength=200/>
-                                    <Field label="Country".into() id=format!("work-{n}-country") value=w.country error=p("country") maxlength=2 hint="Two-letter code"/>
-                                    <Field label="Started".into() id=format!("work-{n}-start") value=w.start_on error=p("start_on") kind="date"/>
-                                    <Field label="Ended".into() id=format!("work-{n}-end") value=w.end_on error=p("end_on") kind="date" hint="Empty while current"/>
-                                    <Check label="Research or teaching at a university or research institute".into() id=format!("work-{n}-research") checked=w.research_or_teaching/>
+                                    <Field label=td_string!(loc, client_form.role).into() id=format!("work-{n}-role") value=w.role error=p("role") required=true maxlength=200/>
+                                    <Field label=td_string!(loc, client_form.employer).into() id=format!("work-{n}-employer") value=w.employer error=p("employer") required=true maxlength=200/>
+                                    <Field label=td_string!(loc, client_form.country).into() id=format!("work-{n}-country") value=w.country error=p("country") maxlength=2 hint=td_string!(loc, client_form.country_hint)/>
+                                    <Field label=td_string!(loc, client_form.started).into() id=format!("work-{n}-start") value=w.start_on error=p("start_on") kind="date"/>
+                                    <Field label=td_string!(loc, client_form.ended).into() id=format!("work-{n}-end") value=w.end_on error=p("end_on") kind="date" hint=td_string!(loc, client_form.ended_hint)/>
+                                    <Check label=td_string!(loc, client_form.research).into() id=format!("work-{n}-research") checked=w.research_or_teaching/>
                                 </div>
                                 <button type="button" class="button button-small button-danger" on:click=move |_| draft.work.update(|l| l.retain(|x| x.key != n))>
-                                    "Remove this job"
+                                    {td_string!(loc, client_form.remove_job)}
                                 </button>
                             </div>
                         }
@@ -438,11 +447,11 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                 </For>
                 <button type="button" class="button button-secondary" disabled=move || draft.work.with(|l| l.len() >= LIST_MAX)
                     on:click=move |_| { let k = draft.key(); draft.work.update(|l| l.push(work_draft(k, &Work { role: String::new(), employer: String::new(), country: String::new(), start_on: String::new(), end_on: String::new(), research_or_teaching: false }))) }>
-                    "Add work"
+                    {td_string!(loc, client_form.add_work)}
                 </button>
             </fieldset>
             <fieldset class="card">
-                <legend>"Languages"</legend>
+                <legend>{td_string!(loc, client.languages)}</legend>
                 <For each=move || draft.languages.get() key=|d| d.key let:l>
                     {
                         let index = move || draft.languages.with(|x| x.iter().position(|y| y.key == l.key).unwrap_or(0));
@@ -451,12 +460,12 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                         view! {
                             <div class="entry">
                                 <div class="grid-form">
-                                    <Field label="Language".into() id=format!("lang-{n}-language") value=l.language error=p("language") required=true maxlength=200/>
-                                    <Field label="Test".into() id=format!("lang-{n}-test") value=l.test error=p("test") maxlength=200 hint="e.g. HSK, IELTS, TOEFL"/>
-                                    <Field label="Level or score".into() id=format!("lang-{n}-level") value=l.level error=p("level") maxlength=200 hint="e.g. 5, 7.5, C1"/>
+                                    <Field label=td_string!(loc, client_form.language).into() id=format!("lang-{n}-language") value=l.language error=p("language") required=true maxlength=200/>
+                                    <Field label=td_string!(loc, client_form.test).into() id=format!("lang-{n}-test") value=l.test error=p("test") maxlength=200 hint=td_string!(loc, client_form.test_hint)/>
+                                    <Field label=td_string!(loc, client_form.level_or_score).into() id=format!("lang-{n}-level") value=l.level error=p("level") maxlength=200 hint=td_string!(loc, client_form.level_hint)/>
                                 </div>
                                 <button type="button" class="button button-small button-danger" on:click=move |_| draft.languages.update(|x| x.retain(|y| y.key != n))>
-                                    "Remove this language"
+                                    {td_string!(loc, client_form.remove_language)}
                                 </button>
                             </div>
                         }
@@ -464,16 +473,16 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                 </For>
                 <button type="button" class="button button-secondary" disabled=move || draft.languages.with(|l| l.len() >= LIST_MAX)
                     on:click=move |_| { let k = draft.key(); draft.languages.update(|l| l.push(lang_draft(k, &LanguageSkill { language: String::new(), test: String::new(), level: String::new() }))) }>
-                    "Add language"
+                    {td_string!(loc, client_form.add_language)}
                 </button>
             </fieldset>
             <FactsFieldset draft=draft.facts error/>
             <div class="form-actions sticky-actions">
                 <button type="submit" class="button" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { "Saving…" } else if is_new { "Create client" } else { "Save changes" }}
+                    {move || if save.pending().get() { td_string!(loc, common.saving) } else if is_new { td_string!(loc, client_form.create) } else { td_string!(loc, client_form.save_changes) }}
                 </button>
                 " "
-                <A href=cancel_href attr:class="button button-secondary">"Cancel"</A>
+                <A href=cancel_href attr:class="button button-secondary">{td_string!(loc, common.cancel)}</A>
             </div>
         </form>
         {context.map(|context| view! {

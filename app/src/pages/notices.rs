@@ -5,8 +5,8 @@ use crate::api::notices::{mark_notice_read, my_notices, MarkAllNoticesRead, Mark
 use crate::components::form::{action_error, FormError};
 use crate::components::layout::{NoticesChanged, RequirePermission};
 use crate::domain::notice::Notice;
-use crate::domain::time::format_utc;
 use crate::domain::{CurrentUser, Permission};
+use crate::i18n::{format, names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -14,14 +14,16 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 /// The notifications page.
 #[component]
 pub fn NoticesPage() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <Title text="Notifications"/>
+        <Title text=td_string!(l, notices.title)/>
         <RequirePermission permission=Permission::ViewDashboard page=|_: CurrentUser| view! { <Notices/> }/>
     }
 }
 
 #[component]
 fn Notices() -> impl IntoView {
+    let l = use_locale();
     let query = use_query_map();
     let page = move || {
         query
@@ -50,22 +52,22 @@ fn Notices() -> impl IntoView {
             .or_else(|| action_error(mark_all.value()).get())
     });
     view! {
-        <h1>"Notifications"</h1>
+        <h1>{td_string!(l, notices.title)}</h1>
         <FormError error/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(p) if p.notices.is_empty() => view! {
-                        <div class="empty"><p>"Nothing yet. Uploads and messages on your cases, and tasks given to you, will show here."</p></div>
+                        <div class="empty"><p>{td_string!(l, notices.empty)}</p></div>
                     }.into_any(),
                     Ok(p) => {
                         let (page_no, has_more, unread) = (p.page, p.has_more, p.unread);
                         view! {
                             <div class="toolbar">
-                                <p class="muted">{match unread { 0 => "All read.".to_string(), 1 => "1 unread.".to_string(), n => format!("{n} unread.") }}</p>
+                                <p class="muted">{match unread { 0 => td_string!(l, notices.all_read).to_string(), 1 => td_string!(l, notices.one_unread).to_string(), n => td_string!(l, notices.several_unread, count = n).to_string() }}</p>
                                 {(unread > 0).then(|| view! {
                                     <ActionForm action=mark_all attr:class="inline-form">
-                                        <button type="submit" class="button button-small button-secondary">"Mark all read"</button>
+                                        <button type="submit" class="button button-small button-secondary">{td_string!(l, notices.mark_all)}</button>
                                     </ActionForm>
                                 })}
                             </div>
@@ -73,13 +75,13 @@ fn Notices() -> impl IntoView {
                                 {p.notices.into_iter().map(|n| view! { <NoticeItem notice=n mark_one/> }).collect_view()}
                             </ul>
                             <p class="pager">
-                                {(page_no > 0).then(|| view! { <a class="button button-secondary" href=format!("/notifications?page={}", page_no - 1)>"Newer"</a> })}
+                                {(page_no > 0).then(|| view! { <a class="button button-secondary" href=format!("/notifications?page={}", page_no - 1)>{td_string!(l, notices.newer)}</a> })}
                                 " "
-                                {has_more.then(|| view! { <a class="button button-secondary" href=format!("/notifications?page={}", page_no + 1)>"Older"</a> })}
+                                {has_more.then(|| view! { <a class="button button-secondary" href=format!("/notifications?page={}", page_no + 1)>{td_string!(l, notices.older)}</a> })}
                             </p>
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -88,6 +90,7 @@ fn Notices() -> impl IntoView {
 
 #[component]
 fn NoticeItem(notice: Notice, mark_one: ServerAction<MarkNoticeRead>) -> impl IntoView {
+    let l = use_locale();
     let unread = notice.read_at.is_none();
     let navigate = use_navigate();
     let (id, link) = (notice.id.clone(), notice.link.clone());
@@ -109,12 +112,12 @@ fn NoticeItem(notice: Notice, mark_one: ServerAction<MarkNoticeRead>) -> impl In
         <li class="notice" class:unread=unread>
             <div class="notice-body">
                 <a href=notice.link.clone() on:click=open>{notice.title.clone()}</a>
-                <p class="muted small">{notice.kind.label()} " · " {format_utc(notice.created_at)}</p>
+                <p class="muted small">{names::notice_kind(l, notice.kind)} " · " {format::date_time(l, notice.created_at)}</p>
             </div>
             {unread.then(|| view! {
                 <ActionForm action=mark_one attr:class="inline-form">
                     <input type="hidden" name="id" value=id_for_form/>
-                    <button type="submit" class="button button-small button-secondary" aria-label=format!("Mark read: {}", notice.title)>"Mark read"</button>
+                    <button type="submit" class="button button-small button-secondary" aria-label=td_string!(l, notices.mark_read_label, title = notice.title.clone()).to_string()>{td_string!(l, notices.mark_read)}</button>
                 </ActionForm>
             })}
         </li>

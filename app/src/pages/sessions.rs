@@ -9,17 +9,17 @@ use crate::components::email_choices::EmailChoices;
 use crate::components::form::{action_error, FormError};
 use crate::components::language::LanguageSwitcher;
 use crate::components::layout::RequirePermission;
-use crate::domain::time::format_utc;
 use crate::domain::{CurrentUser, Permission, SessionInfo};
-use crate::i18n::{td_string, use_locale};
+use crate::i18n::{format, names, td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The sessions page.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <Title text="Your account"/>
+        <Title text=td_string!(l, sessions.page_title)/>
         <RequirePermission permission=Permission::ManageOwnSessions page=|v: CurrentUser| view! {
             <Sessions/>
             <LanguageCard/>
@@ -44,6 +44,7 @@ fn LanguageCard() -> impl IntoView {
 
 #[component]
 fn Sessions() -> impl IntoView {
+    let l = use_locale();
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
     let sessions = Resource::new(
@@ -56,10 +57,10 @@ fn Sessions() -> impl IntoView {
             .or_else(|| action_error(end_others.value()).get())
     });
     view! {
-        <h1>"Your sessions"</h1>
-        <p class="muted">"Each browser you are signed in on. End any you do not recognise."</p>
+        <h1>{td_string!(l, sessions.title)}</h1>
+        <p class="muted">{td_string!(l, sessions.intro)}</p>
         <FormError error/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match sessions.await {
                     Ok(list) => view! {
@@ -67,36 +68,37 @@ fn Sessions() -> impl IntoView {
                             {list.into_iter().map(|s| view! { <SessionItem session=s end_one/> }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
         <ActionForm action=end_others>
-            <button type="submit" class="button button-secondary">"Sign out all other sessions"</button>
+            <button type="submit" class="button button-secondary">{td_string!(l, sessions.end_others)}</button>
         </ActionForm>
     }
 }
 
 #[component]
 fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl IntoView {
-    let agent = crate::domain::agent::describe(&session.user_agent);
+    let l = use_locale();
+    let agent = names::agent(l, &session.user_agent);
     let (id, current) = (session.id.clone(), session.current);
     view! {
         <li class="card session">
             <p>
                 <strong>{agent}</strong>
-                {session.current.then(|| view! { " " <span class="badge badge-ok">"This browser"</span> })}
+                {session.current.then(|| view! { " " <span class="badge badge-ok">{td_string!(l, sessions.this_browser)}</span> })}
             </p>
             <p class="muted small">
-                "From " {if session.ip.is_empty() { "an unknown address".to_string() } else { session.ip.clone() }}
-                " · signed in " {format_utc(session.created_at)}
-                " · last active " {format_utc(session.last_seen_at)}
-                " · expires " {format_utc(session.expires_at)}
+                {td_string!(l, sessions.from, address = if session.ip.is_empty() { td_string!(l, sessions.unknown_address).to_string() } else { session.ip.clone() }).to_string()}
+                {td_string!(l, sessions.signed_in, time = format::date_time(l, session.created_at)).to_string()}
+                {td_string!(l, sessions.last_active, time = format::date_time(l, session.last_seen_at)).to_string()}
+                {td_string!(l, sessions.expires, time = format::date_time(l, session.expires_at)).to_string()}
             </p>
             {(!current).then(|| view! {
                 <ActionForm action=end_one>
                     <input type="hidden" name="session_id" value=id.to_string()/>
-                    <button type="submit" class="button button-small button-danger">"End this session"</button>
+                    <button type="submit" class="button button-small button-danger">{td_string!(l, sessions.end)}</button>
                 </ActionForm>
             })}
         </li>
@@ -106,6 +108,7 @@ fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl 
 /// The staff member's private calendar feed: make, renew or end it.
 #[component]
 fn CalendarFeedCard() -> impl IntoView {
+    let l = use_locale();
     let renew = ServerAction::<RenewCalendarFeed>::new();
     let revoke = ServerAction::<RevokeCalendarFeed>::new();
     let feed = Resource::new(
@@ -131,37 +134,37 @@ fn CalendarFeedCard() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="calendar-title">
-            <h2 id="calendar-title">"Calendar feed"</h2>
-            <p class="muted small">"Your open tasks with a due date and your cases' target filing dates, in any calendar app (Outlook, Google Calendar, Apple Calendar) that subscribes to a web address. Keep the address private: anyone who has it sees those dates."</p>
+            <h2 id="calendar-title">{td_string!(l, calendar.title)}</h2>
+            <p class="muted small">{td_string!(l, calendar.intro)}</p>
             <FormError error/>
             {move || new_url().map(|url| view! {
                 <div class="invite-link" role="status">
-                    <label for="calendar-url">"Subscribe to this address (shown once; make a new one if you lose it):"</label>
+                    <label for="calendar-url">{td_string!(l, calendar.subscribe)}</label>
                     <input id="calendar-url" type="text" readonly value=url/>
                 </div>
             })}
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match feed.await {
                         Ok(f) => match f.created_at {
                             Some(at) => view! {
-                                <p>{format!("Your feed was made {}.", format_utc(at))}</p>
+                                <p>{td_string!(l, calendar.made, time = format::date_time(l, at)).to_string()}</p>
                                 <div class="inline-form">
                                     <ActionForm action=renew attr:class="inline-form">
-                                        <button type="submit" class="button button-secondary">"Make a new address"</button>
+                                        <button type="submit" class="button button-secondary">{td_string!(l, calendar.renew)}</button>
                                     </ActionForm>
                                     <ActionForm action=revoke attr:class="inline-form">
-                                        <button type="submit" class="button button-danger">"End the feed"</button>
+                                        <button type="submit" class="button button-danger">{td_string!(l, calendar.end)}</button>
                                     </ActionForm>
                                 </div>
                             }.into_any(),
                             None => view! {
                                 <ActionForm action=renew attr:class="inline-form">
-                                    <button type="submit" class="button">"Make a calendar feed"</button>
+                                    <button type="submit" class="button">{td_string!(l, calendar.make)}</button>
                                 </ActionForm>
                             }.into_any(),
                         },
-                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                     }
                 })}
             </Transition>

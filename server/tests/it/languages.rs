@@ -16,7 +16,7 @@ on_both_databases!(
     a_page_follows_the_account_then_the_cookie_then_the_browser_then_english,
     choosing_a_language_keeps_it_for_the_browser_and_the_account,
     a_chinese_client_is_invited_in_chinese_and_their_portal_is_chinese,
-    the_public_and_portal_pages_in_chinese_hold_no_english,
+    pages_in_chinese_hold_no_english,
 );
 
 /// The `lang` of a page's `<html>`.
@@ -314,7 +314,7 @@ const NOT_ENGLISH: &[&str] = &[
     "pdf",
 ];
 
-async fn the_public_and_portal_pages_in_chinese_hold_no_english(db: Backend) {
+async fn pages_in_chinese_hold_no_english(db: Backend) {
     let f = crate::common::firm::firm(db).await;
     let client_id = chinese_client(&f).await;
     crate::common::firm::opened_for(&f, &client_id, "cn_k").await;
@@ -329,7 +329,22 @@ async fn the_public_and_portal_pages_in_chinese_hold_no_english(db: Backend) {
         (&anonymous, "/portal/join/not-a-token"),
         (&applicant, "/portal"),
     ];
-    for (who, path) in pages {
+    // Staff pages, for an admin whose account reads Chinese.
+    let _: () = f
+        .app
+        .ask(&f.admin, "choose_language", &[("language", "zh-Hans")])
+        .await
+        .expect("chosen");
+    let staff_pages = [
+        (&f.admin, "/"),
+        (&f.admin, "/cases"),
+        (&f.admin, "/cases/board"),
+        (&f.admin, "/clients"),
+        (&f.admin, "/account/sessions"),
+        (&f.admin, "/notifications"),
+        (&f.admin, "/no-such-page"),
+    ];
+    for (who, path) in pages.into_iter().chain(staff_pages) {
         let body = page(&f.app, who, path, &zh).await;
         assert_eq!(html_lang(&body), "zh-Hans", "{path}");
         let english: Vec<String> = visible_words(&body)

@@ -11,6 +11,7 @@ use crate::domain::delivery::{DigestSchedule, COMMON_TIME_ZONES};
 use crate::domain::mail::{FirmProfile, FIRM_NAME_MAX};
 use crate::eligibility::{Settings, AGE_SETTING_RANGE};
 use crate::error::AppError;
+use crate::i18n::{td_string, use_locale};
 use leptos::prelude::*;
 
 /// Both settings forms, each loaded on its own.
@@ -19,28 +20,29 @@ pub fn FirmSettings() -> impl IntoView {
     let context = Resource::new(|| (), |_| load_eligibility_context());
     let firm = Resource::new(|| (), |_| load_firm_profile());
     let digest = Resource::new(|| (), |_| load_digest_schedule());
+    let l = use_locale();
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading the firm's name…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, firm.loading_name)}</p> }>
             {move || Suspend::new(async move {
                 match firm.await {
                     Ok(f) => view! { <FirmNameForm current=f/> }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
-        <Transition fallback=|| view! { <p class="muted">"Loading the digest's hour…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, firm.loading_digest)}</p> }>
             {move || Suspend::new(async move {
                 match digest.await {
                     Ok(d) => view! { <DigestForm current=d/> }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
-        <Transition fallback=|| view! { <p class="muted">"Loading settings…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, firm.loading_settings)}</p> }>
             {move || Suspend::new(async move {
                 match context.await {
                     Ok(c) => view! { <EligibilitySettingsForm current=c.settings/> }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -50,42 +52,39 @@ pub fn FirmSettings() -> impl IntoView {
 /// The firm's name, which signs every email.
 #[component]
 fn FirmNameForm(current: FirmProfile) -> impl IntoView {
+    let l = use_locale();
     let save = ServerAction::<SaveFirmProfile>::new();
     let error = action_error(save.value());
     let saved = Signal::derive(move || match save.value().get() {
-        Some(Ok(f)) => Some(format!(
-            "Saved: emails now come from \"{}\"{}.",
-            f.name,
-            if f.message_text_in_email {
-                " and quote messages"
-            } else {
-                ""
-            }
-        )),
+        Some(Ok(f)) => Some(if f.message_text_in_email {
+            td_string!(l, firm.saved_name_quoting, name = f.name).to_string()
+        } else {
+            td_string!(l, firm.saved_name, name = f.name).to_string()
+        }),
         _ => None,
     });
     view! {
         <section aria-labelledby="firm-title" class="card">
-            <h2 id="firm-title">"The firm in emails"</h2>
-            <p class="hint small">"The sender name and the signature of every email Visadesk sends for the firm."</p>
+            <h2 id="firm-title">{td_string!(l, firm.in_emails)}</h2>
+            <p class="hint small">{td_string!(l, firm.in_emails_hint)}</p>
             <FormSuccess message=saved/>
             <Show when=move || error.get().is_some_and(|e| e.field() != Some("name"))>
                 <FormError error/>
             </Show>
             <ActionForm action=save attr:class="stack" attr:novalidate="novalidate">
                 <div class="field">
-                    <label for="firm-name">"Firm name"</label>
+                    <label for="firm-name">{td_string!(l, firm.name)}</label>
                     <input id="firm-name" type="text" name="name" value=current.name required maxlength=FIRM_NAME_MAX.to_string()/>
                     <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("name"))}</p>
                 </div>
                 <div class="field">
                     <label class="checkbox">
                         <input type="checkbox" name="message_text_in_email" value="on" checked=current.message_text_in_email/>
-                        " Quote a message's text in the email that announces it"
+                        {td_string!(l, firm.quote)}
                     </label>
-                    <p class="hint small">"Off: the email says who wrote and links to the message. Email leaves the firm's control, so leave it off unless clients ask."</p>
+                    <p class="hint small">{td_string!(l, firm.quote_hint)}</p>
                 </div>
-                <div><button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button></div>
+                <div><button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, admin.save)}</button></div>
             </ActionForm>
         </section>
     }
@@ -94,13 +93,11 @@ fn FirmNameForm(current: FirmProfile) -> impl IntoView {
 /// When the daily digest goes out: an hour in the firm's time zone.
 #[component]
 fn DigestForm(current: DigestSchedule) -> impl IntoView {
+    let l = use_locale();
     let save = ServerAction::<SaveDigestSchedule>::new();
     let error = action_error(save.value());
     let saved = Signal::derive(move || match save.value().get() {
-        Some(Ok(d)) => Some(format!(
-            "Saved: the daily digest goes out from {} every day.",
-            d.describe()
-        )),
+        Some(Ok(d)) => Some(td_string!(l, firm.saved_digest, time = d.describe()).to_string()),
         _ => None,
     });
     let general = Signal::derive(move || {
@@ -117,25 +114,25 @@ fn DigestForm(current: DigestSchedule) -> impl IntoView {
         .collect_view();
     view! {
         <section aria-labelledby="digest-title" class="card">
-            <h2 id="digest-title">"Daily digest"</h2>
-            <p class="hint small">"Each morning staff get one email with their overdue tasks, what is due today and tomorrow, and their cases' target filings within 7 days; anyone who chose \"In the daily digest\" for some news gets it there. Nobody gets an empty digest."</p>
+            <h2 id="digest-title">{td_string!(l, firm.digest)}</h2>
+            <p class="hint small">{td_string!(l, firm.digest_hint)}</p>
             <FormSuccess message=saved/>
             <FormError error=general/>
             <ActionForm action=save attr:class="grid-form" attr:novalidate="novalidate">
                 <div class="field">
-                    <label for="digest-zone">"The firm's time zone"</label>
+                    <label for="digest-zone">{td_string!(l, firm.time_zone)}</label>
                     <input id="digest-zone" type="text" name="time_zone" value=current.time_zone list="digest-zones" required autocomplete="off" spellcheck="false"/>
                     <datalist id="digest-zones">{zones}</datalist>
-                    <p class="hint small">"An IANA name, such as Asia/Shanghai or Europe/Berlin."</p>
+                    <p class="hint small">{td_string!(l, firm.time_zone_hint)}</p>
                     <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("time_zone"))}</p>
                 </div>
                 <div class="field">
-                    <label for="digest-hour">"Sent from"</label>
+                    <label for="digest-hour">{td_string!(l, firm.sent_from)}</label>
                     <select id="digest-hour" name="hour">{hours}</select>
-                    <p class="hint small">"Local time in that zone."</p>
+                    <p class="hint small">{td_string!(l, firm.local_time)}</p>
                     <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("hour"))}</p>
                 </div>
-                <div><button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button></div>
+                <div><button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, admin.save)}</button></div>
             </ActionForm>
         </section>
     }
@@ -144,6 +141,7 @@ fn DigestForm(current: DigestSchedule) -> impl IntoView {
 /// The firm's eligibility settings, where public sources are vague.
 #[component]
 fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
+    let l = use_locale();
     let k_age = RwSignal::new(current.k_visa_max_age.to_string());
     let b_age = RwSignal::new(current.z_permit_b_max_age.to_string());
     let error = RwSignal::new(None::<AppError>);
@@ -155,10 +153,15 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
     Effect::new(move |_| match save.value().get() {
         Some(Ok(s)) => {
             error.set(None);
-            done.set(Some(format!(
-                "Saved: K visa age limit {}, work permit Category B age limit {}. Every assessment from now on uses them.",
-                s.k_visa_max_age, s.z_permit_b_max_age
-            )));
+            done.set(Some(
+                td_string!(
+                    l,
+                    firm.saved_settings,
+                    k = s.k_visa_max_age,
+                    b = s.z_permit_b_max_age
+                )
+                .to_string(),
+            ));
         }
         Some(Err(e)) => {
             done.set(None);
@@ -180,13 +183,11 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
             }
             (None, _) => error.set(Some(AppError::Invalid {
                 field: "k_visa_max_age".into(),
-                message: format!("Write the K visa age limit as a whole number from {lo} to {hi}."),
+                message: td_string!(l, firm.k_age_invalid, lo = lo, hi = hi).to_string(),
             })),
             (_, None) => error.set(Some(AppError::Invalid {
                 field: "z_permit_b_max_age".into(),
-                message: format!(
-                    "Write the Category B age limit as a whole number from {lo} to {hi}."
-                ),
+                message: td_string!(l, firm.b_age_invalid, lo = lo, hi = hi).to_string(),
             })),
         }
     };
@@ -194,18 +195,18 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
         move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(f)));
     view! {
         <section aria-labelledby="settings-title" class="card">
-            <h2 id="settings-title">"Eligibility settings"</h2>
-            <p class="hint small">"Where a public source sets no number, the firm decides. Every criterion that rests on a setting says so."</p>
+            <h2 id="settings-title">{td_string!(l, firm.settings)}</h2>
+            <p class="hint small">{td_string!(l, firm.settings_hint)}</p>
             <form novalidate on:submit=submit>
                 <div class="grid-form">
-                    <Field label="K visa: oldest age counted as \"young\"".into() id="s-k-age".into() value=k_age error=err("k_visa_max_age") kind="number" hint="The decree sets no age limit; default 45."/>
-                    <Field label="Work permit Category B: oldest age".into() id="s-b-age".into() value=b_age error=err("z_permit_b_max_age") kind="number" hint="The standard says 60, with exceptions where truly needed; default 60."/>
+                    <Field label=td_string!(l, firm.k_age).into() id="s-k-age".into() value=k_age error=err("k_visa_max_age") kind="number" hint=td_string!(l, firm.k_age_hint)/>
+                    <Field label=td_string!(l, firm.b_age).into() id="s-b-age".into() value=b_age error=err("z_permit_b_max_age") kind="number" hint=td_string!(l, firm.b_age_hint)/>
                 </div>
                 {move || error.get().filter(|e| e.message_for("k_visa_max_age").is_none() && e.message_for("z_permit_b_max_age").is_none()).map(|e| view! {
-                    <p class="alert alert-error" role="alert">{e.to_string()}</p>
+                    <p class="alert alert-error" role="alert">{e.message(l)}</p>
                 })}
                 <p class="alert alert-success" role="status" hidden=move || done.get().is_none()>{move || done.get()}</p>
-                <button type="submit" class="button" disabled=move || save.pending().get()>"Save settings"</button>
+                <button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, firm.save_settings)}</button>
             </form>
         </section>
     }

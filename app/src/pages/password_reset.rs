@@ -3,6 +3,7 @@
 
 use crate::api::account::{password_reset_details, RequestPasswordReset, ResetPassword};
 use crate::components::form::{action_error, FormError};
+use crate::components::language::LanguageSwitcher;
 use crate::domain::account::RESET_MINUTES;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::ResetToken;
@@ -32,7 +33,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <Title text=td_string!(l, reset.forgot_title)/>
         <main id="main" class="signin">
             <section class="card signin-card" aria-labelledby="forgot-title">
-                <p class="brand brand-large">{td_string!(l, common.product)}</p>
+                <div class="signin-head">
+                    <p class="brand brand-large">{td_string!(l, common.product)}</p>
+                    <LanguageSwitcher/>
+                </div>
                 <h1 id="forgot-title">{td_string!(l, reset.forgot_title)}</h1>
                 <Show
                     when=sent
@@ -83,7 +87,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <Title text=td_string!(l, reset.choose_title)/>
         <main id="main" class="signin">
             <section class="card signin-card" aria-labelledby="reset-title">
-                <p class="brand brand-large">{td_string!(l, common.product)}</p>
+                <div class="signin-head">
+                    <p class="brand brand-large">{td_string!(l, common.product)}</p>
+                    <LanguageSwitcher/>
+                </div>
                 <Suspense fallback=move || view! { <p class="muted">{td_string!(l, common.checking_link)}</p> }>
                     {move || Suspend::new(async move {
                         match info.await {

@@ -177,37 +177,9 @@ async fn chinese_client(f: &Firm) -> ClientId {
     }
 }
 
-/// Invites `client_id` and joins from a fresh browser that asks for
-/// English; returns the browser and the invitation's token.
+/// Invites `client_id` and joins from a fresh browser; returns it.
 async fn join(f: &Firm, client_id: &ClientId) -> reqwest::Client {
-    let invitation: NewInvitation = f
-        .app
-        .ask(
-            &f.admin,
-            "invite_applicant",
-            &[("client_id", client_id.as_str())],
-        )
-        .await
-        .expect("invited");
-    let token = invitation
-        .path
-        .trim_start_matches("/portal/join/")
-        .to_string();
-    let applicant = f.app.client();
-    let _: String = f
-        .app
-        .ask(
-            &applicant,
-            "accept_invitation",
-            &[
-                ("token", &token),
-                ("password", "applicant pass phrase"),
-                ("confirm", "applicant pass phrase"),
-            ],
-        )
-        .await
-        .expect("joined");
-    applicant
+    crate::common::firm::join_portal_as(f, client_id).await
 }
 
 async fn a_chinese_client_is_invited_in_chinese_and_their_portal_is_chinese(db: Backend) {

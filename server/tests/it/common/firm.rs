@@ -122,12 +122,18 @@ pub async fn move_to(
 /// Invites the firm's client to the portal and joins as them; returns the
 /// applicant's browser, signed in.
 pub async fn join_portal(f: &Firm) -> reqwest::Client {
+    join_portal_as(f, &f.client_id).await
+}
+
+/// Invites `client_id` to the portal and joins as them from a fresh browser;
+/// returns it, signed in.
+pub async fn join_portal_as(f: &Firm, client_id: &ClientId) -> reqwest::Client {
     let invitation: visadesk_app::domain::document::NewInvitation = f
         .app
         .ask(
             &f.admin,
             "invite_applicant",
-            &[("client_id", f.client_id.as_str())],
+            &[("client_id", client_id.as_str())],
         )
         .await
         .expect("invited");

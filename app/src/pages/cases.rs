@@ -133,8 +133,8 @@ pub fn CaseTable(page: CasePage) -> impl IntoView {
                             <td data-label=priority>{names::priority(l, c.priority)}</td>
                             <td data-label=attorney>{c.attorney.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
                             <td data-label=paralegal>{c.paralegal.map(|s| s.display_name).unwrap_or_else(|| "—".into())}</td>
-                            <td data-label=target>{if c.target_filing_on.is_empty() { "—".to_string() } else { format::iso_date(l, &c.target_filing_on) }}</td>
-                            <td data-label=documents>{td_string!(l, cases.documents_progress, accepted = c.documents.accepted, counted = c.documents.counted).to_string()}</td>
+                            <td class="nowrap" data-label=target>{if c.target_filing_on.is_empty() { "—".to_string() } else { format::iso_date(l, &c.target_filing_on) }}</td>
+                            <td class="nowrap" data-label=documents>{td_string!(l, cases.documents_progress, accepted = c.documents.accepted, counted = c.documents.counted).to_string()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

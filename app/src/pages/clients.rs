@@ -130,7 +130,7 @@ fn ClientTable(page: ClientPage, q: String, sort: ClientSort) -> impl IntoView {
                                 <td data-label=td_string!(l, clients.nationality)>{c.nationality}</td>
                                 <td data-label=td_string!(l, clients.passport)>{c.passport_number}</td>
                                 <td data-label=td_string!(l, common.email)>{c.email}</td>
-                                <td data-label=td_string!(l, clients.updated)>{format::date_time(l, c.updated_at)}</td>
+                                <td class="nowrap" data-label=td_string!(l, clients.updated)>{format::date_time(l, c.updated_at)}</td>
                             </tr>
                             }
                         })

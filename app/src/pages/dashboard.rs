@@ -144,7 +144,7 @@ fn DeadlineList(deadlines: Vec<Deadline>) -> impl IntoView {
                     <span class=if d.is_task { "badge badge-task" } else { "badge badge-filing" }>
                         {if d.is_task { td_string!(l, dashboard.task) } else { td_string!(l, dashboard.filing) }}
                     </span>
-                    " " <strong>{d.what}</strong>
+                    " " <strong>{if d.is_task { d.what } else { td_string!(l, cases.target_filing).to_string() }}</strong>
                     <br/>
                     <A href=format!("/cases/{}", d.case_id)>{d.reference}</A>
                     " · " {d.client_name}

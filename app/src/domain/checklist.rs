@@ -244,17 +244,6 @@ impl ItemStatus {
             _ => return None,
         })
     }
-
-    /// What staff and applicants see.
-    pub fn label(&self) -> &'static str {
-        match self {
-            ItemStatus::Missing => "Missing",
-            ItemStatus::Uploaded => "Uploaded, awaiting review",
-            ItemStatus::Accepted => "Accepted",
-            ItemStatus::Rejected(_) => "Rejected",
-            ItemStatus::Waived(_) => "Waived",
-        }
-    }
 }
 
 /// One item of a case's checklist.
@@ -305,11 +294,6 @@ impl Progress {
     /// Every counted item is accepted.
     pub fn complete(self) -> bool {
         self.accepted == self.counted
-    }
-
-    /// "7 of 10 accepted".
-    pub fn text(self) -> String {
-        format!("{} of {} accepted", self.accepted, self.counted)
     }
 }
 
@@ -391,7 +375,6 @@ mod tests {
                 counted: 5
             }
         );
-        assert_eq!(p.text(), "2 of 5 accepted");
         assert!(!p.complete());
         assert!(Progress::of([(true, &waived)]).complete());
         assert!(rejected.needs_applicant() && !ItemStatus::Uploaded.needs_applicant());

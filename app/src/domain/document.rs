@@ -35,15 +35,6 @@ impl Review {
             _ => return None,
         })
     }
-
-    /// What people see.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Review::Pending => "Awaiting review",
-            Review::Accepted => "Accepted",
-            Review::Rejected(_) => "Rejected",
-        }
-    }
 }
 
 /// One uploaded version of a checklist item's document.

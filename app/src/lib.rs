@@ -3,6 +3,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod bundle;
 pub mod components;
 pub mod domain;
 pub mod eligibility;
@@ -14,7 +16,9 @@ mod root;
 pub mod routes;
 
 pub use error::{AppError, LinkKind};
-pub use root::{shell, App};
+#[cfg(feature = "ssr")]
+pub use root::shell;
+pub use root::App;
 
 /// Entry point of the browser bundle: hydrates the server-rendered page,
 /// loading the page's own code (a lazy route, see [`routes`]) before it

@@ -1,20 +1,29 @@
 //! The HTML document and the router.
 
 use crate::api::account::signed_in_user;
+#[cfg(feature = "ssr")]
+use crate::bundle::{Bundle, Bundles};
 use crate::components::layout::ViewerResource;
 use crate::{pages, routes};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, Lazy};
 
+#[cfg(feature = "ssr")]
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The stylesheet sits with the bundle under its version (`pkg/<version>`),
     // so it is cached for good and a new build is a new URL.
     let stylesheet = format!("/{}/visadesk.css", options.site_pkg_dir);
-    let (bundle, bundle_url) = bundle_on_disk(&options);
     let language = crate::i18n::current_language();
+    let bundle = match use_context::<Bundles>() {
+        Some(bundles) => bundles.for_language(language).clone(),
+        None => default_bundle(&options),
+    };
+    let (hydration, bundle_url) = hydration_options(&options, &bundle);
     view! {
         <!DOCTYPE html>
         <html lang=language.code()>
@@ -25,7 +34,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/assets/favicon.svg"/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options=bundle root=bundle_url/>
+                <HydrationScripts options=hydration root=bundle_url/>
+                <PreloadFrom bundle/>
                 <MetaTags/>
             </head>
             <body>
@@ -35,20 +45,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The options [`HydrationScripts`] needs, and the bundle's URL folder.
+#[cfg(feature = "ssr")]
+/// The bundle built into `<site root>/pkg`, served at `/<site_pkg_dir>/`
+/// (`pkg/<version>`): the one with every language.
+fn default_bundle(options: &LeptosOptions) -> Bundle {
+    let dir = format!("{}/pkg", options.site_root.trim_end_matches('/'));
+    Bundle::new(std::path::Path::new(&dir), options.site_pkg_dir.to_string())
+}
+
+#[cfg(feature = "ssr")]
+/// The options [`HydrationScripts`] needs for `bundle`, and the bundle's URL
+/// folder.
 ///
-/// The bundle is served at `/pkg/<version>/` but lies in `<site root>/pkg/`,
-/// and Leptos reads the split manifest (which page chunks to preload) from
-/// `site_root/site_pkg_dir` while linking the scripts at
-/// `root/site_pkg_dir/`. So the site root becomes the bundle's folder on disk,
-/// the package folder `.`, and the URL folder comes in as `root`: the links
-/// read `/pkg/<version>/./visadesk.js`, which a browser resolves to
-/// `/pkg/<version>/visadesk.js`.
-fn bundle_on_disk(options: &LeptosOptions) -> (LeptosOptions, String) {
+/// A bundle is served at `/pkg/<version>/` but lies elsewhere on disk, and
+/// Leptos links the scripts at `root/site_pkg_dir/`. So the site root
+/// becomes the bundle's folder on disk, the package folder `.`, and the URL
+/// folder comes in as `root`: the links read `/pkg/<version>/./visadesk.js`,
+/// which a browser resolves to `/pkg/<version>/visadesk.js`.
+fn hydration_options(options: &LeptosOptions, bundle: &Bundle) -> (LeptosOptions, String) {
     let mut on_disk = options.clone();
-    on_disk.site_root = format!("{}/pkg", options.site_root.trim_end_matches('/')).into();
+    on_disk.site_root = bundle.dir().to_string().into();
     on_disk.site_pkg_dir = ".".into();
-    (on_disk, format!("/{}", options.site_pkg_dir))
+    (on_disk, format!("/{}", bundle.url_dir()))
+}
+
+#[cfg(feature = "ssr")]
+/// Makes the chunks a lazy page preloads come from `bundle`. Leptos keeps
+/// the split manifest of the first page it rendered for the whole process,
+/// which with a bundle per language would be the wrong bundle's half the
+/// time; this replaces it for the page being rendered.
+#[component]
+fn PreloadFrom(bundle: Bundle) -> impl IntoView {
+    if let Some(manifest) = bundle.split_manifest() {
+        provide_context(manifest);
+    }
 }
 
 /// The application: routes, and who is signed in.

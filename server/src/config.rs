@@ -49,6 +49,17 @@ pub struct Config {
     )]
     pub site_root: PathBuf,
 
+    /// Folder with a browser bundle per language (`<code>/pkg`, made by
+    /// scripts/build-language-bundles); a page loads its language's, so it
+    /// does not download the other languages. Missing: the default bundle.
+    #[arg(
+        long,
+        env = "VISADESK_LANGUAGE_BUNDLES",
+        default_value = "target/language-bundles",
+        global = true
+    )]
+    pub language_bundles: PathBuf,
+
     /// Port of cargo-leptos' live-reload socket during `cargo leptos watch`.
     #[arg(
         long,

@@ -57,7 +57,12 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let live_reload = std::env::var_os("LEPTOS_WATCH")
         .is_some()
         .then_some(config.reload_port);
-    let site = http::assets::Site::open(&config.site_root, live_reload.is_some());
+    let site = http::assets::Site::open(
+        &config.site_root,
+        &config.language_bundles,
+        live_reload.is_some(),
+    );
+    let bundles = site.bundles();
     let leptos_options = LeptosOptions::builder()
         .output_name("visadesk")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -80,8 +85,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let server = HttpServer::new(move || {
         let port = port.clone();
         let options = leptos_options.clone();
+        let bundles = bundles.clone();
         let context = move || {
             provide_context(port.clone());
+            provide_context(bundles.clone());
             set_page_csp(live_reload);
         };
         App::new()

@@ -12,6 +12,7 @@ use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 use std::path::{Component, Path, PathBuf};
+use visadesk_app::domain::Language;
 
 /// `Cache-Control` of a versioned bundle file.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -21,18 +22,37 @@ const REVALIDATE: &str = "no-cache";
 /// The built site as this process serves it.
 #[derive(Debug, Clone)]
 pub struct Site {
-    pkg_dir: PathBuf,
+    /// The bundle with every language (and the stylesheet), in
+    /// `<site root>/pkg`.
+    default: Bundle,
+    /// Bundles with one language's text each: what pages in that language
+    /// load (`scripts/build-language-bundles`).
+    languages: Vec<(Language, Bundle)>,
     assets_dir: PathBuf,
-    version: String,
     /// `cargo leptos watch` rebuilds the bundle under a running server, so
     /// the version cannot promise the contents: revalidate instead.
     immutable: bool,
 }
 
+/// One bundle's folder and the version it is served under.
+#[derive(Debug, Clone)]
+struct Bundle {
+    dir: PathBuf,
+    version: String,
+}
+
+impl Bundle {
+    fn url_dir(&self) -> String {
+        format!("pkg/{}", self.version)
+    }
+}
+
 impl Site {
-    /// Reads the built site under `site_root`; `watching` is true under
-    /// `cargo leptos watch`.
-    pub fn open(site_root: &Path, watching: bool) -> Site {
+    /// Reads the built site under `site_root` and the language bundles
+    /// under `language_bundles` (`<code>/pkg` each); `watching` is true
+    /// under `cargo leptos watch`, which rebuilds only the default bundle,
+    /// so the language bundles are left out then.
+    pub fn open(site_root: &Path, language_bundles: &Path, watching: bool) -> Site {
         let pkg_dir = site_root.join("pkg");
         let assets_dir = site_root.join("assets");
         let version = match bundle_version(&pkg_dir) {
@@ -52,18 +72,42 @@ impl Site {
                  build with `cargo leptos build --release --precompress`"
             );
         }
+        let languages = if watching {
+            Vec::new()
+        } else {
+            language_bundles_in(language_bundles)
+        };
         Site {
-            pkg_dir,
+            default: Bundle {
+                dir: pkg_dir,
+                version,
+            },
+            languages,
             assets_dir,
-            version,
             immutable: !watching,
         }
     }
 
-    /// The bundle's folder in URLs, without slashes: `pkg/<version>`. Leptos
-    /// builds the script and WASM links from it.
+    /// The default bundle's folder in URLs, without slashes:
+    /// `pkg/<version>`. The stylesheet is linked from it.
     pub fn pkg_url_dir(&self) -> String {
-        format!("pkg/{}", self.version)
+        self.default.url_dir()
+    }
+
+    /// The bundles as pages choose among them.
+    pub fn bundles(&self) -> visadesk_app::bundle::Bundles {
+        let app_bundle = |b: &Bundle| visadesk_app::bundle::Bundle::new(&b.dir, b.url_dir());
+        self.languages.iter().fold(
+            visadesk_app::bundle::Bundles::new(app_bundle(&self.default)),
+            |all, (language, b)| all.with_language(*language, app_bundle(b)),
+        )
+    }
+
+    /// The bundle served under `version`.
+    fn bundle(&self, version: &str) -> Option<&Bundle> {
+        std::iter::once(&self.default)
+            .chain(self.languages.iter().map(|(_, b)| b))
+            .find(|b| b.version == version)
     }
 
     /// Mounts `/pkg/<version>/…` and `/assets/…`.
@@ -72,6 +116,32 @@ impl Site {
             .route("/pkg/{version}/{file:.*}", web::get().to(bundle_file))
             .route("/assets/{file:.*}", web::get().to(asset_file));
     }
+}
+
+/// The language bundles built under `root` (`<code>/pkg`), each logged; a
+/// language without one is served the default bundle (every language: it
+/// works, and is larger).
+fn language_bundles_in(root: &Path) -> Vec<(Language, Bundle)> {
+    let mut found = Vec::new();
+    for language in Language::ALL {
+        let dir = root.join(language.code()).join("pkg");
+        match bundle_version(&dir) {
+            Ok(Some(version)) => {
+                tracing::info!(language = language.code(), folder = %dir.display(), "pages in this language load its own bundle");
+                found.push((language, Bundle { dir, version }));
+            }
+            Ok(None) => tracing::info!(
+                language = language.code(),
+                folder = %dir.display(),
+                "no bundle of this language's own: its pages load the one with every language \
+                 (scripts/build-language-bundles makes them)"
+            ),
+            Err(e) => {
+                tracing::error!(language = language.code(), folder = %dir.display(), error = %e, "could not read a language bundle: its pages load the one with every language")
+            }
+        }
+    }
+    found
 }
 
 /// The bundle's version: the first 16 hex digits of a SHA-256 over its
@@ -199,17 +269,17 @@ async fn bundle_file(
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (version, file) = path.into_inner();
-    if version != site.version {
+    let Some(bundle) = site.bundle(&version) else {
         // A page from before an upgrade: its bundle is gone; a reload
         // brings the page and bundle that belong together.
         return not_found();
-    }
+    };
     let cache = if site.immutable {
         IMMUTABLE
     } else {
         REVALIDATE
     };
-    serve(&req, &site.pkg_dir, &file, cache).await
+    serve(&req, &bundle.dir, &file, cache).await
 }
 
 async fn asset_file(

@@ -203,6 +203,88 @@ async fn a_new_build_is_a_new_version() {
     assert_eq!(res.text().await.unwrap(), "\0asm-rebuilt");
 }
 
+/// A page in a language with a bundle of its own loads that bundle; the
+/// other language keeps the default one (end2end/tests/languages.spec.js
+/// checks the same with real bundles, page chunks included).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_loads_the_bundle_of_its_own_language() {
+    let site_dir = tempfile::tempdir().expect("temp dir");
+    site(site_dir.path());
+    let zh = site_dir.path().join("language-bundles/zh-Hans/pkg");
+    std::fs::create_dir_all(&zh).expect("mkdir");
+    std::fs::write(zh.join("visadesk.js"), "// 中文 only").expect("write");
+    std::fs::write(zh.join(WASM), "\0asm-chinese").expect("write");
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[
+            ("LEPTOS_SITE_ROOT", &site_dir.path().to_string_lossy()),
+            (
+                "VISADESK_LANGUAGE_BUNDLES",
+                &site_dir.path().join("language-bundles").to_string_lossy(),
+            ),
+        ],
+    )
+    .await;
+
+    let page_in = |language: &'static str| {
+        let app = &app;
+        async move {
+            app.client()
+                .get(app.url("/sign-in"))
+                .header("accept-language", language)
+                .send()
+                .await
+                .expect("request")
+                .text()
+                .await
+                .expect("page")
+                .replace("/./", "/")
+        }
+    };
+    let english = page_in("en").await;
+    let chinese = page_in("zh-CN,zh;q=0.9").await;
+    assert!(chinese.contains("<html lang=\"zh-Hans\""), "{chinese}");
+    let (en_dir, zh_dir) = (bundle_dir(&english), bundle_dir(&chinese));
+    assert_ne!(en_dir, zh_dir);
+    assert!(
+        chinese.contains(&format!("{zh_dir}/visadesk.js")),
+        "{chinese}"
+    );
+    assert!(
+        english.contains(&format!("{en_dir}/visadesk.js")),
+        "{english}"
+    );
+    // The stylesheet is the same for both.
+    assert!(
+        chinese.contains(&format!("{en_dir}/visadesk.css")),
+        "{chinese}"
+    );
+    let body = |path: String| {
+        let app = &app;
+        async move {
+            get(app, &path, "identity")
+                .await
+                .text()
+                .await
+                .expect("body")
+        }
+    };
+    assert_eq!(body(format!("{zh_dir}/visadesk.js")).await, "// 中文 only");
+    assert_eq!(
+        body(format!("{en_dir}/visadesk.js")).await,
+        "export default function(){}"
+    );
+    let zh_wasm = get(&app, &format!("{zh_dir}/{WASM}"), "br").await;
+    assert_eq!(
+        zh_wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    // No precompressed copy in that bundle: sent as it is.
+    assert_eq!(zh_wasm.text().await.expect("body"), "\0asm-chinese");
+    // The English page names nothing of the Chinese bundle.
+    assert!(!english.contains(&zh_dir), "{english}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_and_api_answers_are_compressed_as_the_browser_asks() {
     let app = TestApp::spawn(Backend::Sqlite).await;

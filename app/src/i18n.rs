@@ -28,6 +28,7 @@ mod generated {
 pub use generated::i18n::Locale;
 pub use leptos_i18n::{td, td_display, td_string};
 
+pub mod eligibility;
 pub mod format;
 pub mod names;
 

@@ -93,12 +93,12 @@ test('the case page saves an assessment the server computes', async ({ page }) =
   await page.getByRole('button', { name: 'Save assessment' }).click();
   expect((await saved).status()).toBe(200);
   const item = page.locator('.assessment').first();
-  await expect(item).toContainText('On 2025-09-30');
+  await expect(item).toContainText('On 30 September 2025');
   await expect(item).toContainText('China K visa: Not eligible');
   await expect(item).toContainText('EU Blue Card (Germany): Eligible');
 
   // The stored list survives a reload.
   await page.reload();
   await hydrated(page);
-  await expect(page.locator('.assessment').first()).toContainText('On 2025-09-30');
+  await expect(page.locator('.assessment').first()).toContainText('On 30 September 2025');
 });

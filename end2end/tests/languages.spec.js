@@ -100,6 +100,36 @@ test('a staff member switches to Chinese and the next page and email follow', as
   await context.close();
 });
 
+test('the eligibility panel speaks Chinese and follows typing', async ({ browser }) => {
+  // Li Na's account reads Chinese since the test before.
+  const context = await browser.newContext({ locale: 'en-US' });
+  const p = await context.newPage();
+  const problems = [];
+  p.on('pageerror', (e) => problems.push(e.message));
+  await signIn(p, staff.email, staff.password);
+  await p.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  await p.goto(`/clients/${state.clientId}/edit`);
+  await hydrated(p);
+  await expect(p.locator('html')).toHaveAttribute('lang', 'zh-Hans');
+  await expect(p.getByRole('heading', { name: '资格评估' })).toBeVisible();
+  const k = p.locator('.elig-card[data-programme="cn_k"]');
+  await expect(k.locator('h3')).toContainText('中国K字签证');
+  await expect(k.locator('header .badge')).toHaveText('待补充信息');
+  const age = k.locator('[data-criterion="age"]');
+  await age.locator('summary').click();
+  await expect(age).toContainText('未超过本所设定的45岁上限');
+  // Worked out in the browser, in Chinese, as the date of birth is typed.
+  await p.locator('#c-dob').fill('1970-01-01');
+  await expect(age).toHaveAttribute('data-status', 'not_met');
+  await expect(age).toContainText('现年56岁，超过本所设定的45岁上限');
+  await expect(age.locator('.status')).toHaveText('不符合');
+  await p.screenshot({ path: 'test-results/eligibility-zh-1280.png', fullPage: true });
+  await p.setViewportSize({ width: 375, height: 800 });
+  await p.screenshot({ path: 'test-results/eligibility-zh-375.png', fullPage: true });
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
 test('the sign-in page switches language before signing in, and remembers it', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'en-US' });
   const p = await context.newPage();
@@ -121,4 +151,55 @@ test('the sign-in page switches language before signing in, and remembers it', a
   await expect(p.locator('html')).toHaveAttribute('lang', 'en');
   await expect(p.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
   await context.close();
+});
+
+// What a first visit downloads: the page's own language bundle, whose main
+// module holds that language's text and not the other's.
+test('a page downloads the bundle of its own language only', async ({ browser }) => {
+  const fs = require('fs');
+  const path = require('path');
+  const catalogue = (code) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'app', 'locales', `${code}.json`), 'utf8'));
+  const en = catalogue('en');
+  const zh = catalogue('zh-Hans');
+
+  const visit = async (locale) => {
+    const context = await browser.newContext({ locale });
+    const p = await context.newPage();
+    const files = [];
+    p.on('response', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/pkg/')) files.push({ path: url.pathname, response: r });
+    });
+    await p.goto('/sign-in');
+    await hydrated(p);
+    const main = files.find((f) => f.path.endsWith('/visadesk.wasm'));
+    expect(main, `the main module among ${files.map((f) => f.path)}`).toBeTruthy();
+    const bundle = path.posix.dirname(main.path);
+    const code = files.filter((f) => /\.(js|wasm)$/.test(f.path)).map((f) => f.path);
+    const text = (await main.response.body()).toString('utf8');
+    const css = files.filter((f) => f.path.endsWith('.css')).map((f) => f.path);
+    await context.close();
+    return { bundle, code, text, css };
+  };
+  const english = await visit('en-US');
+  const chinese = await visit('zh-CN');
+
+  expect(chinese.bundle).not.toBe(english.bundle);
+  // All code comes from the page's bundle; the stylesheet is shared.
+  for (const v of [english, chinese]) {
+    for (const file of v.code) expect(file.startsWith(`${v.bundle}/`), file).toBe(true);
+  }
+  expect(chinese.css).toEqual(english.css);
+
+  expect(english.text).toContain(en.sign_in.forgot);
+  expect(english.text).not.toContain(zh.sign_in.forgot);
+  expect(chinese.text).toContain(zh.sign_in.forgot);
+  expect(chinese.text).not.toContain(en.sign_in.forgot);
+  // No Chinese sentence of the catalogue is in the English bundle.
+  const sentences = [];
+  const walk = (o) => Object.values(o).forEach((v) => (typeof v === 'string' ? sentences.push(v) : walk(v)));
+  walk(zh);
+  const chineseSentences = sentences.filter((s) => /[\u4e00-\u9fff]{4}/.test(s));
+  expect(chineseSentences.length).toBeGreaterThan(100);
+  expect(chineseSentences.filter((s) => english.text.includes(s))).toEqual([]);
 });

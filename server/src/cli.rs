@@ -7,8 +7,9 @@ use crate::serve::open_database;
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
 use visadesk_app::domain::date::Date;
-use visadesk_app::domain::{NewStaffUser, Programme, Role};
+use visadesk_app::domain::{Language, NewStaffUser, Programme, Role};
 use visadesk_app::eligibility::{assess, Profile, Settings};
+use visadesk_app::i18n::eligibility::worded;
 
 /// Visadesk: case management for immigration firms.
 #[derive(Parser, Debug)]
@@ -80,7 +81,21 @@ pub enum EligibilityCommand {
         /// The firm's settings as JSON (default: the documented defaults).
         #[arg(long)]
         settings: Option<std::path::PathBuf>,
+        /// The language of the labels and explanations: en or zh-Hans.
+        #[arg(long, default_value = "en", value_parser = parse_language)]
+        lang: Language,
     },
+}
+
+fn parse_language(text: &str) -> Result<Language, String> {
+    // Exactly a code Visadesk speaks: a command line is not a browser header.
+    Language::ALL
+        .into_iter()
+        .find(|l| l.code() == text)
+        .ok_or_else(|| {
+            let codes: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+            format!("unknown language `{text}`: use one of {}", codes.join(", "))
+        })
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -156,12 +171,14 @@ fn read_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Runs `eligibility check`: the result as pretty JSON.
+/// Runs `eligibility check`: the result as pretty JSON, its words in
+/// `language`.
 pub fn eligibility_check(
     file: &std::path::Path,
     on: Option<Date>,
     programme: Option<Programme>,
     settings: Option<&std::path::Path>,
+    language: Language,
 ) -> Result<String, BadInput> {
     let profile: Profile = read_json(file, "profile")?;
     let settings: Settings = match settings {
@@ -173,7 +190,8 @@ pub fn eligibility_check(
         .map_err(|(name, message)| BadInput(format!("setting {name}: {message}")))?;
     let on = on.unwrap_or_else(|| Date::from_unix(crate::auth::now()));
     let assessment = assess(&profile, on, &settings, programme);
-    serde_json::to_string_pretty(&assessment)
+    let worded = worded(language.locale(), language.code(), &assessment);
+    serde_json::to_string_pretty(&worded)
         .map_err(|e| BadInput(format!("the result could not be written: {e}")))
 }
 

@@ -52,9 +52,10 @@ fn main() -> ExitCode {
                     on,
                     programme,
                     settings,
+                    lang,
                 },
         } => Ok(
-            match eligibility_check(&file, on, programme, settings.as_deref()) {
+            match eligibility_check(&file, on, programme, settings.as_deref(), lang) {
                 Ok(json) => {
                     out(format_args!("{json}\n"));
                     Outcome::Done

@@ -1,7 +1,8 @@
 //! China's K visa for young foreign science and technology talent.
 
 use super::result::{Criterion, ProgrammeResult, Status};
-use super::rules::{combine, date, yes_no, Check, Cite, Dated, Facts};
+use super::rules::{combine, date, Check, Cite, Dated, Facts};
+use super::words::{Label, Reason, Shown, ValueName};
 use crate::domain::client::EducationLevel;
 use crate::domain::Programme;
 
@@ -23,77 +24,87 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
     let source = || PROGRAMME.source();
     let check = |id, label| Check::new(id, label, source());
     if !PROGRAMME.in_force(f.on) {
-        let c = check("in_force", "The K visa exists on the assessment date")
-            .value("assessment date", f.on)
-            .done(
-                Status::NotMet,
-                "The K visa does not exist before 2025-10-01, when Decree No. 814 took effect.",
-            );
+        let c = check("in_force", Label::KInForce)
+            .value(ValueName::AssessmentDate, f.on)
+            .done(Status::NotMet, Reason::KNotYet);
         return combine(Programme::ChinaK, vec![c]);
     }
     let facts = f.facts();
     let mut criteria: Vec<Criterion> = Vec::with_capacity(5);
 
     let max = f.settings.k_visa_max_age;
-    let age = check("age", "Young (at most the firm's age limit)").setting("k_visa_max_age");
+    let age = check("age", Label::KAge).setting("k_visa_max_age");
     criteria.push(match f.age {
-        None => age.missing("date_of_birth").done(
-            Status::Missing,
-            "The date of birth is needed to judge \"young\".",
-        ),
+        None => age
+            .missing("date_of_birth")
+            .done(Status::Missing, Reason::KAgeNeedsBirthDate),
         Some(a) => {
-            let age = age.value("age", a).value("firm's age limit", max);
+            let age = age
+                .value(ValueName::Age, a)
+                .value(ValueName::FirmAgeLimit, max);
             if a <= max {
-                age.done(Status::Met, format!("Aged {a}, within the firm's limit of {max}. The decree sets no age limit; the limit is the firm's assumption."))
+                age.done(Status::Met, Reason::KAgeWithin { age: a, max })
             } else {
-                age.done(Status::NotMet, format!("Aged {a}, over the firm's limit of {max}. The decree sets no age limit; the limit is the firm's assumption."))
+                age.done(Status::NotMet, Reason::KAgeOver { age: a, max })
             }
         }
     });
 
     let stem_degree = f.degrees_from(EducationLevel::Bachelor).find(|e| e.stem);
     let researcher = f.profile.work.iter().find(|w| w.research_or_teaching);
-    let talent = check(
-        "stem_talent",
-        "STEM bachelor's degree or higher, or STEM teaching or research",
-    );
+    let talent = check("stem_talent", Label::KStemTalent);
     criteria.push(match (stem_degree, researcher) {
         (Some(e), _) => talent
-            .value("degree", format!("{} in {}", e.level.label(), e.field))
-            .value("institution", &e.institution)
-            .done(Status::Met, format!("Holds a {} in a STEM field ({}).", e.level.label().to_lowercase(), e.field)),
+            .value(
+                ValueName::Degree,
+                Shown::Degree {
+                    level: e.level,
+                    field: e.field.clone(),
+                },
+            )
+            .value(ValueName::Institution, &e.institution)
+            .done(
+                Status::Met,
+                Reason::KStemDegree {
+                    level: e.level,
+                    field: e.field.clone(),
+                },
+            ),
         (None, Some(w)) => talent
-            .value("teaching or research", format!("{} at {}", w.role, w.employer))
-            .done(Status::Review, format!("Teaches or does research ({} at {}); confirm the field is science, technology, engineering or mathematics.", w.role, w.employer)),
+            .value(
+                ValueName::TeachingOrResearch,
+                Shown::Job {
+                    role: w.role.clone(),
+                    employer: w.employer.clone(),
+                },
+            )
+            .done(
+                Status::Review,
+                Reason::KTeachingOrResearch {
+                    role: w.role.clone(),
+                    employer: w.employer.clone(),
+                },
+            ),
         (None, None) if f.profile.education.is_empty() => talent
             .missing("education")
-            .done(Status::Missing, "No education is recorded, and no teaching or research."),
+            .done(Status::Missing, Reason::KNoEducation),
         (None, None) => talent
-            .value("highest education", f.highest.map(|l| l.label()).unwrap_or("none"))
-            .done(Status::NotMet, "No STEM bachelor's degree or higher, and no teaching or research at a university or research institution."),
+            .value(ValueName::HighestEducation, Shown::Level(f.highest))
+            .done(Status::NotMet, Reason::KNoStem),
     });
 
-    let known = check(
-        "institution_standing",
-        "The university or institution is well-known",
-    )
-    .value(
-        "confirmed by the firm",
-        yes_no(facts.institution_well_known),
-    );
+    let known = check("institution_standing", Label::KInstitutionStanding)
+        .value(ValueName::ConfirmedByFirm, facts.institution_well_known);
     criteria.push(match facts.institution_well_known {
-        Some(true) => known.done(Status::Met, "The firm has confirmed the institution is well-known."),
-        Some(false) => known.done(Status::NotMet, "The firm judged the institution not well-known."),
-        None => known.done(Status::Review, "The decree asks for a \"well-known\" university or research institution in China or abroad and does not define it: the firm must judge."),
+        Some(true) => known.done(Status::Met, Reason::KInstitutionConfirmed),
+        Some(false) => known.done(Status::NotMet, Reason::KInstitutionNotKnown),
+        None => known.done(Status::Review, Reason::KInstitutionUndefined),
     });
 
-    criteria.push(check("no_sponsor", "No employer or inviting entity needed").done(
-        Status::Info,
-        "No domestic employer or inviter is required. Whether the visa permits full employment is not stated.",
-    ));
-    criteria.push(check("authority_conditions", "Conditions set by the authorities").done(
-        Status::Info,
-        "The competent authorities also set conditions on age, education and work experience that are not published in numbers; check the consulate's current list. Documents: degree certificate and proof of relevant work or research.",
-    ));
+    criteria.push(check("no_sponsor", Label::KNoSponsor).done(Status::Info, Reason::KNoSponsor));
+    criteria.push(
+        check("authority_conditions", Label::KAuthorityConditions)
+            .done(Status::Info, Reason::KAuthorityConditions),
+    );
     combine(Programme::ChinaK, criteria)
 }

@@ -3,7 +3,8 @@
 
 use super::china_z::{classify, Classification};
 use super::result::{Outcome, ProgrammeResult, Status};
-use super::rules::{date, finish, yes_no, Check, Cite, Dated, Facts};
+use super::rules::{date, finish, Check, Cite, Dated, Facts};
+use super::words::{Label, Reason, Summary, ValueName};
 use crate::domain::Programme;
 use std::borrow::Cow;
 
@@ -24,9 +25,9 @@ pub static REGULATIONS_2013: Dated<()> = Dated {
 pub fn assess(f: &Facts) -> ProgrammeResult {
     let source = || REGULATIONS_2013.source();
     if !REGULATIONS_2013.in_force(f.on) || !super::china_z::STANDARD_2017.in_force(f.on) {
-        let c = Check::new("in_force", "The Category A standard applies", source())
-            .value("assessment date", f.on)
-            .done(Status::Review, "The R visa's Category A standard is encoded from 2017-04-01; earlier rules need the firm's own check.");
+        let c = Check::new("in_force", Label::RInForce, source())
+            .value(ValueName::AssessmentDate, f.on)
+            .done(Status::Review, Reason::RBeforeStandard);
         return finish(Programme::ChinaR, Outcome::NeedsReview, vec![c], None);
     }
     let letter = f.facts().talent_confirmation_letter;
@@ -37,12 +38,8 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         criteria: work_permit,
     } = classify(f);
     let mut criteria = Vec::with_capacity(3);
-    let check = Check::new(
-        "confirmation_letter",
-        "Confirmation letter of high-level foreign talent",
-        source(),
-    )
-    .value("letter on file", yes_no(letter));
+    let check = Check::new("confirmation_letter", Label::RConfirmationLetter, source())
+        .value(ValueName::LetterOnFile, letter);
     let category_a = work_permit
         .into_iter()
         .find(|c| c.id == "category_a")
@@ -59,34 +56,19 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         });
     let a_status = category_a.as_ref().map(|c| c.status);
     let (outcome, summary) = if letter == Some(true) {
-        criteria.push(check.done(
-            Status::Met,
-            "The confirmation letter issued by the authorities is on file.",
-        ));
-        (
-            Outcome::Eligible,
-            "The confirmation letter of high-level foreign talent is on file.".to_string(),
-        )
+        criteria.push(check.done(Status::Met, Reason::RLetterOnFile));
+        (Outcome::Eligible, Summary::RLetterOnFile)
     } else {
         let letter_status = if a_status == Some(Status::Met) {
             Status::Review
         } else {
             Status::Info
         };
-        criteria.push(check.done(letter_status, "In practice the authorities' confirmation letter decides; without it, the Category A criteria below show the chances."));
+        criteria.push(check.done(letter_status, Reason::RLetterDecides));
         match a_status {
-            Some(Status::Met) => (
-                Outcome::NeedsReview,
-                "Meets the Category A standard; apply for the confirmation letter.".to_string(),
-            ),
-            Some(Status::Missing) => (
-                Outcome::NeedsInformation,
-                "Whether the Category A standard is met depends on missing facts.".to_string(),
-            ),
-            _ => (
-                Outcome::Ineligible,
-                "Does not meet the Category A standard the R visa needs.".to_string(),
-            ),
+            Some(Status::Met) => (Outcome::NeedsReview, Summary::RMeetsCategoryA),
+            Some(Status::Missing) => (Outcome::NeedsInformation, Summary::RDependsOnMissing),
+            _ => (Outcome::Ineligible, Summary::RBelowCategoryA),
         }
     };
     criteria.extend(category_a);

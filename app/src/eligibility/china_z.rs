@@ -1,9 +1,10 @@
 //! China's Foreigner's Work Permit (behind the Z visa): Category A, B or C
 //! by the direct criteria and by the points table.
 
-use super::profile::{format_cents, parse_cents, parse_count};
+use super::profile::{parse_cents, parse_count};
 use super::result::{Criterion, Outcome, Points, PointsFactor, ProgrammeResult, Status};
-use super::rules::{date, finish, yes_no, Check, Cite, Dated, Facts};
+use super::rules::{date, finish, Check, Cite, Dated, Facts};
+use super::words::{Factor, Label, Money, Reason, Scored, Shown, Summary, ValueName};
 use crate::domain::client::EducationLevel;
 use crate::domain::Programme;
 use std::borrow::Cow;
@@ -58,9 +59,9 @@ fn band<T: PartialOrd + Copy>(bands: &[(T, u32)], value: T) -> u32 {
         .unwrap_or(0)
 }
 
-fn factor(name: &'static str, value: String, points: u32, max: u32) -> PointsFactor {
+fn factor(name: Factor, value: Shown, points: u32, max: u32) -> PointsFactor {
     PointsFactor {
-        factor: Cow::Borrowed(name),
+        factor: name,
         value,
         points,
         max,
@@ -68,10 +69,10 @@ fn factor(name: &'static str, value: String, points: u32, max: u32) -> PointsFac
     }
 }
 
-fn unknown(name: &'static str, why: &str, max: u32) -> PointsFactor {
+fn unknown(name: Factor, why: Scored, max: u32) -> PointsFactor {
     PointsFactor {
-        factor: Cow::Borrowed(name),
-        value: why.to_string(),
+        factor: name,
+        value: Shown::Scored(why),
         points: 0,
         max,
         unknown: true,
@@ -87,26 +88,24 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
     let salary = offer.and_then(|o| parse_cents(&o.annual_salary).map(|c| (c, o.currency.trim())));
     factors.push(match salary {
         Some((cents, cur)) if cur.eq_ignore_ascii_case("CNY") => factor(
-            "Annual salary in China",
-            format!("CNY {}", format_cents(cents)),
+            Factor::Salary,
+            Shown::Money(Money::new("CNY", cents)),
             band(&SALARY_BANDS, cents),
             20,
         ),
         Some((_, cur)) => {
             missing.push("eligibility.job_offer.salary_in_cny");
             unknown(
-                "Annual salary in China",
-                &format!("in {cur}; the table scores CNY"),
+                Factor::Salary,
+                Scored::NotInCny {
+                    currency: cur.to_string(),
+                },
                 20,
             )
         }
         None => {
             missing.push("eligibility.job_offer.annual_salary");
-            unknown(
-                "Annual salary in China",
-                "unknown (needs a job offer in China)",
-                20,
-            )
+            unknown(Factor::Salary, Scored::NeedsOfferInChina, 20)
         }
     });
 
@@ -118,11 +117,11 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
                 EducationLevel::Bachelor => 10,
                 _ => 0,
             };
-            factor("Education", level.label().to_string(), p, 20)
+            factor(Factor::Education, Shown::Level(Some(level)), p, 20)
         }
         None => {
             missing.push("education");
-            unknown("Education", "no education recorded", 20)
+            unknown(Factor::Education, Scored::NoEducation, 20)
         }
     });
 
@@ -133,52 +132,53 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
         (5 + (years - 2)).min(20)
     };
     factors.push(if f.profile.work.is_empty() {
-        factor("Work experience", "none recorded".into(), 0, 20)
+        factor(Factor::WorkExperience, Shown::Scored(Scored::NoWork), 0, 20)
     } else if !f.unreadable_work.is_empty() {
         missing.push("work");
         PointsFactor {
             points: exp_points,
-            ..unknown(
-                "Work experience",
-                &format!("at least {years} years; some jobs have no readable dates"),
-                20,
-            )
+            ..unknown(Factor::WorkExperience, Scored::AtLeastYears { years }, 20)
         }
     } else {
-        factor("Work experience", format!("{years} years"), exp_points, 20)
+        factor(Factor::WorkExperience, Shown::Years(years), exp_points, 20)
     });
 
     factors.push(match offer.and_then(|o| parse_count(&o.months_per_year)) {
         Some(m) => {
             let m = m.min(12);
             factor(
-                "Months a year working in China",
-                format!("{m}"),
+                Factor::MonthsInChina,
+                Shown::Months(m),
                 band(&MONTH_BANDS, m),
                 15,
             )
         }
         None => {
             missing.push("eligibility.job_offer.months_per_year");
-            unknown("Months a year working in China", "unknown", 15)
+            unknown(Factor::MonthsInChina, Scored::Unknown, 15)
         }
     });
 
     factors.push(match f.hsk {
-        Some(level) => factor("Chinese (HSK)", format!("HSK {level}"), level.min(5), 5),
-        None => factor("Chinese (HSK)", "no HSK result recorded".into(), 0, 5),
+        Some(level) => factor(
+            Factor::Chinese,
+            Shown::Scored(Scored::Hsk { level }),
+            level.min(5),
+            5,
+        ),
+        None => factor(Factor::Chinese, Shown::Scored(Scored::NoHsk), 0, 5),
     });
 
     factors.push(match offer.and_then(|o| o.encouraged_region) {
         Some(yes) => factor(
-            "Encouraged region of work",
-            yes_no(Some(yes)).into(),
+            Factor::EncouragedRegion,
+            Shown::Answer(Some(yes)),
             if yes { 10 } else { 0 },
             10,
         ),
         None => {
             missing.push("eligibility.job_offer.encouraged_region");
-            unknown("Encouraged region of work", "unknown", 10)
+            unknown(Factor::EncouragedRegion, Scored::Unknown, 10)
         }
     });
 
@@ -191,36 +191,37 @@ pub fn points(f: &Facts) -> (Points, Vec<&'static str>) {
                 56..=60 => 5,
                 _ => 0,
             };
-            factor("Age", format!("{age}"), p, 15)
+            factor(Factor::Age, Shown::Number(age), p, 15)
         }
         None => {
             missing.push("date_of_birth");
-            unknown("Age", "unknown", 15)
+            unknown(Factor::Age, Scored::Unknown, 15)
         }
     });
 
     factors.push(match f.facts().top_ranked {
         Some(yes) => factor(
-            "Top university, Fortune 500 employer, patent or 5 years in China",
-            yes_no(Some(yes)).into(),
+            Factor::TopRanked,
+            Shown::Answer(Some(yes)),
             if yes { 5 } else { 0 },
             5,
         ),
         None => {
             missing.push("eligibility.top_ranked");
-            unknown(
-                "Top university, Fortune 500 employer, patent or 5 years in China",
-                "unknown",
-                5,
-            )
+            unknown(Factor::TopRanked, Scored::Unknown, 5)
         }
     });
 
     factors.push(match offer.map(|o| o.local_incentive_points.trim()) {
-        Some("") | None => factor("Local incentive points", "none claimed".into(), 0, 10),
+        Some("") | None => factor(
+            Factor::LocalIncentive,
+            Shown::Scored(Scored::NoneClaimed),
+            0,
+            10,
+        ),
         Some(text) => match parse_count(text).filter(|p| *p <= 10) {
-            Some(p) => factor("Local incentive points", format!("{p}"), p, 10),
-            None => unknown("Local incentive points", "not a number from 0 to 10", 10),
+            Some(p) => factor(Factor::LocalIncentive, Shown::Number(p), p, 10),
+            None => unknown(Factor::LocalIncentive, Scored::NotZeroToTen, 10),
         },
     });
 
@@ -252,18 +253,10 @@ pub fn classify(f: &Facts) -> Classification {
     let mut criteria = Vec::with_capacity(3);
 
     let direct_a = facts.high_end_talent;
-    let a_points = |c: Check| {
-        c.value("points", total)
-            .value("points possible with missing facts", ceiling)
-    };
-    let a = a_points(
-        Check::new(
-            "category_a",
-            "Category A: a high-end talent criterion, or 85 points",
-            source(),
-        )
-        .value("high-end talent criterion", yes_no(direct_a)),
-    );
+    let a = Check::new("category_a", Label::ZCategoryA, source())
+        .value(ValueName::HighEndTalent, direct_a)
+        .value(ValueName::Points, total)
+        .value(ValueName::PointsPossible, ceiling);
     let a_met = direct_a == Some(true) || total >= A_POINTS;
     let a_open = !a_met && (direct_a.is_none() || ceiling >= A_POINTS);
 
@@ -278,53 +271,88 @@ pub fn classify(f: &Facts) -> Classification {
         a.done(
             Status::Met,
             if direct_a == Some(true) {
-                "Meets a Category A high-end talent criterion.".to_string()
+                Reason::ZHighEndTalent
             } else {
-                format!("Scores {total} points, at least {A_POINTS}.")
+                Reason::ZScoresAtLeast {
+                    total,
+                    need: A_POINTS,
+                }
             },
         )
     } else if b_met {
-        a.done(Status::Info, format!("Category B applies. Category A would need {A_POINTS} points (scored: {total}, up to {ceiling} with the missing facts) or a high-end talent criterion."))
+        a.done(
+            Status::Info,
+            Reason::ZCategoryBInstead {
+                need: A_POINTS,
+                total,
+                ceiling,
+            },
+        )
     } else if a_open {
-        let a = if direct_a.is_none() { a.missing("eligibility.high_end_talent") } else { a };
+        let a = if direct_a.is_none() {
+            a.missing("eligibility.high_end_talent")
+        } else {
+            a
+        };
         let a = missing.iter().fold(a, |a, m| a.missing(*m));
-        a.done(Status::Missing, format!("Scores {total} of the {A_POINTS} points so far (up to {ceiling} with the missing facts); whether a high-end talent criterion is met: {}.", yes_no(direct_a)))
+        a.done(
+            Status::Missing,
+            Reason::ZCategoryAOpen {
+                total,
+                need: A_POINTS,
+                ceiling,
+                high_end: direct_a,
+            },
+        )
     } else {
-        a.done(Status::NotMet, format!("Scores {total} points, under {A_POINTS}, and meets no high-end talent criterion."))
+        a.done(
+            Status::NotMet,
+            Reason::ZCategoryANotMet {
+                total,
+                need: A_POINTS,
+            },
+        )
     });
 
-    let b = Check::new(
-        "category_b",
-        "Category B: bachelor's and 2 years' related work, or 60 points",
-        source(),
-    )
-    .setting("z_permit_b_max_age")
-    .value(
-        "highest education",
-        f.highest.map(|l| l.label()).unwrap_or("none"),
-    )
-    .value("years of work", f.experience_years)
-    .value(
-        "age",
-        f.age
-            .map(|a| a.to_string())
-            .unwrap_or_else(|| "unknown".into()),
-    )
-    .value("firm's age limit", max_age)
-    .value("points", total);
+    let b = Check::new("category_b", Label::ZCategoryB, source())
+        .setting("z_permit_b_max_age")
+        .value(ValueName::HighestEducation, Shown::Level(f.highest))
+        .value(ValueName::YearsOfWork, f.experience_years)
+        .value(
+            ValueName::Age,
+            f.age.map_or(Shown::Answer(None), Shown::Number),
+        )
+        .value(ValueName::FirmAgeLimit, max_age)
+        .value(ValueName::Points, total);
     criteria.push(if a_met && !b_met {
-        b.done(Status::Info, "Not needed: Category A applies.")
+        b.done(Status::Info, Reason::ZCategoryBNotNeeded)
     } else if b_met {
-        b.done(Status::Met, if direct_b {
-            format!("Has a bachelor's degree or higher and {} years of work (taken as related to the job), aged within {max_age}.", f.experience_years)
-        } else {
-            format!("Scores {total} points, at least {B_POINTS}.")
-        })
+        b.done(
+            Status::Met,
+            if direct_b {
+                Reason::ZCategoryBDirect {
+                    years: f.experience_years,
+                    max_age,
+                }
+            } else {
+                Reason::ZScoresAtLeast {
+                    total,
+                    need: B_POINTS,
+                }
+            },
+        )
     } else if b_open {
         let b = missing.iter().fold(b, |b, m| b.missing(*m));
-        b.done(Status::Missing, format!("Scores {total} points so far (up to {ceiling} with the missing facts)."))
+        b.done(Status::Missing, Reason::ZCategoryBOpen { total, ceiling })
     } else {
-        b.done(Status::NotMet, format!("Scores {total} points, under {B_POINTS}; the direct route needs a bachelor's degree, 2 years of related work and an age within {max_age}."))
+        b.done(
+            Status::NotMet,
+            Reason::ZCategoryBNotMet {
+                total,
+                need: B_POINTS,
+                max_age,
+            },
+        )
     });
 
     let category = if a_met {
@@ -355,9 +383,9 @@ pub fn classify(f: &Facts) -> Classification {
 pub fn assess(f: &Facts) -> ProgrammeResult {
     let source = || STANDARD_2017.source();
     if !STANDARD_2017.in_force(f.on) {
-        let c = Check::new("in_force", "The classification standard applies", source())
-            .value("assessment date", f.on)
-            .done(Status::Review, "The A/B/C standard applies nationwide from 2017-04-01; earlier rules are not encoded.");
+        let c = Check::new("in_force", Label::ZInForce, source())
+            .value(ValueName::AssessmentDate, f.on)
+            .done(Status::Review, Reason::ZBeforeStandard);
         return finish(Programme::ChinaZ, Outcome::NeedsReview, vec![c], None);
     }
     let Classification {
@@ -366,66 +394,54 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
         mut criteria,
         ..
     } = classify(f);
-    let employer = Check::new(
-        "employer",
-        "An employer in China applies for the permit",
-        source(),
-    );
+    let employer = Check::new("employer", Label::ZEmployer, source());
     let employer = match (f.offer_in("CN"), f.offer_country()) {
         (Some(o), _) => {
             let e = employer
-                .value("employer", &o.employer)
-                .value("sponsors", yes_no(o.employer_sponsors));
+                .value(ValueName::Employer, &o.employer)
+                .value(ValueName::Sponsors, o.employer_sponsors);
             match o.employer_sponsors {
-                Some(true) => e.done(Status::Met, format!("{} will apply for the work permit.", o.employer)),
-                Some(false) => e.done(Status::NotMet, "The employer will not apply; the permit is applied for by the employing entity."),
-                None => e.missing("eligibility.job_offer.employer_sponsors").done(Status::Missing, "Whether the employer will apply for the permit is not known."),
+                Some(true) => e.done(
+                    Status::Met,
+                    Reason::ZEmployerApplies {
+                        employer: o.employer.clone(),
+                    },
+                ),
+                Some(false) => e.done(Status::NotMet, Reason::ZEmployerWillNot),
+                None => e
+                    .missing("eligibility.job_offer.employer_sponsors")
+                    .done(Status::Missing, Reason::ZEmployerUnknown),
             }
         }
-        (None, Some(country)) => employer.value("job offer country", country).done(
+        (None, Some(country)) => employer.value(ValueName::JobOfferCountry, country).done(
             Status::NotMet,
-            format!(
-                "The job offer on file is for {country}; the permit needs an employer in China."
-            ),
+            Reason::ZOfferElsewhere {
+                country: country.to_string(),
+            },
         ),
-        (None, None) => employer.missing("eligibility.job_offer").done(
-            Status::Missing,
-            "No job offer is recorded; the permit is applied for by an employer in China.",
-        ),
+        (None, None) => employer
+            .missing("eligibility.job_offer")
+            .done(Status::Missing, Reason::ZNoOffer),
     };
     criteria.insert(0, employer);
 
-    let c_note = Check::new(
-        "category_c",
-        "Category C: other foreigners within quotas",
-        source(),
-    );
+    let c_note = Check::new("category_c", Label::ZCategoryC, source());
     let employer_status = criteria[0].status;
     let (outcome, summary) = match (employer_status, category) {
         (Status::NotMet, _) => (Outcome::Ineligible, None),
         (_, None) => (Outcome::NeedsInformation, None),
         (Status::Missing, Some(_)) => (Outcome::NeedsInformation, None),
         (_, Some('C')) => {
-            criteria.push(c_note.done(Status::Review, "Neither A nor B: Category C covers others within quotas and policy (seasonal work, internships, special programmes), which the firm must judge."));
-            (
-                Outcome::NeedsReview,
-                Some(
-                    "Category C at most: within quotas and policy, for the firm to judge."
-                        .to_string(),
-                ),
-            )
+            criteria.push(c_note.done(Status::Review, Reason::ZCategoryC));
+            (Outcome::NeedsReview, Some(Summary::ZCategoryCAtMost))
         }
         (_, Some(cat)) => (
             Outcome::Eligible,
-            Some(format!(
-                "Category {cat}, with {} points{}.",
-                points.total,
-                if points.partial {
-                    " counted so far"
-                } else {
-                    ""
-                }
-            )),
+            Some(Summary::ZCategory {
+                category: cat,
+                points: points.total,
+                partial: points.partial,
+            }),
         ),
     };
     let mut result = finish(Programme::ChinaZ, outcome, criteria, summary);

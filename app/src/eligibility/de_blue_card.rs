@@ -1,8 +1,9 @@
 //! The EU Blue Card in Germany (§18g AufenthG).
 
-use super::profile::{experience_years, format_cents, parse_cents, parse_count};
+use super::profile::{experience_years, parse_cents, parse_count};
 use super::result::{Criterion, ProgrammeResult, Status};
 use super::rules::{combine, date, in_force, Check, Cite, Dated, Facts};
+use super::words::{Label, Money, Reason, Shown, Threshold, ValueName};
 use crate::domain::client::EducationLevel;
 use crate::domain::Programme;
 
@@ -67,9 +68,9 @@ pub fn is_open_ended(text: &str) -> bool {
 pub fn assess(f: &Facts) -> ProgrammeResult {
     let source = || LAW.source();
     if !LAW.in_force(f.on) {
-        let c = Check::new("in_force", "The rules in force are encoded", source())
-            .value("assessment date", f.on)
-            .done(Status::Review, "Only the rules from 2023-11-18 are encoded; an earlier date needs the firm's own check.");
+        let c = Check::new("in_force", Label::BlueCardInForce, source())
+            .value(ValueName::AssessmentDate, f.on)
+            .done(Status::Review, Reason::BlueCardBeforeLaw);
         return combine(Programme::EuBlueCardDe, vec![c]);
     }
     let offer = f.offer_in("DE");
@@ -83,107 +84,157 @@ pub fn assess(f: &Facts) -> ProgrammeResult {
             .is_some_and(|done| done <= f.on && f.on < done.add_years(RECENT_YEARS))
     });
     let it_years = experience_years(&f.profile.work, f.on, Some(f.on.add_years(-7))).0;
-    let d = Check::new(
-        "degree",
-        "University degree (German or comparable)",
-        source(),
-    );
+    let d = Check::new("degree", Label::BlueCardDegree, source());
     let mut it_route = false;
     criteria.push(match degree {
         Some(e) => d
-            .value("degree", format!("{} in {}", e.level.label(), e.field))
-            .value("country", &e.country)
-            .done(Status::Met, "Holds a university degree; a foreign degree must be recognised or comparable (anabin)."),
-        None if f.profile.education.is_empty() => d.missing("education").done(Status::Missing, "No education is recorded, and not 3 years of work in the last 7 for the IT route."),
+            .value(
+                ValueName::Degree,
+                Shown::Degree {
+                    level: e.level,
+                    field: e.field.clone(),
+                },
+            )
+            .value(ValueName::Country, &e.country)
+            .done(Status::Met, Reason::BlueCardDegree),
+        None if f.profile.education.is_empty() => d
+            .missing("education")
+            .done(Status::Missing, Reason::BlueCardNoEducation),
         None if it_years >= 3 => {
             it_route = true;
-            d.value("years of work in the last 7", it_years).done(Status::Review, format!("No degree, but {it_years} years of work in the last 7: IT specialists with 3 years may qualify at the lower threshold with the Federal Employment Agency's approval; confirm the work is IT."))
+            d.value(ValueName::YearsOfWorkLastSeven, it_years)
+                .done(Status::Review, Reason::BlueCardItRoute { years: it_years })
         }
-        None => d.value("highest education", f.highest.map(|l| l.label()).unwrap_or("none")).done(Status::NotMet, "No university degree, and not 3 years of work in the last 7 for the IT route."),
+        None => d
+            .value(ValueName::HighestEducation, Shown::Level(f.highest))
+            .done(Status::NotMet, Reason::BlueCardNoDegree),
     });
 
-    let job = Check::new(
-        "job_offer",
-        "A job in Germany for at least 6 months",
-        source(),
-    );
+    let job = Check::new("job_offer", Label::BlueCardJobOffer, source());
     criteria.push(match (offer, f.offer_country()) {
         (Some(o), _) => match o.duration_months.trim() {
-            "" => job.missing("eligibility.job_offer.duration_months").done(
-                Status::Missing,
-                "The contract length is not known (months, or open-ended).",
-            ),
+            "" => job
+                .missing("eligibility.job_offer.duration_months")
+                .done(Status::Missing, Reason::BlueCardLengthUnknown),
             text if is_open_ended(text) => job
-                .value("employer", &o.employer)
-                .value("duration", "open-ended")
+                .value(ValueName::Employer, &o.employer)
+                .value(ValueName::Duration, Shown::OpenEnded)
                 .done(
                     Status::Met,
-                    format!("An open-ended job with {}.", o.employer),
+                    Reason::BlueCardOpenEnded {
+                        employer: o.employer.clone(),
+                    },
                 ),
             text => match parse_count(text) {
-                Some(m) if m >= MIN_MONTHS => job.value("duration in months", m).done(
-                    Status::Met,
-                    format!("A {m}-month contract, at least {MIN_MONTHS}."),
-                ),
-                Some(m) => job.value("duration in months", m).done(
+                Some(m) if m >= MIN_MONTHS => {
+                    job.value(ValueName::Duration, Shown::Months(m)).done(
+                        Status::Met,
+                        Reason::BlueCardLongEnough {
+                            months: m,
+                            min: MIN_MONTHS,
+                        },
+                    )
+                }
+                Some(m) => job.value(ValueName::Duration, Shown::Months(m)).done(
                     Status::NotMet,
-                    format!("A {m}-month contract, under {MIN_MONTHS}."),
+                    Reason::BlueCardTooShort {
+                        months: m,
+                        min: MIN_MONTHS,
+                    },
                 ),
-                None => job.missing("eligibility.job_offer.duration_months").done(
-                    Status::Missing,
-                    "The contract length is not a number of months.",
-                ),
+                None => job
+                    .missing("eligibility.job_offer.duration_months")
+                    .done(Status::Missing, Reason::BlueCardLengthNotMonths),
             },
         },
-        (None, Some(c)) => job.value("job offer country", c).done(
+        (None, Some(c)) => job.value(ValueName::JobOfferCountry, c).done(
             Status::NotMet,
-            format!("The job offer on file is for {c}, not Germany."),
+            Reason::BlueCardOfferElsewhere {
+                country: c.to_string(),
+            },
         ),
         (None, None) => job
             .missing("eligibility.job_offer")
-            .done(Status::Missing, "No job offer is recorded."),
+            .done(Status::Missing, Reason::BlueCardNoOffer),
     });
 
     let shortage = offer.and_then(|o| o.shortage_occupation);
     let lower = shortage == Some(true) || recent_degree || it_route;
     let s = Check::new(
         "salary",
-        "Gross annual salary meets the threshold",
+        Label::BlueCardSalary,
         match in_force(&SALARY, f.on) {
             Some(t) => t.source(),
             None => SALARY[SALARY.len() - 1].source(),
         },
     );
+    let eur = |cents| Money::new("EUR", cents);
     criteria.push(match (in_force(&SALARY, f.on), offer) {
-        (None, _) => s.value("assessment date", f.on).done(Status::Review, format!("The thresholds for {} are not encoded yet; check the year's announcement.", f.on.year)),
-        (_, None) => s.missing("eligibility.job_offer.annual_salary").done(Status::Missing, "No job offer in Germany, so no salary to compare."),
+        (None, _) => s.value(ValueName::AssessmentDate, f.on).done(
+            Status::Review,
+            Reason::BlueCardThresholdsMissing { year: f.on.year },
+        ),
+        (_, None) => s
+            .missing("eligibility.job_offer.annual_salary")
+            .done(Status::Missing, Reason::BlueCardNoSalary),
         (Some(t), Some(o)) => {
             let (general, reduced) = t.value;
             let threshold = if lower { reduced } else { general };
-            let why = if shortage == Some(true) {
-                "the lower threshold for shortage occupations"
+            let kind = if shortage == Some(true) {
+                Threshold::Shortage
             } else if recent_degree {
-                "the lower threshold for graduates of the last 3 years"
+                Threshold::RecentGraduate
             } else if it_route {
-                "the lower threshold for IT specialists"
+                Threshold::ItSpecialist
             } else {
-                "the general threshold"
+                Threshold::General
             };
-            let s = s.value("threshold", format!("EUR {}", format_cents(threshold))).value("threshold used", why);
+            let s = s
+                .value(ValueName::Threshold, eur(threshold))
+                .value(ValueName::ThresholdUsed, Shown::Threshold(kind));
             match parse_cents(&o.annual_salary) {
-                None => s.missing("eligibility.job_offer.annual_salary").done(Status::Missing, "The salary is not known."),
+                None => s
+                    .missing("eligibility.job_offer.annual_salary")
+                    .done(Status::Missing, Reason::BlueCardSalaryUnknown),
                 Some(_) if !o.currency.trim().eq_ignore_ascii_case("EUR") => s
-                    .value("currency", o.currency.trim())
-                    .done(Status::Review, "The salary is not in euros; convert it and compare with the threshold."),
+                    .value(ValueName::Currency, o.currency.trim())
+                    .done(Status::Review, Reason::BlueCardSalaryCurrency),
                 Some(cents) => {
-                    let s = s.value("salary", format!("EUR {}", format_cents(cents)));
-                    let s = if shortage.is_none() && !recent_degree { s.value("shortage occupation", "unknown") } else { s };
-                    if cents >= threshold {
-                        s.done(Status::Met, format!("EUR {} meets {why} of EUR {} for {}.", format_cents(cents), format_cents(threshold), f.on.year))
-                    } else if shortage.is_none() && !recent_degree && cents >= reduced {
-                        s.missing("eligibility.job_offer.shortage_occupation").done(Status::Missing, format!("EUR {} is under the general threshold of EUR {} but meets the lower one of EUR {}: is it a shortage occupation?", format_cents(cents), format_cents(general), format_cents(reduced)))
+                    let s = s.value(ValueName::Salary, eur(cents));
+                    let s = if shortage.is_none() && !recent_degree {
+                        s.value(ValueName::ShortageOccupation, Shown::Answer(None))
                     } else {
-                        s.done(Status::NotMet, format!("EUR {} is under {why} of EUR {} for {}.", format_cents(cents), format_cents(threshold), f.on.year))
+                        s
+                    };
+                    if cents >= threshold {
+                        s.done(
+                            Status::Met,
+                            Reason::BlueCardSalaryMeets {
+                                salary: eur(cents),
+                                threshold: eur(threshold),
+                                kind,
+                                year: f.on.year,
+                            },
+                        )
+                    } else if shortage.is_none() && !recent_degree && cents >= reduced {
+                        s.missing("eligibility.job_offer.shortage_occupation").done(
+                            Status::Missing,
+                            Reason::BlueCardShortageQuestion {
+                                salary: eur(cents),
+                                general: eur(general),
+                                reduced: eur(reduced),
+                            },
+                        )
+                    } else {
+                        s.done(
+                            Status::NotMet,
+                            Reason::BlueCardSalaryUnder {
+                                salary: eur(cents),
+                                threshold: eur(threshold),
+                                kind,
+                                year: f.on.year,
+                            },
+                        )
                     }
                 }
             }

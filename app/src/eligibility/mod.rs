@@ -3,24 +3,30 @@
 //! the same profile, date and settings always give the same answer.
 //!
 //! Adding a programme: a module with an `assess(&Facts) -> ProgrammeResult`
-//! and its dated sources, and one line in [`RULE_SETS`].
+//! and its dated sources, one line in [`RULE_SETS`], its labels and reasons
+//! in [`words`], and their words in every catalogue (`eligibility.*`,
+//! worded by `crate::i18n::eligibility`).
 
 mod china_k;
 mod china_r;
 mod china_z;
 mod de_blue_card;
+mod legacy;
 mod profile;
 mod result;
 mod rules;
 mod settings;
 mod us_h1b;
+mod words;
 
 pub use de_blue_card::is_open_ended;
-pub use profile::{field_label, parse_cents, parse_count, EligibilityFacts, JobOffer, Profile};
+pub use legacy::read_saved;
+pub use profile::{parse_cents, parse_count, EligibilityFacts, JobOffer, Profile};
 pub use result::{
     Assessment, Criterion, Outcome, Points, PointsFactor, ProgrammeResult, Source, Status, Value,
 };
 pub use settings::{Settings, AGE_SETTING_RANGE};
+pub use words::{Factor, Label, Money, Reason, Scored, Shown, Summary, Threshold, ValueName};
 
 use crate::domain::date::Date;
 use crate::domain::Programme;

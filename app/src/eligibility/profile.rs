@@ -98,19 +98,6 @@ pub fn parse_cents(text: &str) -> Option<i64> {
     Some(cents)
 }
 
-/// Formats cents as `50,700.00`.
-pub fn format_cents(cents: i64) -> String {
-    let whole = (cents / 100).to_string();
-    let mut out = String::with_capacity(whole.len() + 4);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{out}.{:02}", cents % 100)
-}
-
 /// Parses a small whole number such as a month count.
 pub fn parse_count(text: &str) -> Option<u32> {
     let t = text.trim();
@@ -187,36 +174,6 @@ pub fn experience_years(work: &[Work], on: Date, since: Option<Date>) -> (u32, V
     (years + ((rest * 4) / 1461) as u32, unreadable)
 }
 
-/// Plain words for a missing field's path (as listed in results).
-pub fn field_label(path: &str) -> String {
-    if let Some(rest) = path.strip_prefix("work.") {
-        if let Some(index) = rest.split('.').next().and_then(|n| n.parse::<usize>().ok()) {
-            return format!("dates of job {}", index + 1);
-        }
-    }
-    let label = match path {
-        "date_of_birth" => "date of birth",
-        "education" => "education",
-        "work" => "work history dates",
-        "eligibility.job_offer" => "a job offer",
-        "eligibility.job_offer.annual_salary" => "the offer's salary",
-        "eligibility.job_offer.employer_sponsors" => "whether the employer sponsors",
-        "eligibility.job_offer.specialty_occupation" => "whether the job is a specialty occupation",
-        "eligibility.job_offer.prevailing_wage_met" => "whether the prevailing wage is met",
-        "eligibility.job_offer.shortage_occupation" => "whether it is a shortage occupation",
-        "eligibility.job_offer.duration_months" => "the contract length",
-        "eligibility.job_offer.salary_in_cny" => "the salary in CNY",
-        "eligibility.job_offer.months_per_year" => "months a year working in China",
-        "eligibility.job_offer.encouraged_region" => "whether the region is encouraged",
-        "eligibility.high_end_talent" => "whether a Category A talent criterion is met",
-        "eligibility.top_ranked" => "top university, Fortune 500 or patent",
-        "eligibility.institution_well_known" => "whether the institution is well-known",
-        "eligibility.in_us" => "whether the client is in the US",
-        other => return other.replace(['.', '_'], " "),
-    };
-    label.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,8 +197,6 @@ mod tests {
         for bad in ["", "abc", "-5", "1.234", "1e5", "."] {
             assert_eq!(parse_cents(bad), None, "{bad}");
         }
-        assert_eq!(format_cents(4_593_420), "45,934.20");
-        assert_eq!(format_cents(5), "0.05");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! explained with the values it used and its source.
 
 use super::settings::Settings;
+use super::words::{Factor, Label, Reason, Shown, Summary, ValueName};
 use crate::domain::date::Date;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -22,16 +23,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The words shown on the panel.
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::Eligible => "Eligible",
-            Outcome::Ineligible => "Not eligible",
-            Outcome::NeedsInformation => "Needs information",
-            Outcome::NeedsReview => "Needs review",
-        }
-    }
-
     /// The stable code (as in the JSON).
     pub fn code(self) -> &'static str {
         match self {
@@ -58,17 +49,6 @@ pub enum Status {
 }
 
 impl Status {
-    /// The words shown beside the criterion.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Met => "Met",
-            Status::NotMet => "Not met",
-            Status::Missing => "Missing information",
-            Status::Review => "Review",
-            Status::Info => "Note",
-        }
-    }
-
     /// The stable code (as in the JSON).
     pub fn code(self) -> &'static str {
         match self {
@@ -95,8 +75,8 @@ pub struct Source {
 /// A profile value a criterion used, e.g. age = 29.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Value {
-    pub name: Text,
-    pub value: String,
+    pub name: ValueName,
+    pub value: Shown,
 }
 
 /// One criterion of a programme.
@@ -104,10 +84,10 @@ pub struct Value {
 pub struct Criterion {
     /// Stable id within the programme, e.g. `age`.
     pub id: Text,
-    pub label: Text,
+    pub label: Label,
     pub status: Status,
-    /// Plain words: why it stands as it does.
-    pub explanation: String,
+    /// Why it stands as it does.
+    pub reason: Reason,
     pub values: Vec<Value>,
     /// Profile fields it needs and did not find (JSON paths).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -121,9 +101,9 @@ pub struct Criterion {
 /// One factor of a points table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointsFactor {
-    pub factor: Text,
+    pub factor: Factor,
     /// The profile value scored, or why it could not be.
-    pub value: String,
+    pub value: Shown,
     pub points: u32,
     pub max: u32,
     /// The value is unknown, so `points` is 0 and the total partial.
@@ -146,10 +126,9 @@ pub struct Points {
 pub struct ProgrammeResult {
     /// The programme's code, e.g. `cn_k`.
     pub programme: Text,
-    pub name: Text,
     pub outcome: Outcome,
     /// One sentence on why.
-    pub summary: String,
+    pub summary: Summary,
     /// Every missing field of every criterion, once each.
     pub missing: Vec<Text>,
     pub criteria: Vec<Criterion>,

@@ -4,6 +4,7 @@
 use super::profile::{self, EligibilityFacts, JobOffer, Profile};
 use super::result::{Criterion, Outcome, ProgrammeResult, Source, Status, Text, Value};
 use super::settings::Settings;
+use super::words::{Label, Reason, Shown, Summary, ValueName};
 use crate::domain::client::{Education, EducationLevel};
 use crate::domain::date::Date;
 use crate::domain::Programme;
@@ -131,14 +132,14 @@ pub struct Check {
 }
 
 impl Check {
-    /// A criterion with its source; status and explanation follow.
-    pub fn new(id: &'static str, label: &'static str, source: Source) -> Check {
+    /// A criterion with its source; status and reason follow.
+    pub fn new(id: &'static str, label: Label, source: Source) -> Check {
         Check {
             c: Criterion {
                 id: Cow::Borrowed(id),
-                label: Cow::Borrowed(label),
+                label,
                 status: Status::Info,
-                explanation: String::new(),
+                reason: Reason::Recorded(String::new()),
                 values: Vec::new(),
                 missing: Vec::new(),
                 setting: None,
@@ -148,10 +149,10 @@ impl Check {
     }
 
     /// Records a value used.
-    pub fn value(mut self, name: &'static str, value: impl ToString) -> Check {
+    pub fn value(mut self, name: ValueName, value: impl Into<Shown>) -> Check {
         self.c.values.push(Value {
-            name: Cow::Borrowed(name),
-            value: value.to_string(),
+            name,
+            value: value.into(),
         });
         self
     }
@@ -168,10 +169,10 @@ impl Check {
         self
     }
 
-    /// Finishes with a status and explanation.
-    pub fn done(mut self, status: Status, explanation: impl Into<String>) -> Criterion {
+    /// Finishes with a status and the reason for it.
+    pub fn done(mut self, status: Status, reason: Reason) -> Criterion {
         self.c.status = status;
-        self.c.explanation = explanation.into();
+        self.c.reason = reason;
         if status == Status::Missing && self.c.missing.is_empty() {
             self.c.missing.push(Cow::Borrowed("profile"));
         }
@@ -201,12 +202,13 @@ pub fn default_outcome(criteria: &[Criterion]) -> Outcome {
     }
 }
 
-/// Assembles a result, collecting missing fields and writing the summary.
+/// Assembles a result, collecting missing fields and summing up (unless
+/// `summary` is given).
 pub fn finish(
     programme: Programme,
     outcome: Outcome,
     criteria: Vec<Criterion>,
-    summary: Option<String>,
+    summary: Option<Summary>,
 ) -> ProgrammeResult {
     let mut missing: Vec<Text> = Vec::new();
     for c in &criteria {
@@ -221,41 +223,25 @@ pub fn finish(
             criteria
                 .iter()
                 .filter(|c| c.status == s)
-                .map(|c| c.label.as_ref())
+                .map(|c| c.label.clone())
                 .collect::<Vec<_>>()
-                .join("; ")
         };
         match outcome {
-            Outcome::Eligible => "Every criterion is met.".to_string(),
-            Outcome::Ineligible => format!("Not met: {}.", labels(Status::NotMet)),
-            Outcome::NeedsInformation => format!(
-                "Missing: {}.",
-                missing
-                    .iter()
-                    .map(|m| profile::field_label(m))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            Outcome::NeedsReview => format!("For the firm to judge: {}.", labels(Status::Review)),
+            Outcome::Eligible => Summary::AllMet,
+            Outcome::Ineligible => Summary::NotMet(labels(Status::NotMet)),
+            Outcome::NeedsInformation => {
+                Summary::Missing(missing.iter().map(|m| m.to_string()).collect())
+            }
+            Outcome::NeedsReview => Summary::Review(labels(Status::Review)),
         }
     });
     ProgrammeResult {
         programme: Cow::Borrowed(programme.code()),
-        name: Cow::Borrowed(programme.label()),
         outcome,
         summary,
         missing,
         criteria,
         points: None,
         category: None,
-    }
-}
-
-/// `yes`, `no` or `unknown` for an optional fact.
-pub fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "unknown",
     }
 }

@@ -7,8 +7,16 @@ use std::path::Path;
 const ENGLISH: &str = include_str!("../../locales/en.json");
 const CHINESE: &str = include_str!("../../locales/zh-Hans.json");
 
-/// Keys whose value is the same in every language (names, not words).
-const SAME_IN_EVERY_LANGUAGE: &[&str] = &["common.product"];
+/// Keys whose value is the same in every language: names and number
+/// formats, not words.
+const SAME_IN_EVERY_LANGUAGE: &[&str] = &[
+    "common.product",
+    "format.money",
+    "format.group",
+    "format.decimal",
+    "format.currency_symbols.eur",
+    "format.currency_symbols.usd",
+];
 
 /// Each key path (`a.b.c`) with its text.
 fn flatten(json: &str) -> BTreeMap<String, String> {

@@ -1,10 +1,11 @@
-//! Dates and times in the words and order of each language, with the
+//! Dates, times and money in the words and order of each language, with the
 //! patterns and month names taken from the catalogues (`format.*`), so a new
 //! language brings its own. Dates stay ISO (`2026-12-02`) on the wire, in
 //! the database and in date inputs; only what is shown is formatted here.
 
 use super::{td_string, Locale};
 use crate::domain::date::Date;
+use crate::eligibility::Money;
 
 /// A calendar date: `2 December 2026`, `2026年12月2日`.
 pub fn date(l: Locale, d: Date) -> String {
@@ -34,6 +35,52 @@ pub fn date_time(l: Locale, unix_seconds: i64) -> String {
     let secs = unix_seconds.rem_euclid(86_400);
     let time = format!("{:02}:{:02}", secs / 3600, (secs % 3600) / 60);
     td_string!(l, format.date_time, date = date(l, day), time = time).to_string()
+}
+
+/// An amount of money in the language's way: `CN¥450,000.00` in English,
+/// `¥450,000.00` in Chinese; a currency without a symbol in the catalogue
+/// keeps its code (`GBP 1,000.00`, `1,000.00 GBP`).
+pub fn money(l: Locale, m: &Money) -> String {
+    let amount = group_cents(
+        m.cents,
+        td_string!(l, format.group),
+        td_string!(l, format.decimal),
+    );
+    match currency_symbol(l, &m.currency) {
+        Some(symbol) => td_string!(l, format.money, symbol = symbol, amount = amount).to_string(),
+        None => td_string!(
+            l,
+            format.money_code,
+            currency = m.currency.clone(),
+            amount = amount
+        )
+        .to_string(),
+    }
+}
+
+fn currency_symbol(l: Locale, code: &str) -> Option<&'static str> {
+    match code {
+        "CNY" => Some(td_string!(l, format.currency_symbols.cny)),
+        "EUR" => Some(td_string!(l, format.currency_symbols.eur)),
+        "USD" => Some(td_string!(l, format.currency_symbols.usd)),
+        _ => None,
+    }
+}
+
+/// `cents` as whole units in groups of three and two decimals.
+fn group_cents(cents: i64, group: &str, decimal: &str) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let whole = (cents / 100).to_string();
+    let mut out = String::with_capacity(whole.len() + 8);
+    out.push_str(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push_str(group);
+        }
+        out.push(c);
+    }
+    format!("{out}{decimal}{:02}", cents % 100)
 }
 
 fn month_name(l: Locale, month: u8) -> &'static str {
@@ -75,6 +122,20 @@ mod tests {
             date_time(Locale::zh_Hans, 951_825_600),
             "2000年2月29日 12:00（UTC）"
         );
+    }
+
+    #[test]
+    fn money_follows_each_language() {
+        let yuan = Money::new("cny", 45_000_000);
+        assert_eq!(money(Locale::en, &yuan), "CN¥450,000.00");
+        assert_eq!(money(Locale::zh_Hans, &yuan), "¥450,000.00");
+        let euro = Money::new("EUR", 5_070_005);
+        assert_eq!(money(Locale::zh_Hans, &euro), "€50,700.05");
+        let pounds = Money::new("GBP", 100_000);
+        assert_eq!(money(Locale::en, &pounds), "GBP 1,000.00");
+        assert_eq!(money(Locale::zh_Hans, &pounds), "1,000.00 GBP");
+        assert_eq!(group_cents(5, ",", "."), "0.05");
+        assert_eq!(group_cents(5_070_000, ".", ","), "50.700,00");
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub struct AssessmentRow {
 impl AssessmentRow {
     /// The assessment as the app sees it.
     pub fn stored(self) -> Result<StoredAssessment, ServerError> {
-        let assessment = serde_json::from_str(&self.result).map_err(|e| {
+        // Assessments saved before the engine spoke in keys read as recorded.
+        let assessment = visadesk_app::eligibility::read_saved(&self.result).map_err(|e| {
             ServerError::CorruptData(format!("assessment {} is unreadable: {e}", self.id))
         })?;
         Ok(StoredAssessment {

@@ -10,6 +10,7 @@ use visadesk_app::domain::audit::AuditEvent;
 use visadesk_app::domain::client::{Client, SaveOutcome};
 use visadesk_app::domain::CaseId;
 use visadesk_app::eligibility::{Assessment, Outcome, Settings};
+use visadesk_app::i18n::eligibility::WordedAssessment;
 use visadesk_app::AppError;
 
 /// Gives the firm's client a K-visa profile: 31 on 2026-11-24, STEM master's.
@@ -240,6 +241,15 @@ fn example() -> String {
     )
 }
 
+fn worded_outcome(result: &WordedAssessment, programme: &str) -> Outcome {
+    result
+        .programmes
+        .iter()
+        .find(|p| p.programme == programme)
+        .map(|p| p.outcome)
+        .unwrap_or_else(|| panic!("{programme} was not assessed"))
+}
+
 #[test]
 fn cli_assesses_the_documented_example() {
     let (code, out, err) = check(&[&example(), "--on", "2026-11-24"], None);
@@ -249,12 +259,62 @@ fn cli_assesses_the_documented_example() {
         raw["programmes"][0]["outcome"], "eligible",
         "snake_case codes"
     );
-    let result: Assessment = serde_json::from_str(&out).unwrap();
-    assert_eq!(result.on.to_string(), "2026-11-24");
-    assert_eq!(outcome(&result, "cn_k"), Outcome::Eligible);
-    assert_eq!(outcome(&result, "de_blue_card"), Outcome::Eligible);
-    assert_eq!(outcome(&result, "us_h1b"), Outcome::Ineligible);
+    let result: WordedAssessment = serde_json::from_str(&out).unwrap();
+    assert_eq!(result.language, "en");
+    assert_eq!(result.on, "2026-11-24");
+    assert_eq!(worded_outcome(&result, "cn_k"), Outcome::Eligible);
+    assert_eq!(worded_outcome(&result, "de_blue_card"), Outcome::Eligible);
+    assert_eq!(worded_outcome(&result, "us_h1b"), Outcome::Ineligible);
     assert_eq!(result.programmes.len(), 5);
+    // English by default: names, labels and explanations in words, each
+    // criterion's reason also as its key and values.
+    let k = &result.programmes[0];
+    assert_eq!(k.name, "China K visa");
+    assert_eq!(k.outcome_label, "Eligible");
+    let age = k.criteria.iter().find(|c| c.id == "age").expect("age");
+    assert_eq!(age.label, "Young (at most the firm's age limit)");
+    assert!(
+        age.explanation
+            .starts_with("Aged 28, within the firm's limit of 45."),
+        "{}",
+        age.explanation
+    );
+    assert_eq!(
+        raw["programmes"][0]["criteria"][0]["reason"]["k_age_within"]["age"],
+        28
+    );
+}
+
+#[test]
+fn cli_speaks_chinese_when_asked() {
+    let (code, out, err) = check(
+        &[&example(), "--on", "2026-11-24", "--lang", "zh-Hans"],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let result: WordedAssessment = serde_json::from_str(&out).unwrap();
+    assert_eq!(result.language, "zh-Hans");
+    let k = &result.programmes[0];
+    assert_eq!(k.name, "中国K字签证");
+    assert_eq!(k.outcome_label, "符合条件");
+    let age = k.criteria.iter().find(|c| c.id == "age").expect("age");
+    assert!(
+        age.explanation.starts_with("现年28岁"),
+        "{}",
+        age.explanation
+    );
+    // The codes stay as they are in every language.
+    assert_eq!(k.outcome, Outcome::Eligible);
+    assert_eq!(age.id, "age");
+
+    // A language Visadesk does not speak is refused by name, and nothing is printed.
+    let (code, out, err) = check(&[&example(), "--lang", "fr"], None);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("unknown language `fr`: use one of en, zh-Hans"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -264,7 +324,7 @@ fn cli_checks_one_programme_and_reports_missing_fields() {
         Some("{}"),
     );
     assert_eq!(code, 0);
-    let result: Assessment = serde_json::from_str(&out).unwrap();
+    let result: WordedAssessment = serde_json::from_str(&out).unwrap();
     assert_eq!(result.programmes.len(), 1);
     let blue_card = &result.programmes[0];
     assert_eq!(blue_card.outcome, Outcome::NeedsInformation);
@@ -272,6 +332,11 @@ fn cli_checks_one_programme_and_reports_missing_fields() {
         .missing
         .iter()
         .any(|m| m == "eligibility.job_offer"));
+    assert!(
+        blue_card.summary.contains("a job offer"),
+        "{}",
+        blue_card.summary
+    );
 }
 
 #[test]

@@ -163,7 +163,13 @@ async fn chinese_client(f: &Firm) -> ClientId {
     let body = json!({ "id": null, "base_version": null, "confirm_duplicate": false, "details": {
         "full_name": "王伟", "latin_name": "WANG Wei", "email": "wang.wei@example.com", "phone": "", "address": "",
         "date_of_birth": "1996-03-02", "nationality": "CN", "passport_number": "E12345678", "passport_expiry": "2031-03-01",
-        "education": [], "work": [], "languages": [], "preferred_language": "zh-Hans"
+        "education": [{ "level": "master", "field": "物理学", "stem": true, "institution": "清华大学", "country": "CN", "completed_on": "2021-06-30" }],
+        "work": [{ "role": "研究员", "employer": "中国科学院", "country": "CN", "start_on": "2021-07-01", "end_on": "", "research_or_teaching": true }],
+        "languages": [], "preferred_language": "zh-Hans",
+        "eligibility": { "institution_well_known": null, "job_offer": {
+            "country": "DE", "employer": "示例有限公司", "occupation": "软件工程师", "annual_salary": "52000", "currency": "EUR",
+            "duration_months": "open-ended", "employer_sponsors": true
+        } }
     }});
     match f.app.ask_json(&f.admin, "save_client", &body).await {
         Ok(SaveOutcome::Saved(client)) => {
@@ -249,6 +255,10 @@ fn visible_words(html: &str) -> Vec<String> {
             after.find("</style>").map(|i| i + 8)
         } else if lower.starts_with("<!--") {
             after.find("-->").map(|i| i + 3)
+        } else if let Some(close) = marked_english(after) {
+            // An element marked `lang="en"` (a citation's published title,
+            // a language's own name) is English on purpose.
+            after.find(&close).map(|i| i + close.len())
         } else {
             let end = after.find('>').map(|i| i + 1);
             if let Some(end) = end {
@@ -276,6 +286,20 @@ fn visible_words(html: &str) -> Vec<String> {
         .filter(|w| w.len() >= 2)
         .map(str::to_string)
         .collect()
+}
+
+/// The closing tag of the element `tag` opens, if its start tag marks it
+/// `lang="en"`.
+fn marked_english(tag: &str) -> Option<String> {
+    let start = &tag[..tag.find('>')?];
+    if !start.contains(" lang=\"en\"") {
+        return None;
+    }
+    let name: String = start[1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    (!name.is_empty()).then(|| format!("</{name}>"))
 }
 
 /// Words that stay as they are in Chinese: the product, codes and units,
@@ -329,7 +353,7 @@ const NOT_ENGLISH: &[&str] = &[
 async fn pages_in_chinese_hold_no_english(db: Backend) {
     let f = crate::common::firm::firm(db).await;
     let client_id = chinese_client(&f).await;
-    crate::common::firm::opened_for(&f, &client_id, "cn_k").await;
+    let case = crate::common::firm::opened_for(&f, &client_id, "cn_k").await;
     let applicant = join(&f, &client_id).await;
     let anonymous = f.app.client();
     let zh = [("accept-language", "zh-CN")];
@@ -347,11 +371,19 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
         .ask(&f.admin, "choose_language", &[("language", "zh-Hans")])
         .await
         .expect("chosen");
+    let client_page = format!("/clients/{client_id}");
+    let client_edit = format!("/clients/{client_id}/edit");
+    let case_page = format!("/cases/{}", case.id);
     let staff_pages = [
         (&f.admin, "/"),
         (&f.admin, "/cases"),
         (&f.admin, "/cases/board"),
         (&f.admin, "/clients"),
+        // With the eligibility panel: every programme's criteria, values,
+        // points table and sources.
+        (&f.admin, client_page.as_str()),
+        (&f.admin, client_edit.as_str()),
+        (&f.admin, case_page.as_str()),
         (&f.admin, "/account/sessions"),
         (&f.admin, "/notifications"),
     ];
@@ -372,7 +404,7 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
 #[test]
 fn visible_words_skip_markup_scripts_and_styles_but_read_labels() {
     let words = visible_words(
-        r#"<p class="x">你好 Hello</p><script>var Foo = 1;</script><style>.a{}</style><button aria-label="Close it">关</button><!-- note -->"#,
+        r#"<p class="x">你好 Hello</p><script>var Foo = 1;</script><style>.a{}</style><button aria-label="Close it">关</button><!-- note --><cite lang="en">Residence Act</cite> 依据"#,
     );
     assert_eq!(words, vec!["Hello", "Close", "it"]);
 }

@@ -114,7 +114,7 @@ test('the eligibility panel speaks Chinese and follows typing', async ({ browser
   await expect(p.getByRole('heading', { name: '资格评估' })).toBeVisible();
   const k = p.locator('.elig-card[data-programme="cn_k"]');
   await expect(k.locator('h3')).toContainText('中国K字签证');
-  await expect(k.locator('header .badge')).toHaveText('待补充信息');
+  await expect(k.locator('header .badge')).toHaveText('需补充信息');
   const age = k.locator('[data-criterion="age"]');
   await age.locator('summary').click();
   await expect(age).toContainText('未超过本所设定的45岁上限');

@@ -3,8 +3,9 @@
 use crate::api::audit::audit_events;
 use crate::components::layout::RequirePermission;
 use crate::domain::audit::{AuditEvent, AUDIT_PAGE_SIZE};
-use crate::domain::time::format_utc;
 use crate::domain::{CurrentUser, Permission};
+use crate::i18n::format::date_time;
+use crate::i18n::{td_string, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -13,14 +14,16 @@ use leptos_router::hooks::use_query_map;
 /// The audit page.
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <Title text="Audit trail"/>
+        <Title text=td_string!(l, audit.title)/>
         <RequirePermission permission=Permission::ViewAudit page=|_: CurrentUser| view! { <Audit/> }/>
     }
 }
 
 #[component]
 fn Audit() -> impl IntoView {
+    let l = use_locale();
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.trim().is_empty());
     let events = Resource::new(
@@ -44,86 +47,109 @@ fn Audit() -> impl IntoView {
         format!("/admin/audit?{}", q.join("&"))
     };
     view! {
-        <p class="muted small"><A href="/admin">"Admin"</A> " / Audit trail"</p>
-        <h1>"Audit trail"</h1>
+        <p class="muted small"><A href="/admin">{td_string!(l, sections.admin)}</A> " / " {td_string!(l, audit.title)}</p>
+        <h1>{td_string!(l, audit.title)}</h1>
         <p class="muted">
-            "Every sign-in, change and refusal, newest first. Rows are chained by hash; "
-            <code>"visadesk audit verify"</code> " reports any row changed or removed."
+            {td_string!(l, audit.intro)} " "
+            <code>"visadesk audit verify"</code> " " {td_string!(l, audit.intro_verify)}
         </p>
         <section class="card" aria-labelledby="audit-filter-title">
-            <h2 id="audit-filter-title" class="sr-only">"Filter"</h2>
+            <h2 id="audit-filter-title" class="sr-only">{td_string!(l, audit.filter)}</h2>
             <Form method="GET" action="" attr:class="grid-form">
                 <div class="field">
-                    <label for="audit-actor">"Who (email contains)"</label>
+                    <label for="audit-actor">{td_string!(l, audit.who_contains)}</label>
                     <input id="audit-actor" type="search" name="actor" prop:value=move || param("actor").unwrap_or_default()/>
                 </div>
                 <div class="field">
-                    <label for="audit-action">"What"</label>
+                    <label for="audit-action">{td_string!(l, audit.what)}</label>
                     <select id="audit-action" name="action">
                         {ACTIONS
                             .iter()
-                            .map(|(code, label)| {
+                            .map(|code| {
                                 let code = *code;
-                                view! { <option value=code selected=move || param("action").as_deref().unwrap_or("") == code>{*label}</option> }
+                                view! { <option value=code selected=move || param("action").as_deref().unwrap_or("") == code>{action_name(l, code)}</option> }
                             })
                             .collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="audit-object">"Object id"</label>
+                    <label for="audit-object">{td_string!(l, audit.object)}</label>
                     <input id="audit-object" type="search" name="object" prop:value=move || param("object").unwrap_or_default()/>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="button">"Show events"</button>
+                    <button type="submit" class="button">{td_string!(l, audit.show)}</button>
                     " "
-                    <A href="/admin/audit" attr:class="button button-secondary">"Clear"</A>
+                    <A href="/admin/audit" attr:class="button button-secondary">{td_string!(l, audit.clear)}</A>
                 </div>
             </Form>
         </section>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match events.await {
-                    Ok(list) if list.is_empty() => view! { <div class="empty"><p>"No events match."</p></div> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <div class="empty"><p>{td_string!(l, audit.none)}</p></div> }.into_any(),
                     Ok(list) => {
                         let oldest = list.last().map(|e| e.seq);
                         let full = list.len() as i64 == AUDIT_PAGE_SIZE;
                         view! {
                             <EventTable events=list/>
-                            {(full).then(|| oldest.map(|o| view! { <p><a class="button button-secondary" href=older_link(o)>"Older events"</a></p> }))}
+                            {(full).then(|| oldest.map(|o| view! { <p><a class="button button-secondary" href=older_link(o)>{td_string!(l, audit.older)}</a></p> }))}
                         }
                         .into_any()
                     }
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
     }
 }
 
-/// The filter's choices of action (prefixes).
-const ACTIONS: [(&str, &str); 7] = [
-    ("", "Everything"),
-    ("auth.", "Sign-ins and sign-outs"),
-    ("auth.sign_in_failed", "Failed sign-ins"),
-    ("user.", "User changes"),
-    ("session.", "Ended sessions"),
-    ("access.denied", "Refused requests"),
-    ("case.", "Case changes"),
+/// The filter's choices of action (prefixes; empty is every action).
+const ACTIONS: [&str; 7] = [
+    "",
+    "auth.",
+    "auth.sign_in_failed",
+    "user.",
+    "session.",
+    "access.denied",
+    "case.",
 ];
 
+/// A filter choice's name.
+fn action_name(l: Locale, prefix: &str) -> &'static str {
+    match prefix {
+        "auth." => td_string!(l, audit.actions.sign_ins),
+        "auth.sign_in_failed" => td_string!(l, audit.actions.failed_sign_ins),
+        "user." => td_string!(l, audit.actions.users),
+        "session." => td_string!(l, audit.actions.sessions),
+        "access.denied" => td_string!(l, audit.actions.refused),
+        "case." => td_string!(l, audit.actions.cases),
+        _ => td_string!(l, audit.actions.everything),
+    }
+}
+
+/// The events. A row's details are kept as they were recorded (English),
+/// and marked so.
 #[component]
 fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
+    let l = use_locale();
+    let (when, who, what, details, from) = (
+        td_string!(l, audit.when),
+        td_string!(l, audit.who),
+        td_string!(l, audit.what),
+        td_string!(l, audit.details),
+        td_string!(l, audit.from),
+    );
     view! {
         <div class="table-wrap card">
             <table class="table">
                 <thead>
                     <tr>
                         <th scope="col">"#"</th>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"Who"</th>
-                        <th scope="col">"What"</th>
-                        <th scope="col">"Details"</th>
-                        <th scope="col">"From"</th>
+                        <th scope="col">{when}</th>
+                        <th scope="col">{who}</th>
+                        <th scope="col">{what}</th>
+                        <th scope="col">{details}</th>
+                        <th scope="col">{from}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -132,11 +158,11 @@ fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
                         .map(|e| view! {
                             <tr>
                                 <td data-label="#">{e.seq}</td>
-                                <td data-label="When">{format_utc(e.at)}</td>
-                                <td data-label="Who">{e.actor_email}</td>
-                                <td data-label="What"><code>{e.action}</code></td>
-                                <td data-label="Details">{e.summary}</td>
-                                <td data-label="From">{if e.ip.is_empty() { "—".to_string() } else { e.ip }}</td>
+                                <td data-label=when>{date_time(l, e.at)}</td>
+                                <td data-label=who>{e.actor_email}</td>
+                                <td data-label=what><code>{e.action}</code></td>
+                                <td data-label=details lang="en">{e.summary}</td>
+                                <td data-label=from>{if e.ip.is_empty() { "—".to_string() } else { e.ip }}</td>
                             </tr>
                         })
                         .collect_view()}

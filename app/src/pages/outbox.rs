@@ -5,8 +5,10 @@ use crate::api::mail::{list_outbox, read_outbox_message, RetryOutbox};
 use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::components::layout::RequirePermission;
 use crate::domain::mail::{OutboxEntry, OutboxStatus};
-use crate::domain::time::format_utc;
 use crate::domain::{CurrentUser, OutboxId, Permission};
+use crate::i18n::format::date_time;
+use crate::i18n::names::mail_category;
+use crate::i18n::{td_string, use_locale, Locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -15,8 +17,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The outbox list.
 #[component]
 pub fn OutboxListPage() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <Title text="Outbox"/>
+        <Title text=td_string!(l, outbox.title)/>
         <RequirePermission permission=Permission::ManageOutbox page=|_: CurrentUser| view! { <Outbox/> }/>
     }
 }
@@ -24,9 +27,20 @@ pub fn OutboxListPage() -> impl IntoView {
 /// One email.
 #[component]
 pub fn OutboxMessagePage() -> impl IntoView {
+    let l = use_locale();
     view! {
-        <Title text="Email"/>
+        <Title text=td_string!(l, outbox.email)/>
         <RequirePermission permission=Permission::ManageOutbox page=|_: CurrentUser| view! { <Message/> }/>
+    }
+}
+
+/// A sending state's name.
+fn status_name(l: Locale, status: OutboxStatus) -> &'static str {
+    match status {
+        OutboxStatus::Queued => td_string!(l, outbox.statuses.queued),
+        OutboxStatus::Sending => td_string!(l, outbox.statuses.sending),
+        OutboxStatus::Sent => td_string!(l, outbox.statuses.sent),
+        OutboxStatus::Failed => td_string!(l, outbox.statuses.failed),
     }
 }
 
@@ -40,6 +54,7 @@ fn badge(status: OutboxStatus) -> &'static str {
 
 #[component]
 fn Outbox() -> impl IntoView {
+    let l = use_locale();
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let page = move || {
@@ -55,10 +70,15 @@ fn Outbox() -> impl IntoView {
         |(status, page, _)| list_outbox(status, page),
     );
     let retried = Signal::derive(move || match retry.value().get() {
-        Some(Ok(e)) => Some(format!(
-            "\"{}\" to {} is queued again.",
-            e.subject, e.to_address
-        )),
+        Some(Ok(e)) => Some(
+            td_string!(
+                l,
+                outbox.queued_again,
+                subject = e.subject,
+                to = e.to_address
+            )
+            .to_string(),
+        ),
         _ => None,
     });
     let link = move |s: &str, p: i64| {
@@ -76,19 +96,19 @@ fn Outbox() -> impl IntoView {
         }
     };
     view! {
-        <p class="muted small"><A href="/admin">"Admin"</A> " / Outbox"</p>
-        <h1>"Outbox"</h1>
+        <p class="muted small"><A href="/admin">{td_string!(l, sections.admin)}</A> " / " {td_string!(l, outbox.title)}</p>
+        <h1>{td_string!(l, outbox.title)}</h1>
         <FormError error=action_error(retry.value())/>
         <FormSuccess message=retried/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(out) => {
                         let current = status();
                         let count = |s: OutboxStatus| out.counts.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n);
                         let total: i64 = out.counts.iter().map(|(_, n)| n).sum();
-                        let tabs = std::iter::once(("", format!("All ({total})")))
-                            .chain(OutboxStatus::ALL.into_iter().map(|s| (s.code(), format!("{} ({})", s.label(), count(s)))))
+                        let tabs = std::iter::once(("", td_string!(l, outbox.all, count = total).to_string()))
+                            .chain(OutboxStatus::ALL.into_iter().map(|s| (s.code(), td_string!(l, outbox.tab, status = status_name(l, s), count = count(s)).to_string())))
                             .map(|(code, label)| {
                                 let here = current == code;
                                 view! { <li><a href=link(code, 0) aria-current=here.then_some("page") class:active=here>{label}</a></li> }
@@ -99,24 +119,23 @@ fn Outbox() -> impl IntoView {
                         view! {
                             {(!out.smtp_configured).then(|| view! {
                                 <p class="alert alert-info" role="status">
-                                    "No mail server is set (" <code>"VISADESK_SMTP_URL"</code> "), so email waits here. "
-                                    "Set it and restart Visadesk to send what is queued."
+                                    {td_string!(l, outbox.no_smtp_before)} <code>"VISADESK_SMTP_URL"</code> {td_string!(l, outbox.no_smtp_after)}
                                 </p>
                             })}
-                            <nav aria-label="Outbox status"><ul class="tabs">{tabs}</ul></nav>
+                            <nav aria-label=td_string!(l, outbox.tabs_label)><ul class="tabs">{tabs}</ul></nav>
                             {if out.entries.is_empty() {
-                                view! { <div class="empty"><p>"No email here."</p></div> }.into_any()
+                                view! { <div class="empty"><p>{td_string!(l, outbox.empty)}</p></div> }.into_any()
                             } else {
                                 view! { <OutboxTable entries=out.entries retry/> }.into_any()
                             }}
                             <p class="pager">
-                                {(page_no > 0).then(|| view! { <a class="button button-secondary" href=link(&current_for_links, page_no - 1)>"Newer"</a> })}
+                                {(page_no > 0).then(|| view! { <a class="button button-secondary" href=link(&current_for_links, page_no - 1)>{td_string!(l, outbox.newer)}</a> })}
                                 " "
-                                {has_more.then(|| view! { <a class="button button-secondary" href=link(&current, page_no + 1)>"Older"</a> })}
+                                {has_more.then(|| view! { <a class="button button-secondary" href=link(&current, page_no + 1)>{td_string!(l, outbox.older)}</a> })}
                             </p>
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -125,18 +144,28 @@ fn Outbox() -> impl IntoView {
 
 #[component]
 fn OutboxTable(entries: Vec<OutboxEntry>, retry: ServerAction<RetryOutbox>) -> impl IntoView {
+    let l = use_locale();
+    let (queued, to, subject, status, attempts, last_error, actions) = (
+        td_string!(l, outbox.queued),
+        td_string!(l, outbox.to),
+        td_string!(l, outbox.subject),
+        td_string!(l, outbox.status),
+        td_string!(l, outbox.attempts),
+        td_string!(l, outbox.last_error),
+        td_string!(l, outbox.actions),
+    );
     view! {
         <div class="table-wrap card">
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">"Queued"</th>
-                        <th scope="col">"To"</th>
-                        <th scope="col">"Subject"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Attempts"</th>
-                        <th scope="col">"Last error"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        <th scope="col">{queued}</th>
+                        <th scope="col">{to}</th>
+                        <th scope="col">{subject}</th>
+                        <th scope="col">{status}</th>
+                        <th scope="col">{attempts}</th>
+                        <th scope="col">{last_error}</th>
+                        <th scope="col"><span class="sr-only">{actions}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -145,23 +174,23 @@ fn OutboxTable(entries: Vec<OutboxEntry>, retry: ServerAction<RetryOutbox>) -> i
                         let failed = e.status == OutboxStatus::Failed;
                         let id = e.id.to_string();
                         let state = match e.status {
-                            OutboxStatus::Sent => e.sent_at.map(|t| format!("Sent {}", format_utc(t))).unwrap_or_else(|| "Sent".into()),
-                            OutboxStatus::Queued if e.attempts > 0 => format!("Queued; next try {}", format_utc(e.next_attempt_at)),
-                            s => s.label().to_string(),
+                            OutboxStatus::Sent => e.sent_at.map(|t| td_string!(l, outbox.sent_at, when = date_time(l, t)).to_string()).unwrap_or_else(|| status_name(l, OutboxStatus::Sent).to_string()),
+                            OutboxStatus::Queued if e.attempts > 0 => td_string!(l, outbox.next_try, when = date_time(l, e.next_attempt_at)).to_string(),
+                            s => status_name(l, s).to_string(),
                         };
                         view! {
                             <tr>
-                                <td data-label="Queued">{format_utc(e.created_at)}</td>
-                                <td data-label="To">{e.to_name.clone()}<br/><span class="muted small">{e.to_address.clone()}</span></td>
-                                <td data-label="Subject"><a href=href>{e.subject.clone()}</a><br/><span class="muted small">{e.category.label()}</span></td>
-                                <td data-label="Status"><span class=badge(e.status)>{state}</span></td>
-                                <td data-label="Attempts">{e.attempts}</td>
-                                <td data-label="Last error" class="small">{if e.last_error.is_empty() { "—".to_string() } else { e.last_error.clone() }}</td>
-                                <td data-label=failed.then_some("Actions")>
+                                <td data-label=queued>{date_time(l, e.created_at)}</td>
+                                <td data-label=to>{e.to_name.clone()}<br/><span class="muted small">{e.to_address.clone()}</span></td>
+                                <td data-label=subject><a href=href>{e.subject.clone()}</a><br/><span class="muted small">{mail_category(l, e.category)}</span></td>
+                                <td data-label=status><span class=badge(e.status)>{state}</span></td>
+                                <td data-label=attempts>{e.attempts}</td>
+                                <td data-label=last_error class="small">{if e.last_error.is_empty() { "—".to_string() } else { e.last_error.clone() }}</td>
+                                <td data-label=failed.then_some(actions)>
                                     {failed.then(|| view! {
                                         <ActionForm action=retry attr:class="inline-form">
                                             <input type="hidden" name="id" value=id/>
-                                            <button type="submit" class="button button-small" aria-label=format!("Retry \"{}\" to {}", e.subject, e.to_address)>"Retry"</button>
+                                            <button type="submit" class="button button-small" aria-label=td_string!(l, outbox.retry_label, subject = e.subject.clone(), to = e.to_address.clone()).to_string()>{td_string!(l, outbox.retry)}</button>
                                         </ActionForm>
                                     })}
                                 </td>
@@ -176,6 +205,7 @@ fn OutboxTable(entries: Vec<OutboxEntry>, retry: ServerAction<RetryOutbox>) -> i
 
 #[component]
 fn Message() -> impl IntoView {
+    let l = use_locale();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let retry = ServerAction::<RetryOutbox>::new();
@@ -184,9 +214,9 @@ fn Message() -> impl IntoView {
         |(id, _)| read_outbox_message(OutboxId::new(id)),
     );
     view! {
-        <p class="muted small"><A href="/admin">"Admin"</A> " / " <A href="/admin/outbox">"Outbox"</A> " / Email"</p>
+        <p class="muted small"><A href="/admin">{td_string!(l, sections.admin)}</A> " / " <A href="/admin/outbox">{td_string!(l, outbox.title)}</A> " / " {td_string!(l, outbox.email)}</p>
         <FormError error=action_error(retry.value())/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match message.await {
                     Ok(m) => {
@@ -195,35 +225,35 @@ fn Message() -> impl IntoView {
                         view! {
                             <h1>{e.subject.clone()}</h1>
                             <dl class="facts card">
-                                <dt>"To"</dt><dd>{format!("{} <{}>", e.to_name, e.to_address)}</dd>
-                                <dt>"About"</dt><dd>{e.category.label()}</dd>
-                                <dt>"Status"</dt><dd><span class=badge(e.status)>{e.status.label()}</span></dd>
-                                <dt>"Queued"</dt><dd>{format_utc(e.created_at)}</dd>
-                                <dt>"Sent"</dt><dd>{e.sent_at.map(format_utc).unwrap_or_else(|| "Not yet".into())}</dd>
-                                <dt>"Attempts"</dt><dd>{e.attempts}</dd>
-                                <dt>"Last error"</dt><dd>{if e.last_error.is_empty() { "—".to_string() } else { e.last_error.clone() }}</dd>
-                                <dt>"Message-ID"</dt><dd><code>{m.message_id}</code></dd>
+                                <dt>{td_string!(l, outbox.to)}</dt><dd>{format!("{} <{}>", e.to_name, e.to_address)}</dd>
+                                <dt>{td_string!(l, outbox.about)}</dt><dd>{mail_category(l, e.category)}</dd>
+                                <dt>{td_string!(l, outbox.status)}</dt><dd><span class=badge(e.status)>{status_name(l, e.status)}</span></dd>
+                                <dt>{td_string!(l, outbox.queued)}</dt><dd>{date_time(l, e.created_at)}</dd>
+                                <dt>{td_string!(l, outbox.sent)}</dt><dd>{e.sent_at.map(|t| date_time(l, t)).unwrap_or_else(|| td_string!(l, outbox.not_yet).to_string())}</dd>
+                                <dt>{td_string!(l, outbox.attempts)}</dt><dd>{e.attempts}</dd>
+                                <dt>{td_string!(l, outbox.last_error)}</dt><dd>{if e.last_error.is_empty() { "—".to_string() } else { e.last_error.clone() }}</dd>
+                                <dt>{td_string!(l, outbox.message_id)}</dt><dd><code>{m.message_id}</code></dd>
                             </dl>
                             {failed.then(|| view! {
                                 <ActionForm action=retry attr:class="inline-form">
                                     <input type="hidden" name="id" value=e.id.to_string()/>
-                                    <button type="submit" class="button">"Retry now"</button>
+                                    <button type="submit" class="button">{td_string!(l, outbox.retry_now)}</button>
                                 </ActionForm>
                             })}
                             <section class="card" aria-labelledby="mail-text-title">
-                                <h2 id="mail-text-title">"Text"</h2>
+                                <h2 id="mail-text-title">{td_string!(l, outbox.text)}</h2>
                                 {match m.text_body {
                                     Some(text) => view! { <pre class="mail-text">{text}</pre> }.into_any(),
                                     None => view! {
-                                        <p class="muted">"This email holds a single-use link to set a password, so it is not shown here. Only its recipient can read it."</p>
+                                        <p class="muted">{td_string!(l, outbox.secret)}</p>
                                     }.into_any(),
                                 }}
                             </section>
                         }.into_any()
                     }
                     Err(e) => view! {
-                        <h1>"Email"</h1>
-                        <p class="alert alert-error" role="alert">{e.to_string()}</p>
+                        <h1>{td_string!(l, outbox.email)}</h1>
+                        <p class="alert alert-error" role="alert">{e.message(l)}</p>
                     }.into_any(),
                 }
             })}

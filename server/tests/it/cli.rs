@@ -124,6 +124,7 @@ fn help_lists_every_setting_with_its_variable_and_default() {
         "VISADESK_DB_POOL_SIZE",
         "LEPTOS_SITE_ADDR",
         "LEPTOS_SITE_ROOT",
+        "VISADESK_LANGUAGE_BUNDLES",
         "VISADESK_PUBLIC_URL",
         "VISADESK_TRUSTED_PROXIES",
         "VISADESK_SESSION_IDLE_MINUTES",

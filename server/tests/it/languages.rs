@@ -386,6 +386,9 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
         (&f.admin, case_page.as_str()),
         (&f.admin, "/account/sessions"),
         (&f.admin, "/notifications"),
+        // Audit rows keep their recorded (English) details, marked so.
+        (&f.admin, "/admin/audit"),
+        (&f.admin, "/admin/outbox"),
     ];
     for (who, path) in pages.into_iter().chain(staff_pages) {
         let body = page(&f.app, who, path, &zh).await;

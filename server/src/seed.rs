@@ -365,11 +365,7 @@ pub async fn seed(
                         actor_name: "Demo data".into(),
                         from_stage: from.map(|f| f.code().to_string()),
                         to_stage: to.code().into(),
-                        note: if seq == 0 {
-                            "Case opened".into()
-                        } else {
-                            String::new()
-                        },
+                        note: String::new(),
                     });
                 }
                 if detailed && stage.is_open() {

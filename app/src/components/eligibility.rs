@@ -156,7 +156,7 @@ fn CriterionBody(c: Criterion) -> impl IntoView {
             <p class="small">{td_string!(l, eligibility.panel.missing, fields = words::fields(l, &c.missing)).to_string()}</p>
         })}
         {c.setting.map(|s| view! {
-            <p class="small muted">{td_string!(l, eligibility.panel.setting)} " " <code>{s.to_string()}</code></p>
+            <p class="small muted">{td_string!(l, eligibility.panel.setting, name = words::setting(l, &s)).to_string()}</p>
         })}
         <SourceLine source=c.source/>
     }

@@ -467,6 +467,16 @@ pub fn reason(l: Locale, r: &Reason) -> String {
     }
 }
 
+/// A firm setting a criterion rests on, by its name on the Admin page (its
+/// code if the engine names one this version does not know).
+pub fn setting(l: Locale, code: &str) -> String {
+    match code {
+        "k_visa_max_age" => td_string!(l, firm.k_age).to_string(),
+        "z_permit_b_max_age" => td_string!(l, firm.b_age).to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// A missing field's path (as results list them) in plain words.
 pub fn field(l: Locale, path: &str) -> String {
     if let Some(rest) = path.strip_prefix("work.") {

@@ -155,15 +155,20 @@ fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
                 <tbody>
                     {events
                         .into_iter()
-                        .map(|e| view! {
+                        .map(|e| {
+                            let system = e.actor_email.starts_with("system:").then_some("en");
+                            view! {
                             <tr>
                                 <td data-label="#">{e.seq}</td>
                                 <td data-label=when>{date_time(l, e.at)}</td>
-                                <td data-label=who>{e.actor_email}</td>
+                                // Visadesk's own actions are recorded as
+                                // "system: <what>", in English like the details.
+                                <td data-label=who lang=system>{e.actor_email}</td>
                                 <td data-label=what><code>{e.action}</code></td>
                                 <td data-label=details lang="en">{e.summary}</td>
                                 <td data-label=from>{if e.ip.is_empty() { "—".to_string() } else { e.ip }}</td>
                             </tr>
+                            }
                         })
                         .collect_view()}
                 </tbody>

@@ -239,7 +239,7 @@ fn Case(case: CaseDetail, staff: Vec<StaffRef>, forms: Forms) -> impl IntoView {
                 {case.timeline.into_iter().map(|m| view! {
                     <li>
                         <p>
-                            <strong>{match m.from { Some(f) => format!("{} → {}", names::stage(l, f), names::stage(l, m.to)), None => names::stage(l, m.to).to_string() }}</strong>
+                            <strong>{match m.from { Some(f) => format!("{} → {}", names::stage(l, f), names::stage(l, m.to)), None => td_string!(l, case.case_opened, stage = names::stage(l, m.to)).to_string() }}</strong>
                             <span class="muted small">" · " {m.actor_name} " · " {format::date_time(l, m.at)}</span>
                         </p>
                         {(!m.note.is_empty()).then(|| view! { <p class="small">{m.note}</p> })}

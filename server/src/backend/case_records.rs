@@ -222,7 +222,8 @@ impl CasePort for VisadeskBackend {
                         actor_name: actor_name.clone(),
                         from_stage: None,
                         to_stage: Stage::Intake.code().into(),
-                        note: "Case opened".into(),
+                        // Pages word the opening from the event itself.
+                        note: String::new(),
                     },
                 )?;
                 let summary = format!(

@@ -91,7 +91,11 @@ async fn cases_get_readable_references_and_move_through_the_stages(db: Backend) 
     assert_eq!(timeline[0].note, "Visa granted");
     assert!(timeline.iter().any(|m| m.note == "RFE: bank statements"));
     let first = timeline.last().expect("the opening");
-    assert_eq!((first.from, first.note.as_str()), (None, "Case opened"));
+    // The opening has no stage before it; pages word it ("Case opened").
+    assert_eq!(
+        (first.from, first.to, first.note.as_str()),
+        (None, Stage::Intake, "")
+    );
 
     let events: Vec<AuditEvent> = f
         .app

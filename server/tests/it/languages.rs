@@ -255,6 +255,9 @@ fn visible_words(html: &str) -> Vec<String> {
             after.find("</style>").map(|i| i + 8)
         } else if lower.starts_with("<!--") {
             after.find("-->").map(|i| i + 3)
+        } else if lower.starts_with("<code") {
+            // A code, command or setting name is not a word to translate.
+            after.find("</code>").map(|i| i + 7)
         } else if let Some(close) = marked_english(after) {
             // An element marked `lang="en"` (a citation's published title,
             // a language's own name) is English on purpose.
@@ -317,6 +320,14 @@ const NOT_ENGLISH: &[&str] = &[
     "EU",
     "US",
     "LCA",
+    "STEM",
+    "HSK",
+    "ID",
+    "DE",
+    // Currency codes, as the salary's hint shows them.
+    "EUR",
+    "USD",
+    "CNY",
     "ZAB",
     "anabin",
     "English",
@@ -407,7 +418,7 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
 #[test]
 fn visible_words_skip_markup_scripts_and_styles_but_read_labels() {
     let words = visible_words(
-        r#"<p class="x">你好 Hello</p><script>var Foo = 1;</script><style>.a{}</style><button aria-label="Close it">关</button><!-- note --><cite lang="en">Residence Act</cite> 依据"#,
+        r#"<p class="x">你好 Hello</p><script>var Foo = 1;</script><style>.a{}</style><button aria-label="Close it">关</button><!-- note --><cite lang="en">Residence Act</cite> 依据 <code>visadesk audit verify</code>"#,
     );
     assert_eq!(words, vec!["Hello", "Close", "it"]);
 }

@@ -5,7 +5,8 @@
 //   - requests for the bundle on a second visit (0 when it is cached for good);
 //   - time until the page has hydrated on a phone: 4x CPU slowdown, 1.6 Mbit/s
 //     down, 750 kbit/s up, 150 ms round trip, cold cache.
-// usage: node bench/first-visit.js BASE_URL [--sign-in EMAIL PASSWORD] PATH...
+// usage: node bench/first-visit.js BASE_URL [--sign-in EMAIL PASSWORD] [--locale zh-CN] PATH...
+// (--locale: the browser's language, which picks the page's language and bundle)
 // Prints one JSON object per page on stdout, a line each.
 const { chromium } = require('playwright-core');
 const { CHROMIUM } = require('../chromium');
@@ -16,16 +17,20 @@ function parseArgs(argv) {
   const [base, ...rest] = argv;
   if (!base) throw new Error('usage: first-visit.js BASE_URL [--sign-in EMAIL PASSWORD] PATH...');
   let signIn = null;
+  let locale = 'en-US';
   const paths = [];
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--sign-in') {
       signIn = { email: rest[i + 1], password: rest[i + 2] };
       i += 2;
+    } else if (rest[i] === '--locale') {
+      locale = rest[i + 1];
+      i += 1;
     } else {
       paths.push(rest[i]);
     }
   }
-  return { base, signIn, paths };
+  return { base, signIn, locale, paths };
 }
 
 /** Watches a page's network: bytes on the wire and which requests hit it. */
@@ -58,8 +63,8 @@ async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 120_000 });
 }
 
-async function newContext(browser, base, signIn) {
-  const context = await browser.newContext({ baseURL: base });
+async function newContext(browser, base, signIn, locale) {
+  const context = await browser.newContext({ baseURL: base, locale });
   if (signIn) {
     const res = await context.request.post(`${base}/api/sign_in`, {
       form: signIn,
@@ -70,9 +75,9 @@ async function newContext(browser, base, signIn) {
   return context;
 }
 
-async function measure(browser, base, signIn, path) {
+async function measure(browser, base, signIn, locale, path) {
   // Cold cache, full speed: what is transferred.
-  const context = await newContext(browser, base, signIn);
+  const context = await newContext(browser, base, signIn, locale);
   const page = await context.newPage();
   const first = await watch(page);
   await page.goto(path);
@@ -94,7 +99,7 @@ async function measure(browser, base, signIn, path) {
   await context.close();
 
   // A phone on a slow network, cold cache.
-  const phoneContext = await newContext(browser, base, signIn);
+  const phoneContext = await newContext(browser, base, signIn, locale);
   const phonePage = await phoneContext.newPage();
   const phone = await watch(phonePage);
   await phone.cdp.send('Network.emulateNetworkConditions', { offline: false, ...PHONE });
@@ -119,11 +124,11 @@ async function measure(browser, base, signIn, path) {
 }
 
 (async () => {
-  const { base, signIn, paths } = parseArgs(process.argv.slice(2));
+  const { base, signIn, locale, paths } = parseArgs(process.argv.slice(2));
   const browser = await chromium.launch(CHROMIUM);
   try {
     for (const path of paths) {
-      console.log(JSON.stringify(await measure(browser, base, signIn, path)));
+      console.log(JSON.stringify({ locale, ...(await measure(browser, base, signIn, locale, path)) }));
     }
   } finally {
     await browser.close();

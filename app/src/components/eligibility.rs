@@ -190,6 +190,12 @@ fn SourceLine(source: Source) -> impl IntoView {
 #[component]
 fn PointsTable(points: Points) -> impl IntoView {
     let l = use_locale();
+    // Also the labels of a row when a phone stacks the table.
+    let (factor, value, points_column) = (
+        td_string!(l, eligibility.panel.factor),
+        td_string!(l, eligibility.panel.value),
+        td_string!(l, eligibility.panel.points_column),
+    );
     view! {
         <details class="points">
             <summary>
@@ -197,13 +203,13 @@ fn PointsTable(points: Points) -> impl IntoView {
                 {points.partial.then(|| td_string!(l, eligibility.panel.points_so_far, more = points.unknown_max).to_string())}
             </summary>
             <table class="table small">
-                <thead><tr><th>{td_string!(l, eligibility.panel.factor)}</th><th>{td_string!(l, eligibility.panel.value)}</th><th class="num">{td_string!(l, eligibility.panel.points_column)}</th></tr></thead>
+                <thead><tr><th>{factor}</th><th>{value}</th><th class="num">{points_column}</th></tr></thead>
                 <tbody>
                     {points.factors.into_iter().map(|f| view! {
                         <tr class:muted=f.unknown>
-                            <td>{words::factor(l, &f.factor)}</td>
-                            <td>{words::shown(l, &f.value)}</td>
-                            <td class="num">{if f.unknown { format!("? / {}", f.max) } else { format!("{} / {}", f.points, f.max) }}</td>
+                            <td data-label=factor>{words::factor(l, &f.factor)}</td>
+                            <td data-label=value>{words::shown(l, &f.value)}</td>
+                            <td class="num" data-label=points_column>{if f.unknown { format!("? / {}", f.max) } else { format!("{} / {}", f.points, f.max) }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -2,7 +2,9 @@
 //! internal details (those go to the server log).
 
 use crate::domain::client::FieldMessage;
+use crate::domain::problem::Problem;
 use crate::domain::validate::FieldError;
+use crate::i18n::problems::problem;
 use crate::i18n::{td_string, Locale};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -21,9 +23,9 @@ pub enum AppError {
     #[error("You do not have permission to do that.")]
     Forbidden,
     /// Signed in and allowed to read this object, but not to change it; the
-    /// message says who can.
+    /// problem says who can.
     #[error("{0}")]
-    NotAllowed(String),
+    NotAllowed(Problem),
     /// Unknown, or not the asker's to see: the two look the same.
     #[error("That {0} was not found.")]
     NotFound(String),
@@ -38,14 +40,14 @@ pub enum AppError {
     #[error("Too many requests. Try again in {}.", wait_text(*retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     /// A field broke an input rule.
-    #[error("{message}")]
-    Invalid { field: String, message: String },
+    #[error("{problem}")]
+    Invalid { field: String, problem: Problem },
     /// Several fields broke input rules; each message belongs to its field.
     #[error("Please correct {} highlighted field{}.", .0.len(), if .0.len() == 1 { "" } else { "s" })]
     InvalidFields(Vec<FieldMessage>),
     /// The change clashes with the current state (e.g. the email is taken).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Problem),
     /// A one-time link that is unknown, already used or expired.
     #[error("{}", .0.english())]
     DeadLink(LinkKind),
@@ -57,7 +59,7 @@ pub enum AppError {
     Internal,
     /// The request itself could not be sent or read.
     #[error("{0}")]
-    Request(String),
+    Request(Problem),
 }
 
 /// The kinds of one-time link a person may follow.
@@ -105,24 +107,35 @@ impl AppError {
         }
     }
 
-    /// The message for one field (by path), from either kind of input error.
-    pub fn message_for(&self, field: &str) -> Option<String> {
+    /// What is wrong with one field (by path), from either kind of input
+    /// error.
+    pub fn problem_for(&self, field: &str) -> Option<&Problem> {
         match self {
-            AppError::Invalid { field: f, message } if f == field => Some(message.clone()),
-            AppError::InvalidFields(list) => list
-                .iter()
-                .find(|m| m.field == field)
-                .map(|m| m.message.clone()),
+            AppError::Invalid { field: f, problem } if f == field => Some(problem),
+            AppError::InvalidFields(list) => {
+                list.iter().find(|m| m.field == field).map(|m| &m.problem)
+            }
             _ => None,
+        }
+    }
+
+    /// The message for one field (by path), in the reader's language.
+    pub fn message_for(&self, l: Locale, field: &str) -> Option<String> {
+        self.problem_for(field).map(|p| problem(l, p))
+    }
+
+    /// An input error on one field.
+    pub fn invalid(field: impl Into<String>, problem: Problem) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            problem,
         }
     }
 }
 
 impl AppError {
     /// What the person is told, in their language. (`Display` is the
-    /// English, for logs and the command line.) Messages the server worded
-    /// itself (`NotAllowed`, `Conflict`, `Invalid`, `Request`) come as
-    /// they are.
+    /// English, for logs and the command line.)
     pub fn message(&self, l: Locale) -> String {
         match self {
             AppError::NotSignedIn => td_string!(l, errors.not_signed_in).to_string(),
@@ -154,10 +167,10 @@ impl AppError {
                 td_string!(l, errors.dead_reset_link).to_string()
             }
             AppError::Internal => td_string!(l, errors.internal).to_string(),
-            AppError::NotAllowed(text)
-            | AppError::Conflict(text)
-            | AppError::Request(text)
-            | AppError::Invalid { message: text, .. } => text.clone(),
+            AppError::NotAllowed(p)
+            | AppError::Conflict(p)
+            | AppError::Request(p)
+            | AppError::Invalid { problem: p, .. } => problem(l, p),
         }
     }
 }
@@ -187,7 +200,7 @@ impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         AppError::Invalid {
             field: e.field.to_string(),
-            message: e.message,
+            problem: e.problem,
         }
     }
 }
@@ -205,27 +218,20 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let text = match value {
-            ServerFnErrorErr::Request(_) => {
-                "Could not reach the server. Check your connection and try again.".to_string()
-            }
+        AppError::Request(match value {
+            ServerFnErrorErr::Request(_) => Problem::Unreachable,
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                format!(
-                    "The form could not be read ({}). Reload the page and try again.",
-                    clip(&detail, 160)
-                )
+                Problem::UnreadableForm(clip(&detail, 160))
             }
             // On the server, decoding fails only for what a request sent.
-            ServerFnErrorErr::Deserialization(detail) if cfg!(feature = "ssr") => format!(
-                "The request could not be read ({}). Reload the page and try again.",
-                clip(&detail, 160)
-            ),
-            ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Response(_) => {
-                "The server's answer could not be read. Reload the page and try again.".to_string()
+            ServerFnErrorErr::Deserialization(detail) if cfg!(feature = "ssr") => {
+                Problem::UnreadableRequest(clip(&detail, 160))
             }
-            other => format!("The request failed: {}", clip(&other.to_string(), 160)),
-        };
-        AppError::Request(text)
+            ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Response(_) => {
+                Problem::UnreadableAnswer
+            }
+            other => Problem::RequestFailed(clip(&other.to_string(), 160)),
+        })
     }
 }
 

@@ -24,7 +24,7 @@ test('staff create a client in two scripts, fix a mistake without losing input, 
 
   // One impossible date: said on its field, and nothing typed is lost.
   await expect(page.getByRole('alert').first()).toHaveText('Please correct 1 highlighted field.');
-  await expect(page.getByText('The passport expires before the date of birth; check both dates.')).toBeVisible();
+  await expect(page.getByText('The passport expiry date is before the date of birth.')).toBeVisible();
   await expect(page.getByLabel('Passport expiry')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Full name')).toHaveValue('王伟');
   await expect(page.getByLabel('Institution')).toHaveValue('Tsinghua University');

@@ -21,11 +21,12 @@ use std::time::Duration;
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::delivery::{Delivery, DigestSchedule};
 use visadesk_app::domain::mail::MailCategory;
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::{Permission, UserId};
 
 /// The firm-local date and hour at Unix second `now`.
 pub fn local_time(schedule: &DigestSchedule, now: i64) -> Result<(Date, u8), ServerError> {
-    let tz = time_zone(&schedule.time_zone).map_err(ServerError::CorruptData)?;
+    let tz = time_zone(&schedule.time_zone).map_err(|p| ServerError::CorruptData(p.to_string()))?;
     let at = jiff::Timestamp::from_second(now)
         .map_err(|e| ServerError::CorruptData(format!("the clock reads {now}: {e}")))?
         .to_zoned(tz);
@@ -44,18 +45,14 @@ pub fn due_day(schedule: &DigestSchedule, now: i64) -> Result<Option<Date>, Serv
     Ok((hour >= schedule.hour).then_some(today))
 }
 
-/// The time zone with this IANA name, or a sentence saying it is unknown.
-pub fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, String> {
+/// The time zone with this IANA name, or the problem with it.
+pub fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, Problem> {
     let name = name.trim();
     if name.is_empty() {
-        return Err("Enter the firm's time zone, such as Asia/Shanghai or Europe/Berlin.".into());
+        return Err(Problem::TimeZoneMissing);
     }
-    jiff::tz::TimeZone::get(name).map_err(|_| {
-        format!(
-            "\"{name}\" is not a time zone Visadesk knows. Write its IANA name, such as \
-             Asia/Shanghai, Europe/Berlin or America/New_York."
-        )
-    })
+    jiff::tz::TimeZone::get(name)
+        .map_err(|_| Problem::TimeZoneUnknown(name.chars().take(60).collect()))
 }
 
 /// Sends `day`'s digests unless an instance already has; returns how many
@@ -268,7 +265,12 @@ mod tests {
     #[test]
     fn an_unknown_time_zone_is_named_in_the_error() {
         let e = time_zone("Asia/Shangai").unwrap_err();
-        assert!(e.contains("\"Asia/Shangai\" is not a time zone"), "{e}");
+        assert_eq!(e, Problem::TimeZoneUnknown("Asia/Shangai".into()));
+        assert!(
+            e.to_string()
+                .contains("\"Asia/Shangai\" is not a time zone"),
+            "{e}"
+        );
         assert!(time_zone(" Europe/Berlin ").is_ok());
         assert!(time_zone("").is_err());
     }

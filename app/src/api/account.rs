@@ -160,10 +160,10 @@ pub async fn reset_password(
     respond(
         async move {
             if password != confirm {
-                return Err(AppError::Invalid {
-                    field: "confirm".into(),
-                    message: "The two passwords are not the same.".into(),
-                });
+                return Err(AppError::invalid(
+                    "confirm",
+                    crate::domain::problem::Problem::PasswordsDiffer,
+                ));
             }
             let backend = backend()?;
             let policy = backend.cookie_policy();

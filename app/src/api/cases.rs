@@ -13,22 +13,28 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use super::context::{backend, require, respond};
 #[cfg(feature = "ssr")]
+use crate::domain::problem::{Choice, Problem, Thing};
+#[cfg(feature = "ssr")]
 use crate::domain::{case::CaseFilter, Permission, Programme, Stage};
 
 #[cfg(feature = "ssr")]
 fn parse_opt<T>(
     raw: Option<String>,
     field: &str,
+    thing: Thing,
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<Option<T>, AppError> {
     match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(code) => parse(code).map(Some).ok_or_else(|| AppError::Invalid {
-            field: field.into(),
-            message: format!(
-                "\"{}\" is not a known {field}.",
-                code.chars().take(40).collect::<String>()
-            ),
+        Some(code) => parse(code).map(Some).ok_or_else(|| {
+            AppError::invalid(
+                field,
+                Problem::Unknown {
+                    thing,
+                    value: code.chars().take(40).collect(),
+                    choices: Vec::new(),
+                },
+            )
         }),
     }
 }
@@ -59,8 +65,10 @@ pub async fn list_cases(
         async move {
             let actor = require(Permission::ViewCases).await?;
             let filter = CaseFilter {
-                stage: parse_opt(stage, "stage", |s| s.parse::<Stage>().ok())?,
-                programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
+                stage: parse_opt(stage, "stage", Thing::Stage, |s| s.parse::<Stage>().ok())?,
+                programme: parse_opt(programme, "programme", Thing::Programme, |s| {
+                    s.parse::<Programme>().ok()
+                })?,
                 assignee: id_if_given(assignee),
                 overdue: overdue.unwrap_or(false),
                 client_id: id_if_given(client_id),
@@ -101,32 +109,30 @@ pub async fn create_case(
     respond(
         async move {
             let actor = require(Permission::CreateCases).await?;
-            let programme = parse_opt(Some(programme), "programme", |s| {
+            let programme = parse_opt(Some(programme), "programme", Thing::Programme, |s| {
                 s.parse::<Programme>().ok()
             })?
-            .ok_or_else(|| AppError::Invalid {
-                field: "programme".into(),
-                message: "Choose a programme.".into(),
-            })?;
-            let priority =
-                parse_opt(priority, "priority", Priority::from_code)?.unwrap_or(Priority::Normal);
+            .ok_or_else(|| AppError::invalid("programme", Problem::Choose(Choice::Programme)))?;
+            let priority = parse_opt(priority, "priority", Thing::Priority, Priority::from_code)?
+                .unwrap_or(Priority::Normal);
             let target_filing_on = none_if_empty(target_filing_on).unwrap_or_default();
             if !target_filing_on.is_empty() && Date::parse(&target_filing_on).is_none() {
-                return Err(AppError::Invalid {
-                    field: "target_filing_on".into(),
-                    message: "The target filing date must be a real date written YYYY-MM-DD."
-                        .into(),
-                });
+                return Err(AppError::invalid(
+                    "target_filing_on",
+                    Problem::NotADate(Thing::TargetFilingDate),
+                ));
             }
             let internal_notes = internal_notes.unwrap_or_default();
             let chars = internal_notes.chars().count();
             if chars > NOTES_MAX_CHARS {
-                return Err(AppError::Invalid {
-                    field: "internal_notes".into(),
-                    message: format!(
-                        "The notes are {chars} characters long; the limit is {NOTES_MAX_CHARS}."
-                    ),
-                });
+                return Err(AppError::invalid(
+                    "internal_notes",
+                    Problem::TooLong {
+                        thing: Thing::Notes,
+                        chars,
+                        max: NOTES_MAX_CHARS,
+                    },
+                ));
             }
             let case = NewCase {
                 client_id,
@@ -154,19 +160,19 @@ pub async fn move_case(
     respond(
         async move {
             let actor = require(Permission::EditCases).await?;
-            let to =
-                parse_opt(Some(to), "stage", |s| s.parse::<Stage>().ok())?.ok_or_else(|| {
-                    AppError::Invalid {
-                        field: "stage".into(),
-                        message: "Choose a stage.".into(),
-                    }
-                })?;
+            let to = parse_opt(Some(to), "stage", Thing::Stage, |s| s.parse::<Stage>().ok())?
+                .ok_or_else(|| AppError::invalid("stage", Problem::Choose(Choice::Stage)))?;
             let note = note.unwrap_or_default().trim().to_string();
-            if note.chars().count() > NOTE_MAX_CHARS {
-                return Err(AppError::Invalid {
-                    field: "note".into(),
-                    message: format!("The note is longer than {NOTE_MAX_CHARS} characters."),
-                });
+            let chars = note.chars().count();
+            if chars > NOTE_MAX_CHARS {
+                return Err(AppError::invalid(
+                    "note",
+                    Problem::TooLong {
+                        thing: Thing::StageNote,
+                        chars,
+                        max: NOTE_MAX_CHARS,
+                    },
+                ));
             }
             backend()?.move_case(&actor, &id, to, note).await
         }
@@ -205,7 +211,9 @@ pub async fn case_board(
         async move {
             let actor = require(Permission::ViewCases).await?;
             let filter = CaseFilter {
-                programme: parse_opt(programme, "programme", |s| s.parse::<Programme>().ok())?,
+                programme: parse_opt(programme, "programme", Thing::Programme, |s| {
+                    s.parse::<Programme>().ok()
+                })?,
                 assignee: id_if_given(assignee),
                 overdue: overdue.unwrap_or(false),
                 ..CaseFilter::default()
@@ -270,13 +278,8 @@ pub async fn add_checklist_item(case_id: CaseId, kind: String) -> Result<Checkli
     respond(
         async move {
             let actor = require(Permission::EditCases).await?;
-            let kind =
-                parse_opt(Some(kind), "kind", DocumentKind::from_code)?.ok_or_else(|| {
-                    AppError::Invalid {
-                        field: "kind".into(),
-                        message: "Choose a document.".into(),
-                    }
-                })?;
+            let kind = parse_opt(Some(kind), "kind", Thing::Document, DocumentKind::from_code)?
+                .ok_or_else(|| AppError::invalid("kind", Problem::Choose(Choice::Document)))?;
             backend()?.add_checklist_item(&actor, &case_id, kind).await
         }
         .await,

@@ -72,10 +72,10 @@ pub async fn accept_invitation(
     respond(
         async move {
             if password != confirm {
-                return Err(AppError::Invalid {
-                    field: "confirm".into(),
-                    message: "The two passwords are not the same.".into(),
-                });
+                return Err(AppError::invalid(
+                    "confirm",
+                    crate::domain::problem::Problem::PasswordsDiffer,
+                ));
             }
             let backend = backend()?;
             let policy = backend.cookie_policy();

@@ -22,15 +22,16 @@ pub async fn list_outbox(status: String, page: i64) -> Result<OutboxPage, AppErr
             let actor = require(Permission::ManageOutbox).await?;
             let status = match status.trim() {
                 "" => None,
-                code => Some(
-                    OutboxStatus::from_code(code).ok_or_else(|| AppError::Invalid {
-                        field: "status".into(),
-                        message: format!(
-                            "\"{code}\" is not an outbox status; use one of: {}.",
-                            OutboxStatus::ALL.map(|s| s.code()).join(", ")
-                        ),
-                    })?,
-                ),
+                code => Some(OutboxStatus::from_code(code).ok_or_else(|| {
+                    AppError::invalid(
+                        "status",
+                        crate::domain::problem::Problem::Unknown {
+                            thing: crate::domain::problem::Thing::OutboxStatus,
+                            value: code.chars().take(40).collect(),
+                            choices: OutboxStatus::ALL.map(|s| s.code().to_string()).to_vec(),
+                        },
+                    )
+                })?),
             };
             backend()?.outbox(&actor.user, status, page.max(0)).await
         }

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::context::{backend, require, respond};
 #[cfg(feature = "ssr")]
+use crate::domain::problem::{Problem, Thing};
+#[cfg(feature = "ssr")]
 use crate::domain::{validate, NewStaffUser, Permission, Role};
 
 /// Every user, for the admin page.
@@ -58,10 +60,7 @@ pub async fn change_role(user_id: UserId, role: String) -> Result<UserSummary, A
     respond(
         async move {
             let actor = require(Permission::ManageUsers).await?;
-            let role = role.parse::<Role>().map_err(|e| AppError::Invalid {
-                field: "role".into(),
-                message: e.to_string(),
-            })?;
+            let role = role.parse::<Role>().map_err(unknown_role)?;
             backend()?.change_role(&actor, &user_id, role).await
         }
         .await,
@@ -94,16 +93,26 @@ pub async fn send_password_reset(user_id: UserId) -> Result<ResetSent, AppError>
 
 #[cfg(feature = "ssr")]
 fn parse_staff_role(raw: &str) -> Result<Role, AppError> {
-    let invalid = |message: String| AppError::Invalid {
-        field: "role".into(),
-        message,
-    };
-    let role = raw.parse::<Role>().map_err(|e| invalid(e.to_string()))?;
+    let role = raw.parse::<Role>().map_err(unknown_role)?;
     if role.is_staff() {
         Ok(role)
     } else {
-        Err(invalid(
-            "Applicants are invited from their client record, not created here.".into(),
+        Err(AppError::invalid(
+            "role",
+            Problem::ApplicantsInvitedFromClient,
         ))
     }
+}
+
+/// A role name Visadesk does not know, as an error on the role field.
+#[cfg(feature = "ssr")]
+fn unknown_role(e: crate::domain::role::UnknownRole) -> AppError {
+    AppError::invalid(
+        "role",
+        Problem::Unknown {
+            thing: Thing::Role,
+            value: e.0,
+            choices: Role::ALL.iter().map(|r| r.as_str().to_string()).collect(),
+        },
+    )
 }

@@ -128,7 +128,7 @@ pub fn Versions(
                                                 placeholder=td_string!(l, versions.what_to_fix) bind:value=reason/>
                                             <button type="submit" class="button button-small button-danger" disabled=move || busy.get()>{td_string!(l, versions.reject)}</button>
                                             <button type="button" class="button button-small button-secondary" on:click=move |_| rejecting.set(false)>{td_string!(l, common.cancel)}</button>
-                                            <p class="field-error">{move || error.get().and_then(|e| e.message_for("reason"))}</p>
+                                            <p class="field-error">{move || error.get().and_then(|e| e.message_for(l, "reason"))}</p>
                                         </form>
                                     </Show>
                                 }

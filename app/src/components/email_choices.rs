@@ -69,7 +69,7 @@ fn ChoicesForm(prefs: MailPreferences, role: Role) -> impl IntoView {
                     <label for=id.clone()>{names::mail_category(l, p.category)}</label>
                     <select id=id name=format!("choices[{code}]")>{options}</select>
                     <p class="hint small">{hint}</p>
-                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for(&format!("choices[{code}]")))}</p>
+                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for(l, &format!("choices[{code}]")))}</p>
                 </div>
             }
         })

@@ -4,6 +4,7 @@
 
 use crate::api::messages::{case_thread, mark_thread_seen, send_message};
 use crate::domain::message::{linkify, Message, Segment, Thread, MESSAGE_MAX_CHARS};
+use crate::domain::problem::Problem;
 use crate::domain::CaseId;
 use crate::error::AppError;
 use crate::i18n::{format, td_string, use_locale};
@@ -54,10 +55,7 @@ pub fn Messages(case_id: CaseId, applicant: bool) -> impl IntoView {
         ev.prevent_default();
         let text = body.get_untracked();
         if text.trim().is_empty() {
-            error.set(Some(AppError::Invalid {
-                field: "body".into(),
-                message: td_string!(l, messages.write_first).into(),
-            }));
+            error.set(Some(AppError::invalid("body", Problem::EmptyMessage)));
             return;
         }
         send.dispatch(text);

@@ -294,13 +294,13 @@ mod browser {
                     on_done.run(());
                 } else {
                     let text = reader.response_text().ok().flatten().unwrap_or_default();
+                    // The server sends the error as the app's own type (and
+                    // its English as `message`, for other clients).
                     let message = serde_json::from_str::<serde_json::Value>(&text)
                         .ok()
-                        .and_then(|v| {
-                            v.get("message")
-                                .and_then(|m| m.as_str())
-                                .map(str::to_string)
-                        })
+                        .and_then(|mut v| v.get_mut("error").map(serde_json::Value::take))
+                        .and_then(|e| serde_json::from_value::<crate::error::AppError>(e).ok())
+                        .map(|e| e.message(l))
                         .unwrap_or_else(|| match status {
                             413 => td_string!(l, upload.too_large).to_string(),
                             401 => td_string!(l, errors.not_signed_in).to_string(),

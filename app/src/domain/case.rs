@@ -3,6 +3,7 @@
 use super::checklist::{ChecklistItem, Progress};
 use super::client::{date, err, FieldMessage};
 use super::id::{CaseId, ClientId, UserId};
+use super::problem::{Problem, Thing};
 use super::task::{Deadline, Task};
 use super::{Permission, Programme, Role, Stage};
 use serde::{Deserialize, Serialize};
@@ -240,31 +241,45 @@ pub fn validate_case_edit(
     if priority.is_none() {
         e.push(err(
             "priority",
-            format!(
-                "\"{}\" is not a priority; choose Low, Normal, High or Urgent.",
-                edit.priority.chars().take(40).collect::<String>()
-            ),
+            Problem::Unknown {
+                thing: Thing::Priority,
+                value: edit.priority.chars().take(40).collect(),
+                choices: Priority::ALL.iter().map(|p| p.code().to_string()).collect(),
+            },
         ));
     }
     let (target_filing_on, _) = date(
         &mut e,
         "target_filing_on",
-        "target filing date",
+        Thing::TargetFilingDate,
         &edit.target_filing_on,
     );
-    let (filed_on, filed) = date(&mut e, "filed_on", "filing date", &edit.filed_on);
-    let (decision_on, decided) = date(&mut e, "decision_on", "decision date", &edit.decision_on);
+    let (filed_on, filed) = date(&mut e, "filed_on", Thing::FilingDate, &edit.filed_on);
+    let (decision_on, decided) = date(
+        &mut e,
+        "decision_on",
+        Thing::DecisionDate,
+        &edit.decision_on,
+    );
     if filed.is_some() && filed_on.as_str() < opened_on {
         e.push(err(
             "filed_on",
-            format!("The filing date can't be before the case was opened ({opened_on})."),
+            Problem::DateBefore {
+                thing: Thing::FilingDate,
+                other: Thing::OpeningDate,
+                on: Some(opened_on.to_string()),
+            },
         ));
     }
     if let (Some(_), Some(_)) = (filed, decided) {
         if decision_on < filed_on {
             e.push(err(
                 "decision_on",
-                format!("The decision date can't be before the filing date ({filed_on})."),
+                Problem::DateBefore {
+                    thing: Thing::DecisionDate,
+                    other: Thing::FilingDate,
+                    on: Some(filed_on.clone()),
+                },
             ));
         }
     }
@@ -273,7 +288,11 @@ pub fn validate_case_edit(
     if chars > NOTES_MAX_CHARS {
         e.push(err(
             "internal_notes",
-            format!("The notes are {chars} characters long; the limit is {NOTES_MAX_CHARS}."),
+            Problem::TooLong {
+                thing: Thing::Notes,
+                chars,
+                max: NOTES_MAX_CHARS,
+            },
         ));
     }
     let id = |s: &str| Some(UserId::new(s.trim())).filter(|id| !id.is_empty());
@@ -409,8 +428,18 @@ mod tests {
             fields,
             ["priority", "target_filing_on", "filed_on", "internal_notes"]
         );
-        assert!(errors[0].message.contains("\"critical\" is not a priority"));
-        assert!(errors[2].message.contains("before the case was opened"));
+        assert!(matches!(
+            &errors[0].problem,
+            Problem::Unknown { thing: Thing::Priority, value, .. } if value == "critical"
+        ));
+        assert_eq!(
+            errors[2].problem,
+            Problem::DateBefore {
+                thing: Thing::FilingDate,
+                other: Thing::OpeningDate,
+                on: Some("2026-11-01".into())
+            }
+        );
     }
 
     #[test]

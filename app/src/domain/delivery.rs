@@ -3,6 +3,7 @@
 //! Security emails cannot be turned off.
 
 use super::mail::MailCategory;
+use super::problem::Problem;
 use super::Role;
 use serde::{Deserialize, Serialize};
 
@@ -138,11 +139,9 @@ pub const COMMON_TIME_ZONES: [&str; 24] = [
 ];
 
 /// Checks a digest hour: 0 to 23.
-pub fn check_digest_hour(hour: u8) -> Result<u8, String> {
+pub fn check_digest_hour(hour: u8) -> Result<u8, Problem> {
     if hour > 23 {
-        return Err(format!(
-            "There is no hour {hour} in a day: choose one from 0 to 23."
-        ));
+        return Err(Problem::NoSuchHour(hour));
     }
     Ok(hour)
 }
@@ -198,32 +197,21 @@ impl MailChoices {
 
     /// Checks every choice against what `role` may choose. The error names
     /// the form field (`choices[task_assigned]`) and says why.
-    pub fn check(&self, role: Role) -> Result<Vec<(MailCategory, Delivery)>, (String, String)> {
+    pub fn check(&self, role: Role) -> Result<Vec<(MailCategory, Delivery)>, (String, Problem)> {
         let entries = self.entries();
         for (category, delivery) in &entries {
             let field = format!("choices[{}]", category.code());
             if !categories_for(role).contains(category) {
-                return Err((
-                    field,
-                    format!(
-                        "\"{}\" emails are not sent to your account, so there is nothing to choose for them.",
-                        category.label()
-                    ),
-                ));
+                return Err((field, Problem::MailNotSent(*category)));
             }
             if !choices(*category).contains(delivery) {
                 return Err((
                     field,
-                    format!(
-                        "\"{}\" cannot be \"{}\": choose {}.",
-                        category.label(),
-                        delivery.label(),
-                        choices(*category)
-                            .iter()
-                            .map(|d| format!("\"{}\"", d.label()))
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    ),
+                    Problem::MailDelivery {
+                        category: *category,
+                        chosen: *delivery,
+                        allowed: choices(*category).to_vec(),
+                    },
                 ));
             }
         }
@@ -255,7 +243,8 @@ mod tests {
             task_assigned: Some(Delivery::Off),
             ..Default::default()
         };
-        let (field, message) = staff_only.check(Role::Applicant).unwrap_err();
+        let (field, problem) = staff_only.check(Role::Applicant).unwrap_err();
+        let message = problem.to_string();
         assert_eq!(field, "choices[task_assigned]");
         assert!(message.contains("Task assigned"), "{message}");
         assert!(staff_only.check(Role::Paralegal).is_ok());
@@ -263,7 +252,8 @@ mod tests {
             digest: Some(Delivery::AtOnce),
             ..Default::default()
         };
-        let (field, message) = digest_at_once.check(Role::Attorney).unwrap_err();
+        let (field, problem) = digest_at_once.check(Role::Attorney).unwrap_err();
+        let message = problem.to_string();
         assert_eq!(field, "choices[digest]");
         assert!(
             message.contains("\"In the daily digest\" or \"No email\""),
@@ -275,6 +265,6 @@ mod tests {
     fn a_day_has_hours_0_to_23() {
         assert_eq!(check_digest_hour(0), Ok(0));
         assert_eq!(check_digest_hour(23), Ok(23));
-        assert!(check_digest_hour(24).unwrap_err().contains("0 to 23"));
+        assert_eq!(check_digest_hour(24), Err(Problem::NoSuchHour(24)));
     }
 }

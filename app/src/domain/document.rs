@@ -3,6 +3,7 @@
 
 use super::checklist::{ChecklistItem, Progress, REASON_MAX_CHARS};
 use super::id::{CaseId, DocumentId, ItemId};
+use super::problem::{Problem, Thing};
 use super::{Programme, Stage};
 use serde::{Deserialize, Serialize};
 
@@ -76,19 +77,21 @@ impl DocumentVersion {
 
 /// A review decision on a document version, checked: a rejection needs a
 /// reason (what the applicant should fix) of at most 500 characters.
-pub fn check_review(accept: bool, reason: &str) -> Result<Review, String> {
+pub fn check_review(accept: bool, reason: &str) -> Result<Review, Problem> {
     let reason = reason.trim();
     if accept {
         return Ok(Review::Accepted);
     }
     if reason.is_empty() {
-        return Err("Say why the document is rejected: the applicant sees this reason.".into());
+        return Err(Problem::RejectionNeedsReason);
     }
     let chars = reason.chars().count();
     if chars > REASON_MAX_CHARS {
-        return Err(format!(
-            "The reason is {chars} characters long; the limit is {REASON_MAX_CHARS}."
-        ));
+        return Err(Problem::TooLong {
+            thing: Thing::Reason,
+            chars,
+            max: REASON_MAX_CHARS,
+        });
     }
     Ok(Review::Rejected(reason.to_string()))
 }
@@ -182,6 +185,7 @@ mod tests {
         );
         assert!(check_review(false, &"x".repeat(501))
             .unwrap_err()
+            .to_string()
             .contains("501 characters"));
     }
 

@@ -1,6 +1,7 @@
 //! Email as the firm sees it: the outbox's rows, what each email is about,
 //! and the firm's name that every email carries.
 
+use super::problem::{Problem, Thing};
 use super::{OutboxId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -212,16 +213,18 @@ impl Default for FirmProfile {
 }
 
 /// Checks a firm name: one line, not empty, at most [`FIRM_NAME_MAX`] characters.
-pub fn check_firm_name(name: &str) -> Result<String, String> {
+pub fn check_firm_name(name: &str) -> Result<String, Problem> {
     let name = one_line(name);
     if name.is_empty() {
-        return Err("Enter the firm's name.".into());
+        return Err(Problem::Missing(Thing::FirmName));
     }
-    if name.chars().count() > FIRM_NAME_MAX {
-        return Err(format!(
-            "The firm's name is {} characters long; at most {FIRM_NAME_MAX} fit.",
-            name.chars().count()
-        ));
+    let chars = name.chars().count();
+    if chars > FIRM_NAME_MAX {
+        return Err(Problem::TooLong {
+            thing: Thing::FirmName,
+            chars,
+            max: FIRM_NAME_MAX,
+        });
     }
     Ok(name)
 }
@@ -257,6 +260,7 @@ mod tests {
         assert!(check_firm_name("  ").is_err());
         assert!(check_firm_name(&"x".repeat(FIRM_NAME_MAX + 1))
             .unwrap_err()
+            .to_string()
             .contains("121 characters"));
     }
 

@@ -1,6 +1,7 @@
 //! The thread between the firm and the applicant on a case: messages, who
 //! has seen them, and how their text is shown (links made safe).
 
+use super::problem::{Problem, Thing};
 use super::{CaseId, MessageId};
 use serde::{Deserialize, Serialize};
 
@@ -34,16 +35,18 @@ pub struct Thread {
 
 /// Checks a message: not empty, at most [`MESSAGE_MAX_CHARS`]; returns it
 /// without surrounding blank space.
-pub fn check_message(body: &str) -> Result<String, String> {
+pub fn check_message(body: &str) -> Result<String, Problem> {
     let body = body.trim();
     if body.is_empty() {
-        return Err("Write a message first.".into());
+        return Err(Problem::EmptyMessage);
     }
-    let n = body.chars().count();
-    if n > MESSAGE_MAX_CHARS {
-        return Err(format!(
-            "The message has {n} characters; at most {MESSAGE_MAX_CHARS} fit. Shorten it or send it in parts."
-        ));
+    let chars = body.chars().count();
+    if chars > MESSAGE_MAX_CHARS {
+        return Err(Problem::TooLong {
+            thing: Thing::Message,
+            chars,
+            max: MESSAGE_MAX_CHARS,
+        });
     }
     Ok(body.to_string())
 }
@@ -152,6 +155,7 @@ mod tests {
         let long = "x".repeat(MESSAGE_MAX_CHARS + 1);
         assert!(check_message(&long)
             .unwrap_err()
+            .to_string()
             .contains("10001 characters"));
         assert!(check_message(&"é".repeat(MESSAGE_MAX_CHARS)).is_ok());
     }

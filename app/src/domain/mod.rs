@@ -17,6 +17,7 @@ pub mod mail;
 pub mod message;
 pub mod notice;
 pub mod permission;
+pub mod problem;
 pub mod programme;
 pub mod role;
 pub mod search;

@@ -135,8 +135,10 @@ impl FromStr for Stage {
     }
 }
 
-/// Why a stage move was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a stage move was refused. (`Display` is the English, for logs; people
+/// read it through `crate::i18n::problems`.)
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MoveError {
     #[error("\"{0}\" is not a stage")]
     UnknownStage(String),

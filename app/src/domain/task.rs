@@ -3,6 +3,7 @@
 use super::case::StaffRef;
 use super::client::{date, text, FieldMessage, TEXT_MAX_CHARS};
 use super::id::{CaseId, TaskId, UserId};
+use super::problem::Thing;
 use serde::{Deserialize, Serialize};
 
 /// Longest task title.
@@ -46,8 +47,8 @@ pub struct CheckedTask {
 pub fn validate_task(input: &TaskInput) -> Result<CheckedTask, Vec<FieldMessage>> {
     let mut e = Vec::new();
     // `text` enforces TASK_TITLE_MAX_CHARS (the same limit as client text).
-    let title = text(&mut e, "title", "task title", &input.title, true);
-    let (due_on, _) = date(&mut e, "due_on", "due date", &input.due_on);
+    let title = text(&mut e, "title", Thing::TaskTitle, &input.title, true);
+    let (due_on, _) = date(&mut e, "due_on", Thing::DueDate, &input.due_on);
     let assignee_id = Some(UserId::new(input.assignee_id.trim())).filter(|id| !id.is_empty());
     if e.is_empty() {
         Ok(CheckedTask {
@@ -84,6 +85,7 @@ pub struct Deadline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::problem::Problem;
 
     fn input(title: &str, due_on: &str) -> TaskInput {
         TaskInput {
@@ -98,7 +100,7 @@ mod tests {
         let errors = validate_task(&input("  ", "2026-02-30")).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|m| m.field.as_str()).collect();
         assert_eq!(fields, ["title", "due_on"]);
-        assert!(errors[1].message.contains("real date"));
+        assert_eq!(errors[1].problem, Problem::NotADate(Thing::DueDate));
     }
 
     #[test]
@@ -113,7 +115,14 @@ mod tests {
     fn overlong_titles_are_refused_with_the_limit() {
         let errors = validate_task(&input(&"x".repeat(201), "")).unwrap_err();
         assert_eq!(errors[0].field, "title");
-        assert!(errors[0].message.contains("200"), "{}", errors[0].message);
+        assert_eq!(
+            errors[0].problem,
+            Problem::TooLong {
+                thing: Thing::TaskTitle,
+                chars: 201,
+                max: 200
+            }
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Input rules for accounts, shared so the form and the server say the same.
 
+use super::problem::{Problem, Thing};
+
 /// Fewest characters a password may have.
 pub const PASSWORD_MIN_CHARS: usize = 8;
 /// Most characters a password may have (far above the 64 that must be accepted).
@@ -13,15 +15,12 @@ pub const NAME_MAX_CHARS: usize = 200;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub field: &'static str,
-    pub message: String,
+    pub problem: Problem,
 }
 
 impl FieldError {
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
+    fn new(field: &'static str, problem: Problem) -> Self {
+        Self { field, problem }
     }
 }
 
@@ -30,14 +29,16 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
     let email = raw.trim().to_lowercase();
     let chars = email.chars().count();
     if email.is_empty() {
-        return Err(FieldError::new("email", "Enter an email address."));
+        return Err(FieldError::new("email", Problem::Missing(Thing::Email)));
     }
     if chars > EMAIL_MAX_CHARS {
         return Err(FieldError::new(
             "email",
-            format!(
-                "The email address is {chars} characters long; the limit is {EMAIL_MAX_CHARS}."
-            ),
+            Problem::TooLong {
+                thing: Thing::Email,
+                chars,
+                max: EMAIL_MAX_CHARS,
+            },
         ));
     }
     let valid = match email.split_once('@') {
@@ -55,10 +56,7 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
     if valid {
         Ok(email)
     } else {
-        Err(FieldError::new(
-            "email",
-            "Enter an email address like name@example.com.",
-        ))
+        Err(FieldError::new("email", Problem::EmailShape))
     }
 }
 
@@ -69,13 +67,20 @@ pub fn check_password_length(password: &str) -> Result<(), FieldError> {
     if chars < PASSWORD_MIN_CHARS {
         return Err(FieldError::new(
             "password",
-            format!("The password has {chars} characters; use at least {PASSWORD_MIN_CHARS}."),
+            Problem::PasswordTooShort {
+                chars,
+                min: PASSWORD_MIN_CHARS,
+            },
         ));
     }
     if chars > PASSWORD_MAX_CHARS {
         return Err(FieldError::new(
             "password",
-            format!("The password has {chars} characters; the limit is {PASSWORD_MAX_CHARS}."),
+            Problem::TooLong {
+                thing: Thing::Password,
+                chars,
+                max: PASSWORD_MAX_CHARS,
+            },
         ));
     }
     Ok(())
@@ -86,18 +91,25 @@ pub fn normalize_display_name(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim().to_string();
     let chars = name.chars().count();
     if name.is_empty() {
-        return Err(FieldError::new("display_name", "Enter the person's name."));
+        return Err(FieldError::new(
+            "display_name",
+            Problem::Missing(Thing::PersonName),
+        ));
     }
     if chars > NAME_MAX_CHARS {
         return Err(FieldError::new(
             "display_name",
-            format!("The name is {chars} characters long; the limit is {NAME_MAX_CHARS}."),
+            Problem::TooLong {
+                thing: Thing::PersonName,
+                chars,
+                max: NAME_MAX_CHARS,
+            },
         ));
     }
     if name.chars().any(char::is_control) {
         return Err(FieldError::new(
             "display_name",
-            "The name contains control characters.",
+            Problem::ControlCharacters(Thing::PersonName),
         ));
     }
     Ok(name)
@@ -148,18 +160,18 @@ mod tests {
             assert_eq!(normalize_email(bad).unwrap_err().field, "email", "{bad:?}");
         }
         let long = format!("{}@firm.example", "a".repeat(300));
-        assert!(normalize_email(&long)
-            .unwrap_err()
-            .message
-            .contains("the limit is 254"));
+        assert!(matches!(
+            normalize_email(&long).unwrap_err().problem,
+            Problem::TooLong { max: 254, .. }
+        ));
     }
 
     #[test]
     fn passwords_need_eight_characters_and_accept_long_ones_untruncated() {
-        assert!(check_password_length("1234567")
-            .unwrap_err()
-            .message
-            .contains("at least 8"));
+        assert_eq!(
+            check_password_length("1234567").unwrap_err().problem,
+            Problem::PasswordTooShort { chars: 7, min: 8 }
+        );
         assert!(check_password_length("12345678").is_ok());
         // Characters, not bytes: eight CJK characters are enough.
         assert!(check_password_length("密码密码密码密码").is_ok());
@@ -172,10 +184,12 @@ mod tests {
     fn names_in_any_script_are_kept() {
         assert_eq!(normalize_display_name(" 王伟 ").unwrap(), "王伟");
         assert!(normalize_display_name("   ").is_err());
-        assert!(normalize_display_name(&"n".repeat(201))
-            .unwrap_err()
-            .message
-            .contains("limit is 200"));
+        assert!(matches!(
+            normalize_display_name(&"n".repeat(201))
+                .unwrap_err()
+                .problem,
+            Problem::TooLong { max: 200, .. }
+        ));
     }
 
     #[test]

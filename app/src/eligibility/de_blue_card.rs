@@ -58,10 +58,13 @@ const MIN_MONTHS: u32 = 6;
 /// A degree is recent for this many years.
 const RECENT_YEARS: i32 = 3;
 
-/// Whether a contract length says the job has no end date.
+/// Whether a contract length says the job has no end date: "open-ended",
+/// or 无固定期限 as the Chinese form suggests.
 pub fn is_open_ended(text: &str) -> bool {
     let t = text.trim();
-    t.eq_ignore_ascii_case("open-ended") || t.eq_ignore_ascii_case("open ended")
+    t.eq_ignore_ascii_case("open-ended")
+        || t.eq_ignore_ascii_case("open ended")
+        || t == "无固定期限"
 }
 
 /// Assesses the Blue Card.

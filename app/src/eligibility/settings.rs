@@ -1,6 +1,7 @@
 //! Firm settings: thresholds where a public source is vague. Admins edit
 //! them; the server and the browser assess with the same values.
 
+use crate::domain::problem::{Problem, Thing};
 use serde::{Deserialize, Serialize};
 
 /// Thresholds the firm sets. Each criterion that rests on one says so.
@@ -30,18 +31,18 @@ impl Default for Settings {
 
 impl Settings {
     /// Refuses values no firm could mean, naming the setting.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
+    pub fn check(&self) -> Result<(), (&'static str, Problem)> {
         let (lo, hi) = AGE_SETTING_RANGE;
-        for (name, label, value) in [
-            ("k_visa_max_age", "K visa age limit", self.k_visa_max_age),
+        for (name, thing, value) in [
+            ("k_visa_max_age", Thing::KVisaAgeLimit, self.k_visa_max_age),
             (
                 "z_permit_b_max_age",
-                "Work permit Category B age limit",
+                Thing::WorkPermitBAgeLimit,
                 self.z_permit_b_max_age,
             ),
         ] {
             if !(lo..=hi).contains(&value) {
-                return Err((name, format!("The {label} must be between {lo} and {hi}.")));
+                return Err((name, Problem::OutOfRange { thing, lo, hi }));
             }
         }
         Ok(())

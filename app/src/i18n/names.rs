@@ -8,7 +8,7 @@ use crate::domain::case::Priority;
 use crate::domain::checklist::{DocumentKind, ItemStatus};
 use crate::domain::client::EducationLevel;
 use crate::domain::delivery::Delivery;
-use crate::domain::mail::MailCategory;
+use crate::domain::mail::{MailCategory, OutboxStatus};
 use crate::domain::notice::NoticeKind;
 use crate::domain::{Programme, Role, Section, Stage};
 
@@ -197,6 +197,16 @@ pub fn notice_kind(l: Locale, kind: NoticeKind) -> &'static str {
         NoticeKind::DocumentUploaded => td_string!(l, notice_kinds.document_uploaded),
         NoticeKind::TaskAssigned => td_string!(l, notice_kinds.task_assigned),
         NoticeKind::MessageReceived => td_string!(l, notice_kinds.message_received),
+    }
+}
+
+/// An email's sending state: "Sent", "已发送".
+pub fn outbox_status(l: Locale, status: OutboxStatus) -> &'static str {
+    match status {
+        OutboxStatus::Queued => td_string!(l, outbox.statuses.queued),
+        OutboxStatus::Sending => td_string!(l, outbox.statuses.sending),
+        OutboxStatus::Sent => td_string!(l, outbox.statuses.sent),
+        OutboxStatus::Failed => td_string!(l, outbox.statuses.failed),
     }
 }
 

@@ -305,7 +305,7 @@ fn Tasks(
         }
     });
     let field_error = move |field: &'static str| {
-        Signal::derive(move || forms.task_error.get().and_then(|e| e.message_for(field)))
+        Signal::derive(move || forms.task_error.get().and_then(|e| e.message_for(l, field)))
     };
     // Type-erased: the case page's view type is otherwise too deep to compile.
     view! {
@@ -515,7 +515,7 @@ fn Checklist(
                                                     <input id=reason_id type="text" maxlength="500" placeholder=td_string!(l, case.why_not_needed) bind:value=forms.waive_reason/>
                                                     <button type="submit" class="button button-small" disabled=move || forms.busy.get()>{td_string!(l, case.waive)}</button>
                                                     <button type="button" class="button button-small button-secondary" on:click=move |_| forms.waiving.set(None)>{td_string!(l, common.cancel)}</button>
-                                                    <p class="field-error">{move || forms.checklist_error.get().and_then(|e| e.message_for("reason"))}</p>
+                                                    <p class="field-error">{move || forms.checklist_error.get().and_then(|e| e.message_for(l, "reason"))}</p>
                                                 </form>
                                             }
                                         }

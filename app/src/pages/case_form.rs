@@ -129,7 +129,7 @@ fn CaseForm(case: CaseDetail, staff: Vec<StaffRef>) -> impl IntoView {
         }
     });
     let err = move |path: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.message_for(path)))
+        Signal::derive(move || error.get().and_then(|e| e.message_for(l, path)))
     };
     let can_assign = case.can_assign;
     let reference = case.summary.reference.clone();

@@ -91,14 +91,14 @@ impl FactsDraft {
 /// The section of the form.
 #[component]
 pub fn FactsFieldset(draft: FactsDraft, error: RwSignal<Option<AppError>>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let err = move |f: &'static str| {
         Signal::derive(move || {
             error
                 .get()
-                .and_then(|e| e.message_for(&format!("eligibility.job_offer.{f}")))
+                .and_then(|e| e.message_for(l, &format!("eligibility.job_offer.{f}")))
         })
     };
-    let l = crate::i18n::use_locale();
     view! {
         <fieldset class="card">
             <legend>{td_string!(l, facts.title)}</legend>

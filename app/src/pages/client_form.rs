@@ -11,8 +11,10 @@ use crate::domain::client::{
     changed_fields, Client, ClientInput, ClientSummary, Education, EducationLevel, LanguageSkill,
     SaveOutcome, Work, LIST_MAX,
 };
+use crate::domain::problem::Thing;
 use crate::domain::{ClientId, CurrentUser, Language, Permission};
 use crate::error::AppError;
+use crate::i18n::problems::things;
 use crate::i18n::{names, td_string, use_locale};
 use crate::pages::client_facts::{FactsDraft, FactsFieldset};
 use leptos::prelude::*;
@@ -246,7 +248,7 @@ fn lang_draft(key: u64, l: &LanguageSkill) -> LangDraft {
 #[derive(Clone, Debug, PartialEq)]
 enum Notice {
     Duplicates(Vec<ClientSummary>),
-    Conflict { changed: Vec<&'static str> },
+    Conflict { changed: Vec<Thing> },
 }
 
 #[component]
@@ -298,8 +300,9 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
     let submit = move |confirm: bool| {
         save.dispatch((untrack(|| draft.input()), confirm));
     };
-    let err =
-        move |path: String| Signal::derive(move || error.get().and_then(|e| e.message_for(&path)));
+    let err = move |path: String| {
+        Signal::derive(move || error.get().and_then(|e| e.message_for(loc, &path)))
+    };
     let is_new = existing.is_none();
     let cancel_href = existing
         .as_ref()
@@ -344,7 +347,7 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                         {if changed.is_empty() {
                             td_string!(loc, client_form.nothing_changed).to_string()
                         } else {
-                            td_string!(loc, client_form.they_changed, fields = changed.join(td_string!(loc, common.list_separator))).to_string()
+                            td_string!(loc, client_form.they_changed, fields = things(loc, &changed)).to_string()
                         }}
                     </p>
                     <p>{td_string!(loc, client_form.edits_kept)}</p>
@@ -390,7 +393,7 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                 <For each=move || draft.education.get() key=|d| d.key let:d>
                     {
                         let index = move || draft.education.with(|l| l.iter().position(|x| x.key == d.key).unwrap_or(0));
-                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(&format!("education.{}.{f}", index()))));
+                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(loc, &format!("education.{}.{f}", index()))));
                         let n = d.key;
                         view! {
                             <div class="entry">
@@ -426,7 +429,7 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                 <For each=move || draft.work.get() key=|d| d.key let:w>
                     {
                         let index = move || draft.work.with(|l| l.iter().position(|x| x.key == w.key).unwrap_or(0));
-                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(&format!("work.{}.{f}", index()))));
+                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(loc, &format!("work.{}.{f}", index()))));
                         let n = w.key;
                         view! {
                             <div class="entry">
@@ -455,7 +458,7 @@ fn ClientForm(existing: Option<Client>, context: Option<EligibilityContext>) -> 
                 <For each=move || draft.languages.get() key=|d| d.key let:l>
                     {
                         let index = move || draft.languages.with(|x| x.iter().position(|y| y.key == l.key).unwrap_or(0));
-                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(&format!("languages.{}.{f}", index()))));
+                        let p = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(loc, &format!("languages.{}.{f}", index()))));
                         let n = l.key;
                         view! {
                             <div class="entry">

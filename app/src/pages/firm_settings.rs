@@ -9,6 +9,7 @@ use crate::components::field::Field;
 use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::domain::delivery::{DigestSchedule, COMMON_TIME_ZONES};
 use crate::domain::mail::{FirmProfile, FIRM_NAME_MAX};
+use crate::domain::problem::{Problem, Thing};
 use crate::eligibility::{Settings, AGE_SETTING_RANGE};
 use crate::error::AppError;
 use crate::i18n::{td_string, use_locale};
@@ -75,7 +76,7 @@ fn FirmNameForm(current: FirmProfile) -> impl IntoView {
                 <div class="field">
                     <label for="firm-name">{td_string!(l, firm.name)}</label>
                     <input id="firm-name" type="text" name="name" value=current.name required maxlength=FIRM_NAME_MAX.to_string()/>
-                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("name"))}</p>
+                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for(l, "name"))}</p>
                 </div>
                 <div class="field">
                     <label class="checkbox">
@@ -124,13 +125,13 @@ fn DigestForm(current: DigestSchedule) -> impl IntoView {
                     <input id="digest-zone" type="text" name="time_zone" value=current.time_zone list="digest-zones" required autocomplete="off" spellcheck="false"/>
                     <datalist id="digest-zones">{zones}</datalist>
                     <p class="hint small">{td_string!(l, firm.time_zone_hint)}</p>
-                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("time_zone"))}</p>
+                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for(l, "time_zone"))}</p>
                 </div>
                 <div class="field">
                     <label for="digest-hour">{td_string!(l, firm.sent_from)}</label>
                     <select id="digest-hour" name="hour">{hours}</select>
                     <p class="hint small">{td_string!(l, firm.local_time)}</p>
-                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for("hour"))}</p>
+                    <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for(l, "hour"))}</p>
                 </div>
                 <div><button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, admin.save)}</button></div>
             </ActionForm>
@@ -181,18 +182,27 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
                     z_permit_b_max_age: b,
                 });
             }
-            (None, _) => error.set(Some(AppError::Invalid {
-                field: "k_visa_max_age".into(),
-                message: td_string!(l, firm.k_age_invalid, lo = lo, hi = hi).to_string(),
-            })),
-            (_, None) => error.set(Some(AppError::Invalid {
-                field: "z_permit_b_max_age".into(),
-                message: td_string!(l, firm.b_age_invalid, lo = lo, hi = hi).to_string(),
-            })),
+            (None, _) => error.set(Some(AppError::invalid(
+                "k_visa_max_age",
+                Problem::OutOfRange {
+                    thing: Thing::KVisaAgeLimit,
+                    lo,
+                    hi,
+                },
+            ))),
+            (_, None) => error.set(Some(AppError::invalid(
+                "z_permit_b_max_age",
+                Problem::OutOfRange {
+                    thing: Thing::WorkPermitBAgeLimit,
+                    lo,
+                    hi,
+                },
+            ))),
         }
     };
-    let err =
-        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.message_for(f)));
+    let err = move |f: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.message_for(l, f)))
+    };
     view! {
         <section aria-labelledby="settings-title" class="card">
             <h2 id="settings-title">{td_string!(l, firm.settings)}</h2>
@@ -202,7 +212,7 @@ fn EligibilitySettingsForm(current: Settings) -> impl IntoView {
                     <Field label=td_string!(l, firm.k_age).into() id="s-k-age".into() value=k_age error=err("k_visa_max_age") kind="number" hint=td_string!(l, firm.k_age_hint)/>
                     <Field label=td_string!(l, firm.b_age).into() id="s-b-age".into() value=b_age error=err("z_permit_b_max_age") kind="number" hint=td_string!(l, firm.b_age_hint)/>
                 </div>
-                {move || error.get().filter(|e| e.message_for("k_visa_max_age").is_none() && e.message_for("z_permit_b_max_age").is_none()).map(|e| view! {
+                {move || error.get().filter(|e| e.problem_for("k_visa_max_age").is_none() && e.problem_for("z_permit_b_max_age").is_none()).map(|e| view! {
                     <p class="alert alert-error" role="alert">{e.message(l)}</p>
                 })}
                 <p class="alert alert-success" role="status" hidden=move || done.get().is_none()>{move || done.get()}</p>

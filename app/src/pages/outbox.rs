@@ -7,8 +7,8 @@ use crate::components::layout::RequirePermission;
 use crate::domain::mail::{OutboxEntry, OutboxStatus};
 use crate::domain::{CurrentUser, OutboxId, Permission};
 use crate::i18n::format::date_time;
-use crate::i18n::names::mail_category;
-use crate::i18n::{td_string, use_locale, Locale};
+use crate::i18n::names::{mail_category, outbox_status};
+use crate::i18n::{td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -31,16 +31,6 @@ pub fn OutboxMessagePage() -> impl IntoView {
     view! {
         <Title text=td_string!(l, outbox.email)/>
         <RequirePermission permission=Permission::ManageOutbox page=|_: CurrentUser| view! { <Message/> }/>
-    }
-}
-
-/// A sending state's name.
-fn status_name(l: Locale, status: OutboxStatus) -> &'static str {
-    match status {
-        OutboxStatus::Queued => td_string!(l, outbox.statuses.queued),
-        OutboxStatus::Sending => td_string!(l, outbox.statuses.sending),
-        OutboxStatus::Sent => td_string!(l, outbox.statuses.sent),
-        OutboxStatus::Failed => td_string!(l, outbox.statuses.failed),
     }
 }
 
@@ -108,7 +98,7 @@ fn Outbox() -> impl IntoView {
                         let count = |s: OutboxStatus| out.counts.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n);
                         let total: i64 = out.counts.iter().map(|(_, n)| n).sum();
                         let tabs = std::iter::once(("", td_string!(l, outbox.all, count = total).to_string()))
-                            .chain(OutboxStatus::ALL.into_iter().map(|s| (s.code(), td_string!(l, outbox.tab, status = status_name(l, s), count = count(s)).to_string())))
+                            .chain(OutboxStatus::ALL.into_iter().map(|s| (s.code(), td_string!(l, outbox.tab, status = outbox_status(l, s), count = count(s)).to_string())))
                             .map(|(code, label)| {
                                 let here = current == code;
                                 view! { <li><a href=link(code, 0) aria-current=here.then_some("page") class:active=here>{label}</a></li> }
@@ -174,9 +164,9 @@ fn OutboxTable(entries: Vec<OutboxEntry>, retry: ServerAction<RetryOutbox>) -> i
                         let failed = e.status == OutboxStatus::Failed;
                         let id = e.id.to_string();
                         let state = match e.status {
-                            OutboxStatus::Sent => e.sent_at.map(|t| td_string!(l, outbox.sent_at, when = date_time(l, t)).to_string()).unwrap_or_else(|| status_name(l, OutboxStatus::Sent).to_string()),
+                            OutboxStatus::Sent => e.sent_at.map(|t| td_string!(l, outbox.sent_at, when = date_time(l, t)).to_string()).unwrap_or_else(|| outbox_status(l, OutboxStatus::Sent).to_string()),
                             OutboxStatus::Queued if e.attempts > 0 => td_string!(l, outbox.next_try, when = date_time(l, e.next_attempt_at)).to_string(),
-                            s => status_name(l, s).to_string(),
+                            s => outbox_status(l, s).to_string(),
                         };
                         view! {
                             <tr>
@@ -227,7 +217,7 @@ fn Message() -> impl IntoView {
                             <dl class="facts card">
                                 <dt>{td_string!(l, outbox.to)}</dt><dd>{format!("{} <{}>", e.to_name, e.to_address)}</dd>
                                 <dt>{td_string!(l, outbox.about)}</dt><dd>{mail_category(l, e.category)}</dd>
-                                <dt>{td_string!(l, outbox.status)}</dt><dd><span class=badge(e.status)>{status_name(l, e.status)}</span></dd>
+                                <dt>{td_string!(l, outbox.status)}</dt><dd><span class=badge(e.status)>{outbox_status(l, e.status)}</span></dd>
                                 <dt>{td_string!(l, outbox.queued)}</dt><dd>{date_time(l, e.created_at)}</dd>
                                 <dt>{td_string!(l, outbox.sent)}</dt><dd>{e.sent_at.map(|t| date_time(l, t)).unwrap_or_else(|| td_string!(l, outbox.not_yet).to_string())}</dd>
                                 <dt>{td_string!(l, outbox.attempts)}</dt><dd>{e.attempts}</dd>

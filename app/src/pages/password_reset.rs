@@ -48,7 +48,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                 <label for="forgot-email">{td_string!(l, common.email)}</label>
                                 <input id="forgot-email" type="email" name="email" autocomplete="username"
                                     required maxlength="254" value=typed/>
-                                <p class="field-error">{move || error.get().and_then(|e| e.message_for("email"))}</p>
+                                <p class="field-error">{move || error.get().and_then(|e| e.message_for(l, "email"))}</p>
                             </div>
                             <button type="submit" class="button" disabled=move || action.pending().get()>
                                 {move || if action.pending().get() { td_string!(l, common.sending) } else { td_string!(l, reset.email_me) }}
@@ -108,12 +108,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                         <label for="reset-password">{td_string!(l, reset.new_password)}</label>
                                         <input id="reset-password" type="password" name="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS.to_string()/>
                                         <p class="muted small">{td_string!(l, common.password_hint, min = PASSWORD_MIN_CHARS).to_string()}</p>
-                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for("password"))}</p>
+                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for(l, "password"))}</p>
                                     </div>
                                     <div class="field">
                                         <label for="reset-confirm">{td_string!(l, common.type_it_again)}</label>
                                         <input id="reset-confirm" type="password" name="confirm" autocomplete="new-password" required/>
-                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for("confirm"))}</p>
+                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for(l, "confirm"))}</p>
                                     </div>
                                     <p class="muted small">{td_string!(l, reset.signs_out_everywhere)}</p>
                                     <button type="submit" class="button" disabled=move || action.pending().get()>

@@ -226,12 +226,12 @@ pub fn JoinPage() -> impl IntoView {
                                         <label for="join-password">{td_string!(l, join.choose_password)}</label>
                                         <input id="join-password" type="password" name="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS.to_string()/>
                                         <p class="muted small">{td_string!(l, common.password_hint, min = PASSWORD_MIN_CHARS).to_string()}</p>
-                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for("password"))}</p>
+                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for(l, "password"))}</p>
                                     </div>
                                     <div class="field">
                                         <label for="join-confirm">{td_string!(l, common.type_it_again)}</label>
                                         <input id="join-confirm" type="password" name="confirm" autocomplete="new-password" required/>
-                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for("confirm"))}</p>
+                                        <p class="field-error">{move || error.get().and_then(|e| e.message_for(l, "confirm"))}</p>
                                     </div>
                                     <button type="submit" class="button" disabled=move || action.pending().get()>
                                         {move || if action.pending().get() { td_string!(l, join.setting_up) } else { td_string!(l, join.open_portal) }}

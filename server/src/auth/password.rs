@@ -4,6 +4,7 @@ use crate::error::ServerError;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::validate;
 use visadesk_app::AppError;
 
@@ -91,19 +92,11 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), AppError> {
     validate::check_password_length(password)?;
     let lowered = password.to_lowercase();
     if is_common(&lowered) {
-        return Err(AppError::Invalid {
-            field: "password".into(),
-            message:
-                "This password is one of the most commonly used and easily guessed. Choose another."
-                    .into(),
-        });
+        return Err(AppError::invalid("password", Problem::PasswordCommon));
     }
     if !email.is_empty() && (lowered == email || Some(lowered.as_str()) == email.split('@').next())
     {
-        return Err(AppError::Invalid {
-            field: "password".into(),
-            message: "The password must not be the email address. Choose another.".into(),
-        });
+        return Err(AppError::invalid("password", Problem::PasswordIsEmail));
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 use crate::error::ServerError;
 use crate::store::cases::{self, CaseRow};
 use visadesk_app::domain::case::can_edit_case;
+use visadesk_app::domain::problem::{CaseAction, Problem};
 use visadesk_app::domain::{ClientId, CurrentUser, Permission, Role, UserId};
 use visadesk_app::AppError;
 
@@ -65,15 +66,15 @@ pub fn editable_case(
     conn: &mut DbConnection,
     caller: &CurrentUser,
     id: &str,
-    doing: &str,
+    action: CaseAction,
 ) -> Result<CaseRow, ServerError> {
     let row = cases::row_by_id(conn, id)?.ok_or_else(|| AppError::NotFound("case".into()))?;
     require(caller, Permission::EditCases)?;
     if !may_edit_case(caller, &row) {
-        return Err(AppError::NotAllowed(format!(
-            "Only {}'s attorney, an admin or its assigned paralegal can {doing}.",
-            row.reference
-        ))
+        return Err(AppError::NotAllowed(Problem::OnlyCaseTeam {
+            case: row.reference.clone(),
+            action,
+        })
         .into());
     }
     Ok(row)

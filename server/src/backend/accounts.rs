@@ -8,6 +8,7 @@ use crate::store::sessions::{self, SessionRow};
 use crate::store::{throttle, users};
 use visadesk_app::api::port::AccountPort;
 use visadesk_app::api::port::{Actor, CookiePolicy, RequestSource, SignInRequest, SignedIn};
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::validate;
 use visadesk_app::domain::{CurrentUser, Language, ResetInfo, ResetToken, SessionId, SessionInfo};
 use visadesk_app::AppError;
@@ -40,11 +41,7 @@ impl VisadeskBackend {
     async fn sign_in_inner(&self, request: SignInRequest) -> Result<SignedIn, ServerError> {
         let email = validate::normalize_email(&request.email).map_err(AppError::from)?;
         if request.password.is_empty() {
-            return Err(AppError::Invalid {
-                field: "password".into(),
-                message: "Enter your password.".into(),
-            }
-            .into());
+            return Err(AppError::invalid("password", Problem::EnterYourPassword).into());
         }
         if request.password.chars().count() > validate::PASSWORD_MAX_CHARS {
             return Err(AppError::InvalidCredentials.into());

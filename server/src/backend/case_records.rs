@@ -18,6 +18,7 @@ use visadesk_app::domain::case::{
 };
 use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind};
 use visadesk_app::domain::date::Date;
+use visadesk_app::domain::problem::{CaseAction, Problem};
 use visadesk_app::domain::stage::{check_move, MoveError};
 use visadesk_app::domain::task::{Task, TaskInput};
 use visadesk_app::domain::Permission;
@@ -176,12 +177,8 @@ impl CasePort for VisadeskBackend {
             .db
             .write(move |conn| {
                 let now = now();
-                let client = clients::by_id(conn, case.client_id.as_str())?.ok_or_else(|| {
-                    AppError::Invalid {
-                        field: "client_id".into(),
-                        message: "That client was not found.".into(),
-                    }
-                })?;
+                let client = clients::by_id(conn, case.client_id.as_str())?
+                    .ok_or_else(|| AppError::invalid("client_id", Problem::UnknownClient))?;
                 check_assignees(
                     conn,
                     case.attorney_id.as_ref().map(UserId::as_str),
@@ -253,18 +250,15 @@ impl CasePort for VisadeskBackend {
             .db
             .write(move |conn| {
                 let now = now();
-                let row = editable_case(conn, &viewer, &id, "move it")?;
+                let row = editable_case(conn, &viewer, &id, CaseAction::Move)?;
                 let from = row.stage()?;
                 check_move(viewer.role, from, to).map_err(|e| match e {
                     MoveError::RoleCannotMove => AppError::Forbidden,
-                    other => AppError::Conflict(other.to_string()),
+                    other => AppError::Conflict(Problem::Move(other)),
                 })?;
                 if !cases::set_stage(conn, &row, from, to, &Date::from_unix(now).to_string(), now)?
                 {
-                    return Err(AppError::Conflict(
-                        "Someone moved this case meanwhile. Reload to see where it is now.".into(),
-                    )
-                    .into());
+                    return Err(AppError::Conflict(Problem::MovedMeanwhile).into());
                 }
                 cases::add_event(
                     conn,

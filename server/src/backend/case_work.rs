@@ -14,6 +14,7 @@ use visadesk_app::domain::case::{
 };
 use visadesk_app::domain::checklist::{ChecklistItem, DocumentKind, ItemStatus, REASON_MAX_CHARS};
 use visadesk_app::domain::client::FieldMessage;
+use visadesk_app::domain::problem::{CaseAction, Choice, Problem};
 use visadesk_app::domain::stage::offered_moves;
 use visadesk_app::domain::task::{validate_task, Task, TaskInput, TASKS_PER_CASE_MAX};
 use visadesk_app::domain::{CurrentUser, Role, UserId};
@@ -73,7 +74,7 @@ pub fn check_assignees(
 ) -> Result<(), ServerError> {
     let staff = cases::staff(conn)?;
     let mut errors = Vec::new();
-    let mut check = |id: Option<&str>, field: &str, roles: &[Role], what: &str| {
+    let mut check = |id: Option<&str>, field: &str, roles: &[Role], choice: Choice| {
         if let Some(id) = id {
             if !staff
                 .iter()
@@ -81,7 +82,7 @@ pub fn check_assignees(
             {
                 errors.push(FieldMessage {
                     field: field.into(),
-                    message: format!("Choose an active {what}."),
+                    problem: Problem::Choose(choice),
                 });
             }
         }
@@ -90,23 +91,19 @@ pub fn check_assignees(
         attorney_id,
         "attorney_id",
         &[Role::Attorney, Role::Admin],
-        "attorney",
+        Choice::ActiveAttorney,
     );
     check(
         paralegal_id,
         "paralegal_id",
         &[Role::Paralegal],
-        "paralegal",
+        Choice::ActiveParalegal,
     );
     match errors.len() {
         0 => Ok(()),
         1 => {
             let m = errors.remove(0);
-            Err(AppError::Invalid {
-                field: m.field,
-                message: m.message,
-            }
-            .into())
+            Err(AppError::invalid(m.field, m.problem).into())
         }
         _ => Err(AppError::InvalidFields(errors).into()),
     }
@@ -124,14 +121,11 @@ pub fn update_case(
     now: i64,
     today: &str,
 ) -> Result<CaseSaveOutcome, ServerError> {
-    let row = editable_case(conn, viewer, id, "edit it")?;
+    let row = editable_case(conn, viewer, id, CaseAction::Edit)?;
     let before = CaseEdit::of(&case_detail(conn, viewer, id, today)?);
     let checked =
         validate_case_edit(edit, &row.opened_on).map_err(|e| match <[_; 1]>::try_from(e) {
-            Ok([m]) => AppError::Invalid {
-                field: m.field,
-                message: m.message,
-            },
+            Ok([m]) => AppError::invalid(m.field, m.problem),
             Err(list) => AppError::InvalidFields(list),
         })?;
     if row.version != base_version {
@@ -150,11 +144,7 @@ pub fn update_case(
         } else {
             "paralegal_id"
         };
-        return Err(AppError::Invalid {
-            field: field.into(),
-            message: "Only an attorney or an admin can change who is assigned.".into(),
-        }
-        .into());
+        return Err(AppError::invalid(field, Problem::OnlyAttorneyAssigns).into());
     }
     if reassigns {
         check_assignees(
@@ -190,23 +180,21 @@ pub fn add_task(
     now: i64,
     today: &str,
 ) -> Result<Task, ServerError> {
-    let case = editable_case(conn, viewer, case_id, "add tasks to it")?;
+    let case = editable_case(conn, viewer, case_id, CaseAction::AddTasks)?;
     let task = validate_task(input).map_err(AppError::InvalidFields)?;
     if let Some(id) = &task.assignee_id {
         let staff = cases::staff(conn)?;
         if !staff.iter().any(|s| &s.id == id) {
-            return Err(AppError::Invalid {
-                field: "assignee_id".into(),
-                message: "Choose an active member of staff.".into(),
-            }
-            .into());
+            return Err(
+                AppError::invalid("assignee_id", Problem::Choose(Choice::ActiveStaff)).into(),
+            );
         }
     }
     if tasks::count_for_case(conn, case_id)? >= TASKS_PER_CASE_MAX as i64 {
-        return Err(AppError::Conflict(format!(
-            "{} already has {TASKS_PER_CASE_MAX} tasks; delete finished ones first.",
-            case.reference
-        ))
+        return Err(AppError::Conflict(Problem::TaskLimit {
+            case: case.reference.clone(),
+            max: TASKS_PER_CASE_MAX,
+        })
         .into());
     }
     let row = TaskRow {
@@ -241,10 +229,10 @@ fn editable_task(
     conn: &mut DbConnection,
     viewer: &CurrentUser,
     task_id: &str,
-    doing: &str,
+    action: CaseAction,
 ) -> Result<(TaskRow, CaseRow), ServerError> {
     let task = tasks::by_id(conn, task_id)?.ok_or_else(|| AppError::NotFound("task".into()))?;
-    let case = editable_case(conn, viewer, &task.case_id, doing)?;
+    let case = editable_case(conn, viewer, &task.case_id, action)?;
     Ok((task, case))
 }
 
@@ -258,7 +246,7 @@ pub fn set_task_done(
     now: i64,
     today: &str,
 ) -> Result<Task, ServerError> {
-    let (task, case) = editable_task(conn, viewer, task_id, "change its tasks")?;
+    let (task, case) = editable_task(conn, viewer, task_id, CaseAction::ChangeTasks)?;
     if task.done != done {
         tasks::set_done(conn, task_id, done, now)?;
         let summary = format!(
@@ -284,7 +272,7 @@ pub fn delete_task(
     task_id: &str,
     now: i64,
 ) -> Result<(), ServerError> {
-    let (task, case) = editable_task(conn, viewer, task_id, "delete its tasks")?;
+    let (task, case) = editable_task(conn, viewer, task_id, CaseAction::DeleteTasks)?;
     tasks::delete(conn, task_id)?;
     let summary = format!("{}: task \"{}\" deleted", case.reference, task.title);
     audit::append(
@@ -316,16 +304,15 @@ pub fn add_checklist_item(
     kind: DocumentKind,
     now: i64,
 ) -> Result<ChecklistItem, ServerError> {
-    let case = editable_case(conn, viewer, case_id, "change its checklist")?;
+    let case = editable_case(conn, viewer, case_id, CaseAction::ChangeChecklist)?;
     if checklist::for_case(conn, case_id)?
         .iter()
         .any(|i| i.kind == kind)
     {
-        return Err(AppError::Conflict(format!(
-            "{}'s checklist already has \"{}\".",
-            case.reference,
-            kind.label()
-        ))
+        return Err(AppError::Conflict(Problem::AlreadyOnChecklist {
+            case: case.reference.clone(),
+            document: kind,
+        })
         .into());
     }
     let row = checklist::ItemRow {
@@ -365,18 +352,20 @@ pub fn waive_checklist_item(
 ) -> Result<ChecklistItem, ServerError> {
     let row = checklist::by_id(conn, item_id)?
         .ok_or_else(|| AppError::NotFound("checklist item".into()))?;
-    let case = editable_case(conn, viewer, &row.case_id, "change its checklist")?;
-    let label = DocumentKind::from_code(&row.kind).map_or("item", |k| k.label());
+    let case = editable_case(conn, viewer, &row.case_id, CaseAction::ChangeChecklist)?;
+    let kind = DocumentKind::from_code(&row.kind);
+    let label = kind.map_or("item", |k| k.label());
     let (status, action, summary) = if waive {
         let reason = reason.trim();
         let chars = reason.chars().count();
         if reason.is_empty() || chars > REASON_MAX_CHARS || reason.chars().any(char::is_control) {
-            return Err(AppError::Invalid {
-                field: "reason".into(),
-                message: format!(
-                    "Say in up to {REASON_MAX_CHARS} characters why \"{label}\" is not needed."
-                ),
-            }
+            return Err(AppError::invalid(
+                "reason",
+                Problem::WaiverNeedsReason {
+                    document: kind,
+                    max: REASON_MAX_CHARS,
+                },
+            )
             .into());
         }
         (
@@ -386,7 +375,7 @@ pub fn waive_checklist_item(
         )
     } else {
         if row.status != "waived" {
-            return Err(AppError::Conflict(format!("\"{label}\" is not waived.")).into());
+            return Err(AppError::Conflict(Problem::NotWaived(kind)).into());
         }
         (
             crate::store::documents::status_from_uploads(conn, item_id)?,

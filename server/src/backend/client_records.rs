@@ -8,8 +8,11 @@ use crate::store::clients;
 use visadesk_app::api::port::ClientPort;
 use visadesk_app::api::port::{Actor, ClientSave};
 use visadesk_app::domain::client::{changed_fields, Client, ClientPage, ClientSort, SaveOutcome};
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::Permission;
 use visadesk_app::domain::{ClientId, CurrentUser};
+use visadesk_app::i18n::problems::things;
+use visadesk_app::i18n::Locale;
 use visadesk_app::AppError;
 
 #[async_trait::async_trait]
@@ -79,16 +82,13 @@ impl ClientPort for VisadeskBackend {
                         let summary = if changed.is_empty() {
                             "saved without changes".to_string()
                         } else {
-                            format!("{}: changed {}", d.full_name, changed.join(", "))
+                            format!("{}: changed {}", d.full_name, things(Locale::en, &changed))
                         };
                         audit::append(conn, by.entry("client.update", "client", id, summary), now)?;
                         id.to_string()
                     }
                     (Some(_), None) => {
-                        return Err(AppError::Request(
-                            "The form did not say which version it edits. Reload the page.".into(),
-                        )
-                        .into())
+                        return Err(AppError::Request(Problem::MissingVersion).into())
                     }
                 };
                 let saved = clients::by_id(conn, &id)?.ok_or_else(|| {

@@ -68,7 +68,7 @@ impl VisadeskBackend {
         let role = actor.user.role;
         let entries = choices
             .check(role)
-            .map_err(|(field, message)| AppError::Invalid { field, message })?;
+            .map_err(|(field, problem)| AppError::invalid(field, problem))?;
         let (by, id) = (By::actor(actor), actor.user.user_id.to_string());
         Ok(self
             .db
@@ -115,15 +115,10 @@ impl VisadeskBackend {
         actor: &Actor,
         schedule: DigestSchedule,
     ) -> Result<DigestSchedule, AppError> {
-        let hour = check_digest_hour(schedule.hour).map_err(|message| AppError::Invalid {
-            field: "hour".into(),
-            message,
-        })?;
-        let time_zone =
-            digest::time_zone(&schedule.time_zone).map_err(|message| AppError::Invalid {
-                field: "time_zone".into(),
-                message,
-            })?;
+        let hour = check_digest_hour(schedule.hour)
+            .map_err(|problem| AppError::invalid("hour", problem))?;
+        let time_zone = digest::time_zone(&schedule.time_zone)
+            .map_err(|problem| AppError::invalid("time_zone", problem))?;
         let name = time_zone
             .iana_name()
             .map_or_else(|| schedule.time_zone.trim().to_string(), str::to_string);

@@ -12,6 +12,7 @@ use crate::store::{cases, clients, settings};
 use visadesk_app::api::port::{Actor, EligibilityPort};
 use visadesk_app::domain::assessment::{CaseEligibility, EligibilityContext, StoredAssessment};
 use visadesk_app::domain::date::Date;
+use visadesk_app::domain::problem::{CaseAction, Problem, Thing};
 use visadesk_app::domain::{CaseId, CurrentUser, Permission, Role};
 use visadesk_app::eligibility::{assess, Outcome, Settings, RULES_VERSION};
 use visadesk_app::AppError;
@@ -48,10 +49,8 @@ pub fn save_settings(
     if !viewer.role.can(Permission::EditFirmSettings) {
         return Err(AppError::Forbidden.into());
     }
-    new.check().map_err(|(field, message)| AppError::Invalid {
-        field: field.into(),
-        message,
-    })?;
+    new.check()
+        .map_err(|(field, problem)| AppError::invalid(field, problem))?;
     let old = settings::eligibility(conn)?;
     settings::set_eligibility(conn, &new, by.id.as_deref(), now)?;
     audit::append(
@@ -104,11 +103,9 @@ pub fn save_assessment(
     on: &str,
     now: i64,
 ) -> Result<StoredAssessment, ServerError> {
-    let on = Date::parse(on).ok_or_else(|| AppError::Invalid {
-        field: "on".into(),
-        message: "The assessment date must be a real date written YYYY-MM-DD.".into(),
-    })?;
-    let case = editable_case(conn, viewer, case_id, "save an assessment on it")?;
+    let on = Date::parse(on)
+        .ok_or_else(|| AppError::invalid("on", Problem::NotADate(Thing::AssessmentDate)))?;
+    let case = editable_case(conn, viewer, case_id, CaseAction::SaveAssessment)?;
     let client = clients::by_id(conn, &case.client_id)?
         .ok_or_else(|| AppError::NotFound("client".into()))?;
     let settings = settings::eligibility(conn)?;

@@ -14,6 +14,7 @@ use crate::store::cases::CaseRow;
 use crate::store::messages::{self, MessageRow};
 use visadesk_app::api::port::{Actor, MessagePort};
 use visadesk_app::domain::message::{check_message, Message, Thread};
+use visadesk_app::domain::problem::{CaseAction, Problem};
 use visadesk_app::domain::{CaseId, CurrentUser, MessageId, Role};
 use visadesk_app::AppError;
 
@@ -68,23 +69,17 @@ impl MessagePort for VisadeskBackend {
         case_id: &CaseId,
         body: String,
     ) -> Result<Message, AppError> {
-        let body = check_message(&body).map_err(|message| AppError::Invalid {
-            field: "body".into(),
-            message,
-        })?;
+        let body = check_message(&body).map_err(|problem| AppError::invalid("body", problem))?;
         let (id, mail) = (case_id.to_string(), self.mail.clone());
         self.write_as(actor, move |conn, viewer, by: &By, now| {
             let case = visible_case(conn, viewer, &id, "case")?;
             if !may_write(viewer, &case)? {
                 return Err(match viewer.role {
-                    Role::Applicant => AppError::Conflict(
-                        "Your case is closed, so it takes no more messages. Contact your firm directly."
-                            .into(),
-                    ),
-                    _ => AppError::NotAllowed(format!(
-                        "Only {}'s attorney, an admin or its assigned paralegal can write to the applicant.",
-                        case.reference
-                    )),
+                    Role::Applicant => AppError::Conflict(Problem::CaseClosedForMessages),
+                    _ => AppError::NotAllowed(Problem::OnlyCaseTeam {
+                        case: case.reference.clone(),
+                        action: CaseAction::WriteToApplicant,
+                    }),
                 }
                 .into());
             }
@@ -110,7 +105,11 @@ impl MessagePort for VisadeskBackend {
                     format!(
                         "{}: message {} ({} characters)",
                         case.reference,
-                        if from_firm { "to the applicant" } else { "to the firm" },
+                        if from_firm {
+                            "to the applicant"
+                        } else {
+                            "to the firm"
+                        },
                         body.chars().count()
                     ),
                 ),

@@ -12,6 +12,7 @@ use visadesk_app::domain::mail::{
     check_firm_name, FirmProfile, MailCategory, OutboxEntry, OutboxMessage, OutboxPage,
     OutboxStatus, OUTBOX_PAGE,
 };
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::{CurrentUser, OutboxId, Permission};
 use visadesk_app::AppError;
 
@@ -104,13 +105,13 @@ impl MailPort for VisadeskBackend {
                 let now = now();
                 let row = outbox::by_id(conn, &id)?.ok_or_else(not_found)?;
                 if !outbox::retry(conn, &id, now)? {
-                    let status = OutboxStatus::from_code(&row.status)
-                        .map_or("in an unknown state", |s| s.label());
-                    return Err(AppError::Conflict(format!(
-                        "Only failed emails can be retried; this one is {}.",
-                        status.to_lowercase()
-                    ))
-                    .into());
+                    let status = OutboxStatus::from_code(&row.status).ok_or_else(|| {
+                        ServerError::Invariant(format!(
+                            "outbox email {id} has the unknown status {:?}",
+                            row.status
+                        ))
+                    })?;
+                    return Err(AppError::Conflict(Problem::RetryOnlyFailed(status)).into());
                 }
                 audit::append(
                     conn,
@@ -143,10 +144,8 @@ impl MailPort for VisadeskBackend {
         firm: FirmProfile,
     ) -> Result<FirmProfile, AppError> {
         access::require(&actor.user, Permission::EditFirmSettings)?;
-        let name = check_firm_name(&firm.name).map_err(|message| AppError::Invalid {
-            field: "name".into(),
-            message,
-        })?;
+        let name =
+            check_firm_name(&firm.name).map_err(|problem| AppError::invalid("name", problem))?;
         let firm = FirmProfile {
             name,
             message_text_in_email: firm.message_text_in_email,

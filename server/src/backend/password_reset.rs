@@ -15,6 +15,7 @@ use crate::store::{settings, throttle, users};
 use visadesk_app::api::port::{Actor, RequestSource, SignedIn};
 use visadesk_app::domain::account::RESET_MINUTES;
 use visadesk_app::domain::mail::MailCategory;
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::{validate, ResetInfo, ResetSent, ResetToken, Role, UserId};
 use visadesk_app::{AppError, LinkKind};
 
@@ -259,16 +260,11 @@ impl VisadeskBackend {
                 let user = users::by_id(conn, &id)?
                     .ok_or_else(|| ServerError::from(AppError::NotFound("user".into())))?;
                 if user.role()? == Role::Applicant {
-                    return Err(AppError::Conflict(
-                        "Applicants choose a new password with a new invitation: make one on their client's page."
-                            .into(),
-                    )
-                    .into());
+                    return Err(AppError::Conflict(Problem::ApplicantResetsByInvitation).into());
                 }
                 if !user.active {
-                    return Err(AppError::Conflict(format!(
-                        "{} is deactivated. Reactivate the account before sending a reset link.",
-                        user.email
+                    return Err(AppError::Conflict(Problem::AccountDeactivated(
+                        user.email.clone(),
                     ))
                     .into());
                 }

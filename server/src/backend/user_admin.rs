@@ -10,6 +10,7 @@ use crate::store::sessions::{self};
 use crate::store::users;
 use visadesk_app::api::port::Actor;
 use visadesk_app::api::port::UserPort;
+use visadesk_app::domain::problem::{Choice, Problem};
 use visadesk_app::domain::validate;
 use visadesk_app::domain::Permission;
 use visadesk_app::domain::{CurrentUser, NewStaffUser, ResetSent, Role, UserId, UserSummary};
@@ -28,10 +29,7 @@ impl VisadeskBackend {
         self.db
             .write(move |conn| {
                 if users::by_email(conn, &email)?.is_some() {
-                    return Err(AppError::Conflict(format!(
-                        "A user with the email {email} already exists."
-                    ))
-                    .into());
+                    return Err(AppError::Conflict(Problem::EmailTaken(email.clone())).into());
                 }
                 let id = uuid::Uuid::new_v4().to_string();
                 let now = now();
@@ -85,11 +83,7 @@ impl VisadeskBackend {
                 let user =
                     users::by_id(conn, &user_id)?.ok_or(AppError::NotFound("user".into()))?;
                 if user.id == actor_id {
-                    return Err(AppError::Conflict(
-                        "You can't change your own role or deactivate yourself; ask another admin."
-                            .into(),
-                    )
-                    .into());
+                    return Err(AppError::Conflict(Problem::OwnAccount).into());
                 }
                 let now = now();
                 let entry = change(conn, &user, now)?;
@@ -119,10 +113,10 @@ impl UserPort for VisadeskBackend {
         user: NewStaffUser,
     ) -> Result<UserSummary, AppError> {
         if !user.role.is_staff() {
-            return Err(AppError::Invalid {
-                field: "role".into(),
-                message: "Choose a staff role.".into(),
-            });
+            return Err(AppError::invalid(
+                "role",
+                Problem::Choose(Choice::StaffRole),
+            ));
         }
         Ok(self.add_user(user, By::actor(actor)).await?)
     }
@@ -138,12 +132,7 @@ impl UserPort for VisadeskBackend {
             .update_user(actor, user_id.as_str(), move |conn, user, now| {
                 let before = user.role()?;
                 if before.is_staff() != role.is_staff() {
-                    return Err(AppError::Invalid {
-                        field: "role".into(),
-                        message: "Staff and applicant accounts can't be turned into one another."
-                            .into(),
-                    }
-                    .into());
+                    return Err(AppError::invalid("role", Problem::RoleKindFixed).into());
                 }
                 users::set_role(conn, &user.id, role, now)?;
                 let summary = format!("{}: role {} → {}", user.email, before.label(), role.label());

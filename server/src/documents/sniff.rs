@@ -2,6 +2,7 @@
 //! browser's word), whether its name is acceptable, and how to name it
 //! safely in a download.
 
+use visadesk_app::domain::problem::{Problem, Thing};
 /// The kinds of file Visadesk accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContentKind {
@@ -53,22 +54,24 @@ pub const FILE_NAME_MAX_CHARS: usize = 255;
 /// Checks a file name as sent with an upload: a plain name (no folders, no
 /// `.` or `..`), without control characters, of at most
 /// [`FILE_NAME_MAX_CHARS`]. Returns it trimmed, or what is wrong with it.
-pub fn check_file_name(raw: &str) -> Result<String, String> {
+pub fn check_file_name(raw: &str) -> Result<String, Problem> {
     let name = raw.trim();
     let chars = name.chars().count();
     if name.is_empty() {
-        return Err("The file has no name.".into());
+        return Err(Problem::NoFileName);
     }
     if chars > FILE_NAME_MAX_CHARS {
-        return Err(format!(
-            "The file name is {chars} characters long; the limit is {FILE_NAME_MAX_CHARS}."
-        ));
+        return Err(Problem::TooLong {
+            thing: Thing::FileName,
+            chars,
+            max: FILE_NAME_MAX_CHARS,
+        });
     }
     if name.chars().any(char::is_control) {
-        return Err("The file name contains control characters.".into());
+        return Err(Problem::ControlCharacters(Thing::FileName));
     }
     if name.contains('/') || name.contains('\\') || name == "." || name == ".." {
-        return Err("The file name must be a plain name, without folders.".into());
+        return Err(Problem::FileNameWithFolders);
     }
     Ok(name.to_string())
 }
@@ -142,7 +145,7 @@ mod tests {
         }
         let long = "x".repeat(10_000);
         let err = check_file_name(&long).unwrap_err();
-        assert!(err.contains("10000 characters"), "{err}");
+        assert!(err.to_string().contains("10000 characters"), "{err}");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use visadesk_app::api::port::{Actor, ClientAddress, RequestSource};
-use visadesk_app::domain::document::format_bytes;
+use visadesk_app::domain::problem::{Choice, Problem};
 use visadesk_app::domain::CurrentUser;
 use visadesk_app::AppError;
 
@@ -48,11 +48,7 @@ async fn next_or_stall<S: futures_util::Stream + Unpin>(
 ) -> Result<Option<S::Item>, AppError> {
     actix_web::rt::time::timeout(STALL, stream.next())
         .await
-        .map_err(|_| {
-            AppError::Request(
-                "The upload stalled: nothing arrived for a minute. Please try again.".into(),
-            )
-        })
+        .map_err(|_| AppError::Request(Problem::UploadStalled))
 }
 
 /// What the request's reader tells the sealing thread.
@@ -118,11 +114,8 @@ fn refusal_with(status: u16, error: &AppError) -> HttpResponse {
     }))
 }
 
-fn invalid(message: String) -> AppError {
-    AppError::Invalid {
-        field: "file".into(),
-        message,
-    }
+fn invalid(problem: Problem) -> AppError {
+    AppError::invalid("file", problem)
 }
 
 /// `POST /documents/items/{item_id}`: one file, as the multipart field `file`.
@@ -155,10 +148,7 @@ async fn upload_inner(
     // Each upload holds a blocking thread while it streams: bound how many.
     let _slot = UPLOADS.try_acquire().map_err(|_| Refusal {
         status: Some(503),
-        error: AppError::Request(
-            "The server is receiving many files at the moment. Please try again in a minute."
-                .into(),
-        ),
+        error: AppError::Request(Problem::ServerBusy),
     })?;
     let documents = backend.documents().clone();
     let limit = documents.max_upload_bytes;
@@ -181,7 +171,7 @@ async fn upload_inner(
         return Err(e);
     }
     let Some((upload, file_name)) = upload else {
-        return Err(invalid("Choose a file to upload.".into()).into());
+        return Err(invalid(Problem::Choose(Choice::File)).into());
     };
     // The whole body is in: commit, then record, in a task of its own, so
     // that a client who goes away now cannot leave an object without a row.
@@ -246,14 +236,14 @@ async fn read_body(
         match (name.as_str(), file_name) {
             ("file", Some(raw_name)) => {
                 if upload.is_some() {
-                    return Err(invalid("Send one file per upload.".into()).into());
+                    return Err(invalid(Problem::OneFilePerUpload).into());
                 }
                 let file_name = check_file_name(&raw_name).map_err(invalid)?;
                 let stream = receive(field, documents, target, limit).await?;
                 *upload = Some((stream, file_name));
             }
             ("file", None) => {
-                return Err(invalid("The file field has no file name.".into()).into());
+                return Err(invalid(Problem::NoFileName).into());
             }
             _ => {
                 // Other fields are not used; read past them (bounded).
@@ -262,8 +252,8 @@ async fn read_body(
                     let chunk = chunk.map_err(|e| body_error(e.to_string(), upload.is_some()))?;
                     *other_bytes += chunk.len();
                     if *other_bytes > 4096 {
-                        return Err(invalid(format!(
-                            "The form sends too much besides the file (in \"{name}\")."
+                        return Err(invalid(Problem::FormTooLarge(
+                            name.chars().take(60).collect(),
                         ))
                         .into());
                     }
@@ -275,23 +265,18 @@ async fn read_body(
 }
 
 fn too_large(size: u64, limit: u64) -> Refusal {
-    Refusal { status: Some(413), error: AppError::Request(format!(
-        "The file is larger than the limit of {}{}. Make it smaller (for example, scan at a lower resolution) and try again.",
-        format_bytes(limit),
-        if size > limit {
-            format!(" (the upload is {})", format_bytes(size))
-        } else {
-            String::new()
-        }
-    ))}
+    Refusal {
+        status: Some(413),
+        error: AppError::Request(Problem::FileTooLarge {
+            limit,
+            size: (size > limit).then_some(size),
+        }),
+    }
 }
 
 fn body_error(detail: String, _had_file: bool) -> AppError {
     tracing::info!(error = %detail, "an upload's body ended early or was malformed");
-    AppError::Request(
-        "The upload was cut off or malformed before the whole file arrived. Please try again."
-            .into(),
-    )
+    AppError::Request(Problem::UploadCutOff)
 }
 
 /// A file whose bytes have all been handed to the sealing thread.
@@ -441,7 +426,7 @@ async fn receive_into(
     }
     match started.take() {
         Some(upload) => Ok(upload),
-        None if size == 0 => Err(invalid("The file is empty.".into()).into()),
+        None if size == 0 => Err(invalid(Problem::EmptyFile).into()),
         None => {
             // Fewer bytes than the sniffer looks at: decide on what there is.
             let mut upload = start(&head, documents, target)?;
@@ -459,10 +444,7 @@ async fn receive_into(
 fn start(head: &[u8], documents: &Documents, target: &UploadTarget) -> Result<Upload, Refusal> {
     let kind = sniff(head).ok_or_else(|| Refusal {
         status: Some(415),
-        error: invalid(
-            "This file is not a PDF, JPEG or PNG (judged by its contents, not its name). Save or scan it as one of those and try again."
-                .into(),
-        ),
+        error: invalid(Problem::UnsupportedFile),
     })?;
     let (tx, mut rx) = mpsc::channel::<Feed>(CHANNEL_DEPTH);
     let storage = documents.storage.clone();

@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use visadesk_app::api::input::{rules, InputRule};
-use visadesk_app::domain::document::format_bytes;
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::AppError;
 
 /// Largest form a server function accepts, in bytes. File uploads use their
@@ -78,9 +78,7 @@ pub async fn check_server_fn_input(
             Ok(chunk) => chunk,
             Err(e) => {
                 tracing::info!(target: "visadesk::http", path = req.path(), error = %e, "a request body broke off");
-                let error = AppError::Request(
-                    "The request did not arrive whole. Check your connection and try again.".into(),
-                );
+                let error = AppError::Request(Problem::RequestCutOff);
                 return Ok(refuse(req, StatusCode::BAD_REQUEST, &error));
             }
         };
@@ -100,7 +98,7 @@ pub async fn check_server_fn_input(
         return Ok(refuse(
             req,
             StatusCode::BAD_REQUEST,
-            &AppError::Request(message),
+            &AppError::Request(Problem::UnreadableRequest(message)),
         ));
     }
     req.set_payload(Payload::from(body));
@@ -109,14 +107,10 @@ pub async fn check_server_fn_input(
 }
 
 fn too_large(req: ServiceRequest, declared: Option<u64>) -> ServiceResponse<EitherBody<BoxBody>> {
-    let size = match declared {
-        Some(len) => format_bytes(len),
-        None => format!("over {}", format_bytes(MAX_FORM_BYTES)),
-    };
-    let error = AppError::Request(format!(
-        "The form is too large ({size}); the limit is {}. Shorten the text and try again.",
-        format_bytes(MAX_FORM_BYTES)
-    ));
+    let error = AppError::Request(Problem::RequestTooLarge {
+        limit: MAX_FORM_BYTES,
+        size: declared,
+    });
     refuse(req, StatusCode::PAYLOAD_TOO_LARGE, &error)
 }
 

@@ -5,6 +5,8 @@ use crate::common::firm::{firm, move_to, open_case, opened};
 use crate::common::{Backend, Refusal};
 use visadesk_app::domain::audit::AuditEvent;
 use visadesk_app::domain::case::{CaseDetail, CasePage, Dashboard};
+use visadesk_app::domain::problem::{CaseAction, Problem};
+use visadesk_app::domain::stage::MoveError;
 use visadesk_app::domain::{CaseId, Programme, Stage};
 use visadesk_app::AppError;
 
@@ -77,7 +79,9 @@ async fn cases_get_readable_references_and_move_through_the_stages(db: Backend) 
         move_to(&f, &f.para, &id, "approved", "").await,
         Err((
             409,
-            AppError::Conflict("Only an attorney or an admin can record \"Approved\".".into())
+            AppError::Conflict(Problem::Move(MoveError::OutcomeNeedsAttorney(
+                Stage::Approved
+            )))
         ))
     );
     let approved = move_to(&f, &f.attorney, &id, "approved", "Visa granted")
@@ -111,22 +115,33 @@ async fn the_stage_machine_and_assignments_refuse_what_they_must(db: Backend) {
     let f = firm(db).await;
     let id = opened(&f, &f.attorney, "de_blue_card", &[]).await.id;
 
-    let Err((409, AppError::Conflict(message))) =
-        move_to(&f, &f.attorney, &id, "submitted", "").await
-    else {
-        panic!("Intake cannot jump to Submitted");
-    };
-    assert!(
-        message.starts_with("A case can't move from \"Intake\" to \"Submitted\""),
-        "{message}"
+    assert_eq!(
+        move_to(&f, &f.attorney, &id, "submitted", "").await,
+        Err((
+            409,
+            AppError::Conflict(Problem::Move(MoveError::NotAllowed {
+                from: Stage::Intake,
+                to: Stage::Submitted
+            }))
+        )),
+        "Intake cannot jump to Submitted"
     );
     // The paralegal is not assigned to this case.
-    let Err((403, AppError::NotAllowed(message))) =
+    let Err((403, AppError::NotAllowed(problem))) =
         move_to(&f, &f.para, &id, "eligibility_review", "").await
     else {
         panic!("an unassigned paralegal cannot move the case");
     };
-    assert!(message.contains("assigned paralegal"), "{message}");
+    assert!(
+        matches!(
+            problem,
+            Problem::OnlyCaseTeam {
+                action: CaseAction::Move,
+                ..
+            }
+        ),
+        "{problem:?}"
+    );
     let detail: CaseDetail = f
         .app
         .ask(&f.para, "get_case", &[("id", id.as_str())])

@@ -127,7 +127,7 @@ async fn choosing_a_language_keeps_it_for_the_browser_and_the_account(db: Backen
     let (status, error) = refused.expect_err("fr is not spoken");
     assert_eq!(status, 400);
     assert!(
-        matches!(&error, AppError::Request(m) if m.contains("unknown language `fr`")),
+        matches!(&error, AppError::Request(p) if p.to_string().contains("unknown language `fr`")),
         "{error:?}"
     );
     assert_eq!(

@@ -9,6 +9,7 @@ use crate::common::Backend;
 use visadesk_app::domain::mail::FirmProfile;
 use visadesk_app::domain::message::{Message, Thread};
 use visadesk_app::domain::notice::{NoticeKind, NoticePage};
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::CaseId;
 use visadesk_app::AppError;
 
@@ -219,12 +220,21 @@ async fn bad_messages_and_other_peoples_threads_are_refused(db: Backend) {
 
     let empty = write(&f, &applicant, &case, " \n ").await;
     assert!(
-        matches!(empty, Err((400, AppError::Invalid { ref field, ref message })) if field == "body" && message == "Write a message first."),
+        matches!(empty, Err((400, AppError::Invalid { ref field, problem: Problem::EmptyMessage })) if field == "body"),
         "{empty:?}"
     );
     let long = write(&f, &applicant, &case, &"a".repeat(10_001)).await;
     assert!(
-        matches!(long, Err((400, AppError::Invalid { ref message, .. })) if message.contains("10001 characters")),
+        matches!(
+            long,
+            Err((
+                400,
+                AppError::Invalid {
+                    problem: Problem::TooLong { chars: 10_001, .. },
+                    ..
+                }
+            ))
+        ),
         "{long:?}"
     );
     let huge = f

@@ -32,9 +32,9 @@ async fn refusal(res: reqwest::Response) -> (u16, AppError) {
     (status, error)
 }
 
-fn request_message(error: &AppError) -> &str {
+fn request_message(error: &AppError) -> String {
     match error {
-        AppError::Request(message) => message,
+        AppError::Request(problem) => problem.to_string(),
         other => panic!("expected a request error, got {other:?}"),
     }
 }

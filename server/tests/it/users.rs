@@ -2,6 +2,7 @@
 //! input rules, and every other role refused.
 
 use crate::common::{Backend, Refusal, TestApp};
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::{Role, UserSummary};
 use visadesk_app::AppError;
 
@@ -195,10 +196,10 @@ async fn bad_user_input_gets_field_level_messages(db: Backend) {
             answer
         }
     };
-    /// The field and message of a one-field refusal.
-    fn invalid(answer: Result<UserSummary, Refusal>) -> (String, String) {
+    /// The field and problem of a one-field refusal.
+    fn invalid(answer: Result<UserSummary, Refusal>) -> (String, Problem) {
         match answer {
-            Err((400, AppError::Invalid { field, message })) => (field, message),
+            Err((400, AppError::Invalid { field, problem })) => (field, problem),
             other => panic!("not a refused field: {other:?}"),
         }
     }
@@ -206,11 +207,11 @@ async fn bad_user_input_gets_field_level_messages(db: Backend) {
     assert_eq!(field, "email");
     let (field, _) = invalid(create("ana@firm", "paralegal", "long enough pass").await);
     assert_eq!(field, "email");
-    let (field, message) = invalid(create("ana@firm.example", "paralegal", "short").await);
+    let (field, problem) = invalid(create("ana@firm.example", "paralegal", "short").await);
     assert_eq!(field, "password");
-    assert!(message.contains("at least 8"), "{message}");
-    let (_, message) = invalid(create("ana@firm.example", "paralegal", "Password123").await);
-    assert!(message.contains("most commonly used"), "{message}");
+    assert_eq!(problem, Problem::PasswordTooShort { chars: 5, min: 8 });
+    let (_, problem) = invalid(create("ana@firm.example", "paralegal", "Password123").await);
+    assert_eq!(problem, Problem::PasswordCommon);
     let (field, _) = invalid(create("ana@firm.example", "owner", "long enough pass").await);
     assert_eq!(field, "role");
     let (field, _) = invalid(create("ana@firm.example", "applicant", "long enough pass").await);
@@ -223,10 +224,10 @@ async fn bad_user_input_gets_field_level_messages(db: Backend) {
         ("ana@firm.example", Role::Paralegal)
     );
     let taken = create("ANA@firm.example", "viewer", "long enough pass").await;
-    let Err((409, AppError::Conflict(message))) = taken else {
+    let Err((409, AppError::Conflict(problem))) = taken else {
         panic!("the email is taken, whatever its case: {taken:?}");
     };
-    assert!(message.contains("already exists"), "{message}");
+    assert_eq!(problem, Problem::EmailTaken("ana@firm.example".into()));
     // 64 characters and more are accepted.
     let long = "x".repeat(80) + " y";
     let long_one: UserSummary = app

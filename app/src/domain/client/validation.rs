@@ -3,14 +3,15 @@
 
 use super::{ClientInput, Education, LanguageSkill, Work, LIST_MAX, TEXT_MAX_CHARS};
 use crate::domain::date::Date;
+use crate::domain::problem::{Problem, Thing};
 use crate::domain::validate::{normalize_email, FieldError};
 use crate::eligibility::{is_open_ended, parse_cents, parse_count, EligibilityFacts, JobOffer};
 use serde::{Deserialize, Serialize};
 
-pub(crate) fn err(field: impl Into<String>, message: impl Into<String>) -> FieldMessage {
+pub(crate) fn err(field: impl Into<String>, problem: Problem) -> FieldMessage {
     FieldMessage {
         field: field.into(),
-        message: message.into(),
+        problem,
     }
 }
 
@@ -18,14 +19,14 @@ pub(crate) fn err(field: impl Into<String>, message: impl Into<String>) -> Field
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldMessage {
     pub field: String,
-    pub message: String,
+    pub problem: Problem,
 }
 
 impl From<FieldError> for FieldMessage {
     fn from(e: FieldError) -> Self {
         FieldMessage {
             field: e.field.to_string(),
-            message: e.message,
+            problem: e.problem,
         }
     }
 }
@@ -33,24 +34,25 @@ impl From<FieldError> for FieldMessage {
 pub(crate) fn text(
     errors: &mut Vec<FieldMessage>,
     field: &str,
-    label: &str,
+    thing: Thing,
     value: &str,
     required: bool,
 ) -> String {
     let value = value.trim().to_string();
     let chars = value.chars().count();
     if required && value.is_empty() {
-        errors.push(err(field, format!("Enter the {label}.")));
+        errors.push(err(field, Problem::Missing(thing)));
     } else if chars > TEXT_MAX_CHARS {
         errors.push(err(
             field,
-            format!("The {label} is {chars} characters long; the limit is {TEXT_MAX_CHARS}."),
+            Problem::TooLong {
+                thing,
+                chars,
+                max: TEXT_MAX_CHARS,
+            },
         ));
     } else if value.chars().any(|c| c.is_control()) {
-        errors.push(err(
-            field,
-            format!("The {label} contains control characters."),
-        ));
+        errors.push(err(field, Problem::ControlCharacters(thing)));
     }
     value
 }
@@ -58,7 +60,7 @@ pub(crate) fn text(
 pub(crate) fn date(
     errors: &mut Vec<FieldMessage>,
     field: &str,
-    label: &str,
+    thing: Thing,
     value: &str,
 ) -> (String, Option<Date>) {
     let value = value.trim();
@@ -68,10 +70,7 @@ pub(crate) fn date(
     match Date::parse(value) {
         Some(d) => (d.to_string(), Some(d)),
         None => {
-            errors.push(err(
-                field,
-                format!("The {label} must be a real date written YYYY-MM-DD."),
-            ));
+            errors.push(err(field, Problem::NotADate(thing)));
             (value.chars().take(40).collect(), None)
         }
     }
@@ -80,25 +79,15 @@ pub(crate) fn date(
 fn country(
     errors: &mut Vec<FieldMessage>,
     field: &str,
-    label: &str,
+    thing: Thing,
     value: &str,
     required: bool,
 ) -> String {
     let code = value.trim().to_uppercase();
-    if code.is_empty() {
-        if required {
-            errors.push(err(
-                field,
-                format!("Enter the {label} as a two-letter country code, e.g. IN or CN."),
-            ));
-        }
-        return code;
-    }
-    if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.push(err(
-            field,
-            format!("Write the {label} as a two-letter country code, e.g. IN or CN."),
-        ));
+    if (code.is_empty() && required)
+        || (!code.is_empty() && (code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase())))
+    {
+        errors.push(err(field, Problem::CountryCode(thing)));
     }
     code
 }
@@ -107,11 +96,11 @@ fn country(
 /// rule is reported, each tied to its field.
 pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, Vec<FieldMessage>> {
     let mut e = Vec::new();
-    let full_name = text(&mut e, "full_name", "full name", &input.full_name, true);
+    let full_name = text(&mut e, "full_name", Thing::FullName, &input.full_name, true);
     let latin_name = text(
         &mut e,
         "latin_name",
-        "name in Latin letters",
+        Thing::LatinName,
         &input.latin_name,
         false,
     );
@@ -122,25 +111,34 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
             raw.chars().take(254).collect()
         }),
     };
-    let phone = text(&mut e, "phone", "phone number", &input.phone, false);
-    let address = text(&mut e, "address", "address", &input.address, false);
+    let phone = text(&mut e, "phone", Thing::Phone, &input.phone, false);
+    let address = text(&mut e, "address", Thing::Address, &input.address, false);
     let (date_of_birth, born) = date(
         &mut e,
         "date_of_birth",
-        "date of birth",
+        Thing::DateOfBirth,
         &input.date_of_birth,
     );
     if let Some(b) = born {
         if b > today {
-            e.push(err("date_of_birth", "The date of birth is in the future."));
+            e.push(err(
+                "date_of_birth",
+                Problem::InTheFuture(Thing::DateOfBirth),
+            ));
         } else if b.year < 1900 {
-            e.push(err("date_of_birth", "The date of birth is before 1900."));
+            e.push(err(
+                "date_of_birth",
+                Problem::TooEarly {
+                    thing: Thing::DateOfBirth,
+                    year: 1900,
+                },
+            ));
         }
     }
     let nationality = country(
         &mut e,
         "nationality",
-        "nationality",
+        Thing::Nationality,
         &input.nationality,
         false,
     );
@@ -154,22 +152,23 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
     if passport_number.chars().count() > 20
         || !passport_number.chars().all(|c| c.is_ascii_alphanumeric())
     {
-        e.push(err(
-            "passport_number",
-            "A passport number has up to 20 letters and digits.",
-        ));
+        e.push(err("passport_number", Problem::PassportNumberShape));
     }
     let (passport_expiry, expires) = date(
         &mut e,
         "passport_expiry",
-        "passport expiry date",
+        Thing::PassportExpiry,
         &input.passport_expiry,
     );
     if let (Some(b), Some(x)) = (born, expires) {
         if x <= b {
             e.push(err(
                 "passport_expiry",
-                "The passport expires before the date of birth; check both dates.",
+                Problem::DateBefore {
+                    thing: Thing::PassportExpiry,
+                    other: Thing::DateOfBirth,
+                    on: None,
+                },
             ));
         }
     }
@@ -182,7 +181,10 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
         if len > LIST_MAX {
             e.push(err(
                 name,
-                format!("At most {LIST_MAX} entries; this has {len}."),
+                Problem::TooManyEntries {
+                    count: len,
+                    max: LIST_MAX,
+                },
             ));
         }
     }
@@ -196,29 +198,33 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
             let (completed_on, done) = date(
                 &mut e,
                 &p("completed_on"),
-                "completion date",
+                Thing::CompletionDate,
                 &ed.completed_on,
             );
             if let (Some(b), Some(d)) = (born, done) {
                 if d <= b {
                     e.push(err(
                         p("completed_on"),
-                        "The completion date is before the date of birth.",
+                        Problem::DateBefore {
+                            thing: Thing::CompletionDate,
+                            other: Thing::DateOfBirth,
+                            on: None,
+                        },
                     ));
                 }
             }
             Education {
                 level: ed.level,
-                field: text(&mut e, &p("field"), "field of study", &ed.field, true),
+                field: text(&mut e, &p("field"), Thing::FieldOfStudy, &ed.field, true),
                 stem: ed.stem,
                 institution: text(
                     &mut e,
                     &p("institution"),
-                    "institution",
+                    Thing::Institution,
                     &ed.institution,
                     true,
                 ),
-                country: country(&mut e, &p("country"), "country", &ed.country, false),
+                country: country(&mut e, &p("country"), Thing::Country, &ed.country, false),
                 completed_on,
             }
         })
@@ -230,17 +236,24 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
         .enumerate()
         .map(|(i, w)| {
             let p = |f: &str| format!("work.{i}.{f}");
-            let (start_on, start) = date(&mut e, &p("start_on"), "start date", &w.start_on);
-            let (end_on, end) = date(&mut e, &p("end_on"), "end date", &w.end_on);
+            let (start_on, start) = date(&mut e, &p("start_on"), Thing::StartDate, &w.start_on);
+            let (end_on, end) = date(&mut e, &p("end_on"), Thing::EndDate, &w.end_on);
             if let (Some(s), Some(x)) = (start, end) {
                 if x < s {
-                    e.push(err(p("end_on"), "The end date is before the start date."));
+                    e.push(err(
+                        p("end_on"),
+                        Problem::DateBefore {
+                            thing: Thing::EndDate,
+                            other: Thing::StartDate,
+                            on: None,
+                        },
+                    ));
                 }
             }
             Work {
-                role: text(&mut e, &p("role"), "role", &w.role, true),
-                employer: text(&mut e, &p("employer"), "employer", &w.employer, true),
-                country: country(&mut e, &p("country"), "country", &w.country, false),
+                role: text(&mut e, &p("role"), Thing::JobRole, &w.role, true),
+                employer: text(&mut e, &p("employer"), Thing::Employer, &w.employer, true),
+                country: country(&mut e, &p("country"), Thing::Country, &w.country, false),
                 start_on,
                 end_on,
                 research_or_teaching: w.research_or_teaching,
@@ -255,9 +268,9 @@ pub fn validate_client(input: &ClientInput, today: Date) -> Result<ClientInput, 
         .map(|(i, l)| {
             let p = |f: &str| format!("languages.{i}.{f}");
             LanguageSkill {
-                language: text(&mut e, &p("language"), "language", &l.language, true),
-                test: text(&mut e, &p("test"), "test", &l.test, false),
-                level: text(&mut e, &p("level"), "level", &l.level, false),
+                language: text(&mut e, &p("language"), Thing::Language, &l.language, true),
+                test: text(&mut e, &p("test"), Thing::LanguageTest, &l.test, false),
+                level: text(&mut e, &p("level"), Thing::LanguageLevel, &l.level, false),
             }
         })
         .collect();
@@ -294,32 +307,23 @@ fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> Eli
         if !currency.is_empty()
             && (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()))
         {
-            e.push(err(
-                p("currency"),
-                "Write the currency as a three-letter code, e.g. EUR, USD or CNY.",
-            ));
+            e.push(err(p("currency"), Problem::CurrencyCode));
         }
         let annual_salary = o.annual_salary.trim().to_string();
         if !annual_salary.is_empty() && parse_cents(&annual_salary).is_none() {
-            e.push(err(
-                p("annual_salary"),
-                "Write the salary as a number with at most two decimals, e.g. 50700 or 45934.20.",
-            ));
+            e.push(err(p("annual_salary"), Problem::SalaryNumber));
         }
         if !annual_salary.is_empty() && currency.is_empty() {
-            e.push(err(p("currency"), "Enter the salary's currency, e.g. EUR."));
+            e.push(err(p("currency"), Problem::CurrencyMissing));
         }
-        let mut count = |field: &str, value: &str, lo: u32, hi: u32, label: &str| {
+        let mut count = |field: &str, value: &str, lo: u32, hi: u32, thing: Thing| {
             let value = value.trim().to_string();
             let open_ended = field == "duration_months" && is_open_ended(&value);
             if !value.is_empty()
                 && !open_ended
                 && !parse_count(&value).is_some_and(|n| (lo..=hi).contains(&n))
             {
-                e.push(err(
-                    p(field),
-                    format!("The {label} must be a whole number from {lo} to {hi}."),
-                ));
+                e.push(err(p(field), Problem::OutOfRange { thing, lo, hi }));
             }
             value
         };
@@ -328,26 +332,26 @@ fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> Eli
             &o.duration_months,
             1,
             600,
-            "contract length (months, or \"open-ended\")",
+            Thing::ContractLength,
         );
         let months_per_year = count(
             "months_per_year",
             &o.months_per_year,
             0,
             12,
-            "number of months a year",
+            Thing::MonthsPerYear,
         );
         let local_incentive_points = count(
             "local_incentive_points",
             &o.local_incentive_points,
             0,
             10,
-            "local incentive points",
+            Thing::LocalIncentivePoints,
         );
         JobOffer {
-            country: country(e, &p("country"), "country of work", &o.country, false),
-            employer: text(e, &p("employer"), "employer", &o.employer, false),
-            occupation: text(e, &p("occupation"), "occupation", &o.occupation, false),
+            country: country(e, &p("country"), Thing::CountryOfWork, &o.country, false),
+            employer: text(e, &p("employer"), Thing::Employer, &o.employer, false),
+            occupation: text(e, &p("occupation"), Thing::Occupation, &o.occupation, false),
             annual_salary,
             currency,
             duration_months,
@@ -362,45 +366,43 @@ fn eligibility_facts(e: &mut Vec<FieldMessage>, facts: &EligibilityFacts) -> Eli
     }
 }
 
-/// The labels of the fields that differ between two versions (for conflict
-/// messages and the audit trail).
-pub fn changed_fields(before: &ClientInput, after: &ClientInput) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    let mut check = |same: bool, label: &'static str| {
-        if !same {
-            out.push(label);
-        }
-    };
-    check(before.full_name == after.full_name, "full name");
-    check(
-        before.latin_name == after.latin_name,
-        "name in Latin letters",
-    );
-    check(before.email == after.email, "email");
-    check(before.phone == after.phone, "phone");
-    check(before.address == after.address, "address");
-    check(before.date_of_birth == after.date_of_birth, "date of birth");
-    check(before.nationality == after.nationality, "nationality");
-    check(
-        before.passport_number == after.passport_number,
-        "passport number",
-    );
-    check(
-        before.passport_expiry == after.passport_expiry,
-        "passport expiry",
-    );
-    check(before.education == after.education, "education");
-    check(before.work == after.work, "work history");
-    check(before.languages == after.languages, "languages");
-    check(
-        before.eligibility == after.eligibility,
-        "job offer and eligibility facts",
-    );
-    check(
-        before.preferred_language == after.preferred_language,
-        "language",
-    );
-    out
+/// The things that differ between two versions (for conflict messages and
+/// the audit trail).
+pub fn changed_fields(before: &ClientInput, after: &ClientInput) -> Vec<Thing> {
+    [
+        (before.full_name == after.full_name, Thing::FullName),
+        (before.latin_name == after.latin_name, Thing::LatinName),
+        (before.email == after.email, Thing::Email),
+        (before.phone == after.phone, Thing::Phone),
+        (before.address == after.address, Thing::Address),
+        (
+            before.date_of_birth == after.date_of_birth,
+            Thing::DateOfBirth,
+        ),
+        (before.nationality == after.nationality, Thing::Nationality),
+        (
+            before.passport_number == after.passport_number,
+            Thing::PassportNumber,
+        ),
+        (
+            before.passport_expiry == after.passport_expiry,
+            Thing::PassportExpiry,
+        ),
+        (before.education == after.education, Thing::Education),
+        (before.work == after.work, Thing::WorkHistory),
+        (before.languages == after.languages, Thing::Languages),
+        (
+            before.eligibility == after.eligibility,
+            Thing::EligibilityFacts,
+        ),
+        (
+            before.preferred_language == after.preferred_language,
+            Thing::Language,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(same, thing)| (!same).then_some(thing))
+    .collect()
 }
 
 #[cfg(test)]
@@ -507,7 +509,13 @@ mod tests {
         bad.passport_expiry = "1990-01-01".into();
         let errors = validate_client(&bad, today()).unwrap_err();
         assert_eq!(errors[0].field, "passport_expiry");
-        assert!(errors[0].message.contains("before the date of birth"));
+        assert!(matches!(
+            errors[0].problem,
+            Problem::DateBefore {
+                other: Thing::DateOfBirth,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -523,9 +531,9 @@ mod tests {
             LIST_MAX + 1
         ];
         let errors = validate_client(&bad, today()).unwrap_err();
-        assert!(errors
-            .iter()
-            .any(|e| e.field == "address" && e.message.contains("the limit is 200")));
+        assert!(errors.iter().any(
+            |e| e.field == "address" && matches!(e.problem, Problem::TooLong { max: 200, .. })
+        ));
         assert!(errors.iter().any(|e| e.field == "languages"));
     }
 
@@ -550,6 +558,9 @@ mod tests {
         let mut b = a.clone();
         b.email = "new@example.com".into();
         b.passport_number = "X1".into();
-        assert_eq!(changed_fields(&a, &b), vec!["email", "passport number"]);
+        assert_eq!(
+            changed_fields(&a, &b),
+            vec![Thing::Email, Thing::PassportNumber]
+        );
     }
 }

@@ -22,6 +22,7 @@ use visadesk_app::domain::document::{
     Review, INVITATION_DAYS,
 };
 use visadesk_app::domain::mail::MailCategory;
+use visadesk_app::domain::problem::{CaseAction, Problem};
 use visadesk_app::domain::{CurrentUser, Permission, Programme, Role};
 use visadesk_app::{AppError, LinkKind};
 
@@ -32,6 +33,7 @@ pub struct UploadTarget {
     pub reference: String,
     pub item_id: String,
     pub label: &'static str,
+    pub kind: Option<DocumentKind>,
     pub document_id: String,
     pub version: i64,
 }
@@ -49,32 +51,25 @@ pub fn upload_target(
 ) -> Result<UploadTarget, ServerError> {
     let item = checklist::by_id(conn, item_id)?.ok_or_else(|| not_found("checklist item"))?;
     let case = visible_case(conn, viewer, &item.case_id, "checklist item")?;
-    let label = DocumentKind::from_code(&item.kind).map_or("Document", |k| k.label());
+    let kind = DocumentKind::from_code(&item.kind);
+    let label = kind.map_or("Document", |k| k.label());
     if viewer.role != Role::Applicant && item.status == "waived" {
-        editable_case(conn, viewer, &case.id, "upload documents to it")?;
-        return Err(AppError::Conflict(format!(
-            "\"{label}\" is waived. Mark it as needed again before uploading to it."
-        ))
-        .into());
+        editable_case(conn, viewer, &case.id, CaseAction::UploadDocuments)?;
+        return Err(AppError::Conflict(Problem::ItemWaived(kind)).into());
     }
     if viewer.role == Role::Applicant {
         let status = ItemStatus::from_code(&item.status, &item.reason);
         if status == Some(ItemStatus::Accepted) {
-            return Err(AppError::Conflict(format!(
-                "\"{label}\" has been accepted already: nothing more is needed."
-            ))
-            .into());
+            return Err(AppError::Conflict(Problem::ItemAccepted(kind)).into());
         }
         if matches!(status, Some(ItemStatus::Waived(_))) {
-            return Err(
-                AppError::Conflict(format!("\"{label}\" is not needed for your case.")).into(),
-            );
+            return Err(AppError::Conflict(Problem::ItemNotNeeded(kind)).into());
         }
         if !case.stage()?.is_open() {
-            return Err(AppError::Conflict("Your case is closed.".into()).into());
+            return Err(AppError::Conflict(Problem::CaseClosed).into());
         }
     } else {
-        editable_case(conn, viewer, &case.id, "upload documents to it")?;
+        editable_case(conn, viewer, &case.id, CaseAction::UploadDocuments)?;
     }
     Ok(UploadTarget {
         version: documents::last_version(conn, &item.id)? + 1,
@@ -82,6 +77,7 @@ pub fn upload_target(
         reference: case.reference,
         item_id: item.id,
         label,
+        kind,
         document_id: uuid::Uuid::new_v4().to_string(),
     })
 }
@@ -103,11 +99,7 @@ pub fn record_upload(
     checklist::lock(conn, &target.item_id)?;
     let again = upload_target(conn, viewer, &target.item_id)?;
     if again.version != target.version {
-        return Err(AppError::Conflict(format!(
-            "Another file for \"{}\" was uploaded at the same moment. Please upload yours again.",
-            target.label
-        ))
-        .into());
+        return Err(AppError::Conflict(Problem::UploadRace(target.kind)).into());
     }
     let duplicate = documents::same_bytes(conn, &target.case_id, &sealed.sha256)?;
     let row = DocumentRow {
@@ -136,13 +128,7 @@ pub fn record_upload(
         Err(ServerError::Query(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ))) => {
-            return Err(AppError::Conflict(format!(
-            "Another file for \"{}\" was uploaded at the same moment. Please upload yours again.",
-            target.label
-        ))
-            .into())
-        }
+        ))) => return Err(AppError::Conflict(Problem::UploadRace(target.kind)).into()),
         other => other?,
     }
     checklist::set_status(conn, &target.item_id, &ItemStatus::Uploaded, now)?;
@@ -261,18 +247,13 @@ pub fn review_document(
 ) -> Result<ChecklistItem, ServerError> {
     let row = documents::by_id(conn, document_id)?.ok_or_else(|| not_found("document"))?;
     let case = visible_case(conn, viewer, &row.case_id, "document")?;
-    editable_case(conn, viewer, &case.id, "review its documents")?;
+    editable_case(conn, viewer, &case.id, CaseAction::ReviewDocuments)?;
     checklist::lock(conn, &row.item_id)?;
-    let review = check_review(accept, reason).map_err(|message| AppError::Invalid {
-        field: "reason".into(),
-        message,
-    })?;
+    let review =
+        check_review(accept, reason).map_err(|problem| AppError::invalid("reason", problem))?;
     let newest = documents::last_version(conn, &row.item_id)?;
     if newest != row.version {
-        return Err(AppError::Conflict(format!(
-            "Version {newest} of this document has been uploaded since; review that one."
-        ))
-        .into());
+        return Err(AppError::Conflict(Problem::NewerVersion(newest)).into());
     }
     documents::set_review(conn, &row.id, &review, &viewer.display_name, now)?;
     let status = documents::status_from_uploads(conn, &row.item_id)?;
@@ -286,7 +267,8 @@ pub fn review_document(
     if item.status != "waived" {
         checklist::set_status(conn, &row.item_id, &status, now)?;
     }
-    let label = DocumentKind::from_code(&item.kind).map_or("Document", |k| k.label());
+    let kind = DocumentKind::from_code(&item.kind);
+    let label = kind.map_or("Document", |k| k.label());
     let (action, summary) = match &review {
         Review::Rejected(reason) => (
             "document.reject",
@@ -372,18 +354,11 @@ pub fn invite(
     let client = clients::by_id(conn, client_id)?.ok_or_else(|| not_found("client"))?;
     let email = client.details.email.trim().to_lowercase();
     if email.is_empty() {
-        return Err(AppError::Invalid {
-            field: "email".into(),
-            message: "Add the client's email address before inviting them to the portal.".into(),
-        }
-        .into());
+        return Err(AppError::invalid("email", Problem::InviteNeedsEmail).into());
     }
     if let Some(user) = users::by_email(conn, &email)? {
         if user.client_id.as_deref() != Some(client_id) {
-            return Err(AppError::Conflict(format!(
-                "{email} already belongs to another Visadesk account; give the client another email address."
-            ))
-            .into());
+            return Err(AppError::Conflict(Problem::ClientEmailTaken(email.clone())).into());
         }
     }
     let token = token::generate()?;
@@ -491,11 +466,7 @@ pub fn accept_invitation(
     let (user_id, action) = match users::by_email(conn, &invitation.email)? {
         Some(user) if user.client_id.as_deref() == Some(invitation.client_id.as_str()) => {
             if !user.active {
-                return Err(AppError::Conflict(
-                    "This portal account has been deactivated. Ask your firm to reactivate it."
-                        .into(),
-                )
-                .into());
+                return Err(AppError::Conflict(Problem::PortalDeactivated).into());
             }
             users::set_password_hash(conn, &user.id, password_hash, now)?;
             // A new password ends every session the old one opened.
@@ -503,11 +474,9 @@ pub fn accept_invitation(
             (user.id, "portal.password_reset")
         }
         Some(_) => {
-            return Err(AppError::Conflict(format!(
-                "{} already belongs to another Visadesk account. Ask your firm for help.",
-                invitation.email
-            ))
-            .into())
+            return Err(
+                AppError::Conflict(Problem::PortalEmailTaken(invitation.email.clone())).into(),
+            )
         }
         None => {
             let id = uuid::Uuid::new_v4().to_string();

@@ -31,6 +31,7 @@ pub use leptos_i18n::{td, td_display, td_string};
 pub mod eligibility;
 pub mod format;
 pub mod names;
+pub mod notices;
 pub mod problems;
 
 /// The name of the cookie that keeps the language picked before signing in.

@@ -9,6 +9,7 @@ use crate::store::cases::open_codes;
 use diesel::prelude::*;
 use visadesk_app::domain::date::Date;
 use visadesk_app::domain::Programme;
+use visadesk_app::i18n::{names, td_string, Locale};
 
 /// What a feed event stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,8 +34,12 @@ pub struct FeedEvent {
     pub path: String,
 }
 
-/// The events of `user_id`'s feed, soonest first.
-pub fn events(conn: &mut DbConnection, user_id: &str) -> Result<Vec<FeedEvent>, ServerError> {
+/// The events of `user_id`'s feed, soonest first, worded in `l`.
+pub fn events(
+    conn: &mut DbConnection,
+    user_id: &str,
+    l: Locale,
+) -> Result<Vec<FeedEvent>, ServerError> {
     let tasks: Vec<(String, String, String, String, String, String)> = case_tasks::table
         .inner_join(cases::table.inner_join(clients::table))
         .filter(case_tasks::done.eq(false))
@@ -79,21 +84,49 @@ pub fn events(conn: &mut DbConnection, user_id: &str) -> Result<Vec<FeedEvent>, 
             kind: EventKind::Task,
             uid: format!("task-{id}"),
             date: due,
-            summary: format!("{title} ({reference})"),
-            description: format!("Task on {reference}, {client}."),
+            summary: td_string!(
+                l,
+                calendar.feed.task_summary,
+                task = &title,
+                reference = &reference
+            )
+            .to_string(),
+            description: td_string!(
+                l,
+                calendar.feed.task_description,
+                reference = &reference,
+                client = &client
+            )
+            .to_string(),
             path: format!("/cases/{case_id}"),
         })
         .chain(
             filings
                 .into_iter()
                 .map(|(case_id, on, reference, programme, client)| {
-                    let programme = programme.parse::<Programme>().map_or("visa", |p| p.label());
+                    let programme = programme
+                        .parse::<Programme>()
+                        .map_or(td_string!(l, calendar.feed.any_programme), |p| {
+                            names::programme(l, p)
+                        });
                     FeedEvent {
                         kind: EventKind::Filing,
                         uid: format!("filing-{case_id}"),
                         date: on,
-                        summary: format!("Target filing: {reference} ({programme})"),
-                        description: format!("Target filing date of {client}'s {programme} case."),
+                        summary: td_string!(
+                            l,
+                            calendar.feed.filing_summary,
+                            reference = &reference,
+                            programme = programme
+                        )
+                        .to_string(),
+                        description: td_string!(
+                            l,
+                            calendar.feed.filing_description,
+                            client = &client,
+                            programme = programme
+                        )
+                        .to_string(),
                         path: format!("/cases/{case_id}"),
                     }
                 }),

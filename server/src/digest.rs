@@ -23,6 +23,7 @@ use visadesk_app::domain::delivery::{Delivery, DigestSchedule};
 use visadesk_app::domain::mail::MailCategory;
 use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::{Permission, UserId};
+use visadesk_app::i18n::{format, td_string, Locale};
 
 /// The firm-local date and hour at Unix second `now`.
 pub fn local_time(schedule: &DigestSchedule, now: i64) -> Result<(Date, u8), ServerError> {
@@ -83,6 +84,7 @@ pub fn run(
     let mut queued = 0;
     for user in users::all(conn)?.into_iter().filter(|u| u.active) {
         let role = user.role()?;
+        let l = crate::notify::locale_of(&user);
         let mut content = DigestContent {
             news: news.remove(&user.id).unwrap_or_default(),
             ..Default::default()
@@ -90,7 +92,7 @@ pub fn run(
         if role.can(Permission::ViewDashboard)
             && mail_preferences::delivery(conn, &user.id, MailCategory::Digest)? != Delivery::Off
         {
-            agenda(conn, mail, &user.id, day, &mut content)?;
+            agenda(conn, mail, &user.id, l, day, &mut content)?;
         }
         if content.is_empty() {
             continue;
@@ -108,12 +110,13 @@ pub fn run(
                 recipient_id: Some(UserId::new(user.id.clone())),
                 to_address: user.email.clone(),
                 to_name: user.display_name.clone(),
-                // The digest's lines are the stored (English) notice titles.
+                // The news lines were worded in this person's language when
+                // they happened; the rest is worded now.
                 letter: compose::digest(
-                    visadesk_app::i18n::Locale::en,
+                    l,
                     &firm,
                     &user.display_name,
-                    &day_code,
+                    day,
                     content,
                     mail.link(settings_path),
                 ),
@@ -136,11 +139,12 @@ fn agenda(
     conn: &mut DbConnection,
     mail: &MailSettings,
     user_id: &str,
+    l: Locale,
     day: Date,
     content: &mut DigestContent,
 ) -> Result<(), ServerError> {
     let today = day.day_number();
-    for event in calendar::events(conn, user_id)? {
+    for event in calendar::events(conn, user_id, l)? {
         let Some(date) = Date::parse(&event.date) else {
             continue;
         };
@@ -151,15 +155,20 @@ fn agenda(
             link: mail.link(&event.path),
         };
         match (event.kind, days) {
-            (EventKind::Task, ..0) => content
-                .overdue
-                .push(line(format!("Was due on {}.", event.date))),
+            (EventKind::Task, ..0) => content.overdue.push(line(
+                td_string!(l, email.digest.was_due, date = format::date(l, date)).to_string(),
+            )),
             (EventKind::Task, 0) => content.due_today.push(line(event.description.clone())),
             (EventKind::Task, 1) => content.due_tomorrow.push(line(event.description.clone())),
-            (EventKind::Filing, 0..=7) => content.filings.push(line(format!(
-                "{} Due on {}.",
-                event.description, event.date
-            ))),
+            (EventKind::Filing, 0..=7) => content.filings.push(line(
+                td_string!(
+                    l,
+                    email.digest.filing_detail,
+                    description = &event.description,
+                    date = format::date(l, date)
+                )
+                .to_string(),
+            )),
             _ => {}
         }
     }

@@ -13,12 +13,13 @@ use crate::store::notifications::{self, NoticeRow};
 use crate::store::users::UserRow;
 use crate::store::{mail_preferences, settings, users};
 use visadesk_app::domain::checklist::DocumentKind;
+use visadesk_app::domain::date::Date;
 use visadesk_app::domain::delivery::Delivery;
 use visadesk_app::domain::document::Review;
 use visadesk_app::domain::mail::{one_line, MailCategory};
-use visadesk_app::domain::notice::NoticeKind;
+use visadesk_app::domain::notice::{NoticeEvent, NoticeKind};
 use visadesk_app::domain::{CurrentUser, Programme, Stage, UserId};
-use visadesk_app::i18n::{names, Locale};
+use visadesk_app::i18n::{format, names, notices, td_string, Locale};
 
 /// Sends `letter` to `user` as they chose for `category`: queued now, kept
 /// for their next daily digest (its subject, `detail` and `link`), or not
@@ -73,7 +74,7 @@ fn tell_applicants(
     conn: &mut DbConnection,
     mail: &MailSettings,
     case: &CaseRow,
-    (category, detail): (MailCategory, &str),
+    (category, detail): (MailCategory, impl Fn(Locale) -> String),
     letter: impl Fn(Locale, &str, &str, String) -> Letter,
     now: i64,
 ) -> Result<usize, ServerError> {
@@ -84,14 +85,15 @@ fn tell_applicants(
     let firm = settings::firm(conn)?.name;
     let link = mail.link("/portal");
     for user in &applicants {
-        let letter = letter(locale_of(user), &firm, &user.display_name, link.clone());
+        let l = locale_of(user);
+        let letter = letter(l, &firm, &user.display_name, link.clone());
         deliver(
             conn,
             mail,
             user,
             category,
             letter,
-            detail,
+            &detail(l),
             link.clone(),
             now,
         )?;
@@ -108,10 +110,10 @@ fn tell_staff(
     user_id: &str,
     actor: &CurrentUser,
     kind: NoticeKind,
-    (category, detail): (MailCategory, &str),
+    (category, detail): (MailCategory, &dyn Fn(Locale) -> String),
     case: &CaseRow,
-    title: &str,
-    letter: impl Fn(Locale, &str, &str, String) -> Letter,
+    event: &NoticeEvent,
+    letter: impl Fn(Locale, &str, &str, &str, String) -> Letter,
     now: i64,
 ) -> Result<bool, ServerError> {
     if actor.user_id.as_str() == user_id {
@@ -128,18 +130,23 @@ fn tell_staff(
             user_id: user.id.clone(),
             kind: kind.code().into(),
             case_id: Some(case.id.clone()),
-            title: title.to_string(),
+            // The English line, for anything that reads the table directly;
+            // the bell words the event in its reader's language.
+            title: notices::event(Locale::en, event),
             link: path.clone(),
             created_at: now,
             read_at: None,
+            event: serde_json::to_string(event).map_err(|e| {
+                ServerError::Invariant(format!("a notice event could not be written: {e}"))
+            })?,
         },
     )?;
     let firm = settings::firm(conn)?.name;
     let link = mail.link(&path);
-    // Staff notices are still worded in English on the server (their
-    // titles are stored), so their emails are English throughout.
-    let letter = letter(Locale::en, &firm, &user.display_name, link.clone());
-    deliver(conn, mail, &user, category, letter, detail, link, now)?;
+    let l = locale_of(&user);
+    let title = notices::event(l, event);
+    let letter = letter(l, &firm, &user.display_name, &title, link.clone());
+    deliver(conn, mail, &user, category, letter, &detail(l), link, now)?;
     Ok(true)
 }
 
@@ -150,9 +157,9 @@ fn tell_case_staff(
     mail: &MailSettings,
     case: &CaseRow,
     by: &CurrentUser,
-    (kind, category, detail): (NoticeKind, MailCategory, &str),
-    title: &str,
-    letter: impl Fn(Locale, &str, &str, String) -> Letter,
+    (kind, category, detail): (NoticeKind, MailCategory, &dyn Fn(Locale) -> String),
+    event: &NoticeEvent,
+    letter: impl Fn(Locale, &str, &str, &str, String) -> Letter,
     now: i64,
 ) -> Result<(), ServerError> {
     let mut told: Vec<&String> = Vec::new();
@@ -171,7 +178,7 @@ fn tell_case_staff(
             kind,
             (category, detail),
             case,
-            title,
+            event,
             &letter,
             now,
         )?;
@@ -198,7 +205,9 @@ pub fn stage_changed(
         conn,
         mail,
         case,
-        (MailCategory::StageChanged, to.plain_words()),
+        (MailCategory::StageChanged, |l| {
+            names::stage_in_plain_words(l, to).to_string()
+        }),
         |l, firm, name, link| {
             let programme = programme.map_or("", |p| names::programme(l, p));
             let words = names::stage_in_plain_words(l, to);
@@ -218,15 +227,15 @@ pub fn document_reviewed(
     review: &Review,
     now: i64,
 ) -> Result<(), ServerError> {
-    let detail = match review {
-        Review::Rejected(reason) => format!("Why: {reason}"),
+    let detail = |l: Locale| match review {
+        Review::Rejected(reason) => td_string!(l, email.details.why, reason = reason).to_string(),
         _ => String::new(),
     };
     tell_applicants(
         conn,
         mail,
         case,
-        (MailCategory::DocumentReviewed, &detail),
+        (MailCategory::DocumentReviewed, detail),
         |l, firm, name, link| {
             let label = names::document(l, kind);
             match review {
@@ -253,7 +262,7 @@ pub fn item_added(
         conn,
         mail,
         case,
-        (MailCategory::ItemAdded, ""),
+        (MailCategory::ItemAdded, |_| String::new()),
         |l, firm, name, link| compose::item_added(l, firm, name, names::document(l, kind), link),
         now,
     )?;
@@ -265,12 +274,16 @@ pub fn document_uploaded(
     conn: &mut DbConnection,
     mail: &MailSettings,
     case: &CaseRow,
-    label: &str,
+    document: Option<DocumentKind>,
     file_name: &str,
     by: &CurrentUser,
     now: i64,
 ) -> Result<(), ServerError> {
-    let title = format!("{} uploaded {label} to {}", by.display_name, case.reference);
+    let event = NoticeEvent::DocumentUploaded {
+        by: by.display_name.clone(),
+        document,
+        case: case.reference.clone(),
+    };
     tell_case_staff(
         conn,
         mail,
@@ -279,10 +292,12 @@ pub fn document_uploaded(
         (
             NoticeKind::DocumentUploaded,
             MailCategory::DocumentUploaded,
-            &format!("File: {file_name}"),
+            &|l| td_string!(l, email.details.file, file = file_name).to_string(),
         ),
-        &title,
-        |l, firm, name, link| compose::document_uploaded(l, firm, name, &title, file_name, link),
+        &event,
+        |l, firm, name, title, link| {
+            compose::document_uploaded(l, firm, name, title, file_name, link)
+        },
         now,
     )
 }
@@ -299,14 +314,15 @@ pub fn task_assigned(
     by: &CurrentUser,
     now: i64,
 ) -> Result<(), ServerError> {
-    let title = format!(
-        "{} gave you a task on {}: {task_title}",
-        by.display_name, case.reference
-    );
-    let due = if due_on.is_empty() {
-        String::new()
-    } else {
-        format!("Due on {due_on}.")
+    let event = NoticeEvent::TaskAssigned {
+        by: by.display_name.clone(),
+        case: case.reference.clone(),
+        task: task_title.to_string(),
+    };
+    let due = Date::parse(due_on);
+    let detail = |l: Locale| {
+        due.map(|d| td_string!(l, email.details.due, date = format::date(l, d)).to_string())
+            .unwrap_or_default()
     };
     tell_staff(
         conn,
@@ -314,10 +330,10 @@ pub fn task_assigned(
         assignee,
         by,
         NoticeKind::TaskAssigned,
-        (MailCategory::TaskAssigned, &due),
+        (MailCategory::TaskAssigned, &detail),
         case,
-        &title,
-        |l, firm, name, link| compose::task_assigned(l, firm, name, &title, due_on, link),
+        &event,
+        |l, firm, name, title, link| compose::task_assigned(l, firm, name, title, due, link),
         now,
     )?;
     Ok(())
@@ -341,7 +357,7 @@ pub fn message_sent(
             conn,
             mail,
             case,
-            (MailCategory::Message, ""),
+            (MailCategory::Message, |_| String::new()),
             |l, firm, name, link| {
                 compose::message_to_applicant(l, firm, name, &by.display_name, words, link)
             },
@@ -349,15 +365,20 @@ pub fn message_sent(
         )?;
         return Ok(());
     }
-    let title = format!("{} wrote on {}", by.display_name, case.reference);
+    let event = NoticeEvent::MessageReceived {
+        by: by.display_name.clone(),
+        case: case.reference.clone(),
+    };
     tell_case_staff(
         conn,
         mail,
         case,
         by,
-        (NoticeKind::MessageReceived, MailCategory::Message, ""),
-        &title,
-        |l, firm, name, link| compose::message_to_staff(l, firm, name, &title, words, link),
+        (NoticeKind::MessageReceived, MailCategory::Message, &|_| {
+            String::new()
+        }),
+        &event,
+        |l, firm, name, title, link| compose::message_to_staff(l, firm, name, title, words, link),
         now,
     )
 }

@@ -1,6 +1,7 @@
 //! What people are told when something happens on a case: the kinds of
 //! event, and the staff member's list behind the bell.
 
+use super::checklist::DocumentKind;
 use super::{CaseId, NoticeId};
 use serde::{Deserialize, Serialize};
 
@@ -71,6 +72,36 @@ impl NoticeKind {
     }
 }
 
+/// What happened, with the values a notice quotes; the words are chosen
+/// where it is shown (`crate::i18n::notices`), in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum NoticeEvent {
+    /// `by` uploaded a document to case `case`.
+    DocumentUploaded {
+        by: String,
+        document: Option<DocumentKind>,
+        case: String,
+    },
+    /// `by` gave the reader a task on case `case`.
+    TaskAssigned {
+        by: String,
+        case: String,
+        task: String,
+    },
+    /// `by` (the applicant) wrote on case `case`.
+    MessageReceived { by: String, case: String },
+}
+
+/// What a notice says: its event, or for notices saved before events were
+/// kept, the English line they were saved with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeText {
+    Event(NoticeEvent),
+    Recorded(String),
+}
+
 /// One thing a staff member was told.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
@@ -78,7 +109,7 @@ pub struct Notice {
     pub kind: NoticeKind,
     pub case_id: Option<CaseId>,
     /// One line, e.g. "Priya Sharma uploaded Passport to VD-2026-0007".
-    pub title: String,
+    pub what: NoticeText,
     /// The local path of the thing itself.
     pub link: String,
     pub created_at: i64,

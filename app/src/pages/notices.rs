@@ -108,16 +108,17 @@ fn NoticeItem(notice: Notice, mark_one: ServerAction<MarkNoticeRead>) -> impl In
         });
     };
     let id_for_form = notice.id.to_string();
+    let line = crate::i18n::notices::title(l, &notice.what);
     view! {
         <li class="notice" class:unread=unread>
             <div class="notice-body">
-                <a href=notice.link.clone() on:click=open>{notice.title.clone()}</a>
+                <a href=notice.link.clone() on:click=open>{line.clone()}</a>
                 <p class="muted small">{names::notice_kind(l, notice.kind)} " · " {format::date_time(l, notice.created_at)}</p>
             </div>
             {unread.then(|| view! {
                 <ActionForm action=mark_one attr:class="inline-form">
                     <input type="hidden" name="id" value=id_for_form/>
-                    <button type="submit" class="button button-small button-secondary" aria-label=td_string!(l, notices.mark_read_label, title = notice.title.clone()).to_string()>{td_string!(l, notices.mark_read)}</button>
+                    <button type="submit" class="button button-small button-secondary" aria-label=td_string!(l, notices.mark_read_label, title = line.clone()).to_string()>{td_string!(l, notices.mark_read)}</button>
                 </ActionForm>
             })}
         </li>

@@ -31,7 +31,8 @@ impl VisadeskBackend {
                 if !user.role()?.can(Permission::ViewDashboard) {
                     return Ok(None);
                 }
-                let events = calendar::events(conn, &user.id)?;
+                // Worded in the account's language, like its emails.
+                let events = calendar::events(conn, &user.id, crate::notify::locale_of(&user))?;
                 Ok(Some(calendar::render(
                     &events,
                     &format!("Visadesk: {}", user.display_name),

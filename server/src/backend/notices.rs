@@ -5,11 +5,21 @@ use crate::auth::now;
 use crate::error::ServerError;
 use crate::store::notifications::{self, NoticeRow};
 use visadesk_app::api::port::NoticePort;
-use visadesk_app::domain::notice::{Notice, NoticeKind, NoticePage, NOTICE_PAGE};
+use visadesk_app::domain::notice::{
+    Notice, NoticeEvent, NoticeKind, NoticePage, NoticeText, NOTICE_PAGE,
+};
 use visadesk_app::domain::{CurrentUser, NoticeId, Permission};
 use visadesk_app::AppError;
 
 fn notice(row: NoticeRow) -> Result<Notice, ServerError> {
+    let what = match serde_json::from_str::<NoticeEvent>(&row.event) {
+        Ok(event) => NoticeText::Event(event),
+        Err(_) if row.event.is_empty() => NoticeText::Recorded(row.title),
+        Err(e) => {
+            tracing::warn!(notice = %row.id, error = %e, "a notice's event could not be read; showing its saved title");
+            NoticeText::Recorded(row.title)
+        }
+    };
     Ok(Notice {
         kind: NoticeKind::from_code(&row.kind).ok_or_else(|| {
             ServerError::CorruptData(format!(
@@ -19,7 +29,7 @@ fn notice(row: NoticeRow) -> Result<Notice, ServerError> {
         })?,
         id: NoticeId::new(row.id),
         case_id: row.case_id.map(Into::into),
-        title: row.title,
+        what,
         link: row.link,
         created_at: row.created_at,
         read_at: row.read_at,

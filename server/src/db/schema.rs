@@ -264,6 +264,7 @@ diesel::table! {
         link -> Text,
         created_at -> BigInt,
         read_at -> Nullable<BigInt>,
+        event -> Text,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use leptos_i18n::td_string;
 use leptos_i18n::Locale as _;
+use visadesk_app::domain::date::Date;
 use visadesk_app::i18n::{format, Locale};
 
 /// An email's subject and its two parts.
@@ -343,10 +344,8 @@ pub fn document_uploaded(
     link: String,
 ) -> Letter {
     Draft::new(l, title.to_string(), to_name)
-        .para(format!(
-            "{title} (file \"{file_name}\"). It waits for review."
-        ))
-        .link("Review it", link)
+        .para(td_string!(l, email.uploaded.body, title = title, file = file_name).to_string())
+        .link(td_string!(l, email.uploaded.button), link)
         .sign(firm)
 }
 
@@ -356,14 +355,17 @@ pub fn task_assigned(
     firm: &str,
     to_name: &str,
     title: &str,
-    due: &str,
+    due: Option<Date>,
     link: String,
 ) -> Letter {
-    let mut draft = Draft::new(l, title.to_string(), to_name).para(format!("{title}."));
-    if !due.is_empty() {
-        draft = draft.para(format!("It is due on {due}."));
+    let mut draft = Draft::new(l, title.to_string(), to_name)
+        .para(td_string!(l, email.sentence, text = title).to_string());
+    if let Some(due) = due {
+        draft = draft.para(td_string!(l, email.task.due, date = format::date(l, due)).to_string());
     }
-    draft.link("Open the case", link).sign(firm)
+    draft
+        .link(td_string!(l, email.task.button), link)
+        .sign(firm)
 }
 
 /// (Applicant) a new message from the firm; its text only if `words`.
@@ -399,11 +401,14 @@ pub fn message_to_staff(
     words: Option<&str>,
     link: String,
 ) -> Letter {
-    let mut draft = Draft::new(l, title.to_string(), to_name).para(format!("{title}."));
+    let mut draft = Draft::new(l, title.to_string(), to_name)
+        .para(td_string!(l, email.sentence, text = title).to_string());
     if let Some(w) = words {
         draft = draft.quote(w);
     }
-    draft.link("Read and reply", link).sign(firm)
+    draft
+        .link(td_string!(l, email.applicant_wrote.button), link)
+        .sign(firm)
 }
 
 /// What one person's daily digest holds, section by section.
@@ -435,50 +440,53 @@ pub fn digest(
     l: Locale,
     firm: &str,
     to_name: &str,
-    day: &str,
+    day: Date,
     content: DigestContent,
     settings: String,
 ) -> Letter {
     let mut counts = Vec::new();
-    for (n, what) in [
-        (content.overdue.len(), "overdue"),
-        (content.due_today.len(), "due today"),
-        (content.due_tomorrow.len(), "due tomorrow"),
-    ] {
-        if n > 0 {
-            counts.push(format!("{n} {what}"));
-        }
+    let overdue = content.overdue.len();
+    if overdue > 0 {
+        counts.push(td_string!(l, email.digest.count_overdue, n = overdue).to_string());
     }
-    if !content.filings.is_empty() {
-        counts.push(format!("{} to file this week", content.filings.len()));
+    let today = content.due_today.len();
+    if today > 0 {
+        counts.push(td_string!(l, email.digest.count_due_today, n = today).to_string());
     }
-    if !content.news.is_empty() {
-        counts.push(format!(
-            "{} update{}",
-            content.news.len(),
-            plural(content.news.len())
-        ));
+    let tomorrow = content.due_tomorrow.len();
+    if tomorrow > 0 {
+        counts.push(td_string!(l, email.digest.count_due_tomorrow, n = tomorrow).to_string());
+    }
+    let filings = content.filings.len();
+    if filings > 0 {
+        counts.push(td_string!(l, email.digest.count_filings, n = filings).to_string());
+    }
+    match content.news.len() {
+        0 => {}
+        1 => counts.push(td_string!(l, email.digest.one_update).to_string()),
+        n => counts.push(td_string!(l, email.digest.count_updates, n = n).to_string()),
     }
     Draft::new(
         l,
-        format!("Your daily digest for {day}: {}", counts.join(", ")),
+        td_string!(
+            l,
+            email.digest.subject,
+            day = format::date(l, day),
+            counts = counts.join(td_string!(l, common.list_separator))
+        )
+        .to_string(),
         to_name,
     )
-    .list("Overdue tasks", content.overdue)
-    .list("Tasks due today", content.due_today)
-    .list("Tasks due tomorrow", content.due_tomorrow)
-    .list("Target filings in the next 7 days", content.filings)
-    .list("Since your last digest", content.news)
-    .link("Choose what comes by email", settings)
+    .list(td_string!(l, email.digest.overdue), content.overdue)
+    .list(td_string!(l, email.digest.due_today), content.due_today)
+    .list(
+        td_string!(l, email.digest.due_tomorrow),
+        content.due_tomorrow,
+    )
+    .list(td_string!(l, email.digest.filings), content.filings)
+    .list(td_string!(l, email.digest.news), content.news)
+    .link(td_string!(l, email.digest.button), settings)
     .sign(firm)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// A quoted block of someone's words (kept for messages and reasons).
@@ -530,7 +538,7 @@ mod tests {
             Locale::en,
             "F",
             "Li Wei",
-            "2026-12-03",
+            Date::parse("2026-12-03").unwrap(),
             DigestContent {
                 overdue: vec![line("Call <Priya>", "Was due on 2026-12-01.")],
                 news: vec![line("Your Passport was accepted", ""), line("x", "")],
@@ -540,7 +548,7 @@ mod tests {
         );
         assert_eq!(
             l.subject,
-            "Your daily digest for 2026-12-03: 1 overdue, 2 updates"
+            "Your daily digest for 3 December 2026: 1 overdue, 2 updates"
         );
         assert!(l.text.contains("Overdue tasks\n- Call <Priya>\n  Was due on 2026-12-01.\n  https://v.example/cases/1\n"));
         assert!(
@@ -570,6 +578,34 @@ mod tests {
         assert!(l.text.contains("有效期至 2025年12月6日"), "{}", l.text);
         assert!(l.html.contains("<html lang=\"zh-Hans\">"));
         assert!(!l.text.contains("Dear"), "no English left: {}", l.text);
+    }
+
+    #[test]
+    fn a_digest_is_written_in_its_reader_s_language() {
+        let line = DigestLine {
+            text: "预约翻译（VD-2026-0001）".into(),
+            detail: String::new(),
+            link: "https://v.example/cases/1".into(),
+        };
+        let l = digest(
+            Locale::zh_Hans,
+            "陈氏律师事务所",
+            "李伟",
+            Date::parse("2026-12-03").unwrap(),
+            DigestContent {
+                due_today: vec![line.clone()],
+                filings: vec![line.clone(), line],
+                ..Default::default()
+            },
+            "https://v.example/account/sessions".into(),
+        );
+        assert_eq!(
+            l.subject,
+            "2026年12月3日每日摘要：1 项今天到期、2 件本周待递交"
+        );
+        assert!(l.text.contains("今天到期的任务\n- 预约翻译"), "{}", l.text);
+        assert!(l.text.contains("选择通过邮件接收的内容"), "{}", l.text);
+        assert!(!l.text.contains("Tasks due today"));
     }
 
     #[test]

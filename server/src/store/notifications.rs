@@ -18,6 +18,9 @@ pub struct NoticeRow {
     pub link: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
+    /// JSON of the notice's `NoticeEvent`; empty for notices saved before
+    /// events were kept (their English `title` is shown).
+    pub event: String,
 }
 
 /// Adds a notice.

@@ -13,6 +13,7 @@ use visadesk_app::domain::mail::MailCategory;
 use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::task::Task;
 use visadesk_app::domain::CaseId;
+use visadesk_app::i18n::{format, Locale};
 use visadesk_app::AppError;
 
 on_both_databases!(
@@ -362,7 +363,8 @@ async fn the_daily_digest_holds_the_agenda_and_the_news_and_goes_out_once_a_day(
     let digest = to(mail, "att@firm.example")
         .pop()
         .expect("the attorney's digest");
-    let today = utc_day(0);
+    // The day as its reader's language writes it.
+    let today = format::date(Locale::en, Date::parse(&utc_day(0)).expect("a day"));
     assert_eq!(
         digest.subject,
         format!("Your daily digest for {today}: 1 overdue, 1 due today, 1 due tomorrow, 1 to file this week")

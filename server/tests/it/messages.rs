@@ -8,7 +8,7 @@ use crate::common::smtp::SmtpSink;
 use crate::common::Backend;
 use visadesk_app::domain::mail::FirmProfile;
 use visadesk_app::domain::message::{Message, Thread};
-use visadesk_app::domain::notice::{NoticeKind, NoticePage};
+use visadesk_app::domain::notice::{NoticeEvent, NoticeKind, NoticePage, NoticeText};
 use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::CaseId;
 use visadesk_app::AppError;
@@ -85,11 +85,11 @@ async fn the_firm_and_the_applicant_write_and_see_what_the_other_has_read(db: Ba
         .expect("notices");
     assert_eq!(notices.notices[0].kind, NoticeKind::MessageReceived);
     assert_eq!(
-        notices.notices[0].title,
-        format!(
-            "Priya Sharma wrote on {}",
-            opened_reference(&f, &case).await
-        )
+        notices.notices[0].what,
+        NoticeText::Event(NoticeEvent::MessageReceived {
+            by: "Priya Sharma".into(),
+            case: opened_reference(&f, &case).await
+        })
     );
     let mail = sink.wait_for(2).await;
     let told = mail

@@ -7,14 +7,16 @@ use crate::common::smtp::{Received, SmtpSink};
 use crate::common::Backend;
 use visadesk_app::domain::case::CaseDetail;
 use visadesk_app::domain::checklist::ChecklistItem;
-use visadesk_app::domain::notice::{NoticeKind, NoticePage};
+use visadesk_app::domain::notice::{NoticeEvent, NoticeKind, NoticePage, NoticeText};
 use visadesk_app::domain::task::Task;
 use visadesk_app::domain::CaseId;
+use visadesk_app::i18n::{names, notices, Locale};
 use visadesk_app::AppError;
 
 on_both_databases!(
     applicants_hear_of_stage_changes_reviews_and_new_documents_by_email,
     staff_hear_of_uploads_on_their_cases_and_tasks_given_to_them,
+    a_staff_member_is_told_in_their_own_language,
     a_refused_change_tells_nobody,
 );
 
@@ -208,15 +210,20 @@ async fn staff_hear_of_uploads_on_their_cases_and_tasks_given_to_them(db: Backen
     assert_eq!(notice.kind, NoticeKind::DocumentUploaded);
     assert_eq!(notice.link, format!("/cases/{case_id}"));
     assert!(
-        notice.title.starts_with("Priya Sharma uploaded"),
-        "{}",
-        notice.title
+        matches!(
+            &notice.what,
+            NoticeText::Event(NoticeEvent::DocumentUploaded { by, document: Some(_), .. })
+                if by == "Priya Sharma"
+        ),
+        "{:?}",
+        notice.what
     );
     let mail = sink.wait_for(3).await;
     let told = to(&mail, "para@firm.example")
         .pop()
         .expect("an email to the paralegal");
-    assert_eq!(told.subject, notice.title);
+    assert_eq!(told.subject, notices::title(Locale::en, &notice.what));
+    assert!(told.subject.starts_with("Priya Sharma uploaded"));
     assert_eq!(
         told.link(&f.app.base),
         Some(format!("{}/cases/{case_id}", f.app.base))
@@ -295,9 +302,12 @@ async fn staff_hear_of_uploads_on_their_cases_and_tasks_given_to_them(db: Backen
     assert_eq!(page.unread, 1);
     assert_eq!(page.notices[0].kind, NoticeKind::TaskAssigned);
     assert!(
-        page.notices[0].title.ends_with("Book the translator"),
-        "{}",
-        page.notices[0].title
+        matches!(
+            &page.notices[0].what,
+            NoticeText::Event(NoticeEvent::TaskAssigned { task, .. }) if task == "Book the translator"
+        ),
+        "{:?}",
+        page.notices[0].what
     );
     // The invitation, two for the applicant's upload, one for the
     // paralegal's, one for the task given to them.
@@ -306,9 +316,80 @@ async fn staff_hear_of_uploads_on_their_cases_and_tasks_given_to_them(db: Backen
         .pop()
         .expect("the task email");
     assert!(
-        task_mail.text.contains("It is due on 2026-12-20."),
+        task_mail.text.contains("It is due on 20 December 2026."),
         "{}",
         task_mail.text
+    );
+}
+
+async fn a_staff_member_is_told_in_their_own_language(db: Backend) {
+    let sink = SmtpSink::start().await;
+    let (f, applicant, case_id) = firm_with_applicant(db, &sink).await;
+    let _: () = f
+        .app
+        .ask(&f.para, "choose_language", &[("language", "zh-Hans")])
+        .await
+        .expect("the paralegal reads Chinese");
+    let reference = case(&f, &case_id).await.summary.reference;
+    let first = case(&f, &case_id).await.checklist[0].clone();
+    upload(&f, &applicant, first.id.as_str()).await;
+
+    // The bell's page words the event in Chinese; the attorney's in English.
+    let bell = f
+        .para
+        .get(f.app.url("/notifications"))
+        .send()
+        .await
+        .expect("the notices page")
+        .text()
+        .await
+        .expect("its body");
+    let in_chinese = format!(
+        "Priya Sharma 向 {reference} 上传了{}",
+        names::document(Locale::zh_Hans, first.kind)
+    );
+    assert!(bell.contains(&in_chinese), "{bell}");
+    let attorneys: NoticePage = f
+        .app
+        .ask(&f.attorney, "my_notices", &[("page", "0")])
+        .await
+        .expect("notices");
+    assert_eq!(
+        notices::title(Locale::en, &attorneys.notices[0].what),
+        format!(
+            "Priya Sharma uploaded {} to {reference}",
+            names::document(Locale::en, first.kind)
+        )
+    );
+
+    // Each email is in its reader's language, subject and body.
+    let mail = sink.wait_for(3).await;
+    let to_para = to(&mail, "para@firm.example")
+        .pop()
+        .expect("an email to the paralegal");
+    assert_eq!(to_para.subject, in_chinese);
+    assert!(to_para.text.contains("等待审核"), "{}", to_para.text);
+    assert!(to_para.text.contains("前往审核"), "{}", to_para.text);
+    let to_attorney = to(&mail, "att@firm.example")
+        .pop()
+        .expect("an email to the attorney");
+    assert!(
+        to_attorney.text.contains("It waits for review."),
+        "{}",
+        to_attorney.text
+    );
+
+    // A notice saved before events were kept shows the line it was saved with.
+    f.app
+        .exec("UPDATE notifications SET event = '', title = 'Saved long ago'");
+    let old: NoticePage = f
+        .app
+        .ask(&f.para, "my_notices", &[("page", "0")])
+        .await
+        .expect("notices");
+    assert_eq!(
+        old.notices[0].what,
+        NoticeText::Recorded("Saved long ago".into())
     );
 }
 

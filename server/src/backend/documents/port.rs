@@ -58,7 +58,7 @@ impl VisadeskBackend {
                     conn,
                     &mail,
                     &case,
-                    target.label,
+                    target.kind,
                     &file_name,
                     viewer,
                     now,

@@ -112,7 +112,10 @@ async fn staff_create_find_and_edit_clients(db: Backend) {
         .await
         .expect("audit events");
     let summaries: Vec<&str> = events.iter().map(|e| e.summary.as_str()).collect();
-    assert_eq!(summaries, vec!["王伟: changed email", "created 王伟"]);
+    assert_eq!(
+        summaries,
+        vec!["王伟: changed email address", "created 王伟"]
+    );
     // The search terms follow the edit.
     assert_eq!(
         list(&app, &para, &[("q", "wei.wang@example.org")])

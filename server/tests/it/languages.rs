@@ -382,6 +382,25 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
         .ask(&f.admin, "choose_language", &[("language", "zh-Hans")])
         .await
         .expect("chosen");
+    let _: () = f
+        .app
+        .ask(&f.para, "choose_language", &[("language", "zh-Hans")])
+        .await
+        .expect("chosen");
+    let _: visadesk_app::domain::task::Task = f
+        .app
+        .ask(
+            &f.admin,
+            "add_task",
+            &[
+                ("case_id", case.id.as_str()),
+                ("title", "预约翻译"),
+                ("due_on", "2026-12-20"),
+                ("assignee_id", f.para_id.as_str()),
+            ],
+        )
+        .await
+        .expect("a task for the paralegal");
     let client_page = format!("/clients/{client_id}");
     let client_edit = format!("/clients/{client_id}/edit");
     let case_page = format!("/cases/{}", case.id);
@@ -397,6 +416,8 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
         (&f.admin, case_page.as_str()),
         (&f.admin, "/account/sessions"),
         (&f.admin, "/notifications"),
+        // With a notice: a task given to the paralegal, who reads Chinese.
+        (&f.para, "/notifications"),
         // Audit rows keep their recorded (English) details, marked so.
         (&f.admin, "/admin/audit"),
         (&f.admin, "/admin/outbox"),

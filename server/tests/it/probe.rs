@@ -7,6 +7,7 @@ use crate::common::{Backend, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use visadesk_app::domain::client::ClientPage;
+use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::UserSummary;
 use visadesk_app::eligibility::Settings;
 use visadesk_app::AppError;
@@ -364,7 +365,7 @@ async fn send_chunked(app: &TestApp, cookie: &str, total: usize) -> (u16, String
                 Ok(0) | Err(_) => break,
                 Ok(n) => answer.extend_from_slice(&buf[..n]),
             }
-            if String::from_utf8_lossy(&answer).contains("Shorten the text") {
+            if String::from_utf8_lossy(&answer).contains("request_too_large") {
                 break;
             }
         }
@@ -389,9 +390,18 @@ async fn a_chunked_form_over_the_limit_is_too_large(db: Backend) {
         .expect("session cookie");
     let (status, answer) = send_chunked(&app, &cookie, 10 * 1024 * 1024).await;
     assert_eq!(status, 413, "{answer}");
-    assert!(
-        answer.contains("The form is too large (over 256 KB)"),
-        "{answer}"
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    let error: AppError = serde_json::from_str(body).expect("an AppError");
+    assert_eq!(
+        error,
+        AppError::Request(Problem::RequestTooLarge {
+            limit: 256 * 1024,
+            size: None
+        })
+    );
+    assert_eq!(
+        error.to_string(),
+        "The form is too large; the limit is 256 KB. Shorten the text and try again."
     );
     let users: Vec<UserSummary> = app
         .call(&client, "list_users", &[])

@@ -154,9 +154,22 @@ async fn oversized_and_malformed_requests_get_clear_errors(db: Backend) {
     let status = res.status().as_u16();
     let body = res.text().await.unwrap();
     assert_eq!(status, 413, "1 MB field: {body}");
+    let error: AppError = serde_json::from_str(&body).expect("an AppError");
     assert!(
-        body.contains("The form is too large (1.0 MB); the limit is 256 KB"),
+        matches!(
+            error,
+            AppError::Request(Problem::RequestTooLarge {
+                limit: 262_144,
+                size: Some(_)
+            })
+        ),
         "{body}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("The form is too large (1.0 MB); the limit is 256 KB"),
+        "{error}"
     );
     let res = app.sign_in(&app.client(), &huge, "whatever pass").await;
     assert!((400..500).contains(&res.status().as_u16()));

@@ -182,6 +182,12 @@ fn object_name(l: Locale, what: &str) -> &'static str {
         "case" => td_string!(l, errors.object.case),
         "document" => td_string!(l, errors.object.document),
         "user" => td_string!(l, errors.object.user),
+        "task" => td_string!(l, errors.object.task),
+        "checklist item" => td_string!(l, errors.object.checklist_item),
+        "notice" => td_string!(l, errors.object.notice),
+        "email" => td_string!(l, errors.object.email),
+        "session" => td_string!(l, errors.object.session),
+        "calendar feed" => td_string!(l, errors.object.calendar_feed),
         _ => td_string!(l, errors.object.other),
     }
 }

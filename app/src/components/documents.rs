@@ -4,7 +4,7 @@
 
 use crate::api::documents::review_document;
 use crate::components::form::FormError;
-use crate::domain::document::{format_bytes, DocumentVersion, Review};
+use crate::domain::document::{DocumentVersion, Review};
 use crate::domain::DocumentId;
 use crate::error::AppError;
 use crate::i18n::{format, td_string, use_locale, Locale};
@@ -76,7 +76,7 @@ pub fn Versions(
                             <div class="version-line">
                                 <strong>{td_string!(l, versions.version, version = v.version).to_string()}</strong>
                                 <span class="version-file">{v.file_name.clone()}</span>
-                                <span class="muted small">{format_bytes(v.size.max(0) as u64)}</span>
+                                <span class="muted small">{crate::i18n::format::bytes(l, v.size.max(0) as u64)}</span>
                                 {review_badge(l, &v.review)}
                             </div>
                             <div class="muted small">

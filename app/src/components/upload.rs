@@ -3,7 +3,6 @@
 //! does not), cancel at any time. Posts to the server's plain streaming
 //! endpoint for one checklist item.
 
-use crate::domain::document::format_bytes;
 #[cfg(feature = "hydrate")]
 use crate::domain::document::upload_path;
 use crate::domain::ItemId;
@@ -68,8 +67,8 @@ fn too_large(l: Locale, size: u64, max: u64) -> Option<String> {
         td_string!(
             l,
             upload.too_big,
-            size = format_bytes(size),
-            limit = format_bytes(max)
+            size = crate::i18n::format::bytes(l, size),
+            limit = crate::i18n::format::bytes(l, max)
         )
         .to_string()
     })
@@ -199,7 +198,7 @@ pub fn Upload(
                     aria-label=format!("{action} {label}")
                     on:change=on_pick
                 />
-                <span class="muted small upload-hint">{td_string!(l, upload.or_drop, size = format_bytes(max_bytes)).to_string()}</span>
+                <span class="muted small upload-hint">{td_string!(l, upload.or_drop, size = crate::i18n::format::bytes(l, max_bytes)).to_string()}</span>
             </div>
             {move || match phase.get() {
                 Phase::Idle => ().into_any(),
@@ -208,7 +207,7 @@ pub fn Upload(
                         <span class="small upload-name">{name}</span>
                         <progress max=total.to_string() value=sent.to_string() aria-label=td_string!(l, upload.progress)></progress>
                         <span class="small muted upload-bytes" data-sent=sent.to_string() data-total=total.to_string()>
-                            {td_string!(l, upload.sent_of_total, sent = format_bytes(sent), total = format_bytes(total)).to_string()}
+                            {td_string!(l, upload.sent_of_total, sent = crate::i18n::format::bytes(l, sent), total = crate::i18n::format::bytes(l, total)).to_string()}
                         </span>
                         <button type="button" class="button button-small button-secondary" on:click=cancel>{td_string!(l, common.cancel)}</button>
                     </div>

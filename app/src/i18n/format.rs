@@ -7,6 +7,16 @@ use super::{td_string, Locale};
 use crate::domain::date::Date;
 use crate::eligibility::Money;
 
+/// A file size: `812 bytes`, `812 字节`; larger sizes in KB, MB and GB,
+/// which both languages write alike.
+pub fn bytes(l: Locale, n: u64) -> String {
+    if n < 1024 {
+        td_string!(l, format.bytes, n = n).to_string()
+    } else {
+        crate::domain::document::format_bytes(n)
+    }
+}
+
 /// A calendar date: `2 December 2026`, `2026年12月2日`.
 pub fn date(l: Locale, d: Date) -> String {
     td_string!(
@@ -103,6 +113,13 @@ fn month_name(l: Locale, month: u8) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_file_sizes_name_their_unit_in_each_language() {
+        assert_eq!(bytes(Locale::en, 812), "812 bytes");
+        assert_eq!(bytes(Locale::zh_Hans, 812), "812 字节");
+        assert_eq!(bytes(Locale::zh_Hans, 3 * 1024 * 1024), "3.0 MB");
+    }
 
     #[test]
     fn dates_follow_each_language() {

@@ -3,12 +3,11 @@
 //! does not compile until every language words it. A problem's `Display`
 //! is its English, for logs and the command line.
 
-use super::format::date;
+use super::format::{bytes, date};
 use super::names::{delivery, document, mail_category, outbox_status, stage};
 use super::{td_string, Locale};
 use crate::domain::checklist::DocumentKind;
 use crate::domain::date::Date;
-use crate::domain::document::format_bytes;
 use crate::domain::problem::{CaseAction, Choice, Problem, Thing};
 use crate::domain::stage::MoveError;
 use std::fmt;
@@ -301,29 +300,29 @@ pub fn problem(l: Locale, p: &Problem) -> String {
         UploadStalled => say!(problems.upload_stalled),
         ServerBusy => say!(problems.server_busy),
         FileTooLarge { limit, size: None } => {
-            say!(problems.file_too_large, limit = format_bytes(*limit))
+            say!(problems.file_too_large, limit = bytes(l, *limit))
         }
         FileTooLarge {
             limit,
             size: Some(size),
         } => say!(
             problems.file_too_large_sized,
-            limit = format_bytes(*limit),
-            size = format_bytes(*size)
+            limit = bytes(l, *limit),
+            size = bytes(l, *size)
         ),
         UploadCutOff => say!(problems.upload_cut_off),
         MissingVersion => say!(problems.missing_version),
         RequestCutOff => say!(problems.request_cut_off),
         RequestTooLarge { limit, size: None } => {
-            say!(problems.request_too_large, limit = format_bytes(*limit))
+            say!(problems.request_too_large, limit = bytes(l, *limit))
         }
         RequestTooLarge {
             limit,
             size: Some(size),
         } => say!(
             problems.request_too_large_sized,
-            limit = format_bytes(*limit),
-            size = format_bytes(*size)
+            limit = bytes(l, *limit),
+            size = bytes(l, *size)
         ),
     }
 }

@@ -603,7 +603,11 @@ mod tests {
             l.subject,
             "2026年12月3日每日摘要：1 项今天到期、2 件本周待递交"
         );
-        assert!(l.text.contains("今天到期的待办事项\n- 预约翻译"), "{}", l.text);
+        assert!(
+            l.text.contains("今天到期的待办事项\n- 预约翻译"),
+            "{}",
+            l.text
+        );
         assert!(l.text.contains("选择通过邮件接收的内容"), "{}", l.text);
         assert!(!l.text.contains("Tasks due today"));
     }

@@ -97,6 +97,8 @@ pub fn App() -> impl IntoView {
                 pages::not_found::NotFound()
             }>
                 <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()}/>
+                <Route path=path!("/sign-in/verify") view={Lazy::<routes::VerifySecondFactor>::new()}/>
+                <Route path=path!("/sign-in/enrol") view={Lazy::<routes::EnrolSecondFactor>::new()}/>
                 <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()}/>
                 <Route path=path!("/reset-password/:token") view={Lazy::<routes::ResetPassword>::new()}/>
                 <Route path=path!("/portal") view={Lazy::<routes::Portal>::new()}/>

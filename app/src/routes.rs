@@ -83,6 +83,10 @@ lazy_pages! { public:
     ForgotPassword(forgot_password_view) => pages::password_reset::ForgotPasswordPage;
     /// `/reset-password/:token`
     ResetPassword(reset_password_view) => pages::password_reset::ResetPasswordPage;
+    /// `/sign-in/verify`: the second factor of a sign-in.
+    VerifySecondFactor(verify_second_factor_view) => pages::second_factor::VerifyPage;
+    /// `/sign-in/enrol`: setting up a second factor the firm requires.
+    EnrolSecondFactor(enrol_second_factor_view) => pages::second_factor::EnrolPage;
 }
 
 lazy_pages! { portal:

@@ -1,5 +1,6 @@
 //! The `visadesk` command line.
 
+use crate::audit_anchor::Anchor;
 use crate::backend::VisadeskBackend;
 use crate::config::Config;
 use crate::error::ServerError;
@@ -198,9 +199,19 @@ pub fn eligibility_check(
 /// What to do with the audit trail.
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the hash chain; report the first row that was changed or removed.
-    /// Exits 0 when intact, 1 otherwise.
-    Verify,
+    /// Check the hash chain, and its end against the signed checkpoint;
+    /// report the first row that was changed or removed and any rows cut off
+    /// the end. Exits 0 when intact, 1 otherwise.
+    Verify {
+        /// Checkpoint files to check against (repeat for several instances'
+        /// files). Default: this instance's, VISADESK_AUDIT_CHECKPOINT.
+        #[arg(long = "checkpoint", value_name = "FILE")]
+        checkpoints: Vec<std::path::PathBuf>,
+    },
+    /// Write a checkpoint of the trail's newest row now (the server does so
+    /// by itself while it runs). Refuses when the trail no longer extends
+    /// the last checkpoint.
+    Checkpoint,
 }
 
 /// Creates an admin; the password never comes from the command line.
@@ -236,7 +247,32 @@ pub async fn create_admin(
             ServerError::Refused(app) => ServerError::Config(app.to_string()),
             other => other,
         })?;
+    checkpoint_after(config, backend.db());
     Ok(Some(created.email))
+}
+
+/// After a command that recorded audit rows: moves the checkpoint forward,
+/// warning (never failing the command) when it is held.
+fn checkpoint_after(config: &Config, db: &crate::db::Db) {
+    let anchor = match Anchor::from_config(config, instance_name()) {
+        Ok(anchor) => anchor,
+        Err(e) => {
+            eprintln!("visadesk: warning: no audit checkpoint written: {e}");
+            return;
+        }
+    };
+    let result = db.run_here(|conn| {
+        Ok(crate::audit_anchor::advance(
+            conn,
+            &anchor,
+            crate::auth::now(),
+        ))
+    });
+    match result {
+        Ok(Ok(_)) => {}
+        Ok(Err(held)) => eprintln!("visadesk: warning: audit checkpoint held: {held}"),
+        Err(e) => eprintln!("visadesk: warning: no audit checkpoint written: {e}"),
+    }
 }
 
 fn prompt_line(prompt: &str) -> Result<String, ServerError> {
@@ -268,26 +304,55 @@ fn read_password() -> Result<String, ServerError> {
     }
 }
 
-/// Checks the audit trail's hash chain; `Ok(message, intact)`.
-pub fn audit_verify(config: &Config) -> Result<(String, bool), ServerError> {
-    use crate::store::audit::{verify, Verdict};
+/// Checks the audit trail's hash chain and its end against checkpoint
+/// files (default: this instance's); `Ok(message, intact)`.
+pub fn audit_verify(
+    config: &Config,
+    checkpoints: Vec<std::path::PathBuf>,
+) -> Result<(String, bool), ServerError> {
     let db = open_database(config)?;
-    Ok(match db.run_here(verify)? {
-        Verdict::Intact { rows } => (
-            format!("audit trail intact: {rows} rows, every hash matches"),
-            true,
-        ),
-        Verdict::Changed { seq } => (
-            format!("audit trail broken: row {seq} was changed (its hash no longer matches)"),
-            false,
-        ),
-        Verdict::Removed { expected, found } => (
-            format!(
-                "audit trail broken: row {expected} is missing (removed); the next row is {found}"
+    let anchor = Anchor::from_config(config, instance_name())?;
+    let files = if checkpoints.is_empty() {
+        vec![anchor.path.clone()]
+    } else {
+        checkpoints
+    };
+    let report =
+        db.run_here(|conn| crate::audit_anchor::check::verify(conn, &anchor.keys, &files))?;
+    Ok((report.lines().join("\n"), report.intact()))
+}
+
+/// Writes a checkpoint of the audit trail now; `Ok(message, written)`.
+pub fn audit_checkpoint(config: &Config) -> Result<(String, bool), ServerError> {
+    use crate::audit_anchor::{advance, Advanced};
+    let db = open_database(config)?;
+    let anchor = Anchor::from_config(config, instance_name())?;
+    let path = anchor.path.display().to_string();
+    Ok(
+        match db.run_here(|conn| Ok(advance(conn, &anchor, crate::auth::now())))? {
+            Ok(Advanced::Written(c)) => (
+                format!("checkpoint of row {} written to {path}", c.seq),
+                true,
             ),
-            false,
-        ),
-    })
+            Ok(Advanced::Unchanged(c)) => (
+                format!(
+                    "the checkpoint in {path} already covers the newest row, {}",
+                    c.seq
+                ),
+                true,
+            ),
+            Ok(Advanced::Empty) => (
+                "the audit trail is empty: nothing to checkpoint yet".into(),
+                true,
+            ),
+            Err(held) => (format!("{held}"), false),
+        },
+    )
+}
+
+/// This process, as its checkpoints name it.
+fn instance_name() -> String {
+    format!("{}-cli-{}", crate::serve::hostname(), std::process::id())
 }
 
 /// Seeds demo data; returns what to print.
@@ -299,6 +364,7 @@ pub async fn seed_demo(config: &Config, scale: Option<u32>) -> Result<String, Se
         Some(n) => crate::seed::seed(&backend, n as usize, false).await?,
         None => crate::seed::seed(&backend, 40, true).await?,
     };
+    checkpoint_after(config, backend.db());
     let mut out = format!(
         "seeded {} clients and {} cases in {:.1} s\n",
         seeded.clients,

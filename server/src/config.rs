@@ -162,6 +162,54 @@ pub struct Config {
     )]
     pub document_old_keys: Vec<String>,
 
+    /// Who must use a second factor to sign in until an admin chooses on
+    /// the Admin page: optional, admins, staff or everyone.
+    #[arg(
+        long,
+        env = "VISADESK_SECOND_FACTOR_DEFAULT",
+        default_value = "admins",
+        global = true
+    )]
+    pub second_factor_default: String,
+
+    /// Key signing the audit trail's checkpoints: 32 bytes of base64
+    /// (`openssl rand -base64 32`), the same on every instance. Unset: a key
+    /// is generated into DATA_DIR (development only; keep it apart from the data).
+    #[arg(
+        long,
+        env = "VISADESK_AUDIT_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub audit_key: Option<String>,
+
+    /// Earlier checkpoint keys (comma-separated) that still check
+    /// checkpoints signed before the key was rotated.
+    #[arg(
+        long,
+        env = "VISADESK_AUDIT_OLD_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true,
+        global = true
+    )]
+    pub audit_old_keys: Vec<String>,
+
+    /// File holding the audit trail's latest signed checkpoint (default
+    /// DATA_DIR/audit-checkpoint); best on storage the database's users
+    /// cannot write. Each instance keeps its own.
+    #[arg(long, env = "VISADESK_AUDIT_CHECKPOINT", global = true)]
+    pub audit_checkpoint: Option<PathBuf>,
+
+    /// Seconds between audit checkpoints while the trail grows (one is also
+    /// written at start and on shutdown); 0 writes them only then.
+    #[arg(
+        long,
+        env = "VISADESK_AUDIT_CHECKPOINT_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub audit_checkpoint_secs: u64,
+
     /// Folder for documents when no S3 bucket is set (default DATA_DIR/documents).
     #[arg(long, env = "VISADESK_DOCUMENTS_DIR", global = true)]
     pub documents_dir: Option<PathBuf>,
@@ -278,6 +326,14 @@ impl Config {
             )),
             None => Ok(DatabaseUrl::Sqlite(self.data_dir.join("visadesk.db"))),
         }
+    }
+
+    /// The file holding this instance's audit checkpoint.
+    pub fn checkpoint_path(&self) -> PathBuf {
+        self.audit_checkpoint
+            .clone()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| crate::audit_anchor::default_path(&self.data_dir))
     }
 
     /// The SMTP URL, if one is set (an empty value counts as unset).

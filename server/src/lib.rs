@@ -2,6 +2,7 @@
 // The app's views are deep types; their Send checks need the higher limit.
 #![recursion_limit = "256"]
 
+pub mod audit_anchor;
 pub mod auth;
 pub mod backend;
 pub mod calendar;

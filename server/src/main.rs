@@ -6,8 +6,8 @@
 use clap::Parser;
 use std::process::ExitCode;
 use visadesk_server::cli::{
-    audit_verify, create_admin, eligibility_check, seed_demo, AuditCommand, Cli, Command,
-    EligibilityCommand,
+    audit_checkpoint, audit_verify, create_admin, eligibility_check, seed_demo, AuditCommand, Cli,
+    Command, EligibilityCommand,
 };
 use visadesk_server::serve::{open_database, serve};
 
@@ -80,10 +80,20 @@ fn main() -> ExitCode {
                 Outcome::Done
             }),
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => audit_verify(&config).map(|(message, intact)| {
+            command: AuditCommand::Verify { checkpoints },
+        } => audit_verify(&config, checkpoints).map(|(message, intact)| {
             out(format_args!("{message}\n"));
             if intact {
+                Outcome::Done
+            } else {
+                Outcome::Failed
+            }
+        }),
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => audit_checkpoint(&config).map(|(message, written)| {
+            out(format_args!("{message}\n"));
+            if written {
                 Outcome::Done
             } else {
                 Outcome::Failed

@@ -1,5 +1,6 @@
 //! `visadesk serve`: open the database, migrate, and serve the app.
 
+use crate::audit_anchor::Anchor;
 use crate::backend::VisadeskBackend;
 use crate::config::Config;
 use crate::db::write_tx;
@@ -76,6 +77,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         https: config.https(),
         trusted_proxies: config.trusted_proxies.clone(),
     };
+    let anchor = start_anchor(&config, &backend).await?;
     purge_periodically(backend.clone());
     let mail_worker = start_mail_worker(&config, &backend)?;
     start_digest(&config, &backend);
@@ -157,6 +159,8 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         worker.abort();
         let _ = worker.await;
     }
+    // The last checkpoint covers everything this instance recorded.
+    crate::audit_anchor::advance_logged(backend.db(), &anchor).await;
     tracing::info!("visadesk stopped");
     Ok(())
 }
@@ -211,6 +215,25 @@ fn start_mail_worker(
     Ok(Some(actix_web::rt::spawn(worker.run())))
 }
 
+/// Writes an audit checkpoint now, then keeps it current while serving.
+async fn start_anchor(config: &Config, backend: &VisadeskBackend) -> Result<Anchor, ServerError> {
+    let anchor = Anchor::from_config(
+        config,
+        format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
+    )?;
+    crate::audit_anchor::advance_logged(backend.db(), &anchor).await;
+    if config.audit_checkpoint_secs == 0 {
+        tracing::warn!("VISADESK_AUDIT_CHECKPOINT_SECS is 0: audit checkpoints are written only at start and on shutdown");
+    } else {
+        actix_web::rt::spawn(crate::audit_anchor::run_periodically(
+            backend.db().clone(),
+            anchor.clone(),
+            std::time::Duration::from_secs(config.audit_checkpoint_secs),
+        ));
+    }
+    Ok(anchor)
+}
+
 /// Checks for a due daily digest every `VISADESK_DIGEST_CHECK_SECS` (0:
 /// never; a firm that wants none sets that on every instance).
 fn start_digest(config: &Config, backend: &VisadeskBackend) {
@@ -258,8 +281,8 @@ pub fn mail_worker(
     }))
 }
 
-/// This machine's name, for the mail worker's leases.
-fn hostname() -> String {
+/// This machine's name, for the mail worker's leases and audit checkpoints.
+pub fn hostname() -> String {
     std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_string())

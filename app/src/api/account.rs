@@ -34,8 +34,11 @@ pub async fn sign_in(
                     previous_token,
                 })
                 .await?;
-            super::context::set_session_cookie(&signed_in.token, &policy);
-            Ok(safe_next_path(next.as_deref()))
+            Ok(super::context::finish_sign_in(
+                &signed_in,
+                &policy,
+                &safe_next_path(next.as_deref()),
+            ))
         }
         .await,
     )
@@ -170,12 +173,7 @@ pub async fn reset_password(
             let signed_in = backend
                 .reset_password(&token, password, request_source())
                 .await?;
-            super::context::set_session_cookie(&signed_in.token, &policy);
-            Ok(if signed_in.viewer.role == crate::domain::Role::Applicant {
-                "/portal".to_string()
-            } else {
-                "/".to_string()
-            })
+            Ok(super::context::finish_sign_in(&signed_in, &policy, "/"))
         }
         .await,
     )

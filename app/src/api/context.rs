@@ -87,6 +87,51 @@ pub fn set_session_cookie(token: &str, policy: &CookiePolicy) {
     set_header(SET_COOKIE, &cookie);
 }
 
+/// Puts what a sign-in opened into its cookie and returns where to go: for
+/// a session, `next` (an applicant's start is the portal); for a challenge,
+/// its page, keeping `next` for afterwards.
+pub fn finish_sign_in(
+    signed_in: &super::port::SignedIn,
+    policy: &CookiePolicy,
+    next: &str,
+) -> String {
+    use super::port::SignedIn;
+    use crate::domain::second_factor::CHALLENGE_COOKIE;
+    match signed_in {
+        SignedIn::Session { token, viewer } => {
+            set_session_cookie(token, policy);
+            clear_cookie(CHALLENGE_COOKIE, policy.secure);
+            if viewer.role == crate::domain::Role::Applicant && next == "/" {
+                "/portal".to_string()
+            } else {
+                next.to_string()
+            }
+        }
+        SignedIn::SecondFactor { token, purpose } => {
+            let cookie = format!(
+                "{CHALLENGE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                crate::domain::second_factor::CHALLENGE_SECS,
+                if policy.secure { "; Secure" } else { "" }
+            );
+            set_header(SET_COOKIE, &cookie);
+            if next == "/" {
+                purpose.path().to_string()
+            } else {
+                format!("{}?next={}", purpose.path(), crate::query::encode(next))
+            }
+        }
+    }
+}
+
+/// Removes cookie `name` from the browser.
+pub fn clear_cookie(name: &str, secure: bool) {
+    let cookie = format!(
+        "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    );
+    set_header(SET_COOKIE, &cookie);
+}
+
 /// Removes the session cookie from the browser.
 pub fn clear_session_cookie(policy: &CookiePolicy) {
     let cookie = format!(

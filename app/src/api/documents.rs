@@ -82,8 +82,9 @@ pub async fn accept_invitation(
             let signed_in = backend
                 .accept_invitation(&token, password, request_source())
                 .await?;
-            super::context::set_session_cookie(&signed_in.token, &policy);
-            Ok("/portal".to_string())
+            Ok(super::context::finish_sign_in(
+                &signed_in, &policy, "/portal",
+            ))
         }
         .await,
     )

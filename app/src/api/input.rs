@@ -8,7 +8,8 @@ use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 
 use super::{
-    account, audit, cases, clients, documents, eligibility, mail, messages, notices, users,
+    account, audit, cases, clients, documents, eligibility, mail, messages, notices, second_factor,
+    users,
 };
 
 /// How a server function's arguments travel.
@@ -115,6 +116,16 @@ pub fn rules() -> Vec<InputRule> {
         rule::<notices::UnreadNotices>(Form),
         rule::<notices::MarkNoticeRead>(Form),
         rule::<notices::MarkAllNoticesRead>(Form),
+        rule::<second_factor::MySecondFactor>(Form),
+        rule::<second_factor::StartTotp>(Form),
+        rule::<second_factor::ConfirmTotp>(Form),
+        rule::<second_factor::TurnOffTotp>(Form),
+        rule::<second_factor::RenewRecoveryCodes>(Form),
+        rule::<second_factor::SignInChallenge>(Form),
+        rule::<second_factor::VerifySecondFactor>(Form),
+        rule::<second_factor::ResetSecondFactor>(Form),
+        rule::<second_factor::LoadSecurityPolicy>(Form),
+        rule::<second_factor::SaveSecurityPolicy>(Form),
     ]
 }
 

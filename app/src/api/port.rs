@@ -15,6 +15,9 @@ use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::mail::{FirmProfile, OutboxEntry, OutboxMessage, OutboxPage, OutboxStatus};
 use crate::domain::message::{Message, Thread};
 use crate::domain::notice::NoticePage;
+use crate::domain::second_factor::{
+    ChallengeInfo, ChallengePurpose, SecondFactorStatus, SecurityPolicy, TotpConfirmed, TotpSetup,
+};
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{
     CaseId, ClientId, DocumentId, InvitationToken, ItemId, NoticeId, OutboxId, ResetToken,
@@ -81,11 +84,29 @@ pub struct SignInRequest {
     pub previous_token: Option<String>,
 }
 
-/// A new session: the raw token goes into the cookie and nowhere else.
+/// What a right password (or a finished second factor) opens. Raw tokens
+/// go into a cookie and nowhere else.
 #[derive(Clone, Debug)]
-pub struct SignedIn {
-    pub token: String,
-    pub viewer: CurrentUser,
+pub enum SignedIn {
+    /// A session.
+    Session { token: String, viewer: CurrentUser },
+    /// Not yet a session: a second factor is to be given, or set up first.
+    SecondFactor {
+        token: String,
+        purpose: ChallengePurpose,
+    },
+}
+
+/// Who is setting up an authenticator: someone signed in, or someone whose
+/// sign-in waits for it (the firm requires one).
+#[derive(Clone, Debug)]
+pub enum Enroller {
+    SignedIn(Actor),
+    /// The token of the sign-in challenge, from its cookie.
+    Challenge {
+        token: String,
+        source: RequestSource,
+    },
 }
 
 /// How the session cookie is written.
@@ -411,6 +432,51 @@ pub trait CalendarPort: Send + Sync + 'static {
     async fn revoke_calendar_feed(&self, actor: &Actor) -> Result<(), AppError>;
 }
 
+/// Second factors: one's own authenticator and recovery codes, finishing a
+/// sign-in with them, an admin's reset, and the firm's rule.
+#[async_trait::async_trait]
+pub trait SecondFactorPort: Send + Sync + 'static {
+    /// The caller's own second factor.
+    async fn second_factor_status(
+        &self,
+        caller: &CurrentUser,
+    ) -> Result<SecondFactorStatus, AppError>;
+    /// Starts setting up an authenticator app: a new secret to scan.
+    async fn start_totp(&self, who: &Enroller) -> Result<TotpSetup, AppError>;
+    /// Confirms the authenticator being set up with its first code. For a
+    /// challenge, this also finishes the sign-in (the `SignedIn`).
+    async fn confirm_totp(
+        &self,
+        who: &Enroller,
+        code: String,
+    ) -> Result<(TotpConfirmed, Option<SignedIn>), AppError>;
+    /// Turns the caller's authenticator off (a current code proves it is
+    /// them); refused while the firm's rule requires one.
+    async fn turn_off_totp(&self, actor: &Actor, code: String) -> Result<(), AppError>;
+    /// Replaces the caller's recovery codes; the new ones are shown once.
+    async fn renew_recovery_codes(&self, actor: &Actor) -> Result<Vec<String>, AppError>;
+    /// The half-done sign-in with this challenge token.
+    async fn challenge_info(&self, token: &str) -> Result<ChallengeInfo, AppError>;
+    /// Finishes a sign-in with an authenticator or recovery code.
+    async fn verify_second_factor(
+        &self,
+        token: &str,
+        code: String,
+        source: RequestSource,
+    ) -> Result<SignedIn, AppError>;
+    /// Removes another user's second factor (they lost it); they are told
+    /// by email and must set one up again where the firm requires it.
+    async fn reset_second_factor(&self, actor: &Actor, user_id: &UserId) -> Result<(), AppError>;
+    /// The firm's sign-in security settings.
+    async fn security_policy(&self, caller: &CurrentUser) -> Result<SecurityPolicy, AppError>;
+    /// Replaces the firm's sign-in security settings.
+    async fn save_security_policy(
+        &self,
+        actor: &Actor,
+        policy: SecurityPolicy,
+    ) -> Result<SecurityPolicy, AppError>;
+}
+
 /// Everything the UI's server functions ask of the backend: every area's
 /// port. Anything that implements them all is a `Backend`; server functions
 /// reach it with `backend()` and call any area's methods (bring the area's
@@ -427,6 +493,7 @@ pub trait Backend:
     + NoticePort
     + MessagePort
     + CalendarPort
+    + SecondFactorPort
 {
 }
 
@@ -442,6 +509,7 @@ impl<T> Backend for T where
         + NoticePort
         + MessagePort
         + CalendarPort
+        + SecondFactorPort
 {
 }
 

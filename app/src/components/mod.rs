@@ -9,4 +9,5 @@ pub mod form;
 pub mod language;
 pub mod layout;
 pub mod messages;
+pub mod second_factor;
 pub mod upload;

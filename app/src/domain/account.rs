@@ -32,6 +32,9 @@ pub struct UserSummary {
     pub created_at: i64,
     /// Unix seconds of the last successful sign-in, if any.
     pub last_sign_in_at: Option<i64>,
+    /// Has a second factor (an authenticator app) set up.
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// What an admin fills in to create a staff user.

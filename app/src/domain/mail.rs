@@ -69,6 +69,9 @@ pub enum MailCategory {
     PasswordReset,
     /// Word that a password was changed by a reset (a security email).
     PasswordChanged,
+    /// Word that one's sign-in security changed: a second factor set up,
+    /// turned off or reset, recovery codes renewed (a security email).
+    SecurityAlert,
     /// (Applicant) their case moved on.
     StageChanged,
     /// (Applicant) a document was accepted or rejected.
@@ -88,10 +91,11 @@ pub enum MailCategory {
 
 impl MailCategory {
     /// Every category.
-    pub const ALL: [MailCategory; 10] = [
+    pub const ALL: [MailCategory; 11] = [
         MailCategory::Invitation,
         MailCategory::PasswordReset,
         MailCategory::PasswordChanged,
+        MailCategory::SecurityAlert,
         MailCategory::StageChanged,
         MailCategory::DocumentReviewed,
         MailCategory::ItemAdded,
@@ -107,6 +111,7 @@ impl MailCategory {
             MailCategory::Invitation => "invitation",
             MailCategory::PasswordReset => "password_reset",
             MailCategory::PasswordChanged => "password_changed",
+            MailCategory::SecurityAlert => "security_alert",
             MailCategory::StageChanged => "stage_changed",
             MailCategory::DocumentReviewed => "document_reviewed",
             MailCategory::ItemAdded => "item_added",
@@ -128,6 +133,7 @@ impl MailCategory {
             MailCategory::Invitation => "Portal invitation",
             MailCategory::PasswordReset => "Password reset link",
             MailCategory::PasswordChanged => "Password changed",
+            MailCategory::SecurityAlert => "Security alert",
             MailCategory::StageChanged => "Case stage changed",
             MailCategory::DocumentReviewed => "Document reviewed",
             MailCategory::ItemAdded => "Document requested",
@@ -143,7 +149,9 @@ impl MailCategory {
     pub fn is_security(self) -> bool {
         matches!(
             self,
-            MailCategory::PasswordReset | MailCategory::PasswordChanged
+            MailCategory::PasswordReset
+                | MailCategory::PasswordChanged
+                | MailCategory::SecurityAlert
         )
     }
 }

@@ -21,6 +21,7 @@ pub mod problem;
 pub mod programme;
 pub mod role;
 pub mod search;
+pub mod second_factor;
 pub mod stage;
 pub mod task;
 pub mod time;

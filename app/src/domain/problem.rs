@@ -155,6 +155,23 @@ pub enum Problem {
     PasswordsDiffer,
     /// Signing in without a password.
     EnterYourPassword,
+    /// Not a 6-digit authenticator code (nor, where one is allowed, a
+    /// recovery code).
+    CodeShape { recovery_allowed: bool },
+    /// An authenticator or recovery code that is not right.
+    WrongCode,
+    /// An authenticator code whose 30 seconds were used already.
+    CodeUsed,
+    /// Too many wrong codes: the sign-in must start again.
+    TooManyWrongCodes,
+    /// Confirming an authenticator that is not being set up.
+    TotpNotStarted,
+    /// The person has no authenticator app set up.
+    NoAuthenticator,
+    /// The firm requires a second factor of this person: it stays on.
+    SecondFactorRequired,
+    /// An admin resetting their own second factor (they use their account page).
+    ResetOwnSecondFactor,
     /// Not up to 20 letters and digits.
     PassportNumberShape,
     /// Not a three-letter currency code.

@@ -48,6 +48,15 @@ fn unit_enums_travel_as_their_codes() {
     for r in Role::ALL {
         spelled(r, r.as_str());
     }
+    for r in super::second_factor::SecondFactorRule::ALL {
+        spelled(r, r.code());
+    }
+    for p in [
+        super::second_factor::ChallengePurpose::Verify,
+        super::second_factor::ChallengePurpose::Enrol,
+    ] {
+        spelled(p, p.code());
+    }
     for k in DocumentKind::ALL {
         spelled(k, k.code());
     }

@@ -86,6 +86,7 @@ pub fn mail_category(l: Locale, category: MailCategory) -> &'static str {
         Invitation => td_string!(l, mail_categories.invitation),
         PasswordReset => td_string!(l, mail_categories.password_reset),
         PasswordChanged => td_string!(l, mail_categories.password_changed),
+        SecurityAlert => td_string!(l, mail_categories.security_alert),
         StageChanged => td_string!(l, mail_categories.stage_changed),
         DocumentReviewed => td_string!(l, mail_categories.document_reviewed),
         ItemAdded => td_string!(l, mail_categories.item_added),
@@ -118,7 +119,7 @@ pub fn mail_explanation(l: Locale, category: MailCategory, staff: bool) -> &'sta
         (StageChanged, _) => td_string!(l, mail_explanations.stage_changed),
         (DocumentReviewed, _) => td_string!(l, mail_explanations.document_reviewed),
         (ItemAdded, _) => td_string!(l, mail_explanations.item_added),
-        (Invitation | PasswordReset | PasswordChanged, _) => "",
+        (Invitation | PasswordReset | PasswordChanged | SecurityAlert, _) => "",
     }
 }
 
@@ -207,6 +208,20 @@ pub fn outbox_status(l: Locale, status: OutboxStatus) -> &'static str {
         OutboxStatus::Sending => td_string!(l, outbox.statuses.sending),
         OutboxStatus::Sent => td_string!(l, outbox.statuses.sent),
         OutboxStatus::Failed => td_string!(l, outbox.statuses.failed),
+    }
+}
+
+/// Who must use a second factor, as the security setting names it.
+pub fn second_factor_rule(
+    l: Locale,
+    rule: crate::domain::second_factor::SecondFactorRule,
+) -> &'static str {
+    use crate::domain::second_factor::SecondFactorRule::*;
+    match rule {
+        Optional => td_string!(l, second_factor_rules.optional),
+        Admins => td_string!(l, second_factor_rules.admins),
+        Staff => td_string!(l, second_factor_rules.staff),
+        Everyone => td_string!(l, second_factor_rules.everyone),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `/admin`: users, roles and access (admins only).
 
 use super::firm_settings::FirmSettings;
+use crate::api::second_factor::ResetSecondFactor;
 use crate::api::users::{list_users, ChangeRole, CreateUser, SendPasswordReset, SetUserActive};
 use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::components::layout::RequirePermission;
@@ -29,12 +30,15 @@ fn Users(viewer: CurrentUser) -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let send_reset = ServerAction::<SendPasswordReset>::new();
+    let reset_factor = ServerAction::<ResetSecondFactor>::new();
+    provide_context(reset_factor);
     let users = Resource::new(
         move || {
             (
                 create.version().get(),
                 change_role.version().get(),
                 set_active.version().get(),
+                reset_factor.version().get(),
             )
         },
         |_| list_users(),
@@ -45,6 +49,7 @@ fn Users(viewer: CurrentUser) -> impl IntoView {
             .get()
             .or_else(|| action_error(set_active.value()).get())
             .or_else(|| action_error(send_reset.value()).get())
+            .or_else(|| action_error(reset_factor.value()).get())
     });
     let reset_sent = Signal::derive(move || match send_reset.value().get() {
         Some(Ok(sent)) => Some(
@@ -195,6 +200,7 @@ fn UserRow(
             <td data-label=td_string!(l, admin.status)>
                 {if user.active { view! { <span class="badge badge-ok">{td_string!(l, admin.active)}</span> }.into_any() }
                  else { view! { <span class="badge badge-off">{td_string!(l, admin.inactive)}</span> }.into_any() }}
+                {user.second_factor.then(|| view! { " " <span class="badge">{td_string!(l, second_factor.badge)}</span> })}
             </td>
             <td data-label=td_string!(l, admin.last_sign_in)>{user.last_sign_in_at.map(|t| format::date_time(l, t)).unwrap_or_else(|| td_string!(l, admin.never).into())}</td>
             <td data-label=(!is_me).then_some(td_string!(l, admin.actions))>
@@ -210,6 +216,20 @@ fn UserRow(
                             {if active { td_string!(l, admin.deactivate) } else { td_string!(l, admin.reactivate) }}
                         </button>
                     </ActionForm>
+                })}
+                {(!is_me && user.second_factor).then(|| {
+                    let reset_factor = expect_context::<ServerAction<ResetSecondFactor>>();
+                    let label = td_string!(l, second_factor.reset_label, email = user.email.clone()).to_string();
+                    let id = user.id.to_string();
+                    view! {
+                        <ActionForm action=reset_factor attr:class="inline-form">
+                            <input type="hidden" name="user_id" value=id/>
+                            <button type="submit" class="button button-small button-secondary" aria-label=label
+                                disabled=move || reset_factor.pending().get()>
+                                {td_string!(l, second_factor.reset)}
+                            </button>
+                        </ActionForm>
+                    }
                 })}
                 {can_reset.then(|| view! {
                     <ActionForm action=send_reset attr:class="inline-form">

@@ -5,11 +5,13 @@ use crate::api::eligibility::{load_eligibility_context, save_eligibility_setting
 use crate::api::mail::{
     load_digest_schedule, load_firm_profile, SaveDigestSchedule, SaveFirmProfile,
 };
+use crate::api::second_factor::{load_security_policy, SaveSecurityPolicy};
 use crate::components::field::Field;
 use crate::components::form::{action_error, FormError, FormSuccess};
 use crate::domain::delivery::{DigestSchedule, COMMON_TIME_ZONES};
 use crate::domain::mail::{FirmProfile, FIRM_NAME_MAX};
 use crate::domain::problem::{Problem, Thing};
+use crate::domain::second_factor::{SecondFactorRule, SecurityPolicy};
 use crate::eligibility::{Settings, AGE_SETTING_RANGE};
 use crate::error::AppError;
 use crate::i18n::{td_string, use_locale};
@@ -21,8 +23,17 @@ pub fn FirmSettings() -> impl IntoView {
     let context = Resource::new(|| (), |_| load_eligibility_context());
     let firm = Resource::new(|| (), |_| load_firm_profile());
     let digest = Resource::new(|| (), |_| load_digest_schedule());
+    let security = Resource::new(|| (), |_| load_security_policy());
     let l = use_locale();
     view! {
+        <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match security.await {
+                    Ok(p) => view! { <SecurityForm current=p/> }.into_any(),
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
         <Transition fallback=move || view! { <p class="muted">{td_string!(l, firm.loading_name)}</p> }>
             {move || Suspend::new(async move {
                 match firm.await {
@@ -132,6 +143,43 @@ fn DigestForm(current: DigestSchedule) -> impl IntoView {
                     <select id="digest-hour" name="hour">{hours}</select>
                     <p class="hint small">{td_string!(l, firm.local_time)}</p>
                     <p class="field-error" role="alert">{move || error.get().and_then(|e| e.message_for(l, "hour"))}</p>
+                </div>
+                <div><button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, admin.save)}</button></div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Who must use a second factor to sign in.
+#[component]
+fn SecurityForm(current: SecurityPolicy) -> impl IntoView {
+    let l = use_locale();
+    let save = ServerAction::<SaveSecurityPolicy>::new();
+    let error = action_error(save.value());
+    let saved = Signal::derive(move || match save.value().get() {
+        Some(Ok(_)) => Some(td_string!(l, second_factor.policy_saved).to_string()),
+        _ => None,
+    });
+    let options = SecondFactorRule::ALL
+        .into_iter()
+        .map(|r| {
+            view! {
+                <option value=r.code() selected=r == current.second_factor>
+                    {crate::i18n::names::second_factor_rule(l, r)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="security-title" class="card">
+            <h2 id="security-title">{td_string!(l, second_factor.policy_title)}</h2>
+            <p class="hint small">{td_string!(l, second_factor.policy_hint)}</p>
+            <FormSuccess message=saved/>
+            <FormError error/>
+            <ActionForm action=save attr:class="grid-form" attr:novalidate="novalidate">
+                <div class="field">
+                    <label for="security-rule">{td_string!(l, second_factor.policy_label)}</label>
+                    <select id="security-rule" name="second_factor">{options}</select>
                 </div>
                 <div><button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, admin.save)}</button></div>
             </ActionForm>

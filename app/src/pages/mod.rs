@@ -17,5 +17,6 @@ pub mod notices;
 pub mod outbox;
 pub mod password_reset;
 pub mod portal;
+pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;

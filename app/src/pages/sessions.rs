@@ -5,10 +5,12 @@ use crate::api::account::{
     my_calendar_feed, my_sessions, EndOtherSessions, EndSession, RenewCalendarFeed,
     RevokeCalendarFeed,
 };
+use crate::api::second_factor::{my_second_factor, RenewRecoveryCodes, TurnOffTotp};
 use crate::components::email_choices::EmailChoices;
 use crate::components::form::{action_error, FormError};
 use crate::components::language::LanguageSwitcher;
 use crate::components::layout::RequirePermission;
+use crate::components::second_factor::{RecoveryCodes, TotpSetup};
 use crate::domain::{CurrentUser, Permission, SessionInfo};
 use crate::i18n::{format, names, td_string, use_locale};
 use leptos::prelude::*;
@@ -22,6 +24,7 @@ pub fn SessionsPage() -> impl IntoView {
         <Title text=td_string!(l, sessions.page_title)/>
         <RequirePermission permission=Permission::ManageOwnSessions page=|v: CurrentUser| view! {
             <Sessions/>
+            <SecondFactorCard/>
             <LanguageCard/>
             <EmailChoices role=v.role/>
             {v.role.can(Permission::ViewDashboard).then(|| view! { <CalendarFeedCard/> })}
@@ -164,6 +167,98 @@ fn CalendarFeedCard() -> impl IntoView {
                                 </ActionForm>
                             }.into_any(),
                         },
+                        Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Two-step sign-in: whether it is on, the recovery codes left, and setting
+/// up, replacing or turning off the authenticator app.
+#[component]
+fn SecondFactorCard() -> impl IntoView {
+    let l = use_locale();
+    let renew = ServerAction::<RenewRecoveryCodes>::new();
+    let turn_off = ServerAction::<TurnOffTotp>::new();
+    let changed = RwSignal::new(0u32);
+    let replacing = RwSignal::new(false);
+    let status = Resource::new(
+        move || {
+            (
+                changed.get(),
+                renew.version().get(),
+                turn_off.version().get(),
+            )
+        },
+        |_| my_second_factor(),
+    );
+    let error = Signal::derive(move || {
+        action_error(renew.value())
+            .get()
+            .or_else(|| action_error(turn_off.value()).get())
+    });
+    let new_codes = move || {
+        (renew.version().get() > 0)
+            .then(|| renew.value().get().and_then(|r| r.ok()))
+            .flatten()
+    };
+    let turned_off = move || matches!(turn_off.value().get(), Some(Ok(())));
+    let after_setup = Callback::new(move |_: Option<String>| {
+        replacing.set(false);
+        changed.update(|n| *n += 1);
+    });
+    view! {
+        <section class="card" aria-labelledby="second-factor-title">
+            <h2 id="second-factor-title">{td_string!(l, second_factor.section_title)}</h2>
+            <FormError error/>
+            <Show when=turned_off>
+                <p class="alert alert-success" role="status">{td_string!(l, second_factor.turned_off)}</p>
+            </Show>
+            {move || new_codes().map(|codes| view! {
+                <RecoveryCodes codes on_continue=Callback::new(move |()| renew.value().set(None))/>
+            })}
+            <Transition fallback=move || view! { <p class="muted">{td_string!(l, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) => {
+                            let required = s.required.then(|| view! {
+                                <p class="small">{td_string!(l, second_factor.required)}</p>
+                            });
+                            match s.totp_since {
+                                Some(since) => view! {
+                                    <p>{td_string!(l, second_factor.status_on, date = format::date(l, crate::domain::date::Date::from_unix(since))).to_string()}</p>
+                                    {required}
+                                    <p class="muted small">{td_string!(l, second_factor.codes_left, n = s.recovery_codes_left).to_string()}</p>
+                                    <div class="inline-form">
+                                        <ActionForm action=renew attr:class="inline-form">
+                                            <button type="submit" class="button button-secondary">{td_string!(l, second_factor.renew_codes)}</button>
+                                        </ActionForm>
+                                        <button type="button" class="button button-secondary" on:click=move |_| replacing.set(true)>
+                                            {td_string!(l, second_factor.replace)}
+                                        </button>
+                                    </div>
+                                    <Show when=move || replacing.get()>
+                                        <TotpSetup next="" on_done=after_setup start_label=td_string!(l, second_factor.start_new).to_string()/>
+                                    </Show>
+                                    {(!s.required).then(|| view! {
+                                        <ActionForm action=turn_off attr:class="stack turn-off" attr:novalidate="novalidate">
+                                            <div class="field">
+                                                <label for="turn-off-code">{td_string!(l, second_factor.turn_off_hint)}</label>
+                                                <input id="turn-off-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required/>
+                                            </div>
+                                            <button type="submit" class="button button-danger">{td_string!(l, second_factor.turn_off)}</button>
+                                        </ActionForm>
+                                    })}
+                                }.into_any(),
+                                None => view! {
+                                    <p>{td_string!(l, second_factor.status_off)}</p>
+                                    {required}
+                                    <TotpSetup next="" on_done=after_setup start_label=td_string!(l, second_factor.start).to_string()/>
+                                }.into_any(),
+                            }
+                        }
                         Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                     }
                 })}

@@ -1,7 +1,10 @@
-//! Authentication: password hashing and session tokens (throttling is in `store::throttle`).
+//! Authentication: password hashing, session tokens, authenticator codes and
+//! recovery codes (throttling is in `store::throttle`).
 
 pub mod password;
+pub mod recovery;
 pub mod token;
+pub mod totp;
 
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {

@@ -1,5 +1,6 @@
 //! Sign-in (with throttling), sessions, and the account port.
 
+use super::second_factor::{open_after_password, Opened};
 use super::{By, VisadeskBackend, SESSION_COOKIE, TOUCH_EVERY_SECS};
 use crate::auth::{now, token};
 use crate::error::ServerError;
@@ -132,15 +133,14 @@ impl VisadeskBackend {
             }
         };
 
-        let token = token::generate()?;
-        let digest = token::digest(&token);
         let previous = request
             .previous_token
             .filter(|t| token::looks_valid(t))
             .map(|t| token::digest(&t));
         let client = request.source;
         let max_age = self.max_age_secs;
-        let viewer = self
+        let default = self.security_default.clone();
+        let (signed_in, user_id) = self
             .db
             .write(move |conn| {
                 let now = now();
@@ -149,30 +149,41 @@ impl VisadeskBackend {
                 if let Some(previous) = previous {
                     sessions::delete_by_token_hash(conn, &previous)?;
                 }
-                let session = SessionRow::new(&user.id, digest, client, now, now + max_age);
-                sessions::insert(conn, &session)?;
                 if let Some(hash) = upgraded {
                     users::set_password_hash(conn, &user.id, &hash, now)?;
                 }
-                users::touch_sign_in(conn, &user.id, now)?;
+                let ip = client.ip.clone();
+                let opened = open_after_password(conn, &user, client, &default, now, max_age)?;
+                let (object_type, object_id) = opened.object(&user);
                 audit::append(
                     conn,
                     Entry {
                         actor_id: Some(user.id.clone()),
                         actor_email: user.email.clone(),
-                        action: "auth.sign_in".into(),
-                        object_type: "session".into(),
-                        object_id: session.id.clone(),
-                        summary: "signed in".into(),
-                        ip: session.ip.clone(),
+                        action: match opened {
+                            Opened::Session { .. } => "auth.sign_in",
+                            Opened::Challenge { .. } => "auth.password_accepted",
+                        }
+                        .into(),
+                        object_type: object_type.into(),
+                        object_id,
+                        summary: opened.summary().into(),
+                        ip,
                     },
                     now,
                 )?;
-                user.viewer(session.id)
+                Ok((opened.signed_in(&user)?, user.id.clone()))
             })
             .await?;
-        tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "signed in");
-        Ok(SignedIn { token, viewer })
+        match &signed_in {
+            SignedIn::Session { .. } => {
+                tracing::info!(target: "visadesk::auth", user = %user_id, "signed in")
+            }
+            SignedIn::SecondFactor { .. } => {
+                tracing::info!(target: "visadesk::auth", user = %user_id, "password right; second factor next")
+            }
+        }
+        Ok(signed_in)
     }
 }
 

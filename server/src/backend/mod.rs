@@ -14,6 +14,7 @@ mod messages;
 mod notices;
 mod outbox;
 mod password_reset;
+mod second_factor;
 mod user_admin;
 
 use crate::auth::now;
@@ -90,6 +91,8 @@ pub struct VisadeskBackend {
     secure_cookie: bool,
     documents: crate::documents::pipeline::Documents,
     mail: crate::mail::MailSettings,
+    /// The firm's security settings until an admin saves some.
+    security_default: visadesk_app::domain::second_factor::SecurityPolicy,
 }
 
 impl VisadeskBackend {
@@ -101,7 +104,17 @@ impl VisadeskBackend {
                     .into(),
             ));
         }
+        let second_factor = visadesk_app::domain::second_factor::SecondFactorRule::from_code(
+            config.second_factor_default.trim(),
+        )
+        .ok_or_else(|| {
+            ServerError::Config(format!(
+                "VISADESK_SECOND_FACTOR_DEFAULT must be optional, admins, staff or everyone; got \"{}\"",
+                config.second_factor_default
+            ))
+        })?;
         Ok(VisadeskBackend {
+            security_default: visadesk_app::domain::second_factor::SecurityPolicy { second_factor },
             db,
             passwords: Passwords::new(config.argon2_memory_kib, config.argon2_iterations)?,
             hashing: Arc::new(Semaphore::new(hashing_slots())),
@@ -164,7 +177,8 @@ impl VisadeskBackend {
                 Ok(sessions::purge_expired(conn, now, idle)?
                     + throttle::purge_stale(conn, now)?
                     + crate::store::password_resets::purge_expired(conn, now - 86_400)?
-                    + crate::store::outbox::purge_sent(conn, now - 30 * 86_400)?)
+                    + crate::store::outbox::purge_sent(conn, now - 30 * 86_400)?
+                    + crate::store::second_factors::purge_expired(conn, now)?)
             })
             .await
     }

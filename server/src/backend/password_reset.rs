@@ -10,7 +10,7 @@ use crate::error::ServerError;
 use crate::mail::{self, compose, MailSettings, Outgoing};
 use crate::store::audit::{self, Entry};
 use crate::store::password_resets::{self, ResetRow};
-use crate::store::sessions::{self, SessionRow};
+use crate::store::sessions;
 use crate::store::{settings, throttle, users};
 use visadesk_app::api::port::{Actor, RequestSource, SignedIn};
 use visadesk_app::domain::account::RESET_MINUTES;
@@ -177,10 +177,9 @@ impl VisadeskBackend {
         check_new_password(&password, &info.email)?;
         let hash = self.with_hasher(move |p| p.hash(&password)).await?;
         let raw = token.as_str().to_string();
-        let session_token = token::generate()?;
-        let digest = token::digest(&session_token);
         let (max_age, mail) = (self.max_age_secs, self.mail.clone());
-        let viewer = self
+        let default = self.security_default.clone();
+        let (signed_in, user_id) = self
             .db
             .write(move |conn| {
                 let now = now();
@@ -191,9 +190,11 @@ impl VisadeskBackend {
                 users::set_password_hash(conn, &user.id, &hash, now)?;
                 let ended = sessions::delete_all_for_user(conn, &user.id, None)?;
                 password_resets::withdraw_for_user(conn, &user.id)?;
-                let session = SessionRow::new(&user.id, digest, source, now, now + max_age);
-                sessions::insert(conn, &session)?;
-                users::touch_sign_in(conn, &user.id, now)?;
+                let ip = source.ip.clone();
+                // A second factor is still asked for after a reset.
+                let opened = super::second_factor::open_after_password(
+                    conn, &user, source, &default, now, max_age,
+                )?;
                 audit::append(
                     conn,
                     Entry {
@@ -206,7 +207,7 @@ impl VisadeskBackend {
                             "chose a new password with a reset link; {ended} session{} ended",
                             if ended == 1 { "" } else { "s" }
                         ),
-                        ip: session.ip.clone(),
+                        ip,
                     },
                     now,
                 )?;
@@ -235,14 +236,11 @@ impl VisadeskBackend {
                     },
                     now,
                 )?;
-                user.viewer(session.id)
+                Ok((opened.signed_in(&user)?, user.id.clone()))
             })
             .await?;
-        tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "password reset");
-        Ok(SignedIn {
-            token: session_token,
-            viewer,
-        })
+        tracing::info!(target: "visadesk::auth", user = %user_id, "password reset");
+        Ok(signed_in)
     }
 
     /// See [`visadesk_app::api::port::UserPort::send_password_reset`].

@@ -100,11 +100,23 @@ impl VisadeskBackend {
 impl UserPort for VisadeskBackend {
     async fn list_users(&self, caller: &CurrentUser) -> Result<Vec<UserSummary>, AppError> {
         access::require(caller, Permission::ManageUsers)?;
-        let rows = self.db.run(users::all).await?;
+        let (rows, with_factor) = self
+            .db
+            .run(|conn| {
+                Ok((
+                    users::all(conn)?,
+                    crate::store::second_factors::users_with_totp(conn)?,
+                ))
+            })
+            .await?;
         Ok(rows
             .iter()
-            .map(users::UserRow::summary)
-            .collect::<Result<Vec<_>, _>>()?)
+            .map(|u| {
+                let mut summary = u.summary()?;
+                summary.second_factor = with_factor.contains(&u.id);
+                Ok(summary)
+            })
+            .collect::<Result<Vec<_>, ServerError>>()?)
     }
 
     async fn create_user(

@@ -328,12 +328,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    totp_secrets (id) {
+        id -> Text,
+        user_id -> Text,
+        key_id -> Text,
+        sealed_secret -> Text,
+        created_at -> BigInt,
+        confirmed_at -> Nullable<BigInt>,
+        last_step -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        created_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    sign_in_challenges (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        failures -> Integer,
+        user_agent -> Text,
+        ip -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(mail_preferences -> users (user_id));
 diesel::joinable!(digest_items -> users (user_id));
 diesel::joinable!(case_messages -> cases (case_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(totp_secrets -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(sign_in_challenges -> users (user_id));
 diesel::joinable!(assessments -> cases (case_id));
 diesel::joinable!(cases -> clients (client_id));
 diesel::joinable!(case_events -> cases (case_id));
@@ -365,5 +404,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     mail_preferences,
     digest_items,
-    digest_runs
+    digest_runs,
+    totp_secrets,
+    recovery_codes,
+    sign_in_challenges
 );

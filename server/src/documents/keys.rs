@@ -56,6 +56,19 @@ impl Keyring {
         &self.current
     }
 
+    /// Opens a sealed secret with whichever configured key has `key_id`.
+    pub fn open_secret(
+        &self,
+        key_id: &str,
+        sealed: &[u8],
+        context: &str,
+    ) -> Result<Vec<u8>, CryptoError> {
+        match self.previous.iter().find(|k| k.id() == key_id) {
+            Some(old) => old.open_secret(key_id, sealed, context),
+            None => self.current.open_secret(key_id, sealed, context),
+        }
+    }
+
     /// Unwraps a data key with whichever configured key has `key_id`.
     pub fn unwrap_data_key(&self, key_id: &str, wrapped: &[u8]) -> Result<DataKey, CryptoError> {
         match self.previous.iter().find(|k| k.id() == key_id) {

@@ -56,6 +56,8 @@ pub fn is_applicant_page(path: &str) -> bool {
 /// server functions (which check the session themselves).
 pub fn is_public_path(path: &str) -> bool {
     path == "/sign-in"
+        || path == "/sign-in/verify"
+        || path == "/sign-in/enrol"
         || path == "/forgot-password"
         || path.starts_with("/reset-password/")
         || path.starts_with("/calendar/")

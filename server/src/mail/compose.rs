@@ -243,6 +243,50 @@ pub fn password_changed(l: Locale, firm: &str, to_name: &str, sign_in: String, a
     .sign(firm)
 }
 
+/// What changed in someone's sign-in security, for [`security_alert`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecurityEvent {
+    TotpOn,
+    TotpOff,
+    RecoveryCodesRenewed,
+    /// An admin (named) removed the second factor.
+    SecondFactorReset {
+        admin: String,
+    },
+}
+
+/// Word to the person that their sign-in security changed, with a link to
+/// review their account (a security email: always sent).
+pub fn security_alert(
+    l: Locale,
+    firm: &str,
+    to_name: &str,
+    event: &SecurityEvent,
+    review: String,
+    at: i64,
+) -> Letter {
+    let time = format::date_time(l, at);
+    let what = match event {
+        SecurityEvent::TotpOn => td_string!(l, email.security.totp_on, time = &time).to_string(),
+        SecurityEvent::TotpOff => td_string!(l, email.security.totp_off, time = &time).to_string(),
+        SecurityEvent::RecoveryCodesRenewed => {
+            td_string!(l, email.security.codes_renewed, time = &time).to_string()
+        }
+        SecurityEvent::SecondFactorReset { admin } => {
+            td_string!(l, email.security.reset, admin = admin, time = &time).to_string()
+        }
+    };
+    Draft::new(
+        l,
+        td_string!(l, email.security.subject, firm = firm).to_string(),
+        to_name,
+    )
+    .para(what)
+    .link(td_string!(l, email.security.review), review)
+    .para(td_string!(l, email.security.warning, firm = firm).to_string())
+    .sign(firm)
+}
+
 /// An admin sent a reset link on someone's behalf.
 pub fn password_reset_by_admin(
     l: Locale,

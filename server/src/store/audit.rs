@@ -135,8 +135,19 @@ pub enum Verdict {
 /// Walks the whole trail in order and reports the first row that was changed
 /// or removed.
 pub fn verify(conn: &mut DbConnection) -> Result<Verdict, ServerError> {
-    let mut expected_seq = 1;
-    let mut prev = GENESIS.to_string();
+    verify_after(conn, 0, GENESIS)
+}
+
+/// Walks the rows after row `after` (whose hash is `after_hash`, already
+/// known good: GENESIS and 0 for the whole trail) and reports the first that
+/// was changed or removed; `rows` counts the rows walked.
+pub fn verify_after(
+    conn: &mut DbConnection,
+    after: i64,
+    after_hash: &str,
+) -> Result<Verdict, ServerError> {
+    let mut expected_seq = after + 1;
+    let mut prev = after_hash.to_string();
     let mut rows = 0u64;
     loop {
         let batch: Vec<AuditRow> = audit_log::table
@@ -156,8 +167,9 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verdict, ServerError> {
                 });
             }
             if row.prev_hash != prev {
-                // The link is broken: the row before was changed or replaced.
-                return Ok(if expected_seq > 1 {
+                // The link is broken: the row before was changed or replaced
+                // (unless that row is the known-good starting point).
+                return Ok(if expected_seq - 1 > after {
                     Verdict::Changed {
                         seq: expected_seq - 1,
                     }
@@ -173,6 +185,24 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verdict, ServerError> {
             rows += 1;
         }
     }
+}
+
+/// The newest row's number and hash; `None` for an empty trail.
+pub fn head(conn: &mut DbConnection) -> Result<Option<(i64, String)>, ServerError> {
+    Ok(audit_log::table
+        .order(audit_log::seq.desc())
+        .select((audit_log::seq, audit_log::hash))
+        .first(conn)
+        .optional()?)
+}
+
+/// The stored hash of row `seq`, if the row is there.
+pub fn hash_of(conn: &mut DbConnection, seq: i64) -> Result<Option<String>, ServerError> {
+    Ok(audit_log::table
+        .filter(audit_log::seq.eq(seq))
+        .select(audit_log::hash)
+        .first(conn)
+        .optional()?)
 }
 
 /// A page of events, newest first, matching `filter`.

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod notifications;
 pub mod outbox;
 pub mod password_resets;
+pub mod second_factors;
 pub mod sessions;
 pub mod settings;
 pub mod tasks;

@@ -8,11 +8,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use visadesk_app::domain::delivery::DigestSchedule;
 use visadesk_app::domain::mail::FirmProfile;
+use visadesk_app::domain::second_factor::SecurityPolicy;
 use visadesk_app::eligibility::Settings;
 
 const ELIGIBILITY: &str = "eligibility";
 const FIRM: &str = "firm";
 const DIGEST: &str = "digest";
+const SECURITY: &str = "security";
 
 /// The firm's eligibility settings; the defaults until an admin saves some.
 pub fn eligibility(conn: &mut DbConnection) -> Result<Settings, ServerError> {
@@ -57,6 +59,27 @@ pub fn set_digest(
     now: i64,
 ) -> Result<(), ServerError> {
     set(conn, DIGEST, schedule, by, now)
+}
+
+/// The firm's sign-in security settings; `default` until an admin saves some.
+pub fn security(
+    conn: &mut DbConnection,
+    default: &SecurityPolicy,
+) -> Result<SecurityPolicy, ServerError> {
+    Ok(
+        get::<Option<SecurityPolicy>>(conn, SECURITY, "security settings")?
+            .unwrap_or_else(|| default.clone()),
+    )
+}
+
+/// Replaces the security settings.
+pub fn set_security(
+    conn: &mut DbConnection,
+    policy: &SecurityPolicy,
+    by: Option<&str>,
+    now: i64,
+) -> Result<(), ServerError> {
+    set(conn, SECURITY, policy, by, now)
 }
 
 /// A setting group, or its defaults until one is saved.

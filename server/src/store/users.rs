@@ -65,6 +65,7 @@ impl UserRow {
             active: self.active,
             created_at: self.created_at,
             last_sign_in_at: self.last_sign_in_at,
+            second_factor: false,
         })
     }
 }

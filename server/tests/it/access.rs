@@ -279,6 +279,47 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 if staff { 404 } else { 401 },
             ),
             ("mark_all_notices_read", vec![], signed_in_only(staff)),
+            // One's own second factor: everyone signed in. A wrong first
+            // code is refused; with none set up there is nothing to turn
+            // off or renew.
+            ("my_second_factor", vec![], signed_in_only(true)),
+            ("start_totp", vec![], signed_in_only(true)),
+            (
+                "confirm_totp",
+                vec![("code", "000000".into())],
+                if staff { 400 } else { 401 },
+            ),
+            (
+                "turn_off_totp",
+                vec![("code", "000000".into())],
+                if staff { 409 } else { 401 },
+            ),
+            (
+                "renew_recovery_codes",
+                vec![],
+                if staff { 409 } else { 401 },
+            ),
+            // The second step of a sign-in needs its own cookie, which no
+            // session has.
+            ("sign_in_challenge", vec![], 401),
+            ("verify_second_factor", vec![("code", "000000".into())], 401),
+            // Admins reset others' second factor (the target has none: 409)
+            // and choose who must use one.
+            (
+                "reset_second_factor",
+                vec![("user_id", target_id.clone())],
+                if who == Admin {
+                    409
+                } else {
+                    signed_in_only(false)
+                },
+            ),
+            ("load_security_policy", vec![], signed_in_only(who == Admin)),
+            (
+                "save_security_policy",
+                vec![("second_factor", "optional".into())],
+                signed_in_only(who == Admin),
+            ),
             (
                 "save_firm_profile",
                 vec![("name", format!("Firm of {n}"))],

@@ -6,10 +6,22 @@ use std::process::{Command, Stdio};
 use visadesk_app::domain::case::{CaseDetail, CasePage, CaseSummary};
 use visadesk_app::domain::client::ClientPage;
 
-fn visadesk(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
+/// Runs the `visadesk` command on `app`'s data: (succeeded, stdout, stderr).
+pub fn visadesk(app: &TestApp, args: &[&str], stdin: &str) -> (bool, String, String) {
+    visadesk_with(app, args, stdin, &[])
+}
+
+/// [`visadesk`] with extra environment variables.
+pub fn visadesk_with(
+    app: &TestApp,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_visadesk"))
         .args(args)
         .envs(app.command_env())
+        .envs(env.iter().copied())
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -133,6 +145,9 @@ fn help_lists_every_setting_with_its_variable_and_default() {
         "VISADESK_ARGON2_ITERATIONS",
         "VISADESK_INITIAL_ADMIN_EMAIL",
         "VISADESK_INITIAL_ADMIN_PASSWORD_FILE",
+        "VISADESK_AUDIT_KEY",
+        "VISADESK_AUDIT_CHECKPOINT",
+        "VISADESK_AUDIT_CHECKPOINT_SECS",
         "RUST_LOG",
     ] {
         assert!(
@@ -156,16 +171,7 @@ async fn audit_verify_finds_the_first_changed_or_removed_row(db: Backend) {
     assert!(out.contains("audit trail intact: 4 rows"), "{out}");
 
     // Someone with database access disables the protection and edits history.
-    let unprotect: &[&str] = match db {
-        Backend::Sqlite => &[
-            "DROP TRIGGER audit_log_no_update",
-            "DROP TRIGGER audit_log_no_delete",
-        ],
-        Backend::Postgres => &["ALTER TABLE audit_log DISABLE TRIGGER USER"],
-    };
-    for sql in unprotect {
-        app.exec(sql);
-    }
+    app.unprotect_audit_trail();
     app.exec("DELETE FROM audit_log WHERE seq = 3");
     let (ok, out, _) = visadesk(&app, &["audit", "verify"], "");
     assert!(!ok);

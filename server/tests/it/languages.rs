@@ -355,6 +355,12 @@ const NOT_ENGLISH: &[&str] = &[
     "reqwest",
     "IN",
     "CN",
+    // IANA time zone names (codes), as the digest setting's hint shows them.
+    "IANA",
+    "Asia",
+    "Shanghai",
+    "Europe",
+    "Berlin",
     // Products named in the calendar feed's help.
     "Outlook",
     "Google",
@@ -401,6 +407,45 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
         )
         .await
         .expect("a task for the paralegal");
+    // The second step of a sign-in: the paralegal has an authenticator
+    // app; the firm then requires one of all staff, so the attorney (who
+    // has none) is asked to set one up.
+    let setup: visadesk_app::domain::second_factor::TotpSetup = f
+        .app
+        .ask(&f.para, "start_totp", &[])
+        .await
+        .expect("a setup");
+    let encoded = setup.secret.replace(' ', "");
+    let secret = totp_rs::Secret::Encoded(encoded)
+        .to_bytes()
+        .expect("base32");
+    let code = visadesk_server::auth::totp::code_at(&secret, visadesk_server::auth::now());
+    let _: visadesk_app::domain::second_factor::TotpConfirmed = f
+        .app
+        .ask(&f.para, "confirm_totp", &[("code", code.as_str())])
+        .await
+        .expect("confirmed");
+    let verifying = f.app.client();
+    let res = f
+        .app
+        .sign_in(&verifying, "para@firm.example", "paralegal pass phrase")
+        .await;
+    assert_eq!(res.status(), 200);
+    let _: visadesk_app::domain::second_factor::SecurityPolicy = f
+        .app
+        .ask(
+            &f.admin,
+            "save_security_policy",
+            &[("second_factor", "staff")],
+        )
+        .await
+        .expect("saved");
+    let enrolling = f.app.client();
+    let res = f
+        .app
+        .sign_in(&enrolling, "att@firm.example", "attorney pass phrase")
+        .await;
+    assert_eq!(res.status(), 200);
     let client_page = format!("/clients/{client_id}");
     let client_edit = format!("/clients/{client_id}/edit");
     let case_page = format!("/cases/{}", case.id);
@@ -421,6 +466,12 @@ async fn pages_in_chinese_hold_no_english(db: Backend) {
         // Audit rows keep their recorded (English) details, marked so.
         (&f.admin, "/admin/audit"),
         (&f.admin, "/admin/outbox"),
+        // With the sign-in security setting and the two-step badge.
+        (&f.admin, "/admin"),
+        (&verifying, "/sign-in/verify"),
+        (&enrolling, "/sign-in/enrol"),
+        // Expired, or never begun.
+        (&anonymous, "/sign-in/verify"),
     ];
     for (who, path) in pages.into_iter().chain(staff_pages) {
         let body = page(&f.app, who, path, &zh).await;

@@ -3,11 +3,10 @@
 
 use super::super::documents;
 use super::super::VisadeskBackend;
+use crate::auth::now;
 use crate::auth::password::check_new_password;
-use crate::auth::{now, token};
 use crate::notify;
-use crate::store::sessions::{self, SessionRow};
-use crate::store::{cases, users};
+use crate::store::cases;
 use visadesk_app::api::port::DocumentPort;
 use visadesk_app::api::port::{Actor, RequestSource, SignedIn};
 use visadesk_app::domain::checklist::ChecklistItem;
@@ -157,24 +156,22 @@ impl DocumentPort for VisadeskBackend {
         check_new_password(&password, &info.email)?;
         let hash = self.with_hasher(move |p| p.hash(&password)).await?;
         let raw = token.as_str().to_string();
-        let session_token = token::generate()?;
-        let digest = token::digest(&session_token);
         let max_age = self.max_age_secs;
-        let viewer = self
+        let default = self.security_default.clone();
+        let (signed_in, user_id) = self
             .db
             .write(move |conn| {
                 let now = now();
                 let user = documents::accept_invitation(conn, &raw, &hash, now)?;
-                let session = SessionRow::new(&user.id, digest, client, now, now + max_age);
-                sessions::insert(conn, &session)?;
-                users::touch_sign_in(conn, &user.id, now)?;
-                user.viewer(session.id)
+                // Where the firm requires a second factor of everyone, the
+                // new applicant sets one up before the portal opens.
+                let opened = crate::backend::second_factor::open_after_password(
+                    conn, &user, client, &default, now, max_age,
+                )?;
+                Ok((opened.signed_in(&user)?, user.id.clone()))
             })
             .await?;
-        tracing::info!(target: "visadesk::auth", user = %viewer.user_id, "joined the portal");
-        Ok(SignedIn {
-            token: session_token,
-            viewer,
-        })
+        tracing::info!(target: "visadesk::auth", user = %user_id, "joined the portal");
+        Ok(signed_in)
     }
 }

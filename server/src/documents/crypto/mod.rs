@@ -201,6 +201,60 @@ impl MasterKey {
     }
 }
 
+impl MasterKey {
+    /// Seals a small secret (an authenticator key) under this master key,
+    /// bound to `context` (e.g. whose it is): it opens only with the same
+    /// key and context.
+    pub fn seal_secret(&self, secret: &[u8], context: &str) -> Result<Vec<u8>, CryptoError> {
+        let nonce = random::<24>()?;
+        let sealed = self
+            .wrapping()
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: secret,
+                    aad: &secret_aad(&self.id, context),
+                },
+            )
+            .map_err(|_| CryptoError::WrongKey)?;
+        Ok([nonce.as_slice(), &sealed].concat())
+    }
+
+    /// Opens what [`MasterKey::seal_secret`] sealed with key id `key_id`.
+    pub fn open_secret(
+        &self,
+        key_id: &str,
+        sealed: &[u8],
+        context: &str,
+    ) -> Result<Vec<u8>, CryptoError> {
+        if key_id != self.id {
+            return Err(CryptoError::OtherMasterKey {
+                wanted: key_id.to_string(),
+                have: self.id.clone(),
+            });
+        }
+        if sealed.len() < 24 + TAG {
+            return Err(CryptoError::WrongKey);
+        }
+        let (nonce, sealed) = sealed.split_at(24);
+        self.wrapping()
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: &secret_aad(&self.id, context),
+                },
+            )
+            .map_err(|_| CryptoError::WrongKey)
+    }
+}
+
+/// A sealed secret's associated data: apart from wrapped data keys (whose
+/// associated data is the key id alone) and bound to its context.
+fn secret_aad(key_id: &str, context: &str) -> Vec<u8> {
+    format!("visadesk secret:{key_id}:{context}").into_bytes()
+}
+
 /// One document version's own key.
 pub struct DataKey([u8; 32]);
 

@@ -247,3 +247,28 @@ fn only_the_right_master_key_opens_a_document() {
         "Debug never shows the key"
     );
 }
+
+#[test]
+fn a_sealed_secret_opens_only_with_its_key_and_context() {
+    let (master, _) = MasterKey::generate().unwrap();
+    let (other, _) = MasterKey::generate().unwrap();
+    let sealed = master.seal_secret(b"authenticator key", "totp:u1").unwrap();
+    assert_eq!(
+        master.open_secret(master.id(), &sealed, "totp:u1").unwrap(),
+        b"authenticator key"
+    );
+    // Another user's context, another key, a changed byte: refused.
+    assert!(master.open_secret(master.id(), &sealed, "totp:u2").is_err());
+    assert!(other.open_secret(master.id(), &sealed, "totp:u1").is_err());
+    let mut changed = sealed.clone();
+    changed[30] ^= 1;
+    assert!(master
+        .open_secret(master.id(), &changed, "totp:u1")
+        .is_err());
+    assert!(master
+        .open_secret(master.id(), &sealed[..20], "totp:u1")
+        .is_err());
+    // A wrapped data key is not a secret, nor the other way round.
+    let (_, wrapped) = master.new_data_key().unwrap();
+    assert!(master.open_secret(master.id(), &wrapped, "").is_err());
+}

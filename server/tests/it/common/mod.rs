@@ -215,6 +215,21 @@ impl TestApp {
         Db::open(&url, 1).expect("open test database")
     }
 
+    /// Turns off the database's protection of the audit trail, as someone
+    /// with direct database access could.
+    pub fn unprotect_audit_trail(&self) {
+        let sql: &[&str] = match self.backend {
+            Backend::Sqlite => &[
+                "DROP TRIGGER audit_log_no_update",
+                "DROP TRIGGER audit_log_no_delete",
+            ],
+            Backend::Postgres => &["ALTER TABLE audit_log DISABLE TRIGGER USER"],
+        };
+        for s in sql {
+            self.exec(s);
+        }
+    }
+
     /// Runs SQL on the app's database.
     pub fn exec(&self, sql: &str) {
         self.try_exec(sql).expect("exec sql");
@@ -392,6 +407,9 @@ async fn start(
         // No daily digest unless a test asks for one: at the real hour it
         // would add email to tests that count what arrives.
         .env("VISADESK_DIGEST_CHECK_SECS", "0")
+        // Second factors are optional unless a test asks otherwise (the
+        // second_factor tests run with the real default, admins).
+        .env("VISADESK_SECOND_FACTOR_DEFAULT", "optional")
         .env_remove("VISADESK_PUBLIC_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -431,6 +449,11 @@ pub struct Sibling {
 }
 
 impl Sibling {
+    /// The instance's own data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// What the instance logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self._dir.path().join("server.log")).unwrap_or_default()

@@ -13,6 +13,7 @@ pub mod digest;
 pub mod documents;
 pub mod error;
 pub mod http;
+pub mod keyfile;
 pub mod mail;
 pub mod notify;
 pub mod seed;

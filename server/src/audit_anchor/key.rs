@@ -126,38 +126,12 @@ pub fn generate() -> Result<(AnchorKey, String), String> {
 
 fn generated(data_dir: &Path) -> Result<AnchorKey, String> {
     let path = data_dir.join(GENERATED_KEY_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => AnchorKey::from_base64(&text)
-            .ok_or_else(|| format!("{} does not hold a valid key", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let (key, text) = generate()?;
-            std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
-            match write_private(&path, &text) {
-                Ok(()) => {
-                    tracing::warn!(file = %path.display(), "VISADESK_AUDIT_KEY is not set: generated an audit checkpoint key for this development install; set VISADESK_AUDIT_KEY (kept apart from the data) in production");
-                    Ok(key)
-                }
-                // Another process made it first: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => generated(data_dir),
-                Err(e) => Err(format!("{}: {e}", path.display())),
-            }
-        }
-        Err(e) => Err(format!("{}: {e}", path.display())),
+    let (text, made) = crate::keyfile::read_or_make(&path, || generate().map(|(_, text)| text))?;
+    if made {
+        tracing::warn!(file = %path.display(), "VISADESK_AUDIT_KEY is not set: generated an audit checkpoint key for this development install; set VISADESK_AUDIT_KEY (kept apart from the data) in production");
     }
-}
-
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    AnchorKey::from_base64(&text)
+        .ok_or_else(|| format!("{} does not hold a valid key", path.display()))
 }
 
 #[cfg(test)]

@@ -241,6 +241,32 @@ fn user_entry(user: &UserRow, ip: &str, action: &str, summary: String) -> Entry 
     }
 }
 
+/// Counts a wrong code on a sign-in challenge, ending it at the limit; the
+/// refusal to answer.
+fn wrong_code(
+    conn: &mut DbConnection,
+    challenge: &ChallengeRow,
+    problem: Problem,
+) -> Result<AppError, ServerError> {
+    if factors::count_failure(conn, &challenge.id)? >= CHALLENGE_MAX_FAILURES {
+        factors::end_challenge(conn, &challenge.id)?;
+        return Ok(AppError::invalid("code", Problem::TooManyWrongCodes));
+    }
+    Ok(AppError::invalid("code", problem))
+}
+
+/// Replaces the user's recovery codes with a new set; the codes, to show once.
+fn new_recovery_codes(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: i64,
+) -> Result<Vec<String>, ServerError> {
+    let codes = recovery::new_set()?;
+    let digests: Vec<String> = codes.iter().filter_map(|c| recovery::digest(c)).collect();
+    factors::replace_codes(conn, user_id, &digests, now)?;
+    Ok(codes)
+}
+
 /// How a code given at sign-in turned out.
 enum Verified {
     Totp,
@@ -405,26 +431,16 @@ impl SecondFactorPort for VisadeskBackend {
                             totp::CodeCheck::Replayed => Problem::CodeUsed,
                             _ => Problem::WrongCode,
                         };
-                        if let Owner::Challenge(c, _) = &owner {
-                            if factors::count_failure(conn, &c.id)? >= CHALLENGE_MAX_FAILURES {
-                                factors::end_challenge(conn, &c.id)?;
-                                return Ok(Outcome::Refused(AppError::invalid(
-                                    "code",
-                                    Problem::TooManyWrongCodes,
-                                )));
-                            }
-                        }
-                        return Ok(Outcome::Refused(AppError::invalid("code", problem)));
+                        return Ok(Outcome::Refused(match &owner {
+                            Owner::Challenge(c, _) => wrong_code(conn, c, problem)?,
+                            Owner::SignedIn(_) => AppError::invalid("code", problem),
+                        }));
                     }
                 };
                 let replacing = factors::confirmed_totp(conn, &user.id)?.is_some();
                 factors::confirm(conn, &user.id, &pending.id, step, now)?;
                 let recovery_codes = if factors::codes_left(conn, &user.id)? == 0 {
-                    let codes = recovery::new_set()?;
-                    let digests: Vec<String> =
-                        codes.iter().filter_map(|c| recovery::digest(c)).collect();
-                    factors::replace_codes(conn, &user.id, &digests, now)?;
-                    codes
+                    new_recovery_codes(conn, &user.id, now)?
                 } else {
                     Vec::new()
                 };
@@ -543,10 +559,7 @@ impl SecondFactorPort for VisadeskBackend {
                 if factors::confirmed_totp(conn, &user_id)?.is_none() {
                     return Err(AppError::Conflict(Problem::NoAuthenticator).into());
                 }
-                let codes = recovery::new_set()?;
-                let digests: Vec<String> =
-                    codes.iter().filter_map(|c| recovery::digest(c)).collect();
-                factors::replace_codes(conn, &user_id, &digests, now)?;
+                let codes = new_recovery_codes(conn, &user_id, now)?;
                 audit::append(
                     conn,
                     user_entry(
@@ -644,14 +657,7 @@ impl SecondFactorPort for VisadeskBackend {
                             ),
                             now,
                         )?;
-                        if factors::count_failure(conn, &challenge.id)? >= CHALLENGE_MAX_FAILURES {
-                            factors::end_challenge(conn, &challenge.id)?;
-                            return Ok(Outcome::Refused(AppError::invalid(
-                                "code",
-                                Problem::TooManyWrongCodes,
-                            )));
-                        }
-                        return Ok(Outcome::Refused(AppError::invalid("code", problem)));
+                        return Ok(Outcome::Refused(wrong_code(conn, &challenge, problem)?));
                     }
                 };
                 throttle::succeeded(conn, &limits)?;

@@ -80,35 +80,18 @@ impl Keyring {
 
 fn generated(data_dir: &Path) -> Result<MasterKey, String> {
     let path = data_dir.join(GENERATED_KEY_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            tracing::warn!(file = %path.display(), "VISADESK_DOCUMENT_KEY is not set: documents are sealed with the key generated in the data folder; set VISADESK_DOCUMENT_KEY (and keep it apart from the data) in production");
-            MasterKey::from_base64(&text)
-                .map_err(|_| format!("{} does not hold a valid key", path.display()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let (key, text) = MasterKey::generate().map_err(|e| e.to_string())?;
-            std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
-            write_private(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-            tracing::warn!(file = %path.display(), "VISADESK_DOCUMENT_KEY is not set: generated a document key for this development install; back it up, and set VISADESK_DOCUMENT_KEY in production");
-            Ok(key)
-        }
-        Err(e) => Err(format!("{}: {e}", path.display())),
+    let (text, made) = crate::keyfile::read_or_make(&path, || {
+        MasterKey::generate()
+            .map(|(_, text)| text)
+            .map_err(|e| e.to_string())
+    })?;
+    if made {
+        tracing::warn!(file = %path.display(), "VISADESK_DOCUMENT_KEY is not set: generated a document key for this development install; back it up, and set VISADESK_DOCUMENT_KEY in production");
+    } else {
+        tracing::warn!(file = %path.display(), "VISADESK_DOCUMENT_KEY is not set: documents are sealed with the key generated in the data folder; set VISADESK_DOCUMENT_KEY (and keep it apart from the data) in production");
     }
-}
-
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    MasterKey::from_base64(&text)
+        .map_err(|_| format!("{} does not hold a valid key", path.display()))
 }
 
 #[cfg(test)]

@@ -38,7 +38,9 @@ fn checkpointed_row(path: &std::path::Path) -> i64 {
         .unwrap_or_else(|| panic!("no seq in {text}"))
 }
 
-async fn a_cut_off_tail_is_found_and_the_checkpoint_kept(db: Backend) {
+/// A server with a few audit rows and a checkpoint of the newest; the app
+/// and that row's number.
+async fn checkpointed(db: Backend) -> (TestApp, i64) {
     let app = TestApp::spawn_with(db, AT_START_AND_STOP).await;
     for _ in 0..3 {
         app.admin().await;
@@ -50,6 +52,11 @@ async fn a_cut_off_tail_is_found_and_the_checkpoint_kept(db: Backend) {
         out.contains(&format!("checkpoint of row {head} written")),
         "{out}"
     );
+    (app, head)
+}
+
+async fn a_cut_off_tail_is_found_and_the_checkpoint_kept(db: Backend) {
+    let (app, head) = checkpointed(db).await;
     let (ok, out, _) = visadesk(&app, &["audit", "verify"], "");
     assert!(ok, "{out}");
     assert!(out.contains(&format!("row {head} matches")), "{out}");
@@ -111,13 +118,7 @@ async fn a_cut_off_tail_is_found_and_the_checkpoint_kept(db: Backend) {
 }
 
 async fn a_trail_rewritten_and_chained_again_is_found(db: Backend) {
-    let app = TestApp::spawn_with(db, AT_START_AND_STOP).await;
-    for _ in 0..3 {
-        app.admin().await;
-    }
-    let head = rows(&app);
-    let (ok, out, err) = visadesk(&app, &["audit", "checkpoint"], "");
-    assert!(ok, "{out}{err}");
+    let (app, head) = checkpointed(db).await;
 
     // Row 2 is edited and every later hash computed again, as someone who
     // knows the chain's rules would.

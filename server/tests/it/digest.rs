@@ -135,7 +135,11 @@ async fn each_person_chooses_how_email_comes_and_security_email_always_does(db: 
         .all(|p| p.delivery == Delivery::AtOnce));
     assert_eq!(
         mine.always,
-        vec![MailCategory::PasswordReset, MailCategory::PasswordChanged]
+        vec![
+            MailCategory::PasswordReset,
+            MailCategory::PasswordChanged,
+            MailCategory::SecurityAlert
+        ]
     );
     let staff: MailPreferences = f
         .app

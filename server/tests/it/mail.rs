@@ -64,9 +64,16 @@ async fn two_instances_on_one_postgresql_database_send_each_email_once() {
     // is sent on its next attempt, still once).
     // (Waits up to 180 s: on a machine running the whole suite a last
     // write has been seen to take over 90 s; the rows then all end sent.)
+    // One pool for the polling, not a new connection every 300 ms (up to
+    // 600 of them) while the whole suite shares PostgreSQL's 100.
+    let db = app.db();
     let waiting = std::time::Instant::now();
     for _ in 0..600 {
-        if app.count("SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent'") == 300 {
+        if crate::common::count_in(
+            &db,
+            "SELECT COUNT(*) AS n FROM outbox WHERE status = 'sent'",
+        ) == 300
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -80,8 +87,44 @@ async fn two_instances_on_one_postgresql_database_send_each_email_once() {
         let log = format!("{}{}", app.log(), other.log());
         let lines: Vec<&str> = log
             .lines()
-            .filter(|l| l.contains("ERROR") || l.contains("WARN") || l.contains("retry"))
+            .filter(|l| {
+                l.contains("ERROR")
+                    || l.contains("WARN")
+                    || l.contains("retry")
+                    || l.contains("panicked")
+            })
             .collect();
+        // Who holds what: a connection idle in a transaction would hide a
+        // row's last update from every other connection.
+        let activity = app
+            .db()
+            .run_here(|conn| {
+                use diesel::RunQueryDsl;
+                #[derive(diesel::QueryableByName)]
+                struct Activity {
+                    #[diesel(sql_type = diesel::sql_types::Text)]
+                    state: String,
+                    #[diesel(sql_type = diesel::sql_types::Text)]
+                    query: String,
+                }
+                // This database's connections one by one; every other
+                // database's counted (the server allows 100 in all).
+                Ok(diesel::sql_query(
+                    "SELECT COALESCE(state, '') AS state, LEFT(COALESCE(query, ''), 200) AS query \
+                     FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                     UNION ALL SELECT 'elsewhere: ' || COALESCE(datname, '-') || ' ' || COALESCE(state, '-'), \
+                     COUNT(*)::text FROM pg_stat_activity WHERE datname IS DISTINCT FROM current_database() \
+                     GROUP BY datname, state",
+                )
+                .load::<Activity>(conn)?)
+            })
+            .map(|rows| {
+                rows.iter()
+                    .map(|a| format!("\n  {} | {}", a.state, a.query))
+                    .collect::<String>()
+            })
+            .unwrap_or_else(|e| format!("(pg_stat_activity: {e})"));
+        let statuses = app.count("SELECT COUNT(*) AS n FROM outbox WHERE status <> 'sent'");
         let admin = app.admin().await;
         let stuck: Vec<OutboxEntry> = outbox(&app, &admin, "queued")
             .await
@@ -91,7 +134,8 @@ async fn two_instances_on_one_postgresql_database_send_each_email_once() {
             .chain(outbox(&app, &admin, "failed").await.entries)
             .collect();
         panic!(
-            "{sent} of 300 sent; stuck: {stuck:?}; log:\n{}",
+            "{sent} of 300 sent; {statuses} not sent on a fresh connection; stuck (seen through the app): {stuck:?}; \
+             connections: {activity}; log:\n{}",
             lines.join("\n")
         );
     }

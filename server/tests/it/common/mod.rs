@@ -237,18 +237,7 @@ impl TestApp {
 
     /// The number a `SELECT COUNT(*) AS n ...` query answers.
     pub fn count(&self, sql: &str) -> i64 {
-        #[derive(diesel::QueryableByName)]
-        struct N {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        let sql = sql.to_string();
-        self.db()
-            .run_here(move |c| {
-                use diesel::RunQueryDsl;
-                Ok(diesel::sql_query(sql).get_result::<N>(c)?.n)
-            })
-            .expect("count query")
+        count_in(&self.db(), sql)
     }
 
     /// Runs SQL on the app's database, returning the database's refusal.
@@ -439,6 +428,22 @@ async fn start(
     // Keep draining stdout so the server never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (base, child)
+}
+
+/// The number a `SELECT COUNT(*) AS n ...` query answers on `db` (a pool
+/// kept by a test that asks many times, rather than a connection per ask).
+pub fn count_in(db: &Db, sql: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let sql = sql.to_string();
+    db.run_here(move |c| {
+        use diesel::RunQueryDsl;
+        Ok(diesel::sql_query(sql).get_result::<N>(c)?.n)
+    })
+    .expect("count query")
 }
 
 /// A second instance of a [`TestApp`].

@@ -1,6 +1,6 @@
 //! Sign-in (with throttling), sessions, and the account port.
 
-use super::second_factor::{open_after_password, Opened};
+use super::sign_in_step::{open_after_password, Opened};
 use super::{By, VisadeskBackend, SESSION_COOKIE, TOUCH_EVERY_SECS};
 use crate::auth::{now, token};
 use crate::error::ServerError;

@@ -15,6 +15,7 @@ mod notices;
 mod outbox;
 mod password_reset;
 mod second_factor;
+mod sign_in_step;
 mod user_admin;
 
 use crate::auth::now;

@@ -192,7 +192,7 @@ impl VisadeskBackend {
                 password_resets::withdraw_for_user(conn, &user.id)?;
                 let ip = source.ip.clone();
                 // A second factor is still asked for after a reset.
-                let opened = super::second_factor::open_after_password(
+                let opened = super::sign_in_step::open_after_password(
                     conn, &user, source, &default, now, max_age,
                 )?;
                 audit::append(

@@ -2,6 +2,7 @@
 //! challenge a sign-in waits on after its password, an admin's reset, and
 //! the firm's rule of who must use one.
 
+use super::sign_in_step::finish_challenge;
 use super::{By, VisadeskBackend};
 use crate::auth::{now, recovery, token, totp};
 use crate::db::DbConnection;
@@ -11,7 +12,7 @@ use crate::mail::compose::{self, SecurityEvent};
 use crate::mail::{self, MailSettings, Outgoing};
 use crate::store::audit::{self, Entry};
 use crate::store::second_factors::{self as factors, ChallengeRow, TotpRow};
-use crate::store::sessions::{self, SessionRow};
+use crate::store::sessions;
 use crate::store::users::{self, UserRow};
 use crate::store::{settings, throttle};
 use visadesk_app::api::port::{Actor, Enroller, RequestSource, SecondFactorPort, SignedIn};
@@ -19,122 +20,10 @@ use visadesk_app::domain::mail::MailCategory;
 use visadesk_app::domain::problem::Problem;
 use visadesk_app::domain::second_factor::{
     ChallengeInfo, ChallengePurpose, SecondFactorStatus, SecurityPolicy, TotpConfirmed, TotpSetup,
-    CHALLENGE_MAX_FAILURES, CHALLENGE_SECS,
+    CHALLENGE_MAX_FAILURES,
 };
 use visadesk_app::domain::{CurrentUser, Role, UserId};
 use visadesk_app::AppError;
-
-/// What a right password opened (inside the caller's write transaction).
-pub(super) enum Opened {
-    Session {
-        token: String,
-        session: SessionRow,
-    },
-    Challenge {
-        token: String,
-        purpose: ChallengePurpose,
-    },
-}
-
-impl Opened {
-    /// The port's answer for `user`.
-    pub(super) fn signed_in(self, user: &UserRow) -> Result<SignedIn, ServerError> {
-        Ok(match self {
-            Opened::Session { token, session } => SignedIn::Session {
-                token,
-                viewer: user.viewer(session.id)?,
-            },
-            Opened::Challenge { token, purpose } => SignedIn::SecondFactor { token, purpose },
-        })
-    }
-
-    /// How the audit trail words it.
-    pub(super) fn summary(&self) -> &'static str {
-        match self {
-            Opened::Session { .. } => "signed in",
-            Opened::Challenge {
-                purpose: ChallengePurpose::Verify,
-                ..
-            } => "password right; second factor asked",
-            Opened::Challenge {
-                purpose: ChallengePurpose::Enrol,
-                ..
-            } => "password right; must set up a second factor first",
-        }
-    }
-
-    /// The session's id, or the user's for a challenge (the audit's object).
-    pub(super) fn object(&self, user: &UserRow) -> (&'static str, String) {
-        match self {
-            Opened::Session { session, .. } => ("session", session.id.clone()),
-            Opened::Challenge { .. } => ("user", user.id.clone()),
-        }
-    }
-}
-
-/// Opens what a right password earns `user`: a session, or a challenge
-/// when they have a second factor (to give) or the firm requires one (to
-/// set up first). A reset password or an accepted invitation goes through
-/// here too, so neither gets round a second factor.
-pub(super) fn open_after_password(
-    conn: &mut DbConnection,
-    user: &UserRow,
-    source: RequestSource,
-    default: &SecurityPolicy,
-    now: i64,
-    max_age: i64,
-) -> Result<Opened, ServerError> {
-    let purpose = if factors::confirmed_totp(conn, &user.id)?.is_some() {
-        Some(ChallengePurpose::Verify)
-    } else if settings::security(conn, default)?
-        .second_factor
-        .requires(user.role()?)
-    {
-        Some(ChallengePurpose::Enrol)
-    } else {
-        None
-    };
-    let token = token::generate()?;
-    let digest = token::digest(&token);
-    Ok(match purpose {
-        None => {
-            let session = open_session(conn, user, digest, source, now, max_age)?;
-            Opened::Session { token, session }
-        }
-        Some(purpose) => {
-            factors::insert_challenge(
-                conn,
-                &ChallengeRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    token_hash: digest,
-                    user_id: user.id.clone(),
-                    purpose: purpose.code().into(),
-                    created_at: now,
-                    expires_at: now + CHALLENGE_SECS,
-                    failures: 0,
-                    user_agent: source.user_agent,
-                    ip: source.ip,
-                },
-                None,
-            )?;
-            Opened::Challenge { token, purpose }
-        }
-    })
-}
-
-fn open_session(
-    conn: &mut DbConnection,
-    user: &UserRow,
-    digest: String,
-    source: RequestSource,
-    now: i64,
-    max_age: i64,
-) -> Result<SessionRow, ServerError> {
-    let session = SessionRow::new(&user.id, digest, source, now, now + max_age);
-    sessions::insert(conn, &session)?;
-    users::touch_sign_in(conn, &user.id, now)?;
-    Ok(session)
-}
 
 /// What sealing an authenticator's secret is bound to: its owner.
 fn secret_context(user_id: &str) -> String {
@@ -464,35 +353,18 @@ impl SecondFactorPort for VisadeskBackend {
                 )?;
                 alert(conn, &mail, &user, SecurityEvent::TotpOn, now)?;
                 let signed_in = match (&owner, &who) {
-                    (Owner::Challenge(c, _), Enroller::Challenge { source, .. }) => {
-                        if !factors::end_challenge(conn, &c.id)? {
-                            return Err(AppError::NotSignedIn.into());
-                        }
-                        let token = token::generate()?;
-                        let session = open_session(
+                    (Owner::Challenge(c, _), Enroller::Challenge { source, .. }) => Some(
+                        finish_challenge(
                             conn,
+                            c,
                             &user,
-                            token::digest(&token),
                             source.clone(),
+                            "signed in after setting up an authenticator app".into(),
                             now,
                             max_age,
-                        )?;
-                        audit::append(
-                            conn,
-                            Entry {
-                                object_type: "session".into(),
-                                object_id: session.id.clone(),
-                                ..user_entry(
-                                    &user,
-                                    &ip,
-                                    "auth.sign_in",
-                                    "signed in after setting up an authenticator app".into(),
-                                )
-                            },
-                            now,
-                        )?;
-                        Some(Opened::Session { token, session }.signed_in(&user)?)
-                    }
+                        )?
+                        .ok_or(AppError::NotSignedIn)?,
+                    ),
                     _ => None,
                 };
                 Ok(Outcome::Done((
@@ -661,36 +533,18 @@ impl SecondFactorPort for VisadeskBackend {
                     }
                 };
                 throttle::succeeded(conn, &limits)?;
-                if !factors::end_challenge(conn, &challenge.id)? {
-                    return Ok(Outcome::Refused(AppError::NotSignedIn));
-                }
-                let token = token::generate()?;
-                let session = open_session(
-                    conn,
-                    &user,
-                    token::digest(&token),
-                    source.clone(),
-                    now,
-                    max_age,
-                )?;
                 let how = match verified {
                     Verified::Totp => "signed in with an authenticator code".to_string(),
                     Verified::Recovery { left } => {
                         format!("signed in with a recovery code ({left} left)")
                     }
                 };
-                audit::append(
-                    conn,
-                    Entry {
-                        object_type: "session".into(),
-                        object_id: session.id.clone(),
-                        ..user_entry(&user, &source.ip, "auth.sign_in", how)
+                Ok(
+                    match finish_challenge(conn, &challenge, &user, source, how, now, max_age)? {
+                        Some(signed_in) => Outcome::Done(signed_in),
+                        None => Outcome::Refused(AppError::NotSignedIn),
                     },
-                    now,
-                )?;
-                Ok(Outcome::Done(
-                    Opened::Session { token, session }.signed_in(&user)?,
-                ))
+                )
             })
             .await?;
         match outcome {

@@ -165,7 +165,7 @@ impl DocumentPort for VisadeskBackend {
                 let user = documents::accept_invitation(conn, &raw, &hash, now)?;
                 // Where the firm requires a second factor of everyone, the
                 // new applicant sets one up before the portal opens.
-                let opened = crate::backend::second_factor::open_after_password(
+                let opened = crate::backend::sign_in_step::open_after_password(
                     conn, &user, client, &default, now, max_age,
                 )?;
                 Ok((opened.signed_in(&user)?, user.id.clone()))

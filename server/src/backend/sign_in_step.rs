@@ -1,0 +1,158 @@
+//! The step after a right password: a session, or a challenge that waits
+//! for a second factor, and the session that finishing one opens.
+
+use crate::auth::token;
+use crate::db::DbConnection;
+use crate::error::ServerError;
+use crate::store::audit::{self, Entry};
+use crate::store::second_factors::{self as factors, ChallengeRow};
+use crate::store::sessions::{self, SessionRow};
+use crate::store::settings;
+use crate::store::users::{self, UserRow};
+use visadesk_app::api::port::{RequestSource, SignedIn};
+use visadesk_app::domain::second_factor::{ChallengePurpose, SecurityPolicy, CHALLENGE_SECS};
+
+/// What a right password opened (inside the caller's write transaction).
+pub(super) enum Opened {
+    Session {
+        token: String,
+        session: SessionRow,
+    },
+    Challenge {
+        token: String,
+        purpose: ChallengePurpose,
+    },
+}
+
+impl Opened {
+    /// The port's answer for `user`.
+    pub(super) fn signed_in(self, user: &UserRow) -> Result<SignedIn, ServerError> {
+        Ok(match self {
+            Opened::Session { token, session } => SignedIn::Session {
+                token,
+                viewer: user.viewer(session.id)?,
+            },
+            Opened::Challenge { token, purpose } => SignedIn::SecondFactor { token, purpose },
+        })
+    }
+
+    /// How the audit trail words it.
+    pub(super) fn summary(&self) -> &'static str {
+        match self {
+            Opened::Session { .. } => "signed in",
+            Opened::Challenge {
+                purpose: ChallengePurpose::Verify,
+                ..
+            } => "password right; second factor asked",
+            Opened::Challenge {
+                purpose: ChallengePurpose::Enrol,
+                ..
+            } => "password right; must set up a second factor first",
+        }
+    }
+
+    /// The session's id, or the user's for a challenge (the audit's object).
+    pub(super) fn object(&self, user: &UserRow) -> (&'static str, String) {
+        match self {
+            Opened::Session { session, .. } => ("session", session.id.clone()),
+            Opened::Challenge { .. } => ("user", user.id.clone()),
+        }
+    }
+}
+
+/// Opens what a right password earns `user`: a session, or a challenge
+/// when they have a second factor (to give) or the firm requires one (to
+/// set up first). A reset password or an accepted invitation goes through
+/// here too, so neither gets round a second factor.
+pub(super) fn open_after_password(
+    conn: &mut DbConnection,
+    user: &UserRow,
+    source: RequestSource,
+    default: &SecurityPolicy,
+    now: i64,
+    max_age: i64,
+) -> Result<Opened, ServerError> {
+    let purpose = if factors::confirmed_totp(conn, &user.id)?.is_some() {
+        Some(ChallengePurpose::Verify)
+    } else if settings::security(conn, default)?
+        .second_factor
+        .requires(user.role()?)
+    {
+        Some(ChallengePurpose::Enrol)
+    } else {
+        None
+    };
+    let token = token::generate()?;
+    let digest = token::digest(&token);
+    Ok(match purpose {
+        None => {
+            let session = open_session(conn, user, digest, source, now, max_age)?;
+            Opened::Session { token, session }
+        }
+        Some(purpose) => {
+            factors::insert_challenge(
+                conn,
+                &ChallengeRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    token_hash: digest,
+                    user_id: user.id.clone(),
+                    purpose: purpose.code().into(),
+                    created_at: now,
+                    expires_at: now + CHALLENGE_SECS,
+                    failures: 0,
+                    user_agent: source.user_agent,
+                    ip: source.ip,
+                },
+                None,
+            )?;
+            Opened::Challenge { token, purpose }
+        }
+    })
+}
+
+fn open_session(
+    conn: &mut DbConnection,
+    user: &UserRow,
+    digest: String,
+    source: RequestSource,
+    now: i64,
+    max_age: i64,
+) -> Result<SessionRow, ServerError> {
+    let session = SessionRow::new(&user.id, digest, source, now, now + max_age);
+    sessions::insert(conn, &session)?;
+    users::touch_sign_in(conn, &user.id, now)?;
+    Ok(session)
+}
+
+/// Ends `challenge` and opens the session it waited for, audited with
+/// `how`; `None` when a parallel request used the challenge first.
+pub(super) fn finish_challenge(
+    conn: &mut DbConnection,
+    challenge: &ChallengeRow,
+    user: &UserRow,
+    source: RequestSource,
+    how: String,
+    now: i64,
+    max_age: i64,
+) -> Result<Option<SignedIn>, ServerError> {
+    if !factors::end_challenge(conn, &challenge.id)? {
+        return Ok(None);
+    }
+    let ip = source.ip.clone();
+    let token = token::generate()?;
+    let session = open_session(conn, user, token::digest(&token), source, now, max_age)?;
+    audit::append(
+        conn,
+        Entry {
+            actor_id: Some(user.id.clone()),
+            actor_email: user.email.clone(),
+            action: "auth.sign_in".into(),
+            object_type: "session".into(),
+            object_id: session.id.clone(),
+            summary: how,
+            ip,
+        },
+        now,
+    )?;
+    Ok(Some(Opened::Session { token, session }.signed_in(user)?))
+}

@@ -1,7 +1,7 @@
 //! Server-side helpers for server functions: the backend, the asker, the
 //! session cookie, and the HTTP status of a failure.
 
-use super::port::{Actor, ClientAddress, CookiePolicy, RequestSource, SharedBackend};
+use super::port::{Actor, ClientAddress, CookiePolicy, RequestSource, SharedBackend, SiteOrigin};
 use crate::domain::{CurrentUser, Permission};
 use crate::error::AppError;
 use actix_web::http::header::{HeaderName, HeaderValue, SET_COOKIE};
@@ -61,6 +61,13 @@ pub fn request_source() -> RequestSource {
         .map(|s| s.chars().take(300).collect())
         .unwrap_or_default();
     RequestSource { ip, user_agent }
+}
+
+/// The origin this request reached the site at (see [`SiteOrigin`]).
+pub fn request_site() -> String {
+    use_context::<Request>()
+        .and_then(|req| req.extensions().get::<SiteOrigin>().map(|s| s.0.clone()))
+        .unwrap_or_default()
 }
 
 /// The raw value of the cookie `name` on the current request.

@@ -8,8 +8,8 @@ use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 
 use super::{
-    account, audit, cases, clients, documents, eligibility, mail, messages, notices, second_factor,
-    users,
+    account, audit, cases, clients, documents, eligibility, mail, messages, notices, passkeys,
+    second_factor, users,
 };
 
 /// How a server function's arguments travel.
@@ -126,6 +126,14 @@ pub fn rules() -> Vec<InputRule> {
         rule::<second_factor::ResetSecondFactor>(Form),
         rule::<second_factor::LoadSecurityPolicy>(Form),
         rule::<second_factor::SaveSecurityPolicy>(Form),
+        rule::<passkeys::StartPasskeyRegistration>(Form),
+        rule::<passkeys::FinishPasskeyRegistration>(Form),
+        rule::<passkeys::RemovePasskey>(Form),
+        rule::<passkeys::StartPasskeyVerification>(Form),
+        rule::<passkeys::FinishPasskeyVerification>(Form),
+        rule::<passkeys::PasskeySignInOffered>(Form),
+        rule::<passkeys::StartPasskeySignIn>(Form),
+        rule::<passkeys::FinishPasskeySignIn>(Form),
     ]
 }
 

@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod mail;
 pub mod messages;
 pub mod notices;
+pub mod passkeys;
 pub mod second_factor;
 pub mod users;
 

@@ -16,12 +16,13 @@ use crate::domain::mail::{FirmProfile, OutboxEntry, OutboxMessage, OutboxPage, O
 use crate::domain::message::{Message, Thread};
 use crate::domain::notice::NoticePage;
 use crate::domain::second_factor::{
-    ChallengeInfo, ChallengePurpose, SecondFactorStatus, SecurityPolicy, TotpConfirmed, TotpSetup,
+    ChallengeInfo, ChallengePurpose, PasskeyAdded, PasskeyCeremony, SecondFactorStatus,
+    SecurityPolicy, TotpConfirmed, TotpSetup,
 };
 use crate::domain::task::{Task, TaskInput};
 use crate::domain::{
-    CaseId, ClientId, DocumentId, InvitationToken, ItemId, NoticeId, OutboxId, ResetToken,
-    SessionId, TaskId, UserId,
+    CaseId, CeremonyId, ClientId, DocumentId, InvitationToken, ItemId, NoticeId, OutboxId,
+    PasskeyId, ResetToken, SessionId, TaskId, UserId,
 };
 use crate::domain::{
     CurrentUser, Language, NewStaffUser, ResetInfo, ResetSent, Role, SessionInfo, UserSummary,
@@ -42,6 +43,12 @@ pub struct RequestSource {
 /// proxies, from `X-Forwarded-For`); put into the request's extensions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
+
+/// The origin (`scheme://host[:port]`) this site is reached at, as the
+/// server worked it out (the public URL, or the request's own); put into
+/// the request's extensions. Passkeys are bound to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteOrigin(pub String);
 
 /// A signed-in person making a change, and where from (for the audit trail).
 #[derive(Clone, Debug)]
@@ -477,6 +484,62 @@ pub trait SecondFactorPort: Send + Sync + 'static {
     ) -> Result<SecurityPolicy, AppError>;
 }
 
+/// Passkeys (WebAuthn): registering and removing one's own, using one as
+/// the second step of a sign-in, and signing in with one alone where the
+/// firm allows it. `site` is the origin the browser is on ([`SiteOrigin`]):
+/// passkeys are bound to it.
+#[async_trait::async_trait]
+pub trait PasskeyPort: Send + Sync + 'static {
+    /// Starts registering a passkey for the signed-in person or for a
+    /// sign-in that must set up a second factor first.
+    async fn start_passkey_registration(
+        &self,
+        who: &Enroller,
+        site: &str,
+    ) -> Result<PasskeyCeremony, AppError>;
+    /// Checks the browser's new credential and keeps it under `name`. For a
+    /// challenge, this also finishes the sign-in (the `SignedIn`).
+    async fn finish_passkey_registration(
+        &self,
+        who: &Enroller,
+        site: &str,
+        ceremony: &CeremonyId,
+        name: String,
+        credential: String,
+    ) -> Result<(PasskeyAdded, Option<SignedIn>), AppError>;
+    /// Removes one of the caller's passkeys; refused for the last second
+    /// factor of someone the firm requires one of.
+    async fn remove_passkey(&self, actor: &Actor, passkey: &PasskeyId) -> Result<(), AppError>;
+    /// Starts the passkey step of the sign-in with this challenge token.
+    async fn start_passkey_verification(
+        &self,
+        token: &str,
+        site: &str,
+    ) -> Result<PasskeyCeremony, AppError>;
+    /// Finishes a sign-in with the browser's passkey assertion.
+    async fn finish_passkey_verification(
+        &self,
+        token: &str,
+        site: &str,
+        ceremony: &CeremonyId,
+        credential: String,
+        source: RequestSource,
+    ) -> Result<SignedIn, AppError>;
+    /// Whether the firm allows signing in with a passkey alone.
+    async fn passkey_sign_in_offered(&self) -> Result<bool, AppError>;
+    /// Starts a sign-in with a passkey alone (the browser offers the
+    /// passkeys it holds for this site).
+    async fn start_passkey_sign_in(&self, site: &str) -> Result<PasskeyCeremony, AppError>;
+    /// Finishes a sign-in with a passkey alone: a session for its owner.
+    async fn finish_passkey_sign_in(
+        &self,
+        site: &str,
+        ceremony: &CeremonyId,
+        credential: String,
+        source: RequestSource,
+    ) -> Result<SignedIn, AppError>;
+}
+
 /// Everything the UI's server functions ask of the backend: every area's
 /// port. Anything that implements them all is a `Backend`; server functions
 /// reach it with `backend()` and call any area's methods (bring the area's
@@ -494,6 +557,7 @@ pub trait Backend:
     + MessagePort
     + CalendarPort
     + SecondFactorPort
+    + PasskeyPort
 {
 }
 
@@ -510,6 +574,7 @@ impl<T> Backend for T where
         + MessagePort
         + CalendarPort
         + SecondFactorPort
+        + PasskeyPort
 {
 }
 

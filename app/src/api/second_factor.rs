@@ -20,14 +20,14 @@ use crate::domain::Permission;
 /// The sign-in challenge token from its cookie; refused as "sign in again"
 /// when there is none.
 #[cfg(feature = "ssr")]
-fn challenge_token() -> Result<String, AppError> {
+pub(super) fn challenge_token() -> Result<String, AppError> {
     cookie(CHALLENGE_COOKIE).ok_or(AppError::NotSignedIn)
 }
 
 /// Whoever may set up an authenticator now: the signed-in person, or a
 /// sign-in waiting for one.
 #[cfg(feature = "ssr")]
-async fn enroller() -> Result<Enroller, AppError> {
+pub(super) async fn enroller() -> Result<Enroller, AppError> {
     if viewer().is_some() {
         return Ok(Enroller::SignedIn(
             require(Permission::ManageOwnSessions).await?,
@@ -156,16 +156,23 @@ pub async fn load_security_policy() -> Result<SecurityPolicy, AppError> {
 }
 
 /// Replaces the firm's sign-in security settings: who must use a second
-/// factor.
+/// factor, and whether a passkey alone signs in (a checkbox: absent is off).
 #[server(prefix = "/api", endpoint = "save_security_policy")]
 pub async fn save_security_policy(
     second_factor: SecondFactorRule,
+    #[server(default)] passkey_sign_in: bool,
 ) -> Result<SecurityPolicy, AppError> {
     respond(
         async move {
             let actor: Actor = require(Permission::EditFirmSettings).await?;
             backend()?
-                .save_security_policy(&actor, SecurityPolicy { second_factor })
+                .save_security_policy(
+                    &actor,
+                    SecurityPolicy {
+                        second_factor,
+                        passkey_sign_in,
+                    },
+                )
                 .await
         }
         .await,

@@ -9,5 +9,6 @@ pub mod form;
 pub mod language;
 pub mod layout;
 pub mod messages;
+pub mod passkeys;
 pub mod second_factor;
 pub mod upload;

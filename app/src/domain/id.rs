@@ -109,6 +109,14 @@ id_type!(
     /// A message in a case's thread.
     MessageId
 );
+id_type!(
+    /// A passkey registered to an account.
+    PasskeyId
+);
+id_type!(
+    /// A passkey registration or sign-in under way.
+    CeremonyId
+);
 
 macro_rules! secret_type {
     ($(#[$doc:meta])* $name:ident) => {

@@ -31,8 +31,8 @@ mod wire_spelling;
 
 pub use account::{CurrentUser, NewStaffUser, ResetInfo, ResetSent, SessionInfo, UserSummary};
 pub use id::{
-    AssessmentId, CaseId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId, MessageId,
-    NoticeId, OutboxId, ResetToken, SessionId, TaskId, UserId,
+    AssessmentId, CaseId, CeremonyId, ClientId, DocumentId, InvitationId, InvitationToken, ItemId,
+    MessageId, NoticeId, OutboxId, PasskeyId, ResetToken, SessionId, TaskId, UserId,
 };
 pub use language::Language;
 pub use permission::{Permission, Section};

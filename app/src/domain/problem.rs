@@ -66,6 +66,7 @@ pub enum Thing {
     WorkHistory,
     Languages,
     EligibilityFacts,
+    PasskeyName,
 }
 
 /// A choice the person has to make before the request can go ahead.
@@ -172,6 +173,23 @@ pub enum Problem {
     SecondFactorRequired,
     /// An admin resetting their own second factor (they use their account page).
     ResetOwnSecondFactor,
+    /// Passkeys need the site reached at a domain name, not an IP address.
+    PasskeysNeedDomain,
+    /// A passkey's answer that does not verify (a bad signature, another
+    /// site, another account, or not a credential at all).
+    PasskeyRefused,
+    /// A passkey registered already.
+    PasskeyTaken,
+    /// A passkey registered to no account here.
+    PasskeyUnknown,
+    /// The firm does not allow signing in with a passkey alone.
+    PasskeySignInOff,
+    /// A passkey request that expired, or was used already.
+    PasskeyExpired,
+    /// The person has no passkey.
+    NoPasskey,
+    /// Removing the last second factor of someone the firm requires one of.
+    LastSecondFactor,
     /// Not up to 20 letters and digits.
     PassportNumberShape,
     /// Not a three-letter currency code.

@@ -1,7 +1,8 @@
 //! Second factors: who must use one (the firm's rule), one's own state, and
 //! what setting one up and signing in with one exchange.
 
-use super::Role;
+use super::problem::{Problem, Thing};
+use super::{CeremonyId, PasskeyId, Role};
 use serde::{Deserialize, Serialize};
 
 /// The cookie holding a sign-in challenge's token.
@@ -61,11 +62,47 @@ impl SecondFactorRule {
     }
 }
 
+/// Seconds a passkey ceremony (a registration or a sign-in) lasts.
+pub const PASSKEY_CEREMONY_SECS: i64 = 300;
+/// The longest name a passkey may have, in characters.
+pub const PASSKEY_NAME_MAX: usize = 60;
+
 /// The firm's sign-in security settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityPolicy {
     pub second_factor: SecondFactorRule,
+    /// Anyone with a passkey may sign in with it alone (no password).
+    #[serde(default)]
+    pub passkey_sign_in: bool,
+}
+
+/// A passkey registered to one's account, as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySummary {
+    pub id: PasskeyId,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A passkey ceremony for the browser to run: `options` is the JSON that
+/// `navigator.credentials.create` or `.get` takes (under `publicKey`), and
+/// `ceremony` names the server's half when the answer comes back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyCeremony {
+    pub ceremony: CeremonyId,
+    pub options: String,
+}
+
+/// What adding a passkey gives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyAdded {
+    pub passkey: PasskeySummary,
+    /// New recovery codes, shown once (made with one's first second factor).
+    pub recovery_codes: Vec<String>,
+    /// Where to go next when this finished a sign-in.
+    pub next: Option<String>,
 }
 
 /// One's own second factor, as the account page shows it.
@@ -73,6 +110,8 @@ pub struct SecurityPolicy {
 pub struct SecondFactorStatus {
     /// When the authenticator app was confirmed, if one is set up.
     pub totp_since: Option<i64>,
+    /// One's passkeys, oldest first.
+    pub passkeys: Vec<PasskeySummary>,
     /// Unused recovery codes.
     pub recovery_codes_left: u32,
     /// The firm's rule requires one for this person.
@@ -140,6 +179,31 @@ pub struct ChallengeInfo {
     pub purpose: ChallengePurpose,
     /// Whose sign-in it is.
     pub email: String,
+    /// They have an authenticator app (a code may be given).
+    pub totp: bool,
+    /// They have a passkey (it may be used).
+    pub passkey: bool,
+}
+
+/// Trims a passkey's name and checks it is present, not too long and
+/// without control characters.
+pub fn passkey_name(raw: &str) -> Result<String, Problem> {
+    let name = raw.trim();
+    let chars = name.chars().count();
+    if name.is_empty() {
+        return Err(Problem::Missing(Thing::PasskeyName));
+    }
+    if chars > PASSKEY_NAME_MAX {
+        return Err(Problem::TooLong {
+            thing: Thing::PasskeyName,
+            chars,
+            max: PASSKEY_NAME_MAX,
+        });
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Problem::ControlCharacters(Thing::PasskeyName));
+    }
+    Ok(name.to_string())
 }
 
 #[cfg(test)]
@@ -163,6 +227,32 @@ mod tests {
         );
         assert_eq!(must(SecondFactorRule::Everyone), Role::ALL.to_vec());
         assert_eq!(SecondFactorRule::default(), SecondFactorRule::Admins);
+    }
+
+    #[test]
+    fn a_passkey_name_is_trimmed_and_kept_short() {
+        assert_eq!(passkey_name("  Work laptop ").as_deref(), Ok("Work laptop"));
+        assert_eq!(
+            passkey_name("   "),
+            Err(Problem::Missing(Thing::PasskeyName))
+        );
+        let long = "键".repeat(PASSKEY_NAME_MAX + 1);
+        assert_eq!(
+            passkey_name(&long),
+            Err(Problem::TooLong {
+                thing: Thing::PasskeyName,
+                chars: PASSKEY_NAME_MAX + 1,
+                max: PASSKEY_NAME_MAX
+            })
+        );
+        assert_eq!(
+            passkey_name(&"键".repeat(PASSKEY_NAME_MAX)).map(|n| n.chars().count()),
+            Ok(PASSKEY_NAME_MAX)
+        );
+        assert_eq!(
+            passkey_name("a\u{7}b"),
+            Err(Problem::ControlCharacters(Thing::PasskeyName))
+        );
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub fn thing(l: Locale, t: Thing) -> &'static str {
         WorkHistory => td_string!(l, things.work_history),
         Languages => td_string!(l, things.languages),
         EligibilityFacts => td_string!(l, things.eligibility_facts),
+        PasskeyName => td_string!(l, things.passkey_name),
     }
 }
 
@@ -237,6 +238,14 @@ pub fn problem(l: Locale, p: &Problem) -> String {
         NoAuthenticator => say!(problems.no_authenticator),
         SecondFactorRequired => say!(problems.second_factor_required),
         ResetOwnSecondFactor => say!(problems.reset_own_second_factor),
+        PasskeysNeedDomain => say!(problems.passkeys_need_domain),
+        PasskeyRefused => say!(problems.passkey_refused),
+        PasskeyTaken => say!(problems.passkey_taken),
+        PasskeyUnknown => say!(problems.passkey_unknown),
+        PasskeySignInOff => say!(problems.passkey_sign_in_off),
+        PasskeyExpired => say!(problems.passkey_expired),
+        NoPasskey => say!(problems.no_passkey),
+        LastSecondFactor => say!(problems.last_second_factor),
         PassportNumberShape => say!(problems.passport_number_shape),
         CurrencyCode => say!(problems.currency_code),
         SalaryNumber => say!(problems.salary_number),

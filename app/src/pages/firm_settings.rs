@@ -181,6 +181,12 @@ fn SecurityForm(current: SecurityPolicy) -> impl IntoView {
                     <label for="security-rule">{td_string!(l, second_factor.policy_label)}</label>
                     <select id="security-rule" name="second_factor">{options}</select>
                 </div>
+                <div class="field">
+                    <label class="checkbox">
+                        <input type="checkbox" name="passkey_sign_in" value="true" checked=current.passkey_sign_in/>
+                        {td_string!(l, second_factor.policy_passkey_label)}
+                    </label>
+                </div>
                 <div><button type="submit" class="button" disabled=move || save.pending().get()>{td_string!(l, admin.save)}</button></div>
             </ActionForm>
         </section>

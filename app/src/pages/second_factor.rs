@@ -5,6 +5,7 @@
 use crate::api::second_factor::{sign_in_challenge, VerifySecondFactor};
 use crate::components::form::{action_error, FormError};
 use crate::components::language::LanguageSwitcher;
+use crate::components::passkeys::{AddPasskey, UsePasskey};
 use crate::components::second_factor::TotpSetup;
 use crate::i18n::{td_string, use_locale};
 use leptos::prelude::*;
@@ -60,12 +61,20 @@ pub fn VerifyPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match info.await {
                         Ok(info) => view! {
-                            <p>{td_string!(l, second_factor.verify_intro, email = info.email).to_string()}</p>
+                            <p>{if info.totp {
+                                td_string!(l, second_factor.verify_intro, email = info.email.clone()).to_string()
+                            } else {
+                                td_string!(l, second_factor.passkey_verify_intro, email = info.email.clone()).to_string()
+                            }}</p>
+                            {info.passkey.then(|| view! {
+                                <div class="passkey-step"><UsePasskey next=Signal::derive(next)/></div>
+                                <p class="divider small muted"><span>{td_string!(l, second_factor.passkey_or)}</span></p>
+                            })}
                             <FormError error/>
                             <ActionForm action attr:class="stack" attr:novalidate="novalidate">
                                 <input type="hidden" name="next" value=next/>
                                 <div class="field">
-                                    <label for="second-factor-code">{td_string!(l, second_factor.code_label)}</label>
+                                    <label for="second-factor-code">{if info.totp { td_string!(l, second_factor.code_label) } else { td_string!(l, second_factor.recovery_label) }}</label>
                                     <input
                                         id="second-factor-code"
                                         name="code"
@@ -76,7 +85,7 @@ pub fn VerifyPage() -> impl IntoView {
                                         maxlength="24"
                                         required
                                     />
-                                    <p class="hint small muted">{td_string!(l, second_factor.recovery_hint)}</p>
+                                    <p class="hint small muted">{if info.totp { td_string!(l, second_factor.recovery_hint) } else { td_string!(l, second_factor.recovery_only_hint) }}</p>
                                 </div>
                                 <button type="submit" class="button" disabled=move || action.pending().get()>
                                     {move || if action.pending().get() { td_string!(l, second_factor.verifying) } else { td_string!(l, second_factor.verify_button) }}
@@ -111,6 +120,8 @@ pub fn EnrolPage() -> impl IntoView {
                         Ok(info) => view! {
                             <p>{td_string!(l, second_factor.enrol_intro, email = info.email).to_string()}</p>
                             <TotpSetup next on_done=done start_label=td_string!(l, second_factor.start).to_string()/>
+                            <h2 class="passkey-enrol-title">{td_string!(l, second_factor.passkey_enrol_title)}</h2>
+                            <AddPasskey next on_done=done/>
                         }.into_any(),
                         Err(_) => view! { <Expired/> }.into_any(),
                     }

@@ -10,6 +10,7 @@ use crate::components::email_choices::EmailChoices;
 use crate::components::form::{action_error, FormError};
 use crate::components::language::LanguageSwitcher;
 use crate::components::layout::RequirePermission;
+use crate::components::passkeys::{AddPasskey, PasskeyList};
 use crate::components::second_factor::{RecoveryCodes, TotpSetup};
 use crate::domain::{CurrentUser, Permission, SessionInfo};
 use crate::i18n::{format, names, td_string, use_locale};
@@ -209,6 +210,8 @@ fn SecondFactorCard() -> impl IntoView {
         replacing.set(false);
         changed.update(|n| *n += 1);
     });
+    let refresh = Callback::new(move |()| changed.update(|n| *n += 1));
+    let after_passkey = Callback::new(move |_: Option<String>| changed.update(|n| *n += 1));
     view! {
         <section class="card" aria-labelledby="second-factor-title">
             <h2 id="second-factor-title">{td_string!(l, second_factor.section_title)}</h2>
@@ -226,7 +229,13 @@ fn SecondFactorCard() -> impl IntoView {
                             let required = s.required.then(|| view! {
                                 <p class="small">{td_string!(l, second_factor.required)}</p>
                             });
-                            match s.totp_since {
+                            let has_passkeys = !s.passkeys.is_empty();
+                            let passkeys = view! {
+                                <h3 id="passkeys-title">{td_string!(l, second_factor.passkeys_title)}</h3>
+                                <p class="small">{td_string!(l, second_factor.passkeys_intro)}</p>
+                                <PasskeyList passkeys=s.passkeys.clone() on_change=refresh/>
+                            };
+                            let app = match s.totp_since {
                                 Some(since) => view! {
                                     <p>{td_string!(l, second_factor.status_on, date = format::date(l, crate::domain::date::Date::from_unix(since))).to_string()}</p>
                                     {required}
@@ -242,7 +251,7 @@ fn SecondFactorCard() -> impl IntoView {
                                     <Show when=move || replacing.get()>
                                         <TotpSetup next="" on_done=after_setup start_label=td_string!(l, second_factor.start_new).to_string()/>
                                     </Show>
-                                    {(!s.required).then(|| view! {
+                                    {(!s.required || has_passkeys).then(|| view! {
                                         <ActionForm action=turn_off attr:class="stack turn-off" attr:novalidate="novalidate">
                                             <div class="field">
                                                 <label for="turn-off-code">{td_string!(l, second_factor.turn_off_hint)}</label>
@@ -252,17 +261,28 @@ fn SecondFactorCard() -> impl IntoView {
                                         </ActionForm>
                                     })}
                                 }.into_any(),
+                                None if has_passkeys => view! {
+                                    <p>{td_string!(l, second_factor.status_passkeys)}</p>
+                                    {required}
+                                    <p class="muted small">{td_string!(l, second_factor.codes_left, n = s.recovery_codes_left).to_string()}</p>
+                                    <ActionForm action=renew attr:class="inline-form">
+                                        <button type="submit" class="button button-secondary">{td_string!(l, second_factor.renew_codes)}</button>
+                                    </ActionForm>
+                                    <TotpSetup next="" on_done=after_setup start_label=td_string!(l, second_factor.start).to_string()/>
+                                }.into_any(),
                                 None => view! {
                                     <p>{td_string!(l, second_factor.status_off)}</p>
                                     {required}
                                     <TotpSetup next="" on_done=after_setup start_label=td_string!(l, second_factor.start).to_string()/>
                                 }.into_any(),
-                            }
+                            };
+                            view! { {app} {passkeys} }.into_any()
                         }
                         Err(e) => view! { <p class="alert alert-error" role="alert">{e.message(l)}</p> }.into_any(),
                     }
                 })}
             </Transition>
+            <AddPasskey next="" on_done=after_passkey/>
         </section>
     }
 }

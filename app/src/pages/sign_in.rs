@@ -3,6 +3,7 @@
 use crate::api::account::SignIn;
 use crate::components::form::{action_error, FormError};
 use crate::components::language::LanguageSwitcher;
+use crate::components::passkeys::PasskeySignIn;
 use crate::i18n::{td_string, use_locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,6 +69,7 @@ pub fn SignInPage() -> impl IntoView {
                         {move || if action.pending().get() { td_string!(l, sign_in.signing_in) } else { td_string!(l, common.sign_in) }}
                     </button>
                 </ActionForm>
+                <PasskeySignIn next=Signal::derive(next)/>
                 <p class="small"><a href="/forgot-password">{td_string!(l, sign_in.forgot)}</a></p>
             </section>
         </main>

@@ -1,6 +1,7 @@
 //! Authentication: password hashing, session tokens, authenticator codes and
 //! recovery codes (throttling is in `store::throttle`).
 
+pub mod passkey;
 pub mod password;
 pub mod recovery;
 pub mod token;

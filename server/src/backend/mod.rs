@@ -13,6 +13,7 @@ mod eligibility;
 mod messages;
 mod notices;
 mod outbox;
+mod passkeys;
 mod password_reset;
 mod second_factor;
 mod sign_in_step;
@@ -115,7 +116,10 @@ impl VisadeskBackend {
             ))
         })?;
         Ok(VisadeskBackend {
-            security_default: visadesk_app::domain::second_factor::SecurityPolicy { second_factor },
+            security_default: visadesk_app::domain::second_factor::SecurityPolicy {
+                second_factor,
+                passkey_sign_in: false,
+            },
             db,
             passwords: Passwords::new(config.argon2_memory_kib, config.argon2_iterations)?,
             hashing: Arc::new(Semaphore::new(hashing_slots())),
@@ -179,7 +183,8 @@ impl VisadeskBackend {
                     + throttle::purge_stale(conn, now)?
                     + crate::store::password_resets::purge_expired(conn, now - 86_400)?
                     + crate::store::outbox::purge_sent(conn, now - 30 * 86_400)?
-                    + crate::store::second_factors::purge_expired(conn, now)?)
+                    + crate::store::second_factors::purge_expired(conn, now)?
+                    + crate::store::passkeys::purge_expired(conn, now)?)
             })
             .await
     }

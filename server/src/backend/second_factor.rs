@@ -31,19 +31,19 @@ fn secret_context(user_id: &str) -> String {
 }
 
 /// Who is setting up an authenticator, found in the database.
-enum Owner {
+pub(super) enum Owner {
     SignedIn(UserRow),
     Challenge(ChallengeRow, UserRow),
 }
 
 impl Owner {
-    fn user(&self) -> &UserRow {
+    pub(super) fn user(&self) -> &UserRow {
         match self {
             Owner::SignedIn(u) | Owner::Challenge(_, u) => u,
         }
     }
 
-    fn ip(&self, who: &Enroller) -> String {
+    pub(super) fn ip(&self, who: &Enroller) -> String {
         match who {
             Enroller::SignedIn(actor) => actor.source.ip.clone(),
             Enroller::Challenge { source, .. } => source.ip.clone(),
@@ -51,7 +51,11 @@ impl Owner {
     }
 }
 
-fn find_owner(conn: &mut DbConnection, who: &Enroller, now: i64) -> Result<Owner, ServerError> {
+pub(super) fn find_owner(
+    conn: &mut DbConnection,
+    who: &Enroller,
+    now: i64,
+) -> Result<Owner, ServerError> {
     match who {
         Enroller::SignedIn(actor) => users::by_id(conn, actor.user.user_id.as_str())?
             .filter(|u| u.active)
@@ -70,7 +74,7 @@ fn find_owner(conn: &mut DbConnection, who: &Enroller, now: i64) -> Result<Owner
     }
 }
 
-fn live_challenge(
+pub(super) fn live_challenge(
     conn: &mut DbConnection,
     token: &str,
     now: i64,
@@ -82,7 +86,7 @@ fn live_challenge(
 }
 
 /// Queues a security alert to `user` (inside the change's transaction).
-fn alert(
+pub(super) fn alert(
     conn: &mut DbConnection,
     mail: &MailSettings,
     user: &UserRow,
@@ -118,7 +122,7 @@ fn alert(
     Ok(())
 }
 
-fn user_entry(user: &UserRow, ip: &str, action: &str, summary: String) -> Entry {
+pub(super) fn user_entry(user: &UserRow, ip: &str, action: &str, summary: String) -> Entry {
     Entry {
         actor_id: Some(user.id.clone()),
         actor_email: user.email.clone(),
@@ -132,7 +136,7 @@ fn user_entry(user: &UserRow, ip: &str, action: &str, summary: String) -> Entry 
 
 /// Counts a wrong code on a sign-in challenge, ending it at the limit; the
 /// refusal to answer.
-fn wrong_code(
+pub(super) fn wrong_code(
     conn: &mut DbConnection,
     challenge: &ChallengeRow,
     problem: Problem,
@@ -145,7 +149,7 @@ fn wrong_code(
 }
 
 /// Replaces the user's recovery codes with a new set; the codes, to show once.
-fn new_recovery_codes(
+pub(super) fn new_recovery_codes(
     conn: &mut DbConnection,
     user_id: &str,
     now: i64,
@@ -164,7 +168,7 @@ enum Verified {
 
 /// A refusal decided inside a transaction that must still commit (it counts
 /// a failure).
-enum Outcome<T> {
+pub(super) enum Outcome<T> {
     Done(T),
     Refused(AppError),
 }
@@ -233,7 +237,7 @@ fn check_totp(
 }
 
 impl VisadeskBackend {
-    fn policy_default(&self) -> SecurityPolicy {
+    pub(super) fn policy_default(&self) -> SecurityPolicy {
         self.security_default.clone()
     }
 }
@@ -253,6 +257,7 @@ impl SecondFactorPort for VisadeskBackend {
                 let totp = factors::confirmed_totp(conn, &user_id)?;
                 Ok(SecondFactorStatus {
                     totp_since: totp.and_then(|t| t.confirmed_at),
+                    passkeys: super::passkeys::summaries(conn, &user_id)?,
                     recovery_codes_left: factors::codes_left(conn, &user_id)?.max(0) as u32,
                     required: settings::security(conn, &default)?
                         .second_factor
@@ -391,9 +396,11 @@ impl SecondFactorPort for VisadeskBackend {
                 let now = now();
                 let user_id = actor.user.user_id.to_string();
                 let user = users::by_id(conn, &user_id)?.ok_or(AppError::NotSignedIn)?;
-                if settings::security(conn, &default)?
-                    .second_factor
-                    .requires(user.role()?)
+                let passkeys = crate::store::passkeys::count_for_user(conn, &user_id)?;
+                if passkeys == 0
+                    && settings::security(conn, &default)?
+                        .second_factor
+                        .requires(user.role()?)
                 {
                     return Err(AppError::NotAllowed(Problem::SecondFactorRequired).into());
                 }
@@ -402,15 +409,17 @@ impl SecondFactorPort for VisadeskBackend {
                     Some(Err(problem)) => return Err(AppError::invalid("code", problem).into()),
                     Some(Ok(())) => {}
                 }
-                let (_, codes) = factors::remove_all(conn, &user_id)?;
+                // Recovery codes stay while a passkey is left to stand in for.
+                let summary = if passkeys == 0 {
+                    let (_, codes) = factors::remove_all(conn, &user_id)?;
+                    format!("turned the authenticator app off; {codes} recovery codes removed")
+                } else {
+                    factors::remove_totp(conn, &user_id)?;
+                    format!("turned the authenticator app off; {passkeys} passkeys left")
+                };
                 audit::append(
                     conn,
-                    user_entry(
-                        &user,
-                        &actor.source.ip,
-                        "auth.totp_off",
-                        format!("turned the authenticator app off; {codes} recovery codes removed"),
-                    ),
+                    user_entry(&user, &actor.source.ip, "auth.totp_off", summary),
                     now,
                 )?;
                 alert(conn, &mail, &user, SecurityEvent::TotpOff, now)
@@ -428,7 +437,9 @@ impl SecondFactorPort for VisadeskBackend {
                 let now = now();
                 let user_id = actor.user.user_id.to_string();
                 let user = users::by_id(conn, &user_id)?.ok_or(AppError::NotSignedIn)?;
-                if factors::confirmed_totp(conn, &user_id)?.is_none() {
+                if factors::confirmed_totp(conn, &user_id)?.is_none()
+                    && crate::store::passkeys::count_for_user(conn, &user_id)? == 0
+                {
                     return Err(AppError::Conflict(Problem::NoAuthenticator).into());
                 }
                 let codes = new_recovery_codes(conn, &user_id, now)?;
@@ -466,6 +477,8 @@ impl SecondFactorPort for VisadeskBackend {
                 })?;
                 Ok(ChallengeInfo {
                     purpose,
+                    totp: factors::confirmed_totp(conn, &user.id)?.is_some(),
+                    passkey: crate::store::passkeys::count_for_user(conn, &user.id)? > 0,
                     email: user.email,
                 })
             })
@@ -566,7 +579,8 @@ impl SecondFactorPort for VisadeskBackend {
                 let target = users::by_id(conn, &target_id)?
                     .ok_or_else(|| AppError::NotFound("user".into()))?;
                 let (apps, codes) = factors::remove_all(conn, &target.id)?;
-                if apps == 0 && codes == 0 {
+                let passkeys = crate::store::passkeys::remove_all(conn, &target.id)?;
+                if apps == 0 && codes == 0 && passkeys == 0 {
                     return Err(AppError::Conflict(Problem::NoAuthenticator).into());
                 }
                 factors::end_challenges_for_user(conn, &target.id)?;
@@ -579,7 +593,7 @@ impl SecondFactorPort for VisadeskBackend {
                         "user",
                         &target.id,
                         format!(
-                            "removed the second factor of {} ({apps} authenticator, {codes} recovery codes); {ended} session{} ended",
+                            "removed the second factor of {} ({apps} authenticator, {passkeys} passkeys, {codes} recovery codes); {ended} session{} ended",
                             target.email,
                             if ended == 1 { "" } else { "s" }
                         ),

@@ -72,7 +72,9 @@ pub(super) fn open_after_password(
     now: i64,
     max_age: i64,
 ) -> Result<Opened, ServerError> {
-    let purpose = if factors::confirmed_totp(conn, &user.id)?.is_some() {
+    let has_factor = factors::confirmed_totp(conn, &user.id)?.is_some()
+        || crate::store::passkeys::count_for_user(conn, &user.id)? > 0;
+    let purpose = if has_factor {
         Some(ChallengePurpose::Verify)
     } else if settings::security(conn, default)?
         .second_factor
@@ -110,7 +112,7 @@ pub(super) fn open_after_password(
     })
 }
 
-fn open_session(
+pub(super) fn open_session(
     conn: &mut DbConnection,
     user: &UserRow,
     digest: String,

@@ -103,10 +103,9 @@ impl UserPort for VisadeskBackend {
         let (rows, with_factor) = self
             .db
             .run(|conn| {
-                Ok((
-                    users::all(conn)?,
-                    crate::store::second_factors::users_with_totp(conn)?,
-                ))
+                let mut with_factor = crate::store::second_factors::users_with_totp(conn)?;
+                with_factor.extend(crate::store::passkeys::users_with_passkeys(conn)?);
+                Ok((users::all(conn)?, with_factor))
             })
             .await?;
         Ok(rows

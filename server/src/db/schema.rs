@@ -364,6 +364,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        credential_id -> Text,
+        rp_id -> Text,
+        credential -> Text,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    passkey_ceremonies (id) {
+        id -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        challenge_id -> Nullable<Text>,
+        site -> Text,
+        state -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::joinable!(passkeys -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(mail_preferences -> users (user_id));
 diesel::joinable!(digest_items -> users (user_id));
@@ -407,5 +434,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     digest_runs,
     totp_secrets,
     recovery_codes,
-    sign_in_challenges
+    sign_in_challenges,
+    passkeys,
+    passkey_ceremonies
 );

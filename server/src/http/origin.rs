@@ -67,7 +67,7 @@ fn refuse(req: ServiceRequest) -> ServiceResponse {
 /// `X-Forwarded-Proto`, `Forwarded`) say where the request was addressed only
 /// when a trusted proxy sent it; from anyone else they are the sender's say-so,
 /// and the `Host` header of the connection is used instead.
-fn expected_origin(req: &ServiceRequest, state: &HttpState) -> String {
+pub(crate) fn expected_origin(req: &ServiceRequest, state: &HttpState) -> String {
     if let Some(origin) = &state.public_origin {
         return origin.clone();
     }

@@ -10,7 +10,7 @@ use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 use std::net::IpAddr;
-use visadesk_app::api::port::ClientAddress;
+use visadesk_app::api::port::{ClientAddress, SiteOrigin};
 use visadesk_app::domain::{cookie, validate::safe_next_path, CurrentUser};
 use visadesk_app::query::{decode as decode_query_value, encode as encode_query_value};
 use visadesk_app::AppError;
@@ -52,6 +52,8 @@ pub async fn resolve(
             &state.trusted_proxies,
         );
         req.extensions_mut().insert(ClientAddress(address));
+        let site = super::origin::expected_origin(&req, state);
+        req.extensions_mut().insert(SiteOrigin(site));
     }
     let stale_cookie = token.is_some() && viewer.is_none();
 

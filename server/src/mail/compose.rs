@@ -253,6 +253,14 @@ pub enum SecurityEvent {
     SecondFactorReset {
         admin: String,
     },
+    /// A passkey (named) was added.
+    PasskeyAdded {
+        name: String,
+    },
+    /// A passkey (named) was removed.
+    PasskeyRemoved {
+        name: String,
+    },
 }
 
 /// Word to the person that their sign-in security changed, with a link to
@@ -274,6 +282,12 @@ pub fn security_alert(
         }
         SecurityEvent::SecondFactorReset { admin } => {
             td_string!(l, email.security.reset, admin = admin, time = &time).to_string()
+        }
+        SecurityEvent::PasskeyAdded { name } => {
+            td_string!(l, email.security.passkey_added, name = name, time = &time).to_string()
+        }
+        SecurityEvent::PasskeyRemoved { name } => {
+            td_string!(l, email.security.passkey_removed, name = name, time = &time).to_string()
         }
     };
     Draft::new(

@@ -14,6 +14,7 @@ pub mod mail_preferences;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;
+pub mod passkeys;
 pub mod password_resets;
 pub mod second_factors;
 pub mod sessions;

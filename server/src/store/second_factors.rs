@@ -111,6 +111,14 @@ pub fn use_step(conn: &mut DbConnection, id: &str, step: i64) -> Result<bool, Se
         == 1)
 }
 
+/// Removes the user's authenticator apps (keeping recovery codes).
+pub fn remove_totp(conn: &mut DbConnection, user_id: &str) -> Result<usize, ServerError> {
+    Ok(
+        diesel::delete(totp_secrets::table.filter(totp_secrets::user_id.eq(user_id)))
+            .execute(conn)?,
+    )
+}
+
 /// Removes the user's authenticators and recovery codes; how many of each.
 pub fn remove_all(conn: &mut DbConnection, user_id: &str) -> Result<(usize, usize), ServerError> {
     let apps = diesel::delete(totp_secrets::table.filter(totp_secrets::user_id.eq(user_id)))

@@ -314,6 +314,49 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                     signed_in_only(false)
                 },
             ),
+            // Passkeys. The rig's address is an IP, which passkeys cannot be
+            // bound to (409 for whoever may start one); answers that are not
+            // credentials are refused (400) once the caller may give one.
+            (
+                "start_passkey_registration",
+                vec![],
+                if staff { 409 } else { 401 },
+            ),
+            (
+                "finish_passkey_registration",
+                vec![
+                    ("ceremony", "no-such-ceremony".into()),
+                    ("name", "Laptop".into()),
+                    ("credential", "{}".into()),
+                ],
+                if staff { 400 } else { 401 },
+            ),
+            (
+                "remove_passkey",
+                vec![("passkey_id", "no-such-passkey".into())],
+                if staff { 404 } else { 401 },
+            ),
+            // The passkey step of a sign-in needs the challenge cookie.
+            ("start_passkey_verification", vec![], 401),
+            (
+                "finish_passkey_verification",
+                vec![
+                    ("ceremony", "no-such-ceremony".into()),
+                    ("credential", "{}".into()),
+                ],
+                401,
+            ),
+            // A passkey alone: public, and off until the firm allows it.
+            ("passkey_sign_in_offered", vec![], 200),
+            ("start_passkey_sign_in", vec![], 403),
+            (
+                "finish_passkey_sign_in",
+                vec![
+                    ("ceremony", "no-such-ceremony".into()),
+                    ("credential", "{}".into()),
+                ],
+                400,
+            ),
             ("load_security_policy", vec![], signed_in_only(who == Admin)),
             (
                 "save_security_policy",

@@ -21,6 +21,7 @@ mod languages;
 mod mail;
 mod messages;
 mod notices;
+mod passkeys;
 mod password_reset;
 mod portal;
 mod probe;

@@ -2,6 +2,7 @@
 //! fresh PostgreSQL database (from TEST_DATABASE_URL), and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod authenticator;
 pub mod firm;
 pub mod smtp;
 

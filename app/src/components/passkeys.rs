@@ -15,7 +15,7 @@ use crate::api::passkeys::{
 };
 use crate::components::form::{action_error, FormError};
 use crate::components::second_factor::RecoveryCodes;
-use crate::domain::second_factor::{PasskeySummary, PASSKEY_NAME_MAX};
+use crate::domain::second_factor::{passkey_name, PasskeySummary, PASSKEY_NAME_MAX};
 use crate::error::AppError;
 use crate::i18n::{format, td_string, use_locale, Locale};
 use leptos::prelude::*;
@@ -270,6 +270,12 @@ pub fn AddPasskey(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (typed, next) = (name.get_untracked(), next.get_untracked());
+        // The name first: the device is not asked for a passkey the server
+        // would then refuse to keep.
+        if let Err(problem) = passkey_name(&typed) {
+            error.set(Some(AppError::invalid("name", problem).message(l)));
+            return;
+        }
         run_ceremony(
             l,
             busy,

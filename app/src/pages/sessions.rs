@@ -210,7 +210,11 @@ fn SecondFactorCard() -> impl IntoView {
         replacing.set(false);
         changed.update(|n| *n += 1);
     });
-    let refresh = Callback::new(move |()| changed.update(|n| *n += 1));
+    let passkey_removed = RwSignal::new(false);
+    let refresh = Callback::new(move |()| {
+        passkey_removed.set(true);
+        changed.update(|n| *n += 1);
+    });
     let after_passkey = Callback::new(move |_: Option<String>| changed.update(|n| *n += 1));
     view! {
         <section class="card" aria-labelledby="second-factor-title">
@@ -218,6 +222,9 @@ fn SecondFactorCard() -> impl IntoView {
             <FormError error/>
             <Show when=turned_off>
                 <p class="alert alert-success" role="status">{td_string!(l, second_factor.turned_off)}</p>
+            </Show>
+            <Show when=move || passkey_removed.get()>
+                <p class="alert alert-success" role="status">{td_string!(l, second_factor.passkey_removed)}</p>
             </Show>
             {move || new_codes().map(|codes| view! {
                 <RecoveryCodes codes on_continue=Callback::new(move |()| renew.value().set(None))/>

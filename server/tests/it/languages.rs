@@ -324,6 +324,8 @@ const NOT_ENGLISH: &[&str] = &[
     "HSK",
     "ID",
     "DE",
+    // A screen lock's PIN (PIN 码), as Chinese device settings say it.
+    "PIN",
     // Currency codes, as the salary's hint shows them.
     "EUR",
     "USD",

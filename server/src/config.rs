@@ -172,6 +172,17 @@ pub struct Config {
     )]
     pub second_factor_default: String,
 
+    /// Email people when their account is signed in to from a browser it
+    /// has not been used in before (`true` or `false`).
+    #[arg(
+        long,
+        env = "VISADESK_NEW_BROWSER_EMAILS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub new_browser_emails: bool,
+
     /// Key signing the audit trail's checkpoints: 32 bytes of base64
     /// (`openssl rand -base64 32`), the same on every instance. Unset: a key
     /// is generated into DATA_DIR (development only; keep it apart from the data).

@@ -60,7 +60,12 @@ pub fn request_source() -> RequestSource {
         .and_then(|v| v.to_str().ok())
         .map(|s| s.chars().take(300).collect())
         .unwrap_or_default();
-    RequestSource { ip, user_agent }
+    let browser = cookie(crate::domain::second_factor::BROWSER_COOKIE);
+    RequestSource {
+        ip,
+        user_agent,
+        browser,
+    }
 }
 
 /// The origin this request reached the site at (see [`SiteOrigin`]).
@@ -105,8 +110,21 @@ pub fn finish_sign_in(
     use super::port::SignedIn;
     use crate::domain::second_factor::CHALLENGE_COOKIE;
     match signed_in {
-        SignedIn::Session { token, viewer } => {
+        SignedIn::Session {
+            token,
+            viewer,
+            browser,
+        } => {
             set_session_cookie(token, policy);
+            if let Some(browser) = browser {
+                // About 400 days: the longest a browser keeps a cookie.
+                let cookie = format!(
+                    "{}={browser}; Path=/; HttpOnly; SameSite=Lax; Max-Age=34560000{}",
+                    crate::domain::second_factor::BROWSER_COOKIE,
+                    if policy.secure { "; Secure" } else { "" }
+                );
+                set_header(SET_COOKIE, &cookie);
+            }
             clear_cookie(CHALLENGE_COOKIE, policy.secure);
             if viewer.role == crate::domain::Role::Applicant && next == "/" {
                 "/portal".to_string()

@@ -37,6 +37,9 @@ use std::sync::Arc;
 pub struct RequestSource {
     pub ip: String,
     pub user_agent: String,
+    /// This browser's own token (its cookie), by which a sign-in from a
+    /// browser the account has not used before is told apart.
+    pub browser: Option<String>,
 }
 
 /// The client's address as the server worked it out (behind trusted
@@ -95,8 +98,13 @@ pub struct SignInRequest {
 /// go into a cookie and nowhere else.
 #[derive(Clone, Debug)]
 pub enum SignedIn {
-    /// A session.
-    Session { token: String, viewer: CurrentUser },
+    /// A session; `browser` is a new token for this browser's cookie when
+    /// it had none.
+    Session {
+        token: String,
+        viewer: CurrentUser,
+        browser: Option<String>,
+    },
     /// Not yet a session: a second factor is to be given, or set up first.
     SecondFactor {
         token: String,

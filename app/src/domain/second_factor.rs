@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 /// The cookie holding a sign-in challenge's token.
 pub const CHALLENGE_COOKIE: &str = "visadesk_challenge";
+/// The cookie holding this browser's own token (not a session): a sign-in
+/// from a browser an account has not used before is emailed to its owner.
+pub const BROWSER_COOKIE: &str = "visadesk_browser";
 /// Seconds a sign-in challenge lasts (the password must be given again after).
 pub const CHALLENGE_SECS: i64 = 900;
 /// Wrong codes that end a sign-in challenge.

@@ -138,7 +138,7 @@ impl VisadeskBackend {
             .filter(|t| token::looks_valid(t))
             .map(|t| token::digest(&t));
         let client = request.source;
-        let max_age = self.max_age_secs;
+        let terms = self.session_terms();
         let default = self.security_default.clone();
         let (signed_in, user_id) = self
             .db
@@ -153,7 +153,7 @@ impl VisadeskBackend {
                     users::set_password_hash(conn, &user.id, &hash, now)?;
                 }
                 let ip = client.ip.clone();
-                let opened = open_after_password(conn, &user, client, &default, now, max_age)?;
+                let opened = open_after_password(conn, &user, client, &default, now, &terms)?;
                 let (object_type, object_id) = opened.object(&user);
                 audit::append(
                     conn,

@@ -95,9 +95,20 @@ pub struct VisadeskBackend {
     mail: crate::mail::MailSettings,
     /// The firm's security settings until an admin saves some.
     security_default: visadesk_app::domain::second_factor::SecurityPolicy,
+    /// Email people about sign-ins from browsers not seen before.
+    new_browser_emails: bool,
 }
 
 impl VisadeskBackend {
+    /// What opening a session needs (sign_in_step).
+    fn session_terms(&self) -> sign_in_step::Terms {
+        sign_in_step::Terms {
+            max_age: self.max_age_secs,
+            mail: self.mail.clone(),
+            new_browser_emails: self.new_browser_emails,
+        }
+    }
+
     /// Builds the backend from the configuration.
     pub fn new(db: Db, config: &Config) -> Result<Self, ServerError> {
         if config.session_idle_minutes < 1 || config.session_max_hours < 1 {
@@ -125,6 +136,7 @@ impl VisadeskBackend {
             hashing: Arc::new(Semaphore::new(hashing_slots())),
             idle_secs: config.session_idle_minutes * 60,
             max_age_secs: config.session_max_hours * 3600,
+            new_browser_emails: config.new_browser_emails,
             secure_cookie: config.https(),
             documents: crate::documents::open(config)?,
             mail: crate::mail::MailSettings::from_config(config),

@@ -6,7 +6,7 @@
 use super::second_factor::{
     alert, find_owner, live_challenge, new_recovery_codes, user_entry, wrong_code, Outcome, Owner,
 };
-use super::sign_in_step::{finish_challenge, open_session};
+use super::sign_in_step::{finish_challenge, open_session, Terms};
 use super::VisadeskBackend;
 use crate::auth::{now, passkey, token};
 use crate::db::DbConnection;
@@ -220,7 +220,7 @@ impl PasskeyPort for VisadeskBackend {
         let name = passkey_name(&name).map_err(|p| AppError::invalid("name", p))?;
         let credential = parse_registration(&credential)?;
         let (who, site, ceremony) = (who.clone(), site.to_string(), ceremony.clone());
-        let (max_age, mail) = (self.max_age_secs, self.mail.clone());
+        let (terms, mail) = (self.session_terms(), self.mail.clone());
         let outcome = self
             .db
             .write(move |conn| {
@@ -306,7 +306,7 @@ impl PasskeyPort for VisadeskBackend {
                             source.clone(),
                             "signed in after adding a passkey".into(),
                             now,
-                            max_age,
+                            &terms,
                         )?
                         .ok_or(AppError::NotSignedIn)?,
                     ),
@@ -428,7 +428,7 @@ impl PasskeyPort for VisadeskBackend {
     ) -> Result<SignedIn, AppError> {
         let credential = parse_assertion(&credential)?;
         let (token, site, ceremony) = (token.to_string(), site.to_string(), ceremony.clone());
-        let max_age = self.max_age_secs;
+        let terms = self.session_terms();
         let outcome = self
             .db
             .write(move |conn| {
@@ -491,7 +491,7 @@ impl PasskeyPort for VisadeskBackend {
                 record_use(conn, &key_row, key, &result, now)?;
                 let how = format!("signed in with the passkey \"{}\"", key_row.name);
                 Ok(
-                    match finish_challenge(conn, &challenge, &user, source, how, now, max_age)? {
+                    match finish_challenge(conn, &challenge, &user, source, how, now, &terms)? {
                         Some(signed_in) => Outcome::Done(signed_in),
                         None => Outcome::Refused(AppError::NotSignedIn),
                     },
@@ -549,7 +549,7 @@ impl PasskeyPort for VisadeskBackend {
     ) -> Result<SignedIn, AppError> {
         let credential = parse_assertion(&credential)?;
         let (site, ceremony) = (site.to_string(), ceremony.clone());
-        let (default, max_age) = (self.policy_default(), self.max_age_secs);
+        let (default, terms) = (self.policy_default(), self.session_terms());
         let outcome = self
             .db
             .write(move |conn| {
@@ -610,7 +610,7 @@ impl PasskeyPort for VisadeskBackend {
                 throttle::succeeded(conn, &limits)?;
                 record_use(conn, &key_row, key, &result, now)?;
                 Ok(Outcome::Done(sign_in_alone(
-                    conn, &user, &key_row, source, now, max_age,
+                    conn, &user, &key_row, source, now, &terms,
                 )?))
             })
             .await?;
@@ -638,11 +638,11 @@ fn sign_in_alone(
     key: &PasskeyRow,
     source: RequestSource,
     now: i64,
-    max_age: i64,
+    terms: &Terms,
 ) -> Result<SignedIn, ServerError> {
     let ip = source.ip.clone();
     let token = token::generate()?;
-    let session = open_session(conn, user, token::digest(&token), source, now, max_age)?;
+    let (session, browser) = open_session(conn, user, token::digest(&token), source, now, terms)?;
     audit::append(
         conn,
         Entry {
@@ -659,5 +659,6 @@ fn sign_in_alone(
     Ok(SignedIn::Session {
         token,
         viewer: user.viewer(session.id)?,
+        browser,
     })
 }

@@ -177,7 +177,7 @@ impl VisadeskBackend {
         check_new_password(&password, &info.email)?;
         let hash = self.with_hasher(move |p| p.hash(&password)).await?;
         let raw = token.as_str().to_string();
-        let (max_age, mail) = (self.max_age_secs, self.mail.clone());
+        let (terms, mail) = (self.session_terms(), self.mail.clone());
         let default = self.security_default.clone();
         let (signed_in, user_id) = self
             .db
@@ -193,7 +193,7 @@ impl VisadeskBackend {
                 let ip = source.ip.clone();
                 // A second factor is still asked for after a reset.
                 let opened = super::sign_in_step::open_after_password(
-                    conn, &user, source, &default, now, max_age,
+                    conn, &user, source, &default, now, &terms,
                 )?;
                 audit::append(
                     conn,

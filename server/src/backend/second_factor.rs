@@ -300,7 +300,7 @@ impl SecondFactorPort for VisadeskBackend {
     ) -> Result<(TotpConfirmed, Option<SignedIn>), AppError> {
         let who = who.clone();
         let keys = self.documents.keys.clone();
-        let (max_age, mail) = (self.max_age_secs, self.mail.clone());
+        let (terms, mail) = (self.session_terms(), self.mail.clone());
         let outcome = self
             .db
             .write(move |conn| {
@@ -366,7 +366,7 @@ impl SecondFactorPort for VisadeskBackend {
                             source.clone(),
                             "signed in after setting up an authenticator app".into(),
                             now,
-                            max_age,
+                            &terms,
                         )?
                         .ok_or(AppError::NotSignedIn)?,
                     ),
@@ -493,7 +493,7 @@ impl SecondFactorPort for VisadeskBackend {
     ) -> Result<SignedIn, AppError> {
         let token = token.to_string();
         let keys = self.documents.keys.clone();
-        let max_age = self.max_age_secs;
+        let terms = self.session_terms();
         let outcome = self
             .db
             .write(move |conn| {
@@ -553,7 +553,7 @@ impl SecondFactorPort for VisadeskBackend {
                     }
                 };
                 Ok(
-                    match finish_challenge(conn, &challenge, &user, source, how, now, max_age)? {
+                    match finish_challenge(conn, &challenge, &user, source, how, now, &terms)? {
                         Some(signed_in) => Outcome::Done(signed_in),
                         None => Outcome::Refused(AppError::NotSignedIn),
                     },

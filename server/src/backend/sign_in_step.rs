@@ -4,7 +4,10 @@
 use crate::auth::token;
 use crate::db::DbConnection;
 use crate::error::ServerError;
+use crate::mail::compose::SecurityEvent;
+use crate::mail::MailSettings;
 use crate::store::audit::{self, Entry};
+use crate::store::known_browsers::{self, Seen};
 use crate::store::second_factors::{self as factors, ChallengeRow};
 use crate::store::sessions::{self, SessionRow};
 use crate::store::settings;
@@ -12,11 +15,23 @@ use crate::store::users::{self, UserRow};
 use visadesk_app::api::port::{RequestSource, SignedIn};
 use visadesk_app::domain::second_factor::{ChallengePurpose, SecurityPolicy, CHALLENGE_SECS};
 
+/// What opening a session needs besides the connection.
+#[derive(Clone)]
+pub(super) struct Terms {
+    /// Seconds a session lasts at most.
+    pub max_age: i64,
+    pub mail: MailSettings,
+    /// Email the person about a sign-in from a browser not seen before.
+    pub new_browser_emails: bool,
+}
+
 /// What a right password opened (inside the caller's write transaction).
 pub(super) enum Opened {
     Session {
         token: String,
         session: SessionRow,
+        /// A new token for the browser's cookie, when it had none.
+        browser: Option<String>,
     },
     Challenge {
         token: String,
@@ -28,9 +43,14 @@ impl Opened {
     /// The port's answer for `user`.
     pub(super) fn signed_in(self, user: &UserRow) -> Result<SignedIn, ServerError> {
         Ok(match self {
-            Opened::Session { token, session } => SignedIn::Session {
+            Opened::Session {
+                token,
+                session,
+                browser,
+            } => SignedIn::Session {
                 token,
                 viewer: user.viewer(session.id)?,
+                browser,
             },
             Opened::Challenge { token, purpose } => SignedIn::SecondFactor { token, purpose },
         })
@@ -70,7 +90,7 @@ pub(super) fn open_after_password(
     source: RequestSource,
     default: &SecurityPolicy,
     now: i64,
-    max_age: i64,
+    terms: &Terms,
 ) -> Result<Opened, ServerError> {
     let has_factor = factors::confirmed_totp(conn, &user.id)?.is_some()
         || crate::store::passkeys::count_for_user(conn, &user.id)? > 0;
@@ -88,8 +108,12 @@ pub(super) fn open_after_password(
     let digest = token::digest(&token);
     Ok(match purpose {
         None => {
-            let session = open_session(conn, user, digest, source, now, max_age)?;
-            Opened::Session { token, session }
+            let (session, browser) = open_session(conn, user, digest, source, now, terms)?;
+            Opened::Session {
+                token,
+                session,
+                browser,
+            }
         }
         Some(purpose) => {
             factors::insert_challenge(
@@ -112,18 +136,48 @@ pub(super) fn open_after_password(
     })
 }
 
+/// Opens a session for `user`, and notes the browser: one the account has
+/// not been used in before (but not its very first) is emailed to the
+/// person. Answers the session and, when the browser had no token yet, the
+/// new one for its cookie.
 pub(super) fn open_session(
     conn: &mut DbConnection,
     user: &UserRow,
     digest: String,
     source: RequestSource,
     now: i64,
-    max_age: i64,
-) -> Result<SessionRow, ServerError> {
-    let session = SessionRow::new(&user.id, digest, source, now, now + max_age);
+    terms: &Terms,
+) -> Result<(SessionRow, Option<String>), ServerError> {
+    let (browser, fresh) = match source.browser.as_deref().filter(|t| token::looks_valid(t)) {
+        Some(known) => (known.to_string(), None),
+        None => {
+            let new = token::generate()?;
+            (new.clone(), Some(new))
+        }
+    };
+    let seen = known_browsers::remember(
+        conn,
+        &user.id,
+        &token::digest(&browser),
+        &source.user_agent,
+        now,
+    )?;
+    if seen == (Seen::New { first: false }) && terms.new_browser_emails {
+        super::second_factor::alert(
+            conn,
+            &terms.mail,
+            user,
+            SecurityEvent::NewBrowser {
+                user_agent: source.user_agent.clone(),
+                ip: source.ip.clone(),
+            },
+            now,
+        )?;
+    }
+    let session = SessionRow::new(&user.id, digest, source, now, now + terms.max_age);
     sessions::insert(conn, &session)?;
     users::touch_sign_in(conn, &user.id, now)?;
-    Ok(session)
+    Ok((session, fresh))
 }
 
 /// Ends `challenge` and opens the session it waited for, audited with
@@ -135,14 +189,14 @@ pub(super) fn finish_challenge(
     source: RequestSource,
     how: String,
     now: i64,
-    max_age: i64,
+    terms: &Terms,
 ) -> Result<Option<SignedIn>, ServerError> {
     if !factors::end_challenge(conn, &challenge.id)? {
         return Ok(None);
     }
     let ip = source.ip.clone();
     let token = token::generate()?;
-    let session = open_session(conn, user, token::digest(&token), source, now, max_age)?;
+    let (session, browser) = open_session(conn, user, token::digest(&token), source, now, terms)?;
     audit::append(
         conn,
         Entry {
@@ -156,5 +210,12 @@ pub(super) fn finish_challenge(
         },
         now,
     )?;
-    Ok(Some(Opened::Session { token, session }.signed_in(user)?))
+    Ok(Some(
+        Opened::Session {
+            token,
+            session,
+            browser,
+        }
+        .signed_in(user)?,
+    ))
 }

@@ -390,7 +390,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    known_browsers (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        user_agent -> Text,
+        first_seen -> BigInt,
+        last_seen -> BigInt,
+    }
+}
+
 diesel::joinable!(passkeys -> users (user_id));
+diesel::joinable!(known_browsers -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(mail_preferences -> users (user_id));
 diesel::joinable!(digest_items -> users (user_id));
@@ -436,5 +448,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     recovery_codes,
     sign_in_challenges,
     passkeys,
-    passkey_ceremonies
+    passkey_ceremonies,
+    known_browsers
 );

@@ -79,7 +79,11 @@ fn actor(req: &HttpRequest) -> Result<Actor, AppError> {
         .collect();
     Ok(Actor {
         user: viewer,
-        source: RequestSource { ip, user_agent },
+        source: RequestSource {
+            ip,
+            user_agent,
+            browser: None,
+        },
     })
 }
 

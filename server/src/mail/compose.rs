@@ -261,6 +261,11 @@ pub enum SecurityEvent {
     PasskeyRemoved {
         name: String,
     },
+    /// A sign-in from a browser the account had not been used in before.
+    NewBrowser {
+        user_agent: String,
+        ip: String,
+    },
 }
 
 /// Word to the person that their sign-in security changed, with a link to
@@ -289,6 +294,14 @@ pub fn security_alert(
         SecurityEvent::PasskeyRemoved { name } => {
             td_string!(l, email.security.passkey_removed, name = name, time = &time).to_string()
         }
+        SecurityEvent::NewBrowser { user_agent, ip } => td_string!(
+            l,
+            email.security.new_browser,
+            time = &time,
+            browser = visadesk_app::i18n::names::agent(l, user_agent),
+            ip = ip
+        )
+        .to_string(),
     };
     Draft::new(
         l,

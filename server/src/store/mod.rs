@@ -10,6 +10,7 @@ pub mod clients;
 pub mod digests;
 pub mod documents;
 pub mod invitations;
+pub mod known_browsers;
 pub mod mail_preferences;
 pub mod messages;
 pub mod notifications;

@@ -14,6 +14,7 @@ on_both_databases!(
     old_password_hashes_are_upgraded_at_sign_in,
     parallel_guesses_cannot_pass_the_lockout,
     forwarded_addresses_count_only_from_a_trusted_proxy,
+    a_sign_in_from_a_browser_not_seen_before_is_emailed_to_the_person,
 );
 
 /// The caller's own sessions.
@@ -281,4 +282,66 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy(db: Backend) {
     let list = sessions(&app, &client).await;
     let current = list.iter().find(|s| s.current).expect("this session");
     assert_eq!(current.ip, "198.51.100.7");
+}
+
+/// The security emails in the outbox to `to`, newest first.
+async fn security_emails(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    to: &str,
+) -> Vec<visadesk_app::domain::mail::OutboxMessage> {
+    use visadesk_app::domain::mail::{MailCategory, OutboxMessage, OutboxPage};
+    let page: OutboxPage = app
+        .ask(admin, "list_outbox", &[("status", ""), ("page", "0")])
+        .await
+        .expect("the outbox");
+    let mut out = Vec::new();
+    for e in page
+        .entries
+        .iter()
+        .filter(|e| e.category == MailCategory::SecurityAlert && e.to_address == to)
+    {
+        let read: OutboxMessage = app
+            .ask(admin, "read_outbox_message", &[("id", e.id.as_str())])
+            .await
+            .expect("read");
+        out.push(read);
+    }
+    out
+}
+
+async fn a_sign_in_from_a_browser_not_seen_before_is_emailed_to_the_person(db: Backend) {
+    let app = TestApp::spawn_with(db, &[("VISADESK_NEW_BROWSER_EMAILS", "true")]).await;
+    let admin = app.admin().await;
+    let email = "att@firm.example";
+    // Made by the admin and signed in from its first browser: expected, so
+    // no email.
+    let att = app
+        .user(&admin, email, "attorney", "attorney pass phrase")
+        .await;
+    assert!(security_emails(&app, &admin, email).await.is_empty());
+    // The same browser again: still known.
+    let _: () = app.ask(&att, "sign_out", &[]).await.expect("signed out");
+    let res = app.sign_in(&att, email, "attorney pass phrase").await;
+    assert_eq!(res.status(), 200);
+    assert!(security_emails(&app, &admin, email).await.is_empty());
+    // Another browser: the person is told, with the browser and address.
+    let other = app.client();
+    let res = other
+        .post(app.url("/api/sign_in"))
+        .header("user-agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36")
+        .form(&[("email", email), ("password", "attorney pass phrase")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 200);
+    let emails = security_emails(&app, &admin, email).await;
+    assert_eq!(emails.len(), 1, "one email about the new browser");
+    let text = emails[0].text_body.clone().expect("a text body");
+    assert!(text.contains("Chrome 150 on Windows"), "{text}");
+    assert!(text.contains("127.0.0.1"), "{text}");
+    // A wrong password from yet another browser opens nothing and says nothing.
+    let res = app.sign_in(&app.client(), email, "not the password").await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(security_emails(&app, &admin, email).await.len(), 1);
 }

@@ -156,7 +156,7 @@ impl DocumentPort for VisadeskBackend {
         check_new_password(&password, &info.email)?;
         let hash = self.with_hasher(move |p| p.hash(&password)).await?;
         let raw = token.as_str().to_string();
-        let max_age = self.max_age_secs;
+        let terms = self.session_terms();
         let default = self.security_default.clone();
         let (signed_in, user_id) = self
             .db
@@ -166,7 +166,7 @@ impl DocumentPort for VisadeskBackend {
                 // Where the firm requires a second factor of everyone, the
                 // new applicant sets one up before the portal opens.
                 let opened = crate::backend::sign_in_step::open_after_password(
-                    conn, &user, client, &default, now, max_age,
+                    conn, &user, client, &default, now, &terms,
                 )?;
                 Ok((opened.signed_in(&user)?, user.id.clone()))
             })

@@ -400,6 +400,9 @@ async fn start(
         // Second factors are optional unless a test asks otherwise (the
         // second_factor tests run with the real default, admins).
         .env("VISADESK_SECOND_FACTOR_DEFAULT", "optional")
+        // Each test client is a new browser: no email about each one unless a
+        // test asks (second_factor::a_new_browser…).
+        .env("VISADESK_NEW_BROWSER_EMAILS", "false")
         .env_remove("VISADESK_PUBLIC_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

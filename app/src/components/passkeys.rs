@@ -15,7 +15,10 @@ use crate::api::passkeys::{
 };
 use crate::components::form::{action_error, FormError};
 use crate::components::second_factor::RecoveryCodes;
-use crate::domain::second_factor::{passkey_name, PasskeySummary, PASSKEY_NAME_MAX};
+use crate::domain::second_factor::{
+    passkey_name, PasskeyCeremony, PasskeySummary, PASSKEY_NAME_MAX,
+};
+use crate::domain::CeremonyId;
 use crate::error::AppError;
 use crate::i18n::{format, td_string, use_locale, Locale};
 use leptos::prelude::*;
@@ -197,8 +200,35 @@ fn run_ceremony<F, T>(
     });
 }
 
-fn go(path: &str) {
-    let _ = window().location().set_href(path);
+/// A ceremony that ends a sign-in: the server's options (`start`), the
+/// browser's passkey, and the server's answer (`finish`) of where to go,
+/// which the browser then loads.
+fn sign_in_with<S, SF, F, FF>(
+    l: Locale,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    next: String,
+    start: S,
+    finish: F,
+) where
+    S: FnOnce() -> SF + 'static,
+    SF: std::future::Future<Output = Result<PasskeyCeremony, AppError>> + 'static,
+    F: FnOnce(CeremonyId, String, Option<String>) -> FF + 'static,
+    FF: std::future::Future<Output = Result<String, AppError>> + 'static,
+{
+    run_ceremony(
+        l,
+        busy,
+        error,
+        async move {
+            let ceremony = start().await?;
+            let credential = browser::get(&ceremony.options).await?;
+            Ok(finish(ceremony.ceremony, credential, Some(next)).await?)
+        },
+        |path: String| {
+            let _ = window().location().set_href(&path);
+        },
+    );
 }
 
 /// An alert with the failure's words, if any.
@@ -340,18 +370,14 @@ pub fn UsePasskey(#[prop(into)] next: Signal<String>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let click = move |_| {
-        let next = next.get_untracked();
-        run_ceremony(
+        sign_in_with(
             l,
             busy,
             error,
-            async move {
-                let ceremony = start_passkey_verification().await?;
-                let credential = browser::get(&ceremony.options).await?;
-                Ok(finish_passkey_verification(ceremony.ceremony, credential, Some(next)).await?)
-            },
-            |path: String| go(&path),
-        );
+            next.get_untracked(),
+            start_passkey_verification,
+            finish_passkey_verification,
+        )
     };
     view! {
         <CeremonyError error/>
@@ -362,40 +388,41 @@ pub fn UsePasskey(#[prop(into)] next: Signal<String>) -> impl IntoView {
 }
 
 /// "Sign in with a passkey" under the password form, where the firm
-/// allows a passkey alone.
+/// allows a passkey alone. Asked for once the page is live (an effect runs
+/// in the browser only), so the server renders the same sign-in page for
+/// everyone and the button appears only when it can work.
 #[component]
 pub fn PasskeySignIn(#[prop(into)] next: Signal<String>) -> impl IntoView {
     let l = use_locale();
-    let offered = Resource::new(|| (), |_| passkey_sign_in_offered());
+    let offered = RwSignal::new(false);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(true) = passkey_sign_in_offered().await {
+                offered.set(true);
+            }
+        });
+    });
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let click = move |_| {
-        let next = next.get_untracked();
-        run_ceremony(
+        sign_in_with(
             l,
             busy,
             error,
-            async move {
-                let ceremony = start_passkey_sign_in().await?;
-                let credential = browser::get(&ceremony.options).await?;
-                Ok(finish_passkey_sign_in(ceremony.ceremony, credential, Some(next)).await?)
-            },
-            |path: String| go(&path),
-        );
+            next.get_untracked(),
+            start_passkey_sign_in,
+            finish_passkey_sign_in,
+        )
     };
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                matches!(offered.await, Ok(true)).then(|| view! {
-                    <div class="passkey-sign-in">
-                        <p class="divider small muted"><span>{td_string!(l, second_factor.passkey_or)}</span></p>
-                        <CeremonyError error/>
-                        <button type="button" class="button button-secondary use-passkey" on:click=click disabled=move || busy.get()>
-                            {move || if busy.get() { td_string!(l, second_factor.passkey_waiting) } else { td_string!(l, second_factor.passkey_sign_in) }}
-                        </button>
-                    </div>
-                })
-            })}
-        </Transition>
+        <Show when=move || offered.get()>
+            <div class="passkey-sign-in">
+                <p class="divider small muted"><span>{td_string!(l, second_factor.passkey_or)}</span></p>
+                <CeremonyError error/>
+                <button type="button" class="button button-secondary use-passkey" on:click=click disabled=move || busy.get()>
+                    {move || if busy.get() { td_string!(l, second_factor.passkey_waiting) } else { td_string!(l, second_factor.passkey_sign_in) }}
+                </button>
+            </div>
+        </Show>
     }
 }

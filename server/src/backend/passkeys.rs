@@ -4,11 +4,12 @@
 //! instance can finish it) and used once.
 
 use super::second_factor::{
-    alert, find_owner, live_challenge, new_recovery_codes, user_entry, wrong_code, Outcome, Owner,
+    alert, find_owner, finish_enrolment, live_challenge, new_recovery_codes, user_entry,
+    wrong_code, Outcome, Owner,
 };
-use super::sign_in_step::{finish_challenge, open_session, Terms};
+use super::sign_in_step::{finish_challenge, open_audited};
 use super::VisadeskBackend;
-use crate::auth::{now, passkey, token};
+use crate::auth::{now, passkey};
 use crate::db::DbConnection;
 use crate::error::ServerError;
 use crate::mail::compose::SecurityEvent;
@@ -63,31 +64,40 @@ fn read_state<T: serde::de::DeserializeOwned>(row: &CeremonyRow) -> Result<T, Se
     })
 }
 
-/// Starts a ceremony of `kind`; the id the browser sends back.
-fn keep_ceremony(
-    conn: &mut DbConnection,
-    kind: &str,
+/// Who a ceremony is for: its kind, user and sign-in challenge.
+struct For<'a> {
+    kind: &'a str,
     user_id: Option<String>,
     challenge_id: Option<String>,
+}
+
+/// Keeps the server's half of a ceremony; the browser's half to send.
+fn keep_ceremony<S: serde::Serialize, O: serde::Serialize>(
+    conn: &mut DbConnection,
+    who: For<'_>,
     site: &str,
-    state: String,
+    state: &S,
+    options: &O,
     now: i64,
-) -> Result<CeremonyId, ServerError> {
+) -> Result<PasskeyCeremony, ServerError> {
     let id = uuid::Uuid::new_v4().to_string();
     keys::insert_ceremony(
         conn,
         &CeremonyRow {
             id: id.clone(),
-            kind: kind.into(),
-            user_id,
-            challenge_id,
+            kind: who.kind.into(),
+            user_id: who.user_id,
+            challenge_id: who.challenge_id,
             site: site.into(),
-            state,
+            state: state_json(state)?,
             created_at: now,
             expires_at: now + PASSKEY_CEREMONY_SECS,
         },
     )?;
-    Ok(CeremonyId::new(id))
+    Ok(PasskeyCeremony {
+        ceremony: CeremonyId::new(id),
+        options: options_json(options)?,
+    })
 }
 
 fn options_json<T: serde::Serialize>(options: &T) -> Result<String, ServerError> {
@@ -192,19 +202,18 @@ impl PasskeyPort for VisadeskBackend {
                     Owner::Challenge(c, _) => Some(c.id.clone()),
                     Owner::SignedIn(_) => None,
                 };
-                let ceremony = keep_ceremony(
+                keep_ceremony(
                     conn,
-                    REGISTER,
-                    Some(user.id.clone()),
-                    challenge_id,
+                    For {
+                        kind: REGISTER,
+                        user_id: Some(user.id.clone()),
+                        challenge_id,
+                    },
                     &site,
-                    state_json(&state)?,
+                    &state,
+                    &options,
                     now,
-                )?;
-                Ok(PasskeyCeremony {
-                    ceremony,
-                    options: options_json(&options)?,
-                })
+                )
             })
             .await?)
     }
@@ -297,21 +306,14 @@ impl PasskeyPort for VisadeskBackend {
                     SecurityEvent::PasskeyAdded { name: name.clone() },
                     now,
                 )?;
-                let signed_in = match (&owner, &who) {
-                    (Owner::Challenge(c, _), Enroller::Challenge { source, .. }) => Some(
-                        finish_challenge(
-                            conn,
-                            c,
-                            &user,
-                            source.clone(),
-                            "signed in after adding a passkey".into(),
-                            now,
-                            &terms,
-                        )?
-                        .ok_or(AppError::NotSignedIn)?,
-                    ),
-                    _ => None,
-                };
+                let signed_in = finish_enrolment(
+                    conn,
+                    &owner,
+                    &who,
+                    "signed in after adding a passkey",
+                    now,
+                    &terms,
+                )?;
                 Ok(Outcome::Done((
                     PasskeyAdded {
                         passkey: summary(&new_row),
@@ -322,10 +324,7 @@ impl PasskeyPort for VisadeskBackend {
                 )))
             })
             .await?;
-        match outcome {
-            Outcome::Done(done) => Ok(done),
-            Outcome::Refused(e) => Err(e),
-        }
+        outcome.into_result()
     }
 
     async fn remove_passkey(&self, actor: &Actor, passkey: &PasskeyId) -> Result<(), AppError> {
@@ -401,19 +400,18 @@ impl PasskeyPort for VisadeskBackend {
                         .map_err(|e| {
                             ServerError::Invariant(format!("starting a passkey sign-in step: {e}"))
                         })?;
-                let ceremony = keep_ceremony(
+                keep_ceremony(
                     conn,
-                    VERIFY,
-                    Some(user.id.clone()),
-                    Some(challenge.id.clone()),
+                    For {
+                        kind: VERIFY,
+                        user_id: Some(user.id.clone()),
+                        challenge_id: Some(challenge.id.clone()),
+                    },
                     &site,
-                    state_json(&state)?,
+                    &state,
+                    &options,
                     now,
-                )?;
-                Ok(PasskeyCeremony {
-                    ceremony,
-                    options: options_json(&options)?,
-                })
+                )
             })
             .await?)
     }
@@ -498,10 +496,7 @@ impl PasskeyPort for VisadeskBackend {
                 )
             })
             .await?;
-        match outcome {
-            Outcome::Done(signed_in) => Ok(signed_in),
-            Outcome::Refused(e) => Err(e),
-        }
+        outcome.into_result()
     }
 
     async fn passkey_sign_in_offered(&self) -> Result<bool, AppError> {
@@ -530,12 +525,12 @@ impl PasskeyPort for VisadeskBackend {
                 // Asked for with a button, not offered in the email field's
                 // suggestions: the browser shows its passkey dialog at once.
                 options.mediation = None;
-                let ceremony =
-                    keep_ceremony(conn, SIGN_IN, None, None, &site, state_json(&state)?, now)?;
-                Ok(PasskeyCeremony {
-                    ceremony,
-                    options: options_json(&options)?,
-                })
+                let anyone = For {
+                    kind: SIGN_IN,
+                    user_id: None,
+                    challenge_id: None,
+                };
+                keep_ceremony(conn, anyone, &site, &state, &options, now)
             })
             .await?)
     }
@@ -609,15 +604,19 @@ impl PasskeyPort for VisadeskBackend {
                 };
                 throttle::succeeded(conn, &limits)?;
                 record_use(conn, &key_row, key, &result, now)?;
-                Ok(Outcome::Done(sign_in_alone(
-                    conn, &user, &key_row, source, now, &terms,
+                Ok(Outcome::Done(open_audited(
+                    conn,
+                    &user,
+                    source,
+                    // A passkey alone is both factors: the device, and the
+                    // screen lock that unlocked it.
+                    format!("signed in with the passkey \"{}\" alone", key_row.name),
+                    now,
+                    &terms,
                 )?))
             })
             .await?;
-        match outcome {
-            Outcome::Done(signed_in) => Ok(signed_in),
-            Outcome::Refused(e) => Err(e),
-        }
+        outcome.into_result()
     }
 }
 
@@ -628,37 +627,4 @@ fn failed_entry(user: &UserRow, ip: &str) -> Entry {
         "auth.sign_in_failed",
         "a passkey that did not verify".into(),
     )
-}
-
-/// Opens the session a passkey alone earned (it is both factors: the
-/// device, and the screen lock that unlocked it), audited.
-fn sign_in_alone(
-    conn: &mut DbConnection,
-    user: &UserRow,
-    key: &PasskeyRow,
-    source: RequestSource,
-    now: i64,
-    terms: &Terms,
-) -> Result<SignedIn, ServerError> {
-    let ip = source.ip.clone();
-    let token = token::generate()?;
-    let (session, browser) = open_session(conn, user, token::digest(&token), source, now, terms)?;
-    audit::append(
-        conn,
-        Entry {
-            actor_id: Some(user.id.clone()),
-            actor_email: user.email.clone(),
-            action: "auth.sign_in".into(),
-            object_type: "session".into(),
-            object_id: session.id.clone(),
-            summary: format!("signed in with the passkey \"{}\" alone", key.name),
-            ip,
-        },
-        now,
-    )?;
-    Ok(SignedIn::Session {
-        token,
-        viewer: user.viewer(session.id)?,
-        browser,
-    })
 }

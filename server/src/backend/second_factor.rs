@@ -2,7 +2,7 @@
 //! challenge a sign-in waits on after its password, an admin's reset, and
 //! the firm's rule of who must use one.
 
-use super::sign_in_step::finish_challenge;
+use super::sign_in_step::{finish_challenge, Terms};
 use super::{By, VisadeskBackend};
 use crate::auth::{now, recovery, token, totp};
 use crate::db::DbConnection;
@@ -171,6 +171,44 @@ enum Verified {
 pub(super) enum Outcome<T> {
     Done(T),
     Refused(AppError),
+}
+
+impl<T> Outcome<T> {
+    /// The answer, once the transaction has committed.
+    pub(super) fn into_result(self) -> Result<T, AppError> {
+        match self {
+            Outcome::Done(done) => Ok(done),
+            Outcome::Refused(e) => Err(e),
+        }
+    }
+}
+
+/// For a sign-in that waited for its first second factor (`Owner::Challenge`):
+/// ends the challenge and opens the session, audited with `how`. `None`
+/// for someone signed in already.
+pub(super) fn finish_enrolment(
+    conn: &mut DbConnection,
+    owner: &Owner,
+    who: &Enroller,
+    how: &str,
+    now: i64,
+    terms: &Terms,
+) -> Result<Option<SignedIn>, ServerError> {
+    match (owner, who) {
+        (Owner::Challenge(challenge, user), Enroller::Challenge { source, .. }) => Ok(Some(
+            finish_challenge(
+                conn,
+                challenge,
+                user,
+                source.clone(),
+                how.into(),
+                now,
+                terms,
+            )?
+            .ok_or(AppError::NotSignedIn)?,
+        )),
+        _ => Ok(None),
+    }
 }
 
 fn open_totp_secret(keys: &Keyring, row: &TotpRow) -> Result<Vec<u8>, ServerError> {
@@ -357,21 +395,14 @@ impl SecondFactorPort for VisadeskBackend {
                     now,
                 )?;
                 alert(conn, &mail, &user, SecurityEvent::TotpOn, now)?;
-                let signed_in = match (&owner, &who) {
-                    (Owner::Challenge(c, _), Enroller::Challenge { source, .. }) => Some(
-                        finish_challenge(
-                            conn,
-                            c,
-                            &user,
-                            source.clone(),
-                            "signed in after setting up an authenticator app".into(),
-                            now,
-                            &terms,
-                        )?
-                        .ok_or(AppError::NotSignedIn)?,
-                    ),
-                    _ => None,
-                };
+                let signed_in = finish_enrolment(
+                    conn,
+                    &owner,
+                    &who,
+                    "signed in after setting up an authenticator app",
+                    now,
+                    &terms,
+                )?;
                 Ok(Outcome::Done((
                     TotpConfirmed {
                         recovery_codes,
@@ -381,10 +412,7 @@ impl SecondFactorPort for VisadeskBackend {
                 )))
             })
             .await?;
-        match outcome {
-            Outcome::Done(done) => Ok(done),
-            Outcome::Refused(e) => Err(e),
-        }
+        outcome.into_result()
     }
 
     async fn turn_off_totp(&self, actor: &Actor, code: String) -> Result<(), AppError> {
@@ -560,10 +588,7 @@ impl SecondFactorPort for VisadeskBackend {
                 )
             })
             .await?;
-        match outcome {
-            Outcome::Done(signed_in) => Ok(signed_in),
-            Outcome::Refused(e) => Err(e),
-        }
+        outcome.into_result()
     }
 
     async fn reset_second_factor(&self, actor: &Actor, user_id: &UserId) -> Result<(), AppError> {

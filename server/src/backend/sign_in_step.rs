@@ -180,20 +180,16 @@ pub(super) fn open_session(
     Ok((session, fresh))
 }
 
-/// Ends `challenge` and opens the session it waited for, audited with
-/// `how`; `None` when a parallel request used the challenge first.
-pub(super) fn finish_challenge(
+/// Opens a session for `user` that a second factor (or a passkey alone)
+/// earned, audited with `how`.
+pub(super) fn open_audited(
     conn: &mut DbConnection,
-    challenge: &ChallengeRow,
     user: &UserRow,
     source: RequestSource,
     how: String,
     now: i64,
     terms: &Terms,
-) -> Result<Option<SignedIn>, ServerError> {
-    if !factors::end_challenge(conn, &challenge.id)? {
-        return Ok(None);
-    }
+) -> Result<SignedIn, ServerError> {
     let ip = source.ip.clone();
     let token = token::generate()?;
     let (session, browser) = open_session(conn, user, token::digest(&token), source, now, terms)?;
@@ -210,12 +206,27 @@ pub(super) fn finish_challenge(
         },
         now,
     )?;
-    Ok(Some(
-        Opened::Session {
-            token,
-            session,
-            browser,
-        }
-        .signed_in(user)?,
-    ))
+    Opened::Session {
+        token,
+        session,
+        browser,
+    }
+    .signed_in(user)
+}
+
+/// Ends `challenge` and opens the session it waited for, audited with
+/// `how`; `None` when a parallel request used the challenge first.
+pub(super) fn finish_challenge(
+    conn: &mut DbConnection,
+    challenge: &ChallengeRow,
+    user: &UserRow,
+    source: RequestSource,
+    how: String,
+    now: i64,
+    terms: &Terms,
+) -> Result<Option<SignedIn>, ServerError> {
+    if !factors::end_challenge(conn, &challenge.id)? {
+        return Ok(None);
+    }
+    open_audited(conn, user, source, how, now, terms).map(Some)
 }

@@ -1,9 +1,11 @@
 //! The route table's pages, loaded on demand in the browser.
 //!
-//! Every page is a [`LazyRoute`] whose view lives in one of three WASM split
+//! Every page is a [`LazyRoute`] whose view lives in one of four WASM split
 //! modules, built by `cargo leptos --split`:
 //!
 //! - `public`: signing in and resetting a password;
+//! - `second_step`: a sign-in's second factor, and setting one up (an
+//!   authenticator app or a passkey, code the sign-in page need not carry);
 //! - `portal`: the applicant's portal and joining it;
 //! - `staff`: the staff layout and every staff page.
 //!
@@ -13,7 +15,7 @@
 //! modules rather than one per page: with one per page the splitter cut the
 //! shared code into some 600 chunks, each compressed alone and each a
 //! request of its own, which made a staff page's first visit larger than the
-//! whole unsplit bundle (docs/performance.md). On the server, and in a build
+//! whole unsplit bundle (docs/performance.md). A few modules, then. On the server, and in a build
 //! without `--split`, a lazy route is an ordinary one.
 //!
 //! Adding a page: write its component in `pages/`, add a line to the group
@@ -83,6 +85,9 @@ lazy_pages! { public:
     ForgotPassword(forgot_password_view) => pages::password_reset::ForgotPasswordPage;
     /// `/reset-password/:token`
     ResetPassword(reset_password_view) => pages::password_reset::ResetPasswordPage;
+}
+
+lazy_pages! { second_step:
     /// `/sign-in/verify`: the second factor of a sign-in.
     VerifySecondFactor(verify_second_factor_view) => pages::second_factor::VerifyPage;
     /// `/sign-in/enrol`: setting up a second factor the firm requires.

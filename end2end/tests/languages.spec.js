@@ -153,8 +153,8 @@ test('the sign-in page switches language before signing in, and remembers it', a
   await context.close();
 });
 
-// What a first visit downloads: the page's own language bundle, whose main
-// module holds that language's text and not the other's.
+// What a first visit downloads: the page's own language bundle, whose
+// modules hold that language's text and not the other's.
 test('a page downloads the bundle of its own language only', async ({ browser }) => {
   const fs = require('fs');
   const path = require('path');
@@ -176,7 +176,10 @@ test('a page downloads the bundle of its own language only', async ({ browser })
     expect(main, `the main module among ${files.map((f) => f.path)}`).toBeTruthy();
     const bundle = path.posix.dirname(main.path);
     const code = files.filter((f) => /\.(js|wasm)$/.test(f.path)).map((f) => f.path);
-    const text = (await main.response.body()).toString('utf8');
+    // The page's text is in its modules: the main one and the chunks that
+    // hold its page (where wasm-split puts them).
+    const modules = files.filter((f) => f.path.endsWith('.wasm'));
+    const text = (await Promise.all(modules.map((f) => f.response.body()))).map((b) => b.toString('utf8')).join('\n');
     const css = files.filter((f) => f.path.endsWith('.css')).map((f) => f.path);
     await context.close();
     return { bundle, code, text, css };

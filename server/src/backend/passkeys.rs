@@ -4,7 +4,7 @@
 //! instance can finish it) and used once.
 
 use super::second_factor::{
-    alert, find_owner, finish_enrolment, live_challenge, new_recovery_codes, user_entry,
+    alert, codes_for_first_factor, find_owner, finish_enrolment, live_challenge, user_entry,
     wrong_code, Outcome, Owner,
 };
 use super::sign_in_step::{finish_challenge, open_audited};
@@ -260,8 +260,6 @@ impl PasskeyPort for VisadeskBackend {
                 }
                 let stored = passkey::store(&key)
                     .map_err(|e| ServerError::Invariant(format!("storing a passkey: {e}")))?;
-                let first_factor = factors::confirmed_totp(conn, &user.id)?.is_none()
-                    && keys::count_for_user(conn, &user.id)? == 0;
                 let new_row = PasskeyRow {
                     // Time-ordered, so that one's passkeys list in the order
                     // they were added.
@@ -275,12 +273,7 @@ impl PasskeyPort for VisadeskBackend {
                     last_used_at: None,
                 };
                 keys::insert(conn, &new_row)?;
-                let recovery_codes =
-                    if first_factor || factors::codes_left(conn, &user.id)? == 0 {
-                        new_recovery_codes(conn, &user.id, now)?
-                    } else {
-                        Vec::new()
-                    };
+                let recovery_codes = codes_for_first_factor(conn, &user.id, now)?;
                 audit::append(
                     conn,
                     user_entry(

@@ -160,6 +160,20 @@ pub(super) fn new_recovery_codes(
     Ok(codes)
 }
 
+/// Recovery codes for someone who has none (their first second factor was
+/// just set up: removing the last one removes the codes); none otherwise.
+pub(super) fn codes_for_first_factor(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: i64,
+) -> Result<Vec<String>, ServerError> {
+    if factors::codes_left(conn, user_id)? == 0 {
+        new_recovery_codes(conn, user_id, now)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 /// How a code given at sign-in turned out.
 enum Verified {
     Totp,
@@ -371,11 +385,7 @@ impl SecondFactorPort for VisadeskBackend {
                 };
                 let replacing = factors::confirmed_totp(conn, &user.id)?.is_some();
                 factors::confirm(conn, &user.id, &pending.id, step, now)?;
-                let recovery_codes = if factors::codes_left(conn, &user.id)? == 0 {
-                    new_recovery_codes(conn, &user.id, now)?
-                } else {
-                    Vec::new()
-                };
+                let recovery_codes = codes_for_first_factor(conn, &user.id, now)?;
                 audit::append(
                     conn,
                     user_entry(

@@ -57,6 +57,48 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Take a consistent backup while the server keeps serving: every table,
+    /// every document as stored (sealed), the audit checkpoint and a
+    /// manifest of SHA-256 sums, into the new folder DEST. Or, with
+    /// --verify SRC, check a backup without restoring it.
+    Backup {
+        /// The folder to create (it must not exist).
+        #[arg(required_unless_present = "verify", conflicts_with = "verify")]
+        dest: Option<std::path::PathBuf>,
+        /// Check the backup in this folder instead: the manifest, and every
+        /// file's size and SHA-256. Exits 0 when sound, 1 otherwise.
+        #[arg(long, value_name = "SRC")]
+        verify: Option<std::path::PathBuf>,
+        /// Also copy the data folder's key files (the generated document and
+        /// audit keys). Without it the backup cannot open documents by itself.
+        #[arg(long)]
+        include_keys: bool,
+    },
+    /// Restore a backup into an empty database and document storage (as
+    /// configured), then check the audit trail and scrub every document.
+    /// Exits 0 when everything checks out, 1 otherwise.
+    Restore {
+        /// The backup folder.
+        src: std::path::PathBuf,
+    },
+    /// Copy this SQLite install (rows, and documents into the S3 bucket if
+    /// one is set) into an empty PostgreSQL database, comparing row counts
+    /// and reading every document back. The install is left as it was;
+    /// then set DATABASE_URL to the new database.
+    MigrateData {
+        /// The empty PostgreSQL database: postgres://user@host/database.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
+    /// Read every stored document version back: check that it decrypts and
+    /// matches its SHA-256 and size, and list stored files that belong to no
+    /// document. Only reads; the Admin page shows the result. Exits 0 when
+    /// nothing is missing, damaged or unreadable, 1 otherwise.
+    Scrub {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check eligibility from the command line.
     Eligibility {
         #[command(subcommand)]
@@ -381,4 +423,53 @@ pub async fn seed_demo(config: &Config, scale: Option<u32>) -> Result<String, Se
         }
     }
     Ok(out)
+}
+
+/// Runs the document scrub now; `Ok(report, sound)`, where `sound` means
+/// nothing was missing, damaged or unreadable (orphans are reported, and
+/// lose nothing).
+pub fn scrub(config: &Config, json: bool) -> Result<(String, bool), ServerError> {
+    let db = open_database(config)?;
+    let documents = crate::documents::open(config)?;
+    let run = crate::scrub::run(&db, &documents, crate::scrub::COMMAND_LINE, None)?
+        .ok_or_else(|| ServerError::Blocking("the scrub could not record its run".into()))?;
+    let sound = run.failure.is_none() && !run.lost_something() && run.unreadable == 0;
+    if json {
+        let text = serde_json::to_string_pretty(&run)
+            .map_err(|e| ServerError::CorruptData(format!("scrub result: {e}")))?;
+        return Ok((text, sound));
+    }
+    let mut lines = vec![format!(
+        "checked {} document versions ({} bytes) in {}: {} missing, {} damaged or under another key, {} unreadable, {} stored files with no document",
+        run.checked,
+        run.bytes,
+        documents.storage.describe(),
+        run.missing,
+        run.corrupt,
+        run.unreadable,
+        run.orphaned
+    )];
+    for f in &run.findings {
+        let what = match (&f.document_id, f.version, &f.file_name) {
+            (Some(id), Some(v), Some(name)) => format!("document {id} version {v} ({name})"),
+            _ => "no document".to_string(),
+        };
+        lines.push(format!("{}: {} [{}]", f.kind.code(), what, f.storage_key));
+    }
+    let total = run.missing + run.corrupt + run.unreadable + run.orphaned;
+    if total > run.findings.len() as i64 {
+        lines.push(format!(
+            "... and {} more (the log lists every one)",
+            total - run.findings.len() as i64
+        ));
+    }
+    if let Some(failure) = &run.failure {
+        lines.push(format!("the scrub stopped before its end: {failure}"));
+    }
+    lines.push(if sound {
+        "documents intact".into()
+    } else {
+        "DOCUMENTS NOT INTACT".into()
+    });
+    Ok((lines.join("\n"), sound))
 }

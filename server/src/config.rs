@@ -311,6 +311,38 @@ pub struct Config {
     )]
     pub digest_check_secs: u64,
 
+    /// Hours between document scrubs while serving (every stored version
+    /// read back and checked; of several instances, one runs each); 0: only
+    /// when `visadesk scrub` is run.
+    #[arg(
+        long,
+        env = "VISADESK_SCRUB_EVERY_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub scrub_every_hours: u64,
+
+    /// Address for `/metrics` (Prometheus) on a listener of its own, e.g.
+    /// 127.0.0.1:9464, reachable only by the monitoring. Unset: no such listener.
+    #[arg(long, env = "VISADESK_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// File holding a bearer token (one word, 16 characters or more) that
+    /// serves `/metrics` on the main address too. Unset: not served there.
+    #[arg(long, env = "VISADESK_METRICS_TOKEN_FILE", global = true)]
+    pub metrics_token_file: Option<PathBuf>,
+
+    /// Log lines as `text` (for people) or `json` (one object a line, for a
+    /// log collector); both carry each request's id.
+    #[arg(
+        long,
+        env = "VISADESK_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+
     /// Log filter (tracing EnvFilter syntax).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -373,6 +405,15 @@ impl Config {
             host.to_ascii_lowercase()
         ))
     }
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line, with the fields of its spans.
+    Json,
 }
 
 /// Which database, and where.

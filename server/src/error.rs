@@ -36,6 +36,10 @@ pub enum ServerError {
     /// same transaction is not there. Always a bug.
     #[error("invariant broken: {0}")]
     Invariant(String),
+    /// A backup cannot be taken, checked or restored (the message says
+    /// which file or table, and why).
+    #[error("backup: {0}")]
+    Backup(String),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
     /// A refusal meant for the person who asked (validation, conflict, ...).

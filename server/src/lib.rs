@@ -5,6 +5,7 @@
 pub mod audit_anchor;
 pub mod auth;
 pub mod backend;
+pub mod backup;
 pub mod calendar;
 pub mod cli;
 pub mod config;
@@ -15,7 +16,9 @@ pub mod error;
 pub mod http;
 pub mod keyfile;
 pub mod mail;
+pub mod metrics;
 pub mod notify;
+pub mod scrub;
 pub mod seed;
 pub mod serve;
 pub mod store;

@@ -1,4 +1,5 @@
-//! The `visadesk` binary: serve, migrate, create-admin, seed-demo, audit, eligibility.
+//! The `visadesk` binary: serve, migrate, create-admin, seed-demo, audit,
+//! backup, restore, scrub, eligibility.
 // The app's view types are deep: release builds (and their Send checks) need
 // the same limit as `app` and the server library.
 #![recursion_limit = "256"]
@@ -6,9 +7,10 @@
 use clap::Parser;
 use std::process::ExitCode;
 use visadesk_server::cli::{
-    audit_checkpoint, audit_verify, create_admin, eligibility_check, seed_demo, AuditCommand, Cli,
-    Command, EligibilityCommand,
+    audit_checkpoint, audit_verify, create_admin, eligibility_check, scrub, seed_demo,
+    AuditCommand, Cli, Command, EligibilityCommand,
 };
+use visadesk_server::config::LogFormat;
 use visadesk_server::serve::{open_database, serve};
 
 /// How a command ended when it did not fail outright.
@@ -38,10 +40,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_new(&cli.config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.config.log_format {
+        LogFormat::Text => logs.init(),
+        // Each line names its request (the `request` span's `id`).
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(false)
+            .with_span_list(true)
+            .flatten_event(true)
+            .init(),
+    }
 
     let config = cli.config;
     let result = match cli.command.unwrap_or(Command::Serve) {
@@ -94,6 +105,65 @@ fn main() -> ExitCode {
         } => audit_checkpoint(&config).map(|(message, written)| {
             out(format_args!("{message}\n"));
             if written {
+                Outcome::Done
+            } else {
+                Outcome::Failed
+            }
+        }),
+        Command::Backup {
+            verify: Some(src), ..
+        } => visadesk_server::backup::verify(&src).map(|manifest| {
+            out(format_args!(
+                "{} is a sound backup: {} files, {} rows, {} documents, schema {}, taken from {} at {}\n",
+                src.display(),
+                manifest.files.len(),
+                manifest.tables.values().sum::<u64>(),
+                manifest.documents,
+                manifest.schema_version,
+                manifest.database,
+                manifest.created_at
+            ));
+            Outcome::Done
+        }).or_else(|e| match e {
+            visadesk_server::ServerError::Backup(why) => {
+                eprintln!("visadesk: {why}");
+                Ok(Outcome::Failed)
+            }
+            other => Err(other),
+        }),
+        Command::Backup {
+            dest, include_keys, ..
+        } => match dest {
+            Some(dest) => visadesk_server::backup::take(&config, &dest, include_keys).map(|report| {
+                out(format_args!("{}\n", report.lines().join("\n")));
+                if report.manifest.documents_missing.is_empty() {
+                    Outcome::Done
+                } else {
+                    Outcome::Failed
+                }
+            }),
+            None => Ok(Outcome::BadInput),
+        },
+        Command::Restore { src } => visadesk_server::backup::restore(&config, &src).map(|report| {
+            out(format_args!("{}\n", report.lines().join("\n")));
+            if report.sound() {
+                Outcome::Done
+            } else {
+                Outcome::Failed
+            }
+        }),
+        Command::MigrateData { to } => visadesk_server::backup::migrate_data(&config, &to).map(|report| {
+            out(format_args!("{}\n", report.lines().join("\n")));
+            if report.sound() {
+                out(format_args!("now set DATABASE_URL to the new database (and keep VISADESK_S3_BUCKET if set) and start Visadesk\n"));
+                Outcome::Done
+            } else {
+                Outcome::Failed
+            }
+        }),
+        Command::Scrub { json } => scrub(&config, json).map(|(report, sound)| {
+            out(format_args!("{report}\n"));
+            if sound {
                 Outcome::Done
             } else {
                 Outcome::Failed

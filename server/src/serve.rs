@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::error::ServerError;
 use crate::http::{self, HttpState};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{from_fn, Compress, Logger};
+use actix_web::middleware::{from_fn, Compress, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -81,8 +81,14 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     purge_periodically(backend.clone());
     let mail_worker = start_mail_worker(&config, &backend)?;
     start_digest(&config, &backend);
+    start_scrub(&config, &backend);
     let routes = generate_route_list(visadesk_app::App);
     let port: SharedBackend = backend.clone();
+    let metrics = start_metrics(&config, &backend)?;
+    let (metrics_here, recording) = (
+        metrics.main.clone(),
+        metrics.main.is_some() || metrics.own.is_some(),
+    );
 
     let server = HttpServer::new(move || {
         let port = port.clone();
@@ -93,9 +99,16 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             provide_context(bundles.clone());
             set_page_csp(live_reload);
         };
+        let metrics_here = metrics_here.clone();
         App::new()
             .app_data(web::Data::new(state.clone()))
             .route("/healthz", web::get().to(http::health::healthz))
+            .configure(move |cfg| {
+                if let Some(m) = metrics_here {
+                    cfg.app_data(web::Data::new(m))
+                        .route("/metrics", web::get().to(crate::metrics::with_token));
+                }
+            })
             .route("/calendar/{token}", web::get().to(http::calendar::feed))
             .route(
                 "/documents/items/{item_id}",
@@ -118,6 +131,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             // Pages and API answers compressed as the browser asks (the
             // bundle comes precompressed; documents are left as stored).
             .wrap(Compress::default())
+            .wrap(Condition::new(recording, from_fn(crate::metrics::record)))
             .wrap(from_fn(http::trace::request_id))
             .wrap(
                 Logger::new("%{request}xi %s %b %Dms request=%{x-request-id}o")
@@ -139,7 +153,16 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     .shutdown_timeout(30)
     .disable_signals()
     .run();
-    stop_on_signals(server.handle())?;
+    let mut handles = vec![server.handle()];
+    if let Some(own) = metrics.own {
+        handles.push(own.handle());
+        actix_web::rt::spawn(async move {
+            if let Err(e) = own.await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
+    stop_on_signals(handles)?;
     tracing::info!(address = %local, startup_ms = started.elapsed().as_millis() as u64, "visadesk listening");
     // A fixed line on stdout that scripts and tests wait for.
     {
@@ -165,6 +188,59 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     Ok(())
 }
 
+/// Where `/metrics` is served: on the main address behind its token, and
+/// on a listener of its own.
+struct MetricsServing {
+    main: Option<crate::metrics::Metrics>,
+    own: Option<actix_web::dev::Server>,
+}
+
+/// Installs the metrics recorder when a metrics setting asks for it, and
+/// starts the metrics listener if one is set.
+fn start_metrics(
+    config: &Config,
+    backend: &Arc<VisadeskBackend>,
+) -> Result<MetricsServing, ServerError> {
+    let token = config
+        .metrics_token_file
+        .as_deref()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(crate::metrics::read_token)
+        .transpose()?;
+    if token.is_none() && config.metrics_addr.is_none() {
+        return Ok(MetricsServing {
+            main: None,
+            own: None,
+        });
+    }
+    let has_token = token.is_some();
+    let metrics = crate::metrics::install(backend.clone(), token)?;
+    let own = match config.metrics_addr {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .map_err(|e| ServerError::Config(format!("VISADESK_METRICS_ADDR {addr}: {e}")))?;
+            let local = listener.local_addr()?;
+            let data = web::Data::new(metrics.clone());
+            let server = HttpServer::new(move || {
+                App::new()
+                    .app_data(data.clone())
+                    .route("/metrics", web::get().to(crate::metrics::open))
+            })
+            .workers(1)
+            .listen(listener)?
+            .disable_signals()
+            .run();
+            tracing::info!(address = %local, "metrics served at /metrics");
+            Some(server)
+        }
+        None => None,
+    };
+    Ok(MetricsServing {
+        main: has_token.then_some(metrics),
+        own,
+    })
+}
+
 /// Clears what uploads interrupted by a crash left in document storage.
 fn sweep_documents(config: &Config, backend: &VisadeskBackend) -> Result<(), ServerError> {
     let keys = backend
@@ -187,7 +263,7 @@ fn sweep_documents(config: &Config, backend: &VisadeskBackend) -> Result<(), Ser
 
 /// Stops gracefully (finishing in-flight requests) on SIGTERM or SIGINT.
 /// The handlers are installed before the server says it is listening.
-fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> Result<(), ServerError> {
+fn stop_on_signals(handles: Vec<actix_web::dev::ServerHandle>) -> Result<(), ServerError> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
@@ -196,7 +272,9 @@ fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> Result<(), ServerErr
             _ = term.recv() => tracing::info!("SIGTERM: finishing in-flight requests"),
             _ = int.recv() => tracing::info!("SIGINT: finishing in-flight requests"),
         }
-        handle.stop(true).await;
+        for handle in handles {
+            handle.stop(true).await;
+        }
     });
     Ok(())
 }
@@ -246,6 +324,22 @@ fn start_digest(config: &Config, backend: &VisadeskBackend) {
         backend.mail().clone(),
         format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
         std::time::Duration::from_secs(config.digest_check_secs),
+    ));
+}
+
+/// Scrubs the documents every `VISADESK_SCRUB_EVERY_HOURS` (0: never).
+fn start_scrub(config: &Config, backend: &VisadeskBackend) {
+    if config.scrub_every_hours == 0 {
+        tracing::info!(
+            "VISADESK_SCRUB_EVERY_HOURS is 0: documents are scrubbed only by `visadesk scrub`"
+        );
+        return;
+    }
+    actix_web::rt::spawn(crate::scrub::run_periodically(
+        backend.db().clone(),
+        backend.documents().clone(),
+        format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
+        std::time::Duration::from_secs(config.scrub_every_hours.saturating_mul(3600)),
     ));
 }
 

@@ -1,6 +1,7 @@
-//! The audit trail, for admins.
+//! The audit trail and the document scrub's findings, for admins.
 
 use crate::domain::audit::AuditEvent;
+use crate::domain::scrub::ScrubStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -30,6 +31,19 @@ pub async fn audit_events(
                 before_seq,
             };
             backend()?.audit_events(&asker.user, filter).await
+        }
+        .await,
+    )
+}
+
+/// The document scrub's last run (what it checked and found) and how often
+/// it runs.
+#[server(prefix = "/api", endpoint = "last_scrub")]
+pub async fn last_scrub() -> Result<ScrubStatus, AppError> {
+    respond(
+        async move {
+            let asker = require(Permission::ViewAudit).await?;
+            backend()?.scrub_status(&asker.user).await
         }
         .await,
     )

@@ -70,6 +70,7 @@ pub fn rules() -> Vec<InputRule> {
         rule::<account::RenewCalendarFeed>(Form),
         rule::<account::RevokeCalendarFeed>(Form),
         rule::<audit::AuditEvents>(Form),
+        rule::<audit::LastScrub>(Form),
         rule::<cases::ListCases>(Form),
         rule::<cases::GetCase>(Form),
         rule::<cases::CreateCase>(Form),

@@ -15,6 +15,7 @@ use crate::domain::document::{InvitationInfo, NewInvitation, Portal};
 use crate::domain::mail::{FirmProfile, OutboxEntry, OutboxMessage, OutboxPage, OutboxStatus};
 use crate::domain::message::{Message, Thread};
 use crate::domain::notice::NoticePage;
+use crate::domain::scrub::ScrubStatus;
 use crate::domain::second_factor::{
     ChallengeInfo, ChallengePurpose, PasskeyAdded, PasskeyCeremony, SecondFactorStatus,
     SecurityPolicy, TotpConfirmed, TotpSetup,
@@ -244,7 +245,7 @@ pub trait MailPort: Send + Sync + 'static {
     ) -> Result<DigestSchedule, AppError>;
 }
 
-/// The audit trail.
+/// The audit trail, and the integrity of what is kept.
 #[async_trait::async_trait]
 pub trait AuditPort: Send + Sync + 'static {
     /// Records that `caller` was refused `what` (best effort, never fails).
@@ -255,6 +256,8 @@ pub trait AuditPort: Send + Sync + 'static {
         caller: &CurrentUser,
         filter: AuditFilter,
     ) -> Result<Vec<AuditEvent>, AppError>;
+    /// The document scrub's last run and its schedule.
+    async fn scrub_status(&self, caller: &CurrentUser) -> Result<ScrubStatus, AppError>;
 }
 
 /// The firm's clients.

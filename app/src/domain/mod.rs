@@ -20,6 +20,7 @@ pub mod permission;
 pub mod problem;
 pub mod programme;
 pub mod role;
+pub mod scrub;
 pub mod search;
 pub mod second_factor;
 pub mod stage;

@@ -51,6 +51,9 @@ fn unit_enums_travel_as_their_codes() {
     for r in super::second_factor::SecondFactorRule::ALL {
         spelled(r, r.code());
     }
+    for k in super::scrub::FindingKind::ALL {
+        spelled(k, k.code());
+    }
     for p in [
         super::second_factor::ChallengePurpose::Verify,
         super::second_factor::ChallengePurpose::Enrol,

@@ -1,6 +1,7 @@
 //! `/admin`: users, roles and access (admins only).
 
 use super::firm_settings::FirmSettings;
+use super::scrub::ScrubCard;
 use crate::api::second_factor::ResetSecondFactor;
 use crate::api::users::{list_users, ChangeRole, CreateUser, SendPasswordReset, SetUserActive};
 use crate::components::form::{action_error, FormError, FormSuccess};
@@ -112,6 +113,7 @@ fn Users(viewer: CurrentUser) -> impl IntoView {
         </section>
         <NewUserForm create/>
         <FirmSettings/>
+        <ScrubCard/>
     }
 }
 

@@ -17,6 +17,7 @@ pub mod notices;
 pub mod outbox;
 pub mod password_reset;
 pub mod portal;
+pub mod scrub;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;

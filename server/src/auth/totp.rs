@@ -3,6 +3,7 @@
 //! A code is accepted for its own step and one step either side (clock
 //! drift), and each step at most once per person (no replay).
 
+use super::token::constant_time_eq;
 use crate::error::ServerError;
 use totp_rs::{Algorithm, TOTP};
 
@@ -127,10 +128,6 @@ fn totp(secret: &[u8], issuer: &str, account: &str) -> TOTP {
         (!issuer.is_empty()).then_some(issuer),
         clean(account),
     )
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

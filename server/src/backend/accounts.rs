@@ -233,6 +233,12 @@ impl AccountPort for VisadeskBackend {
                     _ => None,
                 };
                 if let Some((action, summary)) = refused {
+                    let reason = if action == "auth.sign_in_throttled" {
+                        "throttled"
+                    } else {
+                        "wrong_credentials"
+                    };
+                    crate::metrics::sign_in_refused("password", reason);
                     let by = By {
                         id: None,
                         email: typed_email,

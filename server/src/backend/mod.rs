@@ -97,6 +97,8 @@ pub struct VisadeskBackend {
     security_default: visadesk_app::domain::second_factor::SecurityPolicy,
     /// Email people about sign-ins from browsers not seen before.
     new_browser_emails: bool,
+    /// Hours between scheduled document scrubs (0: none).
+    scrub_every_hours: u64,
 }
 
 impl VisadeskBackend {
@@ -137,6 +139,7 @@ impl VisadeskBackend {
             idle_secs: config.session_idle_minutes * 60,
             max_age_secs: config.session_max_hours * 3600,
             new_browser_emails: config.new_browser_emails,
+            scrub_every_hours: config.scrub_every_hours,
             secure_cookie: config.https(),
             documents: crate::documents::open(config)?,
             mail: crate::mail::MailSettings::from_config(config),

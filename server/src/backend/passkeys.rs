@@ -433,6 +433,7 @@ impl PasskeyPort for VisadeskBackend {
                 let limits = throttle::keys(&user.email, &source.ip);
                 throttle::serialize(conn)?;
                 if let Err(retry_after_secs) = throttle::begin(conn, &limits, now)? {
+                    crate::metrics::sign_in_refused("passkey", "throttled");
                     return Ok(Outcome::Refused(AppError::Throttled { retry_after_secs }));
                 }
                 let Some(row) = take_ceremony(conn, &ceremony, VERIFY, &site, now)?
@@ -567,6 +568,7 @@ impl PasskeyPort for VisadeskBackend {
                 let limits = throttle::keys(&user.email, &source.ip);
                 throttle::serialize(conn)?;
                 if let Err(retry_after_secs) = throttle::begin(conn, &limits, now)? {
+                    crate::metrics::sign_in_refused("passkey", "throttled");
                     return Ok(Outcome::Refused(AppError::Throttled { retry_after_secs }));
                 }
                 let key = load_key(&key_row)?;

@@ -141,6 +141,7 @@ pub(super) fn wrong_code(
     challenge: &ChallengeRow,
     problem: Problem,
 ) -> Result<AppError, ServerError> {
+    crate::metrics::sign_in_refused("second_factor", "wrong_code");
     if factors::count_failure(conn, &challenge.id)? >= CHALLENGE_MAX_FAILURES {
         factors::end_challenge(conn, &challenge.id)?;
         return Ok(AppError::invalid("code", Problem::TooManyWrongCodes));
@@ -546,6 +547,7 @@ impl SecondFactorPort for VisadeskBackend {
                 let limits = throttle::keys(&user.email, &source.ip);
                 throttle::serialize(conn)?;
                 if let Err(retry_after_secs) = throttle::begin(conn, &limits, now)? {
+                    crate::metrics::sign_in_refused("second_factor", "throttled");
                     return Ok(Outcome::Refused(AppError::Throttled { retry_after_secs }));
                 }
                 let verified = match check_totp(&keys, conn, &user.id, &code, now)? {

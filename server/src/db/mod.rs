@@ -12,6 +12,7 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -96,6 +97,35 @@ pub struct Db {
     /// here, as futures, instead of each parking a blocking thread on the
     /// pool's lock (64 waiting requests were 64 threads woken in turn).
     permits: Arc<Semaphore>,
+    /// Calls waiting for a permit now (for `/metrics`).
+    waiting: Arc<AtomicUsize>,
+}
+
+/// One call counted as waiting until dropped (also when its future is).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Waiting(counter)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// How the pool is used at one moment.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolState {
+    /// Connections lent out.
+    pub in_use: u32,
+    /// Connections open and idle.
+    pub idle: u32,
+    /// Calls waiting for a connection.
+    pub waiting: usize,
 }
 
 impl Db {
@@ -129,6 +159,7 @@ impl Db {
             pool,
             kind,
             permits,
+            waiting: Arc::default(),
         })
     }
 
@@ -137,14 +168,27 @@ impl Db {
         self.kind
     }
 
+    /// Connections in use and idle, and calls waiting for one.
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState {
+            in_use: state.connections - state.idle_connections,
+            idle: state.idle_connections,
+            waiting: self.waiting.load(Ordering::Relaxed),
+        }
+    }
+
     /// Runs blocking database work on the blocking thread pool.
     pub async fn run<T, F>(&self, work: F) -> Result<T, ServerError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ServerError> + Send + 'static,
     {
-        let permit = tokio::time::timeout(CONNECTION_WAIT, self.permits.clone().acquire_owned())
-            .await
+        let waiting = Waiting::count(&self.waiting);
+        let permit =
+            tokio::time::timeout(CONNECTION_WAIT, self.permits.clone().acquire_owned()).await;
+        drop(waiting);
+        let permit = permit
             .map_err(|_| ServerError::PoolBusy(CONNECTION_WAIT))?
             .map_err(|e| ServerError::Blocking(e.to_string()))?;
         let pool = self.pool.clone();

@@ -401,6 +401,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scrub_runs (id) {
+        id -> Text,
+        slot -> Nullable<BigInt>,
+        ran_by -> Text,
+        started_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+        checked -> BigInt,
+        bytes -> BigInt,
+        missing -> BigInt,
+        corrupt -> BigInt,
+        unreadable -> BigInt,
+        orphaned -> BigInt,
+        findings -> Text,
+        failure -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(passkeys -> users (user_id));
 diesel::joinable!(known_browsers -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -444,6 +462,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_preferences,
     digest_items,
     digest_runs,
+    scrub_runs,
     totp_secrets,
     recovery_codes,
     sign_in_challenges,

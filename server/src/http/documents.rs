@@ -135,7 +135,10 @@ pub async fn upload(
             if matches!(error, AppError::Internal) {
                 tracing::error!(item = %item_id, "an upload failed");
             }
-            refusal_with(status.unwrap_or(error.status()), &error)
+            let status = status.unwrap_or(error.status());
+            metrics::counter!(crate::metrics::UPLOAD_REFUSALS, "status" => status.to_string())
+                .increment(1);
+            refusal_with(status, &error)
         }
     }
 }
@@ -183,6 +186,7 @@ async fn upload_inner(
     let finishing = actix_web::rt::spawn(async move {
         let kind = upload.kind;
         let sealed = upload.finish().await?;
+        let size = sealed.size;
         let key = storage_key(&target.case_id, &target.document_id);
         let recorded = backend
             .record_upload(
@@ -194,7 +198,10 @@ async fn upload_inner(
                 kind.mime(),
             )
             .await;
-        if recorded.is_err() {
+        if recorded.is_ok() {
+            metrics::counter!(crate::metrics::UPLOADS).increment(1);
+            metrics::counter!(crate::metrics::UPLOAD_BYTES).increment(size);
+        } else {
             let storage = documents.storage.clone();
             let removed = web::block(move || storage.delete(&key)).await;
             if !matches!(removed, Ok(Ok(()))) {

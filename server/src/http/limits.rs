@@ -26,6 +26,12 @@ fn input_rules() -> &'static HashMap<&'static str, InputRule> {
     RULES.get_or_init(|| rules().into_iter().map(|r| (r.path, r)).collect())
 }
 
+/// The server function at `path` (`/api/...`), if there is one; its path
+/// then lives as long as the program (a label value in `/metrics`).
+pub fn server_fn_path(path: &str) -> Option<&'static str> {
+    input_rules().get_key_value(path).map(|(k, _)| *k)
+}
+
 /// Refuses to start when a registered server function has no input rule:
 /// the middleware would answer it 404, so it must be listed in
 /// `visadesk_app::api::input::rules`.

@@ -63,6 +63,7 @@ pub fn is_public_path(path: &str) -> bool {
         || path.starts_with("/calendar/")
         || path.starts_with("/portal/join/")
         || path == "/healthz"
+        || path == "/metrics"
         || path == "/favicon.ico"
         || is_static_path(path)
         || path.starts_with("/api/")

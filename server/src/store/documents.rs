@@ -2,6 +2,7 @@
 
 use crate::db::schema::{checklist_items, documents};
 use crate::db::DbConnection;
+use crate::documents::pipeline::StoredVersion;
 use crate::error::ServerError;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -43,6 +44,19 @@ impl DocumentRow {
         Review::from_code(&self.review, &self.review_reason).ok_or_else(|| {
             ServerError::CorruptData(format!("document {} has an unknown review", self.id))
         })
+    }
+
+    /// What reading its stored object needs.
+    pub fn stored(&self) -> StoredVersion {
+        StoredVersion {
+            document_id: self.id.clone(),
+            version: self.version,
+            storage_key: self.storage_key.clone(),
+            key_id: self.key_id.clone(),
+            wrapped_key: self.wrapped_key.clone(),
+            sha256: self.sha256.clone(),
+            size: self.size,
+        }
     }
 }
 
@@ -119,6 +133,21 @@ pub fn storage_keys(conn: &mut DbConnection) -> Result<Vec<String>, ServerError>
 pub fn all(conn: &mut DbConnection) -> Result<Vec<DocumentRow>, ServerError> {
     Ok(documents::table
         .order(documents::uploaded_at.asc())
+        .select(DocumentRow::as_select())
+        .load(conn)?)
+}
+
+/// Up to `limit` document rows with ids after `after`, in id order (the
+/// scrub pages through every version this way).
+pub fn page_after(
+    conn: &mut DbConnection,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<DocumentRow>, ServerError> {
+    Ok(documents::table
+        .filter(documents::id.gt(after))
+        .order(documents::id.asc())
+        .limit(limit)
         .select(DocumentRow::as_select())
         .load(conn)?)
 }

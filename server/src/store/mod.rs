@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod passkeys;
 pub mod password_resets;
+pub mod scrub_runs;
 pub mod second_factors;
 pub mod sessions;
 pub mod settings;

@@ -369,6 +369,7 @@ async fn every_endpoint_answers_every_role_as_the_matrix_says(db: Backend) {
                 signed_in_only(who == Admin),
             ),
             ("audit_events", vec![], signed_in_only(who == Admin)),
+            ("last_scrub", vec![], signed_in_only(who == Admin)),
             ("list_clients", vec![], signed_in_only(staff)),
             (
                 "get_client",

@@ -223,15 +223,7 @@ pub fn download_target(
         ),
         now,
     )?;
-    let stored = StoredVersion {
-        document_id: row.id.clone(),
-        version: row.version,
-        storage_key: row.storage_key.clone(),
-        key_id: row.key_id.clone(),
-        wrapped_key: row.wrapped_key.clone(),
-        sha256: row.sha256.clone(),
-        size: row.size,
-    };
+    let stored = row.stored();
     Ok((row, stored))
 }
 

@@ -4,6 +4,7 @@
 
 pub mod authenticator;
 pub mod firm;
+pub mod moto;
 pub mod smtp;
 
 use diesel::connection::SimpleConnection;
@@ -143,6 +144,31 @@ impl TestApp {
         }
     }
 
+    /// Starts a server on data made elsewhere (a restored backup): the
+    /// folder `dir` and, for PostgreSQL, the database `pg`.
+    pub async fn adopt(
+        backend: Backend,
+        dir: TempDir,
+        pg: Option<PgDatabase>,
+        env: &[(&str, &str)],
+    ) -> TestApp {
+        std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD)
+            .expect("write password file");
+        let (base, child) = start(
+            dir.path().to_path_buf(),
+            pg.as_ref().map(|p| p.url.clone()),
+            env,
+        )
+        .await;
+        TestApp {
+            base,
+            backend,
+            child,
+            dir,
+            pg,
+        }
+    }
+
     /// Stops the server and starts it again on the same data with `env`.
     pub async fn restart_with(&mut self, env: &[(&str, &str)]) {
         let _ = self.child.kill().await;
@@ -154,6 +180,39 @@ impl TestApp {
         .await;
         self.base = base;
         self.child = child;
+    }
+
+    /// Starts two instances at the same moment on one fresh PostgreSQL
+    /// database (each with its own data folder), as a deployment's first
+    /// start would: both migrate under the advisory lock.
+    pub async fn spawn_pair(env: &[(&str, &str)]) -> (TestApp, Sibling) {
+        let pg = PgDatabase::create(&postgres_url().expect("TEST_DATABASE_URL"));
+        let (dir, other) = (
+            tempfile::tempdir().expect("temp dir"),
+            tempfile::tempdir().expect("temp dir"),
+        );
+        for d in [&dir, &other] {
+            std::fs::write(d.path().join("admin-password"), ADMIN_PASSWORD)
+                .expect("write password file");
+        }
+        let ((base, child), (other_base, other_child)) = tokio::join!(
+            start(dir.path().to_path_buf(), Some(pg.url.clone()), env),
+            start(other.path().to_path_buf(), Some(pg.url.clone()), env),
+        );
+        (
+            TestApp {
+                base,
+                backend: Backend::Postgres,
+                child,
+                dir,
+                pg: Some(pg),
+            },
+            Sibling {
+                base: other_base,
+                _child: other_child,
+                _dir: other,
+            },
+        )
     }
 
     /// Starts a second instance on the same PostgreSQL database (its own
@@ -466,6 +525,13 @@ impl Sibling {
     /// What the instance logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self._dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// Kills the instance at once (SIGKILL: no graceful stop), and waits
+    /// until it is gone.
+    pub async fn kill_now(&mut self) {
+        let _ = self._child.start_kill();
+        let _ = self._child.wait().await;
     }
 }
 

@@ -463,3 +463,64 @@ async fn migrate_data_moves_an_sqlite_install_to_postgresql() {
     assert_eq!((after.0, after.2), (before.0, before.2));
     assert!(after.1 > before.1);
 }
+
+/// `migrate-data` with a bucket set: the documents go into it, and the
+/// PostgreSQL install serves them from there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_data_moves_the_documents_into_the_bucket() {
+    let Some(admin_url) = postgres_url() else {
+        return;
+    };
+    let Some(moto) = tokio::task::spawn_blocking(|| {
+        crate::common::moto::start_moto("migrate_data_moves_the_documents_into_the_bucket")
+    })
+    .await
+    .expect("moto") else {
+        return;
+    };
+    let mut f = firm_with(Backend::Sqlite, &[("VISADESK_SCRUB_EVERY_HOURS", "0")]).await;
+    let items = case_items(&f).await;
+    let stored: ChecklistItem = upload(&f, &f.admin, &items[0]).await;
+    let document = stored.versions[0].id.clone();
+    let endpoint = format!("http://127.0.0.1:{}", moto.port);
+    let bucket = [
+        ("VISADESK_S3_BUCKET", crate::common::moto::BUCKET),
+        ("VISADESK_S3_ENDPOINT", endpoint.as_str()),
+        ("VISADESK_S3_PREFIX", "migrated"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let pg = PgDatabase::create(&admin_url);
+    let (ok, text, err) = run(&f, &["migrate-data", "--to", &pg.url], &bucket);
+    assert!(ok, "{text}{err}");
+    assert!(
+        text.contains("restored") && text.contains("1 documents"),
+        "{text}"
+    );
+
+    // The local copy goes away; the install on PostgreSQL reads the bucket.
+    std::fs::remove_dir_all(f.app.data_dir().join("documents")).expect("remove local documents");
+    let mut env = bucket.to_vec();
+    env.push(("DATABASE_URL", pg.url.as_str()));
+    env.push(("VISADESK_SCRUB_EVERY_HOURS", "0"));
+    f.app.restart_with(&env).await;
+    let admin = f.app.client();
+    assert_eq!(
+        f.app
+            .sign_in(&admin, ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let res = admin
+        .get(f.app.url(&format!("/documents/{document}")))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .bytes()
+        .await
+        .expect("bytes")
+        .starts_with(b"%PDF-1.4 passport"));
+}

@@ -14,6 +14,7 @@ use visadesk_app::domain::scrub::{FindingKind, ScrubRun, ScrubStatus};
 use visadesk_app::domain::DocumentId;
 
 on_both_databases!(
+    the_scrub_runs_on_schedule_and_the_admin_sees_it,
     metrics_are_served_behind_a_token_and_on_their_own_address,
     json_logs_name_each_request_by_the_id_it_was_answered_with,
     the_scrub_finds_missing_damaged_and_orphaned_documents,
@@ -453,4 +454,33 @@ async fn the_scrub_finds_missing_damaged_and_orphaned_documents(db: Backend) {
         .ask::<ScrubStatus>(&f.para, "last_scrub", &[])
         .await
         .is_err());
+}
+
+async fn the_scrub_runs_on_schedule_and_the_admin_sees_it(db: Backend) {
+    let f = firm_with(db, &[("VISADESK_SCRUB_EVERY_HOURS", "24")]).await;
+    // Each interval's run starts when the instance finds none for it: here
+    // at start.
+    let mut last = None;
+    for _ in 0..100 {
+        let status: ScrubStatus = f
+            .app
+            .ask(&f.admin, "last_scrub", &[])
+            .await
+            .expect("status");
+        assert_eq!(status.every_hours, 24);
+        if let Some(run) = status.last.filter(|r| r.finished_at.is_some()) {
+            last = Some(run);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let run = last.expect("a scheduled run within 10 s of starting");
+    assert!(run.scheduled);
+    assert!(run.all_intact(), "{run:?}");
+    // One run per interval: a restart in the same interval starts none.
+    let mut app = f.app;
+    app.restart_with(&[("VISADESK_SCRUB_EVERY_HOURS", "24")])
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM scrub_runs"), 1);
 }

@@ -387,17 +387,6 @@ pub fn UsePasskey(#[prop(into)] next: Signal<String>) -> impl IntoView {
     }
 }
 
-/// A sign-in with a passkey alone: the server's options, the browser's
-/// passkey, and the server's answer of where to go. Its code comes with the
-/// second step's WASM module, fetched on the first click, so the sign-in
-/// page (every first visit) does not carry it.
-#[leptos::lazy(second_step)]
-async fn passkey_sign_in_ceremony(next: String) -> Result<String, Failure> {
-    let ceremony = start_passkey_sign_in().await?;
-    let credential = browser::get(&ceremony.options).await?;
-    Ok(finish_passkey_sign_in(ceremony.ceremony, credential, Some(next)).await?)
-}
-
 /// "Sign in with a passkey" under the password form, where the firm
 /// allows a passkey alone. Asked for once the page is live (an effect runs
 /// in the browser only), so the server renders the same sign-in page for
@@ -416,14 +405,13 @@ pub fn PasskeySignIn(#[prop(into)] next: Signal<String>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let click = move |_| {
-        run_ceremony(
+        sign_in_with(
             l,
             busy,
             error,
-            passkey_sign_in_ceremony(next.get_untracked()),
-            |path: String| {
-                let _ = window().location().set_href(&path);
-            },
+            next.get_untracked(),
+            start_passkey_sign_in,
+            finish_passkey_sign_in,
         )
     };
     view! {

@@ -99,6 +99,9 @@ fn summary(l: Locale, run: &ScrubRun) -> (String, &'static str) {
             "alert alert-error",
         );
     }
+    if run.all_intact() && run.checked == 0 {
+        return (td_string!(l, scrub.nothing).to_string(), "alert alert-success");
+    }
     if run.all_intact() {
         return (
             td_string!(

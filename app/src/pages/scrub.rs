@@ -100,7 +100,10 @@ fn summary(l: Locale, run: &ScrubRun) -> (String, &'static str) {
         );
     }
     if run.all_intact() && run.checked == 0 {
-        return (td_string!(l, scrub.nothing).to_string(), "alert alert-success");
+        return (
+            td_string!(l, scrub.nothing).to_string(),
+            "alert alert-success",
+        );
     }
     if run.all_intact() {
         return (

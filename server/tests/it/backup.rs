@@ -5,7 +5,7 @@
 //! naming the file.
 
 use crate::cli::visadesk_with;
-use crate::common::firm::{firm_with, opened, Firm};
+use crate::common::firm::{checklist_of_new_case, firm_with, Firm};
 use crate::common::{postgres_url, Backend, PgDatabase, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use crate::notices::upload;
 use sha2::{Digest, Sha256};
@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use visadesk_app::domain::case::CaseDetail;
 use visadesk_app::domain::checklist::ChecklistItem;
+use visadesk_app::domain::DocumentId;
 
 on_both_databases!(
     every_table_is_backed_up,
@@ -77,15 +77,27 @@ fn objects(backup: &Path) -> BTreeMap<String, String> {
     found
 }
 
-/// A case with its checklist items.
-async fn case_items(f: &Firm) -> Vec<String> {
-    let case = opened(f, &f.admin, "cn_k", &[]).await;
-    let detail: CaseDetail = f
-        .app
-        .ask(&f.admin, "get_case", &[("id", case.id.as_str())])
+/// A new case's checklist items, and a document uploaded to the first:
+/// its id and bytes as downloaded.
+async fn a_stored_document(f: &Firm) -> (Vec<String>, DocumentId, Vec<u8>) {
+    let items: Vec<String> = checklist_of_new_case(f)
         .await
-        .expect("case");
-    detail.checklist.iter().map(|i| i.id.to_string()).collect()
+        .iter()
+        .map(|i| i.to_string())
+        .collect();
+    let stored: ChecklistItem = upload(f, &f.admin, &items[0]).await;
+    let document = stored.versions[0].id.clone();
+    let original = f
+        .admin
+        .get(f.app.url(&format!("/documents/{document}")))
+        .send()
+        .await
+        .expect("download")
+        .bytes()
+        .await
+        .expect("bytes")
+        .to_vec();
+    (items, document, original)
 }
 
 /// An empty place to restore into on `db`: a data folder and, for
@@ -117,18 +129,7 @@ fn pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
 
 async fn a_backup_taken_under_load_restores_every_row_and_document(db: Backend) {
     let f = firm_with(db, &[("VISADESK_SCRUB_EVERY_HOURS", "0")]).await;
-    let items = case_items(&f).await;
-    let first: ChecklistItem = upload(&f, &f.admin, &items[0]).await;
-    let document = first.versions[0].id.clone();
-    let original = f
-        .admin
-        .get(f.app.url(&format!("/documents/{document}")))
-        .send()
-        .await
-        .expect("download")
-        .bytes()
-        .await
-        .expect("bytes");
+    let (items, document, original) = a_stored_document(&f).await;
 
     // Uploads and reads keep coming while the backup runs.
     let stop = Arc::new(AtomicBool::new(false));
@@ -264,8 +265,7 @@ fn copy(from: &Path, to: &Path) {
 
 async fn a_changed_missing_or_unlisted_file_is_refused_by_name(db: Backend) {
     let f = firm_with(db, &[("VISADESK_SCRUB_EVERY_HOURS", "0")]).await;
-    let items = case_items(&f).await;
-    let _: ChecklistItem = upload(&f, &f.admin, &items[0]).await;
+    a_stored_document(&f).await;
     let out = tempfile::tempdir().expect("dir");
     let backup = out.path().join("good");
     let (ok, text, err) = run(&f, &["backup", &backup.display().to_string()], &[]);
@@ -378,18 +378,7 @@ async fn migrate_data_moves_an_sqlite_install_to_postgresql() {
         return;
     };
     let mut f = firm_with(Backend::Sqlite, &[("VISADESK_SCRUB_EVERY_HOURS", "0")]).await;
-    let items = case_items(&f).await;
-    let stored: ChecklistItem = upload(&f, &f.admin, &items[0]).await;
-    let document = stored.versions[0].id.clone();
-    let original = f
-        .admin
-        .get(f.app.url(&format!("/documents/{document}")))
-        .send()
-        .await
-        .expect("download")
-        .bytes()
-        .await
-        .expect("bytes");
+    let (_, document, original) = a_stored_document(&f).await;
     let counts = |app: &TestApp| {
         (
             app.count("SELECT COUNT(*) AS n FROM users"),
@@ -479,9 +468,7 @@ async fn migrate_data_moves_the_documents_into_the_bucket() {
         return;
     };
     let mut f = firm_with(Backend::Sqlite, &[("VISADESK_SCRUB_EVERY_HOURS", "0")]).await;
-    let items = case_items(&f).await;
-    let stored: ChecklistItem = upload(&f, &f.admin, &items[0]).await;
-    let document = stored.versions[0].id.clone();
+    let (_, document, _) = a_stored_document(&f).await;
     let endpoint = format!("http://127.0.0.1:{}", moto.port);
     let bucket = [
         ("VISADESK_S3_BUCKET", crate::common::moto::BUCKET),

@@ -14,6 +14,7 @@ use crate::common::moto::{start_moto, BUCKET};
 use crate::common::smtp::SmtpSink;
 use crate::common::{postgres_url, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use base64::Engine;
+use reqwest::cookie::CookieStore;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -157,20 +158,22 @@ fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
-/// A browser's client for the site behind the proxy.
-fn browser(proxy: &str) -> reqwest::Client {
+/// A browser's client for the site behind the proxy, and its cookie jar.
+fn browser(proxy: &str) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::ORIGIN,
         reqwest::header::HeaderValue::from_str(proxy).expect("origin"),
     );
-    reqwest::Client::builder()
-        .cookie_store(true)
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
         .timeout(Duration::from_secs(60))
         .build()
-        .expect("client")
+        .expect("client");
+    (client, jar)
 }
 
 /// A server function through the proxy, pinned to an instance.
@@ -247,7 +250,7 @@ async fn two_instances_behind_nginx_share_sessions_documents_and_email() {
     let url = proxy.url();
 
     // A session made on one instance works on the other.
-    let admin = browser(&url);
+    let (admin, jar) = browser(&url);
     let res = admin
         .post(format!("{url}/api/sign_in"))
         .header("x-test-instance", "one")
@@ -350,6 +353,7 @@ async fn two_instances_behind_nginx_share_sessions_documents_and_email() {
 
     // An email is sent once, though both instances deliver mail.
     let res = browser(&url)
+        .0
         .post(format!("{url}/api/request_password_reset"))
         .form(&[("email", ADMIN_EMAIL)])
         .send()
@@ -361,7 +365,10 @@ async fn two_instances_behind_nginx_share_sessions_documents_and_email() {
     assert_eq!(sink.received().len(), 1, "the email went out once");
 
     // kill -9 of instance two while an upload streams through it.
-    let cookie = session_cookie(&admin, &url).await;
+    let cookie = jar
+        .cookies(&url.parse().expect("url"))
+        .and_then(|v| v.to_str().ok().map(str::to_string))
+        .expect("the session cookie");
     let second_item = detail.checklist[1].id.to_string();
     let declared = 16 * 1024 * 1024;
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", proxy.port))
@@ -406,26 +413,4 @@ async fn two_instances_behind_nginx_share_sessions_documents_and_email() {
         (1, 0, 0, 0),
         "{run:?}"
     );
-}
-
-/// A `Cookie` header with a new session of the admin's (reqwest keeps its
-/// cookie jar to itself, so the test signs in again and reads the answer's
-/// `Set-Cookie`).
-async fn session_cookie(client: &reqwest::Client, url: &str) -> String {
-    let res = client
-        .post(format!("{url}/api/sign_in"))
-        .header("x-test-instance", "one")
-        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(res.status(), 200);
-    res.headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter(|v| v.starts_with("visadesk_session="))
-        .collect::<Vec<_>>()
-        .join("; ")
 }

@@ -3,12 +3,11 @@
 //! exit code, what it finds, and the Admin page's server function).
 
 use crate::cli::visadesk;
-use crate::common::firm::{firm_with, opened, Firm};
+use crate::common::firm::{checklist_of_new_case, firm_with, Firm};
 use crate::common::{Backend, ADMIN_EMAIL};
 use crate::notices::upload;
 use serde_json::Value;
 use std::collections::HashMap;
-use visadesk_app::domain::case::CaseDetail;
 use visadesk_app::domain::checklist::ChecklistItem;
 use visadesk_app::domain::scrub::{FindingKind, ScrubRun, ScrubStatus};
 use visadesk_app::domain::DocumentId;
@@ -121,13 +120,7 @@ async fn metrics_are_served_behind_a_token_and_on_their_own_address(db: Backend)
             .status(),
         401
     );
-    let case = opened(&f, &f.admin, "cn_k", &[]).await;
-    let detail: CaseDetail = f
-        .app
-        .ask(&f.admin, "get_case", &[("id", case.id.as_str())])
-        .await
-        .expect("case");
-    let item = detail.checklist[0].id.to_string();
+    let item = checklist_of_new_case(&f).await[0].to_string();
     let stored: ChecklistItem = upload(&f, &f.admin, &item).await;
     assert_eq!(stored.id.as_str(), item);
     let refused = f
@@ -247,16 +240,11 @@ async fn metrics_are_served_behind_a_token_and_on_their_own_address(db: Backend)
 
 async fn json_logs_name_each_request_by_the_id_it_was_answered_with(db: Backend) {
     let f = firm_with(db, &[("VISADESK_LOG_FORMAT", "json")]).await;
-    let case = opened(&f, &f.admin, "cn_k", &[]).await;
-    let detail: CaseDetail = f
-        .app
-        .ask(&f.admin, "get_case", &[("id", case.id.as_str())])
-        .await
-        .expect("case");
+    let item = checklist_of_new_case(&f).await[0].clone();
     // An upload whose body stops short: the server logs why, inside the request.
     let res = f
         .admin
-        .post(f.app.url(&format!("/documents/items/{}", detail.checklist[0].id)))
+        .post(f.app.url(&format!("/documents/items/{item}")))
         .header("content-type", "multipart/form-data; boundary=b")
         .body("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.pdf\"\r\n\r\n%PDF-1.4 cut")
         .send()
@@ -357,15 +345,9 @@ async fn json_logs_name_each_request_by_the_id_it_was_answered_with(db: Backend)
 
 /// Opens a case and uploads to its first two checklist items; their ids.
 async fn two_documents(f: &Firm) -> Vec<DocumentId> {
-    let case = opened(f, &f.admin, "cn_k", &[]).await;
-    let detail: CaseDetail = f
-        .app
-        .ask(&f.admin, "get_case", &[("id", case.id.as_str())])
-        .await
-        .expect("case");
     let mut ids = Vec::new();
-    for item in detail.checklist.iter().take(2) {
-        let stored: ChecklistItem = upload(f, &f.admin, item.id.as_str()).await;
+    for item in checklist_of_new_case(f).await.iter().take(2) {
+        let stored: ChecklistItem = upload(f, &f.admin, item.as_str()).await;
         ids.push(stored.versions.first().expect("a version").id.clone());
     }
     ids

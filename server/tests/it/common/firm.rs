@@ -5,7 +5,7 @@ use super::{Backend, Refusal, TestApp};
 use serde_json::json;
 use visadesk_app::domain::case::{CaseDetail, CaseSummary};
 use visadesk_app::domain::client::SaveOutcome;
-use visadesk_app::domain::{CaseId, ClientId, UserId};
+use visadesk_app::domain::{CaseId, ClientId, ItemId, UserId};
 
 /// The people and the client every case test starts from.
 pub struct Firm {
@@ -156,4 +156,16 @@ pub async fn join_portal_as(f: &Firm, client_id: &ClientId) -> reqwest::Client {
         .await
         .expect("joined");
     applicant
+}
+
+/// Opens a K visa case for the firm's client (as the admin); its checklist
+/// items' ids.
+pub async fn checklist_of_new_case(f: &Firm) -> Vec<ItemId> {
+    let case = opened(f, &f.admin, "cn_k", &[]).await;
+    let detail: CaseDetail = f
+        .app
+        .ask(&f.admin, "get_case", &[("id", case.id.as_str())])
+        .await
+        .expect("the new case");
+    detail.checklist.into_iter().map(|i| i.id).collect()
 }

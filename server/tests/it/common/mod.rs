@@ -120,28 +120,14 @@ impl TestApp {
 
     /// Starts a server with extra environment variables.
     pub async fn spawn_with(backend: Backend, env: &[(&str, &str)]) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = data_dir();
         let pg = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => Some(PgDatabase::create(
                 &postgres_url().expect("TEST_DATABASE_URL"),
             )),
         };
-        std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD)
-            .expect("write password file");
-        let (base, child) = start(
-            dir.path().to_path_buf(),
-            pg.as_ref().map(|p| p.url.clone()),
-            env,
-        )
-        .await;
-        TestApp {
-            base,
-            backend,
-            child,
-            dir,
-            pg,
-        }
+        Self::adopt(backend, dir, pg, env).await
     }
 
     /// Starts a server on data made elsewhere (a restored backup): the
@@ -187,14 +173,7 @@ impl TestApp {
     /// start would: both migrate under the advisory lock.
     pub async fn spawn_pair(env: &[(&str, &str)]) -> (TestApp, Sibling) {
         let pg = PgDatabase::create(&postgres_url().expect("TEST_DATABASE_URL"));
-        let (dir, other) = (
-            tempfile::tempdir().expect("temp dir"),
-            tempfile::tempdir().expect("temp dir"),
-        );
-        for d in [&dir, &other] {
-            std::fs::write(d.path().join("admin-password"), ADMIN_PASSWORD)
-                .expect("write password file");
-        }
+        let (dir, other) = (data_dir(), data_dir());
         let ((base, child), (other_base, other_child)) = tokio::join!(
             start(dir.path().to_path_buf(), Some(pg.url.clone()), env),
             start(other.path().to_path_buf(), Some(pg.url.clone()), env),
@@ -222,9 +201,7 @@ impl TestApp {
             .pg
             .as_ref()
             .expect("siblings share a PostgreSQL database");
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD)
-            .expect("write password file");
+        let dir = data_dir();
         let (base, child) = start(dir.path().to_path_buf(), Some(pg.url.clone()), env).await;
         Sibling {
             base,
@@ -428,6 +405,13 @@ impl TestApp {
         assert_eq!(res.status(), 200, "sign in as {role}");
         client
     }
+}
+
+/// A new data folder holding the first admin's password file.
+fn data_dir() -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("admin-password"), ADMIN_PASSWORD).expect("write password file");
+    dir
 }
 
 async fn start(

@@ -67,7 +67,7 @@ fn LastRun(run: ScrubRun) -> impl IntoView {
     let findings = run.findings;
     view! {
         <p>{when}</p>
-        <p class=class role="status">{summary}</p>
+        <p class=class>{summary}</p>
         {(!findings.is_empty()).then(|| view! {
             <div class="table-wrap">
                 <table class="table scrub-findings">

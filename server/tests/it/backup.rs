@@ -6,7 +6,7 @@
 
 use crate::cli::visadesk_with;
 use crate::common::firm::{checklist_of_new_case, firm_with, Firm};
-use crate::common::{postgres_url, Backend, PgDatabase, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::common::{postgres_url, Backend, PgDatabase, TestApp};
 use crate::notices::upload;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -231,9 +231,7 @@ async fn a_backup_taken_under_load_restores_every_row_and_document(db: Backend) 
 
         // And it serves: the admin signs in and downloads the same bytes.
         let restored = TestApp::adopt(target, dir, pg, &[]).await;
-        let admin = restored.client();
-        let res = restored.sign_in(&admin, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        assert_eq!(res.status(), 200);
+        let admin = restored.admin().await;
         let bytes = admin
             .get(restored.url(&format!("/documents/{document}")))
             .send()
@@ -414,14 +412,7 @@ async fn migrate_data_moves_an_sqlite_install_to_postgresql() {
             ("VISADESK_SCRUB_EVERY_HOURS", "0"),
         ])
         .await;
-    let admin = f.app.client();
-    assert_eq!(
-        f.app
-            .sign_in(&admin, ADMIN_EMAIL, ADMIN_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let admin = f.app.admin().await;
     let page = admin
         .get(f.app.url("/cases"))
         .send()
@@ -491,14 +482,7 @@ async fn migrate_data_moves_the_documents_into_the_bucket() {
     env.push(("DATABASE_URL", pg.url.as_str()));
     env.push(("VISADESK_SCRUB_EVERY_HOURS", "0"));
     f.app.restart_with(&env).await;
-    let admin = f.app.client();
-    assert_eq!(
-        f.app
-            .sign_in(&admin, ADMIN_EMAIL, ADMIN_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let admin = f.app.admin().await;
     let res = admin
         .get(f.app.url(&format!("/documents/{document}")))
         .send()

@@ -14,6 +14,8 @@ pub mod pages;
 pub mod query;
 mod root;
 pub mod routes;
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+mod split_room;
 
 pub use error::{AppError, LinkKind};
 #[cfg(feature = "ssr")]
